@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from core.i18n import get_locale
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    password_hash = fields.CharField(max_length=255)
+    name_ar = fields.CharField(max_length=200, default="")
+    name_en = fields.CharField(max_length=200, default="")
+    organization = fields.CharField(max_length=200, default="")
+    job_title = fields.CharField(max_length=200, default="")
+    phone = fields.CharField(max_length=40, default="")
+    language = fields.CharField(max_length=5, default="ar")
+    is_admin = fields.BooleanField(default=False)
+    is_active = fields.BooleanField(default=True)
+    email_verified_at = fields.DatetimeField(null=True)
+    session_version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    roles: frozenset[tuple[str, int, str]] = frozenset()
+
+    class Meta:
+        table = "accounts_user"
+
+    @property
+    def display_name(self) -> str:
+        first, second = (self.name_ar, self.name_en) if get_locale() == "ar" else (
+            self.name_en, self.name_ar)
+        return first or second or self.email.split("@", 1)[0]
+
+    @property
+    def email_domain(self) -> str:
+        return self.email.rsplit("@", 1)[-1].lower()
+
+    @property
+    def verified(self) -> bool:
+        return self.email_verified_at is not None
+
+
+class Membership(Model):
+    """A role held by a user in one scope: an event or an award cycle."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="memberships", on_delete=fields.CASCADE
+    )
+    scope_type = fields.CharField(max_length=20)
+    scope_id = fields.IntField()
+    role = fields.CharField(max_length=20)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "accounts_membership"
+        unique_together = (("user", "scope_type", "scope_id", "role"),)
+        indexes = (("scope_type", "scope_id", "role"),)

@@ -1,0 +1,52 @@
+"""Argon2id hashing; the cheapest profile exists for tests only (settings refuse it in
+production)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+COMMON = frozenset("""
+password password1 password123 passw0rd 123456789 1234567890 12345678910 qwertyuiop
+qwerty12345 iloveyou123 1q2w3e4r5t 11111111111 00000000000 abcdefghij abc1234567
+letmein123 welcome123 admin12345 manassa123 football12 princess12 sunshine12 a1234567890
+""".split())
+
+
+@cache
+def hasher(profile: str) -> PasswordHasher:
+    if profile == "test":
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, hash_len=16, salt_len=8)
+    return PasswordHasher()
+
+
+def hash_password(password: str, profile: str) -> str:
+    return hasher(profile).hash(password)
+
+
+def verify_password(stored: str, password: str, profile: str) -> bool:
+    try:
+        return hasher(profile).verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@cache
+def dummy_hash(profile: str) -> str:
+    """Verified against when the e-mail is unknown, so both answers take the same time."""
+    return hasher(profile).hash("not-a-real-password-at-all")
+
+
+def weakness(password: str, email: str = "") -> str | None:
+    """Why a password is too weak, as a message key; None when it is acceptable."""
+    if len(password) < 10:
+        return "short"
+    if len(password) > 128:
+        return "long"
+    lowered = password.lower()
+    local = email.split("@", 1)[0].lower()
+    if lowered in COMMON or len(set(password)) < 4 or (len(local) >= 4 and local in lowered):
+        return "guessable"
+    return None

@@ -1,0 +1,209 @@
+"""Sign-up, verification, sign-in, sign-out, password reset and change, profile."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from accounts import demo, forms, services
+from accounts.auth import load_user
+from accounts.models import User
+from core import permissions
+from core.errors import DomainError, Invalid, TooManyRequests
+from core.hooks import Hooks
+from core.i18n import get_locale
+from core.i18n import gettext as _
+from core.security import client_address, rotate_session
+from core.templating import render
+from core.web import flash, redirect, safe_next
+
+
+def links(request: Request) -> services.Links:
+    return services.Links(
+        base_url=request.app.state.settings.base_url,
+        verify=request.app.url_path_for("accounts:verify", token="{token}"),
+        reset=request.app.url_path_for("accounts:reset", token="{token}"),
+        login=request.app.url_path_for("accounts:login"),
+    )
+
+
+def _settings(request: Request):  # noqa: ANN202
+    return request.app.state.settings
+
+
+def _form_page(request: Request, template: str, form: forms.Form | None, status: int = 200,
+               **extra: object) -> Response:
+    values = form.values if form else {}
+    errors = form.errors if form else {}
+    return render(request, template, {"values": values, "errors": errors, **extra},
+                  status_code=status)
+
+
+async def signup(request: Request) -> Response:
+    if request.state.user is not None:
+        return redirect(request, "accounts:profile")
+    if request.method == "GET":
+        form = forms.Form({})
+        form.values["language"] = get_locale()
+        return _form_page(request, "accounts/signup.html", form)
+    form = forms.signup(await request.form())
+    if not form.ok:
+        return _form_page(request, "accounts/signup.html", form, 422)
+    v = form.values
+    try:
+        await services.sign_up(_settings(request), links(request), email=v["email"],
+                               password=v["password"], name=v["name"], language=v["language"],
+                               address=client_address(request))
+    except TooManyRequests as exc:
+        return _form_page(request, "accounts/signup.html", form, 429, message=exc.message)
+    return render(request, "accounts/check_inbox.html", {"email": v["email"]})
+
+
+async def verify(request: Request) -> Response:
+    try:
+        user = await services.verify_email(_settings(request), request.path_params["token"])
+    except Invalid as exc:
+        return render(request, "accounts/verify_failed.html", {"message": exc.message},
+                      status_code=400)
+    flash(request, _("Your e-mail address is confirmed. You can sign in now."))
+    if request.state.user is not None and request.state.user.id == user.id:
+        return redirect(request, "accounts:profile")
+    return RedirectResponse(
+        str(request.url_for("accounts:login").include_query_params(email=user.email)), 303)
+
+
+async def login(request: Request) -> Response:
+    next_url = safe_next(request.query_params.get("next", ""))
+    if request.method == "GET":
+        form = forms.Form({})
+        form.values["email"] = request.query_params.get("email", "")[:254]
+        return _form_page(request, "accounts/login.html", form, next=next_url)
+    data = await request.form()
+    next_url = safe_next(str(data.get("next", "")))
+    form = forms.login(data)
+    if not form.ok:
+        return _form_page(request, "accounts/login.html", form, 422, next=next_url)
+    try:
+        user = await services.authenticate(_settings(request), links(request),
+                                           email=form.values["email"],
+                                           password=form.values["password"],
+                                           address=client_address(request))
+    except DomainError as exc:
+        form.values.pop("password", None)
+        return _form_page(request, "accounts/login.html", form, exc.status_code,
+                          message=exc.message, next=next_url)
+    rotate_session(request, uid=user.id, sv=user.session_version)
+    flash(request, _("Welcome, %(name)s.", name=user.display_name))
+    return RedirectResponse(next_url or str(request.url_for("core:home")), status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    rotate_session(request)
+    flash(request, _("You have signed out."))
+    return redirect(request, "core:home")
+
+
+async def forgot(request: Request) -> Response:
+    if request.method == "GET":
+        return _form_page(request, "accounts/forgot.html", None)
+    form = forms.email_only(await request.form())
+    if not form.ok:
+        return _form_page(request, "accounts/forgot.html", form, 422)
+    try:
+        await services.request_password_reset(_settings(request), links(request),
+                                               email=form.values["email"],
+                                               address=client_address(request))
+    except TooManyRequests as exc:
+        return _form_page(request, "accounts/forgot.html", form, 429, message=exc.message)
+    return render(request, "accounts/reset_sent.html", {"email": form.values["email"]})
+
+
+async def reset(request: Request) -> Response:
+    token = request.path_params["token"]
+    settings = _settings(request)
+    user = await services.user_for_reset(settings, token)
+    if user is None:
+        return render(request, "accounts/reset_failed.html", {}, status_code=400)
+    if request.method == "GET":
+        return _form_page(request, "accounts/reset.html", None, token=token)
+    form = forms.new_password(await request.form(), user.email)
+    if not form.ok:
+        return _form_page(request, "accounts/reset.html", form, 422, token=token)
+    try:
+        await services.reset_password(settings, token, form.values["password"])
+    except Invalid:
+        return render(request, "accounts/reset_failed.html", {}, status_code=400)
+    rotate_session(request)
+    flash(request, _("Your password has been changed. Sign in with the new one."))
+    return RedirectResponse(
+        str(request.url_for("accounts:login").include_query_params(email=user.email)), 303)
+
+
+async def resend(request: Request) -> Response:
+    form = forms.email_only(await request.form())
+    if form.ok:
+        try:
+            await services.resend_verification(_settings(request), links(request),
+                                               email=form.values["email"],
+                                               address=client_address(request))
+        except TooManyRequests as exc:
+            return _form_page(request, "accounts/login.html", form, 429, message=exc.message,
+                              next="")
+    return render(request, "accounts/check_inbox.html", {"email": form.values["email"]})
+
+
+async def profile(request: Request) -> Response:
+    user: User | None = request.state.user
+    permissions.require(user, "core.signed_in")
+    assert user is not None
+    if request.method == "GET":
+        form = forms.Form({})
+        form.values.update({f: getattr(user, f) for f in services.PROFILE_FIELDS})
+        return _form_page(request, "accounts/profile.html", form)
+    form = forms.profile(await request.form())
+    if not form.ok:
+        return _form_page(request, "accounts/profile.html", form, 422)
+    await services.update_profile(user, form.values)
+    flash(request, _("Your profile has been saved."))
+    response = redirect(request, "accounts:profile")
+    response.set_cookie("lang", user.language, max_age=365 * 24 * 3600, samesite="lax",
+                        secure=_settings(request).https)
+    return response
+
+
+async def change_password(request: Request) -> Response:
+    user: User | None = request.state.user
+    permissions.require(user, "core.signed_in")
+    assert user is not None
+    if request.method == "GET":
+        return _form_page(request, "accounts/change_password.html", None)
+    form = forms.change_password(await request.form(), user.email)
+    if not form.ok:
+        return _form_page(request, "accounts/change_password.html", form, 422)
+    try:
+        await services.change_password(_settings(request), user,
+                                       current=form.values["current_password"],
+                                       new=form.values["password"])
+    except Invalid as exc:
+        form.errors.update(exc.errors)
+        return _form_page(request, "accounts/change_password.html", form, 422)
+    rotate_session(request, uid=user.id, sv=user.session_version)
+    flash(request, _("Your password has been changed."))
+    return redirect(request, "accounts:profile")
+
+
+routes = [
+    Route("/signup", signup, methods=["GET", "POST"], name="accounts:signup"),
+    Route("/verify/resend", resend, methods=["POST"], name="accounts:resend"),
+    Route("/verify/{token}", verify, name="accounts:verify"),
+    Route("/login", login, methods=["GET", "POST"], name="accounts:login"),
+    Route("/logout", logout, methods=["POST"], name="accounts:logout"),
+    Route("/password/forgot", forgot, methods=["GET", "POST"], name="accounts:forgot"),
+    Route("/password/reset/{token}", reset, methods=["GET", "POST"], name="accounts:reset"),
+    Route("/account/profile", profile, methods=["GET", "POST"], name="accounts:profile"),
+    Route("/account/password", change_password, methods=["GET", "POST"],
+          name="accounts:change_password"),
+]
+
+hooks = Hooks(user_loader=load_user, language_saver=services.save_language, demo=[demo.load])

@@ -1,0 +1,233 @@
+"""Account use cases: each owns its transaction, queues its mail, and wakes the mail worker
+only after commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from accounts import passwords, tokens
+from accounts.enums import Role, ScopeType
+from accounts.models import Membership, User
+from core import audit, ratelimit
+from core.clock import now
+from core.errors import DomainError, Invalid, TooManyRequests
+from core.i18n import gettext as _
+from core.mail import outbox
+from core.settings import Settings
+
+PROFILE_FIELDS = ("name_ar", "name_en", "organization", "job_title", "phone", "language")
+
+
+class SignInFailed(DomainError):
+    status_code = 400
+
+
+class NotVerified(DomainError):
+    status_code = 403
+
+
+@dataclass(frozen=True)
+class Links:
+    """Builds absolute links for mails (routes know the URL patterns)."""
+
+    base_url: str
+    verify: str
+    reset: str
+    login: str
+
+    def verify_url(self, token: str) -> str:
+        return self.base_url.rstrip("/") + self.verify.replace("{token}", token)
+
+    def reset_url(self, token: str) -> str:
+        return self.base_url.rstrip("/") + self.reset.replace("{token}", token)
+
+    def login_url(self) -> str:
+        return self.base_url.rstrip("/") + self.login
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, -(-seconds // 60))
+
+
+async def _limit(settings: Settings, bucket: str, key: str, limit: int, window: int) -> None:
+    wait = await ratelimit.retry_after(bucket, key, limit, window)
+    if wait:
+        raise TooManyRequests(
+            _("Too many attempts. Try again in %(n)s minutes.", n=_minutes(wait)), wait)
+
+
+async def sign_up(settings: Settings, links: Links, *, email: str, password: str, name: str,
+                  language: str, address: str) -> None:
+    """Create an unverified account and mail a verification link. An e-mail already registered
+    gets a different mail, and the caller sees the same answer either way."""
+    await _limit(settings, "signup", address, settings.security_form_max_per_hour, 3600)
+    await ratelimit.hit("signup", address)
+    name_field = "name_ar" if language == "ar" else "name_en"
+    hashed = passwords.hash_password(password, settings.security_argon2_profile)
+    try:
+        async with in_transaction():
+            user = await User.create(email=email, password_hash=hashed, language=language,
+                                     **{name_field: name})
+            await _queue_verification(settings, links, user)
+    except IntegrityError:
+        existing = await User.get(email=email)
+        await outbox.queue(existing.email, "accounts/already_registered", existing.language,
+                           name=existing.display_name, login_url=links.login_url())
+    outbox.wake()
+
+
+async def _queue_verification(settings: Settings, links: Links, user: User) -> None:
+    token = tokens.make(settings.secret_key, "verify", {"u": user.id, "e": user.email})
+    await outbox.queue(user.email, "accounts/verify_email", user.language,
+                       name=user.display_name, url=links.verify_url(token),
+                       hours=tokens.VERIFY_MAX_AGE // 3600)
+
+
+async def resend_verification(settings: Settings, links: Links, *, email: str,
+                              address: str) -> None:
+    await _limit(settings, "resend", address, settings.security_form_max_per_hour, 3600)
+    await ratelimit.hit("resend", address)
+    user = await User.get_or_none(email=email, is_active=True)
+    if user is not None and not user.verified:
+        await _queue_verification(settings, links, user)
+        outbox.wake()
+
+
+async def verify_email(settings: Settings, token: str) -> User:
+    data = tokens.read(settings.secret_key, "verify", token, tokens.VERIFY_MAX_AGE)
+    user = await User.get_or_none(id=data["u"], email=data["e"]) if data else None
+    if user is None:
+        raise Invalid({}, _("This verification link is invalid or has expired. Sign in to "
+                            "get a new one."))
+    if not user.verified:
+        user.email_verified_at = now()
+        await user.save(update_fields=["email_verified_at"])
+    return user
+
+
+async def authenticate(settings: Settings, links: Links, *, email: str, password: str,
+                       address: str) -> User:
+    """The user for these credentials. Failures are counted per account and per address."""
+    s = settings
+    window = s.security_login_window_seconds
+    await _limit(s, "login-address", address, s.security_login_max_failures_address, window)
+    await _limit(s, "login-account", email, s.security_login_max_failures_account, window)
+    user = await User.get_or_none(email=email, is_active=True)
+    stored = user.password_hash if user else passwords.dummy_hash(s.security_argon2_profile)
+    if not passwords.verify_password(stored, password, s.security_argon2_profile) or not user:
+        await ratelimit.hit("login-address", address)
+        await ratelimit.hit("login-account", email)
+        raise SignInFailed(_("The e-mail address or password is not correct."))
+    if not user.verified:
+        await resend_verification(settings, links, email=email, address=address)
+        raise NotVerified(_("Please confirm your e-mail address first. We have sent you a new "
+                            "confirmation link."))
+    await ratelimit.clear("login-account", email)
+    user.last_login_at = now()
+    await user.save(update_fields=["last_login_at"])
+    return user
+
+
+async def request_password_reset(settings: Settings, links: Links, *, email: str,
+                                 address: str) -> None:
+    await _limit(settings, "reset", address, settings.security_form_max_per_hour, 3600)
+    await ratelimit.hit("reset", address)
+    user = await User.get_or_none(email=email, is_active=True)
+    if user is None:
+        return
+    token = tokens.make(settings.secret_key, "reset",
+                        {"u": user.id, "h": tokens.password_fingerprint(user.password_hash)})
+    await outbox.queue(user.email, "accounts/reset_password", user.language,
+                       name=user.display_name, url=links.reset_url(token),
+                       minutes=tokens.RESET_MAX_AGE // 60)
+    outbox.wake()
+
+
+async def user_for_reset(settings: Settings, token: str) -> User | None:
+    data = tokens.read(settings.secret_key, "reset", token, tokens.RESET_MAX_AGE)
+    user = await User.get_or_none(id=data["u"], is_active=True) if data else None
+    if user is None or tokens.password_fingerprint(user.password_hash) != data.get("h"):
+        return None
+    return user
+
+
+async def reset_password(settings: Settings, token: str, password: str) -> User:
+    user = await user_for_reset(settings, token)
+    if user is None:
+        raise Invalid({}, _("This reset link is invalid, expired or already used. Ask for a "
+                            "new one."))
+    await _set_password(settings, user, password, "accounts/password_changed")
+    if not user.verified:  # the link came to this mailbox, which proves the address
+        user.email_verified_at = now()
+        await user.save(update_fields=["email_verified_at"])
+    return user
+
+
+async def change_password(settings: Settings, user: User, *, current: str, new: str) -> User:
+    if not passwords.verify_password(user.password_hash, current,
+                                     settings.security_argon2_profile):
+        raise Invalid({"current_password": _("Your current password is not correct.")})
+    await _set_password(settings, user, new, "accounts/password_changed")
+    return user
+
+
+async def _set_password(settings: Settings, user: User, password: str, mail: str) -> None:
+    async with in_transaction():
+        user.password_hash = passwords.hash_password(password, settings.security_argon2_profile)
+        user.session_version += 1  # signs out every other session
+        await user.save(update_fields=["password_hash", "session_version"])
+        await outbox.queue(user.email, mail, user.language, name=user.display_name)
+    outbox.wake()
+
+
+async def update_profile(user: User, values: dict[str, Any]) -> User:
+    for name in PROFILE_FIELDS:
+        setattr(user, name, values[name])
+    await user.save(update_fields=list(PROFILE_FIELDS))
+    return user
+
+
+async def save_language(user: User, language: str) -> None:
+    await User.filter(id=user.id).update(language=language)
+    user.language = language
+
+
+async def create_admin(settings: Settings, *, email: str, password: str, name: str = "") -> User:
+    """Create (or promote) a verified site admin."""
+    hashed = passwords.hash_password(password, settings.security_argon2_profile)
+    async with in_transaction():
+        user = await User.get_or_none(email=email)
+        if user is None:
+            user = await User.create(email=email, password_hash=hashed, name_en=name,
+                                     name_ar=name, email_verified_at=now(), is_admin=True)
+        else:
+            user.is_admin, user.password_hash = True, hashed
+            user.email_verified_at = user.email_verified_at or now()
+            await user.save()
+        await audit.record(None, "accounts.create_admin", user, after={"email": email})
+    return user
+
+
+async def grant_role(actor: User | None, user: User, scope_type: ScopeType, scope_id: int,
+                     role: Role) -> Membership:
+    membership, created = await Membership.get_or_create(
+        user=user, scope_type=scope_type.value, scope_id=scope_id, role=role.value)
+    if created:
+        await audit.record(actor, "accounts.grant_role", membership,
+                           scope=(scope_type.value, scope_id),
+                           after={"user": user.email, "role": role.value})
+    return membership
+
+
+async def revoke_role(actor: User | None, user: User, scope_type: ScopeType, scope_id: int,
+                      role: Role) -> None:
+    deleted = await Membership.filter(user=user, scope_type=scope_type.value, scope_id=scope_id,
+                                      role=role.value).delete()
+    if deleted:
+        await audit.record(actor, "accounts.revoke_role", user, object_type="Membership",
+                           scope=(scope_type.value, scope_id),
+                           before={"user": user.email, "role": role.value})

@@ -1,0 +1,70 @@
+"""The audit log: who changed what, when, from what to what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from core.clock import now
+
+
+class AuditEntry(Model):
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField(db_index=True)
+    actor_id = fields.IntField(null=True, db_index=True)
+    actor_label = fields.CharField(max_length=320, default="")
+    action = fields.CharField(max_length=80, db_index=True)
+    object_type = fields.CharField(max_length=60, db_index=True)
+    object_id = fields.CharField(max_length=64, default="")
+    scope_type = fields.CharField(max_length=30, default="")
+    scope_id = fields.IntField(null=True)
+    before = fields.JSONField(null=True)
+    after = fields.JSONField(null=True)
+    request_id = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        table = "core_audit_entry"
+        ordering = ["-at", "-id"]
+
+
+async def record(
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    scope: tuple[str, int] | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    request_id: str = "",
+) -> AuditEntry:
+    """Record one state change. `actor` is a user (or None for the system)."""
+    return await AuditEntry.create(
+        at=now(),
+        actor_id=getattr(actor, "id", None),
+        actor_label=getattr(actor, "email", "") or "",
+        action=action,
+        object_type=object_type or (type(obj).__name__ if obj is not None else ""),
+        object_id=str(object_id if object_id is not None else getattr(obj, "pk", "") or ""),
+        scope_type=scope[0] if scope else "",
+        scope_id=scope[1] if scope else None,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        request_id=request_id,
+    )
+
+
+def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    return {k: v if isinstance(v, (str, int, float, bool, type(None), list, dict)) else str(v)
+            for k, v in values.items()}
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+    """Only the fields that changed, for a compact before/after."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}

@@ -1,0 +1,157 @@
+"""`manassa serve|migrate|makemigrations|create-admin|demo|mail-worker|messages`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import importlib
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from core.settings import Settings, SettingsError, load_settings
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "core.app:app_factory", factory=True, host=args.host or settings.server_host,
+        port=args.port or settings.server_port, workers=args.workers or settings.server_workers,
+        proxy_headers=True, log_level=settings.log_level.lower(), access_log=False,
+    )
+    return 0
+
+
+async def _migrate(settings: Settings) -> None:
+    from tortoise.migrations.api.migrate import migrate
+
+    from core.db import tortoise_config
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            print(f"  applied {app_label}.{name}")
+
+    await migrate(config=tortoise_config(settings), progress=progress)
+    from tortoise import Tortoise
+
+    await Tortoise.close_connections()
+    print("database is up to date")
+
+
+async def _makemigrations(settings: Settings, name: str | None) -> None:
+    from tortoise.cli import cli as tortoise_cli
+
+    from core.db import tortoise_config
+
+    class Ctx:
+        config = None
+        config_file = None
+
+    original = tortoise_cli._load_config
+    tortoise_cli._load_config = lambda ctx: tortoise_cli.TortoiseConfig.from_dict(  # type: ignore
+        tortoise_config(settings))
+    try:
+        await tortoise_cli.makemigrations(Ctx(), (), False, name)  # type: ignore[arg-type]
+    finally:
+        tortoise_cli._load_config = original
+
+
+async def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
+    from accounts import services
+    from accounts.passwords import weakness
+    from core.db import connected
+
+    password = args.password or os.environ.get("MANASSA_ADMIN_PASSWORD") or getpass.getpass(
+        "Password for the new admin: ")
+    if weakness(password, args.email):
+        raise SystemExit("That password is too weak: use at least 10 characters, not common.")
+    async with connected(settings):
+        user = await services.create_admin(settings, email=args.email.strip().lower(),
+                                           password=password, name=args.name or "")
+    print(f"admin ready: {user.email}")
+
+
+async def _demo(settings: Settings, args: argparse.Namespace) -> None:
+    from accounts.models import User
+    from core.db import connected
+    from core.hooks import collect
+
+    _, hooks = collect(settings)
+    async with connected(settings):
+        if args.if_empty and await User.exists():
+            print("the database already has data: demo data not loaded")
+            return
+        lines: list[str] = []
+        for loader in hooks.demo:
+            lines.extend(await loader(settings))
+    print("\n".join(lines))
+
+
+async def _mail_worker(settings: Settings, once: bool) -> None:
+    from core.db import connected
+    from core.mail.senders import make_sender
+    from core.mail.worker import MailWorker
+
+    async with connected(settings):
+        worker = MailWorker(settings, make_sender(settings))
+        if once:
+            print(f"sent or retried {await worker.run_once()} mails")
+            return
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        print(f"mail worker {worker.name} running; Ctrl+C stops it")
+        await worker.run_forever(stop)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="manassa", description="Manassa platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the web app with uvicorn")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    sub.add_parser("migrate", help="apply database migrations")
+    make = sub.add_parser("makemigrations", help="write a migration for model changes")
+    make.add_argument("--name")
+    admin = sub.add_parser("create-admin", help="create or promote a site admin")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password", help="or MANASSA_ADMIN_PASSWORD, or asked for")
+    admin.add_argument("--name", default="")
+    demo = sub.add_parser("demo", help="load bilingual demo data")
+    demo.add_argument("--if-empty", action="store_true", help="only into an empty database")
+    worker = sub.add_parser("mail-worker", help="send queued e-mail")
+    worker.add_argument("--once", action="store_true")
+    messages = sub.add_parser("messages", help="extract and check translations")
+    messages.add_argument("--check", action="store_true", help="fail on untranslated strings")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"manassa: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return _serve(settings, args)
+    if args.command == "messages":
+        return importlib.import_module("core.messages").main(check=args.check)
+    runners = {
+        "migrate": lambda: _migrate(settings),
+        "makemigrations": lambda: _makemigrations(settings, args.name),
+        "create-admin": lambda: _create_admin(settings, args),
+        "demo": lambda: _demo(settings, args),
+        "mail-worker": lambda: _mail_worker(settings, args.once),
+    }
+    asyncio.run(runners[args.command]())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

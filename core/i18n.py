@@ -1,0 +1,144 @@
+"""Locale choice, gettext for Python and Jinja, text direction, Gregorian + Hijri dates.
+
+Catalogs are read straight from the .po files under locale/<lang>/LC_MESSAGES/ (one file per
+domain package: core.po, accounts.po, events.po ...), so a fresh clone needs no compile step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+from collections.abc import Iterator
+from contextvars import ContextVar
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+from hijridate import Gregorian
+
+from core.settings import ROOT
+
+LOCALE_DIR = ROOT / "locale"
+LANGUAGES: dict[str, dict[str, str]] = {
+    "ar": {"name": "العربية", "dir": "rtl"},
+    "en": {"name": "English", "dir": "ltr"},
+}
+DEFAULT_LANGUAGE = "ar"
+_current: ContextVar[str] = ContextVar("manassa_locale", default=DEFAULT_LANGUAGE)
+
+
+@cache
+def translations(lang: str) -> Translations:
+    """All catalogs of one language merged into one Translations (fuzzy entries left out)."""
+    merged = Translations()
+    for po_path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        merged.merge(Translations(fp=buffer))
+    return merged
+
+
+def get_locale() -> str:
+    return _current.get()
+
+
+def set_locale(lang: str) -> None:
+    _current.set(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+@contextlib.contextmanager
+def use_locale(lang: str) -> Iterator[None]:
+    """Render something (a mail, an export) in another language, then restore."""
+    token = _current.set(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def gettext(message: str, **variables: Any) -> str:
+    text = translations(get_locale()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+    text = translations(get_locale()).ngettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later, where it is shown."""
+    return message
+
+
+def direction(lang: str | None = None) -> str:
+    return LANGUAGES.get(lang or get_locale(), LANGUAGES[DEFAULT_LANGUAGE])["dir"]
+
+
+def localized(obj: Any, field: str, lang: str | None = None) -> str:
+    """Organizer content stored as `<field>_ar` and `<field>_en`, falling back to the other."""
+    lang = lang or get_locale()
+    other = "en" if lang == "ar" else "ar"
+    return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_{other}", "") or ""
+
+
+def zone(name: str | None, default: str = "Asia/Riyadh") -> ZoneInfo:
+    try:
+        return ZoneInfo(name or default)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(default)
+
+
+def hijri_date(value: dt.date, lang: str | None = None) -> str:
+    """The Umm al-Qura date, e.g. '12 جمادى الآخرة 1448 هـ' or '12 Jumada al-Akhirah 1448 AH'."""
+    lang = lang or get_locale()
+    try:
+        h = Gregorian(value.year, value.month, value.day).to_hijri()
+    except OverflowError:  # outside the Umm al-Qura table (1343-1500 AH)
+        return ""
+    return f"{h.day} {h.month_name(lang)} {h.year} {h.notation(lang)}"
+
+
+def format_datetime(value: dt.datetime | None, tz: str | None = None, hijri: bool = True) -> str:
+    """A UTC datetime shown in the scope's time zone, with the Hijri date beside it."""
+    if value is None:
+        return ""
+    local = value.astimezone(zone(tz))
+    text = babel_format_datetime(local, "d MMMM y, HH:mm", locale=get_locale())
+    return f"{text} ({hijri_date(local.date())})" if hijri else text
+
+
+def format_date(value: dt.date | dt.datetime | None, tz: str | None = None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(zone(tz)).date()
+    text = babel_format_date(value, "long", locale=get_locale())
+    return f"{text} ({hijri_date(value)})"
+
+
+def format_number(value: float | int) -> str:
+    return format_decimal(value, locale=get_locale())
+
+
+def choose_language(
+    query: str | None, cookie: str | None, profile: str | None, default: str
+) -> str:
+    """?lang= first, then the cookie, then the signed-in user's profile, then the default."""
+    for candidate in (query, cookie, profile, default):
+        if candidate in LANGUAGES:
+            return candidate
+    return DEFAULT_LANGUAGE

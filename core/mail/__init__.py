@@ -1,0 +1,1 @@
+"""E-mail: an outbox table, templates per mail, senders, and a worker."""

@@ -1,0 +1,195 @@
+"""Request ids, security headers, locale choice, signed-in user, CSRF.
+
+All middlewares are pure ASGI (no BaseHTTPMiddleware) so they cost little per request and
+never buffer a streamed upload.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core import i18n
+from core.settings import Settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+LANG_COOKIE = "lang"
+_MULTIPART_CSRF = re.compile(
+    rb'^--(?P<b>[^\r\n]+)\r\nContent-Disposition: form-data; name="csrf_token"\r\n'
+    rb"(?:[^\r\n]+\r\n)*\r\n(?P<token>[A-Za-z0-9_\-]{1,128})\r\n",
+    re.IGNORECASE,
+)
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+UserLoader = Callable[[Request], Awaitable[Any]]
+LanguageSaver = Callable[[Any, str], Awaitable[None]]
+
+
+def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
+    headers = {
+        "content-security-policy": CSP,
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "DENY",
+        "referrer-policy": "same-origin",
+        "cross-origin-opener-policy": "same-origin",
+        "permissions-policy": "camera=(), microphone=(), geolocation=()",
+    }
+    if settings.https:
+        headers["strict-transport-security"] = "max-age=63072000; includeSubDomains"
+    return [(k.encode(), v.encode()) for k, v in headers.items()]
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use (pages without forms set no cookie)."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def rotate_session(request: Request, **values: Any) -> None:
+    """A new session at sign-in or sign-out: nothing of the old one survives."""
+    lang = request.session.get("lang")
+    request.session.clear()
+    request.session.update(values)
+    request.session["sid"] = secrets.token_urlsafe(16)
+    request.session["csrf"] = secrets.token_urlsafe(32)
+    if lang:
+        request.session["lang"] = lang
+
+
+class RequestContextMiddleware:
+    """Request id, security headers, signed-in user and language for every HTTP request."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, user_loader: UserLoader | None = None,
+                 language_saver: LanguageSaver | None = None) -> None:
+        self.app = app
+        self.settings = settings
+        self.headers = security_headers(settings)
+        self.user_loader = user_loader
+        self.language_saver = language_saver
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        request_id = request.headers.get("x-request-id", "")[:64] or secrets.token_hex(8)
+        request.state.request_id = request_id
+        request.state.user = await self.user_loader(request) if self.user_loader else None
+        lang, chosen = await self._language(request)
+        i18n.set_locale(lang)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in self.headers:
+                    headers.append(key.decode(), value.decode())
+                headers.append("x-request-id", request_id)
+                if chosen:
+                    headers.append("set-cookie", self._lang_cookie(lang))
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+    async def _language(self, request: Request) -> tuple[str, bool]:
+        query = request.query_params.get("lang")
+        user = request.state.user
+        lang = i18n.choose_language(
+            query, request.cookies.get(LANG_COOKIE), getattr(user, "language", None),
+            self.settings.default_language,
+        )
+        chosen = query in i18n.LANGUAGES
+        if chosen and user is not None and self.language_saver and user.language != lang:
+            await self.language_saver(user, lang)
+        return lang, chosen
+
+    def _lang_cookie(self, lang: str) -> str:
+        cookie: SimpleCookie = SimpleCookie()
+        cookie[LANG_COOKIE] = lang
+        morsel = cookie[LANG_COOKIE]
+        morsel["path"] = "/"
+        morsel["max-age"] = str(365 * 24 * 3600)
+        morsel["samesite"] = "Lax"
+        if self.settings.https:
+            morsel["secure"] = True
+        return morsel.OutputString()
+
+
+class CSRFMiddleware:
+    """Refuse unsafe requests without the session's token (form field or X-CSRF-Token header).
+
+    For multipart bodies the token must be the form's first field: only the bytes up to it are
+    held back, so large uploads still stream.
+    """
+
+    def __init__(self, app: ASGIApp, on_refused: ASGIApp) -> None:
+        self.app = app
+        self.on_refused = on_refused
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        expected = scope.get("session", {}).get("csrf")
+        request = Request(scope)
+        sent = request.headers.get(CSRF_HEADER)
+        held: list[Message] = []
+        if sent is None:
+            sent, held = await self._token_from_body(request, receive)
+        if not expected or not sent or not secrets.compare_digest(str(sent), str(expected)):
+            await self.on_refused(scope, receive, send)
+            return
+        await self.app(scope, _replay(held, receive), send)
+
+    async def _token_from_body(self, request: Request, receive: Receive
+                               ) -> tuple[str | None, list[Message]]:
+        ctype = request.headers.get("content-type", "")
+        limit = 1024 * 1024 if ctype.startswith("application/x-www-form-urlencoded") else 16384
+        held: list[Message] = []
+        body = b""
+        while True:
+            message = await receive()
+            held.append(message)
+            body += message.get("body", b"")
+            if not message.get("more_body") or len(body) >= limit:
+                break
+        if ctype.startswith("application/x-www-form-urlencoded"):
+            if len(body) >= limit:
+                return None, held
+            values = parse_qs(body.decode("latin-1"), keep_blank_values=True)
+            return (values.get(CSRF_FIELD) or [None])[0], held
+        if ctype.startswith("multipart/form-data"):
+            match = _MULTIPART_CSRF.match(body)
+            return (match.group("token").decode() if match else None), held
+        return None, held
+
+
+def _replay(held: list[Message], receive: Receive) -> Receive:
+    queue = list(held)
+
+    async def replayed() -> Message:
+        if queue:
+            return queue.pop(0)
+        return await receive()
+
+    return replayed
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

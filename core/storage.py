@@ -1,0 +1,213 @@
+"""Uploads: size-capped streaming, type checked by content, random names outside static/,
+served only through an authorized route (see core.routes.download)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import shutil
+import unicodedata
+import zipfile
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.types import Message
+from tortoise import fields
+from tortoise.models import Model
+
+from core.errors import Invalid
+from core.i18n import gettext as _
+
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    mime: str
+    extension: str
+
+
+KINDS = {
+    k.name: k
+    for k in (
+        Kind("pdf", "application/pdf", "pdf"),
+        Kind("png", "image/png", "png"),
+        Kind("jpeg", "image/jpeg", "jpg"),
+        Kind("webp", "image/webp", "webp"),
+        Kind("mp4", "video/mp4", "mp4"),
+        Kind("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "docx"),
+        Kind("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             "pptx"),
+        Kind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    )
+}
+IMAGES = frozenset({"png", "jpeg", "webp"})
+DOCUMENTS = frozenset({"pdf", "docx", "pptx", "xlsx"})
+ALL_KINDS = frozenset(KINDS)
+_OOXML = {"word/": "docx", "ppt/": "pptx", "xl/": "xlsx"}
+
+
+class StoredFile(Model):
+    id = fields.UUIDField(primary_key=True)
+    key = fields.CharField(max_length=64, unique=True)
+    original_name = fields.CharField(max_length=255)
+    kind = fields.CharField(max_length=10)
+    content_type = fields.CharField(max_length=120)
+    size = fields.BigIntField()
+    sha256 = fields.CharField(max_length=64)
+    owner_id = fields.IntField(null=True, db_index=True)
+    purpose = fields.CharField(max_length=60, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "core_stored_file"
+
+
+def sniff(head: bytes, path: Path | None = None) -> str | None:
+    """The kind of a file from its first bytes (and, for ZIP-based Office files, its index)."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[4:8] == b"ftyp" and head[8:12] in {b"isom", b"iso2", b"mp41", b"mp42", b"avc1",
+                                               b"M4V ", b"dash", b"iso5", b"iso6"}:
+        return "mp4"
+    if head.startswith(b"PK\x03\x04") and path is not None:
+        return _ooxml_kind(path)
+    return None
+
+
+def _ooxml_kind(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    for prefix, kind in _OOXML.items():
+        if any(n.startswith(prefix) for n in names):
+            return kind
+    return None
+
+
+def clean_name(name: str | None, kind: Kind) -> str:
+    """A display name without paths, control characters or a misleading extension."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip(" .")
+    stem = base.rsplit(".", 1)[0][:120] or "file"
+    return f"{stem}.{kind.extension}"
+
+
+def upload_dir(request_or_settings: Any) -> Path:
+    settings = getattr(getattr(request_or_settings, "app", None), "state", None)
+    settings = settings.settings if settings is not None else request_or_settings
+    path = settings.path(settings.uploads_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class BodyTooLarge(Exception):
+    """The request body passed the configured cap while it was being read."""
+
+
+def cap_body(request: Request, max_bytes: int) -> Request:
+    """The same request, its body refused past `max_bytes` while streaming (the form parser
+    then never writes more than the cap to disk)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise BodyTooLarge()
+    received = 0
+    receive = request.receive
+
+    async def limited() -> Message:
+        nonlocal received
+        message = await receive()
+        received += len(message.get("body", b""))
+        if received > max_bytes:
+            raise BodyTooLarge()
+        return message
+
+    return Request(request.scope, limited)
+
+
+async def store_upload(
+    upload: UploadFile, *, directory: Path, purpose: str, owner_id: int | None,
+    allowed: Collection[str], max_bytes: int, field: str = "file",
+) -> StoredFile:
+    """Check an uploaded file and keep it; raises Invalid with a message for `field`."""
+    key = secrets.token_hex(16)
+    target = directory / key
+    digest, size = hashlib.sha256(), 0
+    await upload.seek(0)
+    with target.open("wb") as out:
+        while chunk := await upload.read(CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                out.close()
+                target.unlink(missing_ok=True)
+                raise Invalid({field: _("The file is larger than %(size)s.",
+                                        size=human_size(max_bytes))})
+            digest.update(chunk)
+            out.write(chunk)
+    return await _register(upload, target, key, digest.hexdigest(), size, purpose, owner_id,
+                           allowed, field)
+
+
+async def _register(upload: UploadFile, target: Path, key: str, sha: str, size: int,
+                    purpose: str, owner_id: int | None, allowed: Collection[str],
+                    field: str) -> StoredFile:
+    if size == 0:
+        target.unlink(missing_ok=True)
+        raise Invalid({field: _("The file is empty.")})
+    with target.open("rb") as f:
+        kind_name = sniff(f.read(64), target)
+    if kind_name is None or kind_name not in allowed:
+        target.unlink(missing_ok=True)
+        names = ", ".join(sorted(KINDS[k].extension.upper() for k in allowed))
+        raise Invalid({field: _("This type of file is not accepted. Accepted: %(kinds)s.",
+                                kinds=names)})
+    kind = KINDS[kind_name]
+    return await StoredFile.create(
+        key=key, original_name=clean_name(upload.filename, kind), kind=kind.name,
+        content_type=kind.mime, size=size, sha256=sha, owner_id=owner_id, purpose=purpose,
+    )
+
+
+def file_path(directory: Path, stored: StoredFile) -> Path:
+    return directory / stored.key
+
+
+async def delete_file(directory: Path, stored: StoredFile) -> None:
+    (directory / stored.key).unlink(missing_ok=True)
+    await stored.delete()
+
+
+def copy_into(directory: Path, source: Path) -> tuple[str, int, str]:
+    """Copy a local file into storage (demo data); returns key, size, sha256."""
+    key = secrets.token_hex(16)
+    shutil.copyfile(source, directory / key)
+    data = (directory / key).read_bytes()
+    return key, len(data), hashlib.sha256(data).hexdigest()
+
+
+def human_size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}".replace(".0 ", " ")
+        n /= 1024  # type: ignore[assignment]
+    return str(n)
+
+
+FilePolicy = Callable[[Any, StoredFile], Awaitable[bool]]

@@ -1,0 +1,76 @@
+"""The one Jinja environment: autoescaping, gettext, url helpers, date filters."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from core import i18n
+from core.security import csrf_token
+from core.settings import ROOT
+from core.web import pop_flashes
+
+TEMPLATE_DIR = ROOT / "templates"
+
+
+def _context(request: Request) -> dict[str, Any]:
+    lang = i18n.get_locale()
+    other = "en" if lang == "ar" else "ar"
+    return {
+        "lang": lang,
+        "dir": i18n.direction(),
+        "other_lang": other,
+        "other_lang_name": i18n.LANGUAGES[other]["name"],
+        "switch_url": request.url.path + "?" + _with_lang(request, other),
+        "current_user": getattr(request.state, "user", None),
+        "csrf_token": lambda: csrf_token(request),
+        "flashes": lambda: pop_flashes(request),
+        "settings": request.app.state.settings,
+    }
+
+
+def _with_lang(request: Request, lang: str) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return urlencode([*params, ("lang", lang)])
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        cache_size=1000,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    env.globals.update(localized=i18n.localized, hijri=i18n.hijri_date)
+    env.filters.update(
+        datetime=i18n.format_datetime, date=i18n.format_date, number=i18n.format_number
+    )
+    return env
+
+
+environment = build_environment()
+templates = Jinja2Templates(env=environment, context_processors=[_context])
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None,
+           status_code: int = 200, headers: dict[str, str] | None = None) -> Any:
+    return templates.TemplateResponse(
+        request, name, context or {}, status_code=status_code, headers=headers
+    )
+
+
+def render_string(name: str, context: dict[str, Any]) -> str:
+    """Render outside a request (mails, exports) in the current locale."""
+    base = {"lang": i18n.get_locale(), "dir": i18n.direction()}
+    return environment.get_template(name).render({**base, **context})
