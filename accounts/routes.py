@@ -16,7 +16,7 @@ from core.i18n import get_locale
 from core.i18n import gettext as _
 from core.security import client_address, rotate_session
 from core.templating import render
-from core.web import flash, redirect, safe_next
+from core.web import flash, form_page, redirect, safe_next
 
 
 def links(request: Request) -> services.Links:
@@ -32,31 +32,23 @@ def _settings(request: Request):  # noqa: ANN202
     return request.app.state.settings
 
 
-def _form_page(request: Request, template: str, form: forms.Form | None, status: int = 200,
-               **extra: object) -> Response:
-    values = form.values if form else {}
-    errors = form.errors if form else {}
-    return render(request, template, {"values": values, "errors": errors, **extra},
-                  status_code=status)
-
-
 async def signup(request: Request) -> Response:
     if request.state.user is not None:
         return redirect(request, "accounts:profile")
     if request.method == "GET":
         form = forms.Form({})
         form.values["language"] = get_locale()
-        return _form_page(request, "accounts/signup.html", form)
+        return form_page(request, "accounts/signup.html", form)
     form = forms.signup(await request.form())
     if not form.ok:
-        return _form_page(request, "accounts/signup.html", form, 422)
+        return form_page(request, "accounts/signup.html", form, 422)
     v = form.values
     try:
         await services.sign_up(_settings(request), links(request), email=v["email"],
                                password=v["password"], name=v["name"], language=v["language"],
                                address=client_address(request))
     except TooManyRequests as exc:
-        return _form_page(request, "accounts/signup.html", form, 429, message=exc.message)
+        return form_page(request, "accounts/signup.html", form, 429, message=exc.message)
     return render(request, "accounts/check_inbox.html", {"email": v["email"]})
 
 
@@ -78,12 +70,12 @@ async def login(request: Request) -> Response:
     if request.method == "GET":
         form = forms.Form({})
         form.values["email"] = request.query_params.get("email", "")[:254]
-        return _form_page(request, "accounts/login.html", form, next=next_url)
+        return form_page(request, "accounts/login.html", form, next=next_url)
     data = await request.form()
     next_url = safe_next(str(data.get("next", "")))
     form = forms.login(data)
     if not form.ok:
-        return _form_page(request, "accounts/login.html", form, 422, next=next_url)
+        return form_page(request, "accounts/login.html", form, 422, next=next_url)
     try:
         user = await services.authenticate(_settings(request), links(request),
                                            email=form.values["email"],
@@ -91,7 +83,7 @@ async def login(request: Request) -> Response:
                                            address=client_address(request))
     except DomainError as exc:
         form.values.pop("password", None)
-        return _form_page(request, "accounts/login.html", form, exc.status_code,
+        return form_page(request, "accounts/login.html", form, exc.status_code,
                           message=exc.message, next=next_url)
     rotate_session(request, uid=user.id, sv=user.session_version)
     flash(request, _("Welcome, %(name)s.", name=user.display_name))
@@ -106,16 +98,16 @@ async def logout(request: Request) -> Response:
 
 async def forgot(request: Request) -> Response:
     if request.method == "GET":
-        return _form_page(request, "accounts/forgot.html", None)
+        return form_page(request, "accounts/forgot.html", None)
     form = forms.email_only(await request.form())
     if not form.ok:
-        return _form_page(request, "accounts/forgot.html", form, 422)
+        return form_page(request, "accounts/forgot.html", form, 422)
     try:
         await services.request_password_reset(_settings(request), links(request),
                                                email=form.values["email"],
                                                address=client_address(request))
     except TooManyRequests as exc:
-        return _form_page(request, "accounts/forgot.html", form, 429, message=exc.message)
+        return form_page(request, "accounts/forgot.html", form, 429, message=exc.message)
     return render(request, "accounts/reset_sent.html", {"email": form.values["email"]})
 
 
@@ -126,10 +118,10 @@ async def reset(request: Request) -> Response:
     if user is None:
         return render(request, "accounts/reset_failed.html", {}, status_code=400)
     if request.method == "GET":
-        return _form_page(request, "accounts/reset.html", None, token=token)
+        return form_page(request, "accounts/reset.html", None, token=token)
     form = forms.new_password(await request.form(), user.email)
     if not form.ok:
-        return _form_page(request, "accounts/reset.html", form, 422, token=token)
+        return form_page(request, "accounts/reset.html", form, 422, token=token)
     try:
         await services.reset_password(settings, token, form.values["password"])
     except Invalid:
@@ -148,7 +140,7 @@ async def resend(request: Request) -> Response:
                                                email=form.values["email"],
                                                address=client_address(request))
         except TooManyRequests as exc:
-            return _form_page(request, "accounts/login.html", form, 429, message=exc.message,
+            return form_page(request, "accounts/login.html", form, 429, message=exc.message,
                               next="")
     return render(request, "accounts/check_inbox.html", {"email": form.values["email"]})
 
@@ -160,10 +152,10 @@ async def profile(request: Request) -> Response:
     if request.method == "GET":
         form = forms.Form({})
         form.values.update({f: getattr(user, f) for f in services.PROFILE_FIELDS})
-        return _form_page(request, "accounts/profile.html", form)
+        return form_page(request, "accounts/profile.html", form)
     form = forms.profile(await request.form())
     if not form.ok:
-        return _form_page(request, "accounts/profile.html", form, 422)
+        return form_page(request, "accounts/profile.html", form, 422)
     await services.update_profile(user, form.values)
     flash(request, _("Your profile has been saved."))
     response = redirect(request, "accounts:profile")
@@ -177,17 +169,17 @@ async def change_password(request: Request) -> Response:
     permissions.require(user, "core.signed_in")
     assert user is not None
     if request.method == "GET":
-        return _form_page(request, "accounts/change_password.html", None)
+        return form_page(request, "accounts/change_password.html", None)
     form = forms.change_password(await request.form(), user.email)
     if not form.ok:
-        return _form_page(request, "accounts/change_password.html", form, 422)
+        return form_page(request, "accounts/change_password.html", form, 422)
     try:
         await services.change_password(_settings(request), user,
                                        current=form.values["current_password"],
                                        new=form.values["password"])
     except Invalid as exc:
         form.errors.update(exc.errors)
-        return _form_page(request, "accounts/change_password.html", form, 422)
+        return form_page(request, "accounts/change_password.html", form, 422)
     rotate_session(request, uid=user.id, sv=user.session_version)
     flash(request, _("Your password has been changed."))
     return redirect(request, "accounts:profile")

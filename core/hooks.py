@@ -20,7 +20,7 @@ from core.storage import FilePolicy
 
 SectionProvider = Callable[[], Awaitable[list[dict[str, Any]]]]
 DemoLoader = Callable[[Settings], Awaitable[list[str]]]
-NavProvider = Callable[[Request], list[tuple[str, str]]]
+NavProvider = Callable[[Request], list[tuple[str, str]]]  # (url, label) links for the header
 
 
 @dataclass
@@ -31,6 +31,8 @@ class Hooks:
     file_policies: dict[str, FilePolicy] = field(default_factory=dict)
     demo: list[DemoLoader] = field(default_factory=list)
     nav: list[NavProvider] = field(default_factory=list)
+    # Things that can be judged, by scope type ("event", "award_cycle"): see judging/sources.py
+    entry_sources: dict[str, Any] = field(default_factory=dict)
 
     def merge(self, other: Hooks) -> None:
         self.user_loader = other.user_loader or self.user_loader
@@ -39,6 +41,7 @@ class Hooks:
         self.file_policies.update(other.file_policies)
         self.demo.extend(other.demo)
         self.nav.extend(other.nav)
+        self.entry_sources.update(other.entry_sources)
 
 
 def module_exists(name: str) -> bool:

@@ -12,7 +12,7 @@ from starlette.templating import Jinja2Templates
 from core import i18n
 from core.security import csrf_token
 from core.settings import ROOT
-from core.web import pop_flashes
+from core.flash import pop_flashes
 
 TEMPLATE_DIR = ROOT / "templates"
 
@@ -30,6 +30,8 @@ def _context(request: Request) -> dict[str, Any]:
         "csrf_token": lambda: csrf_token(request),
         "flashes": lambda: pop_flashes(request),
         "settings": request.app.state.settings,
+        "nav_links": lambda: [link for provider in request.app.state.hooks.nav
+                              for link in provider(request)],
     }
 
 

@@ -5,21 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
+
+from core.flash import flash as flash
+from core.forms import Form
+from core.templating import render
 
 
 def redirect(request: Request, name: str, **params: Any) -> RedirectResponse:
     return RedirectResponse(str(request.url_for(name, **params)), status_code=303)
-
-
-def flash(request: Request, message: str, kind: str = "success") -> None:
-    request.session.setdefault("flash", []).append([kind, message])
-
-
-def pop_flashes(request: Request) -> list[list[str]]:
-    if "flash" not in request.scope.get("session", {}):
-        return []
-    return request.session.pop("flash")
 
 
 def safe_next(target: str) -> str:
@@ -30,3 +24,12 @@ def safe_next(target: str) -> str:
     if any(ord(c) < 32 for c in target):
         return ""
     return target[:1000]
+
+
+def form_page(request: Request, template: str, form: Form | None, status: int = 200,
+              **extra: Any) -> Response:
+    """Render a form page with what was typed and the per-field messages (422 when invalid)."""
+    values = form.values if form else {}
+    errors = form.errors if form else {}
+    return render(request, template, {"values": values, "errors": errors, **extra},
+                  status_code=status)

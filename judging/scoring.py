@@ -499,7 +499,8 @@ def rank(values: Mapping[int, float], tiebreak_key: TiebreakKey | None = None) -
     for group in _value_groups(ordered):
         for subgroup in _break_ties(group, tiebreak_key):
             position = len(result) + 1
-            result.extend(RankedEntry(entry, value, position) for entry, value in subgroup)
+            tied = sorted(subgroup)
+            result.extend(RankedEntry(entry, value, position) for entry, value in tied)
     return result
 
 

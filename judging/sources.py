@@ -1,0 +1,68 @@
+"""What judging needs from the domain whose things are judged (a Mediathon submission today, an
+award nomination next). A domain registers one source per scope type in its hooks:
+
+    hooks = Hooks(entry_sources={"event": SubmissionSource()})
+
+Judging never imports that domain: it asks the source through this protocol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Member:
+    email: str
+    language: str
+    name: str
+    organization: str = ""
+
+
+@dataclass(frozen=True)
+class ScopeInfo:
+    """The event or award cycle that judging runs in."""
+
+    scope_type: str
+    scope_id: int
+    title_ar: str
+    title_en: str
+    time_zone: str
+    public_url: str = ""  # the public page of the event or cycle
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something that can enter a judging round."""
+
+    source_id: int  # the submission's or nomination's id in its own domain
+    title_ar: str
+    title_en: str
+    group_key: str  # a track or category: shortlists and winners can be per group
+    group_label_ar: str
+    group_label_en: str
+    team_key: str  # conflicts can name a team (or a nominee)
+    team_label: str  # hidden from judges in a blind round
+    members: tuple[Member, ...] = ()
+    organizations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntryDetail:
+    """What a judge reads while scoring (team fields are left out in a blind round)."""
+
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (translated label, text)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
+    files: list[Any] = field(default_factory=list)  # core.storage.StoredFile rows
+
+
+class EntrySource(Protocol):
+    scope_type: str
+    source: str  # e.g. "events.submission"
+
+    async def scope(self, scope_id: int) -> ScopeInfo | None: ...
+
+    async def candidates(self, scope_id: int) -> list[Candidate]: ...
+
+    async def detail(self, source_id: int, *, blind: bool) -> EntryDetail: ...
