@@ -128,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--once", action="store_true")
     messages = sub.add_parser("messages", help="extract and check translations")
     messages.add_argument("--check", action="store_true", help="fail on untranslated strings")
+    messages.add_argument("--domain", help="only this domain's catalogs (core, accounts ...)")
     return parser
 
 
@@ -141,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "messages":
-        return importlib.import_module("core.messages").main(check=args.check)
+        return importlib.import_module("core.messages").main(check=args.check,
+                                                             domain=args.domain)
     runners = {
         "migrate": lambda: _migrate(settings),
         "makemigrations": lambda: _makemigrations(settings, args.name),

@@ -104,9 +104,10 @@ def _check(domain: str, msgid: object, translated: object) -> list[str]:
             if s and (set(PLACEHOLDER.findall(s)) - {"num"}) != wanted]
 
 
-def main(check: bool = False) -> int:
-    update(extract())
-    missing = problems("ar")
+def main(check: bool = False, domain: str | None = None) -> int:
+    templates = extract()
+    update({d: c for d, c in templates.items() if domain in (None, d)})
+    missing = [p for p in problems("ar") if domain is None or p.startswith(f"{domain}:")]
     for line in missing:
         print(line)
     print(f"catalogs updated; {len(missing)} Arabic strings missing")
@@ -114,4 +115,5 @@ def main(check: bool = False) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(check="--check" in sys.argv))
+    chosen = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--domain=")), None)
+    sys.exit(main(check="--check" in sys.argv, domain=chosen))
