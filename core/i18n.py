@@ -37,15 +37,18 @@ _current: ContextVar[str] = ContextVar("manassa_locale", default=DEFAULT_LANGUAG
 @cache
 def translations(lang: str) -> Translations:
     """All catalogs of one language merged into one Translations (fuzzy entries left out)."""
-    merged = Translations()
+    merged: Translations | None = None
     for po_path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
         with po_path.open("rb") as f:
             catalog = read_po(f, locale=lang)
         buffer = io.BytesIO()
         write_mo(buffer, catalog, use_fuzzy=False)
         buffer.seek(0)
-        merged.merge(Translations(fp=buffer))
-    return merged
+        loaded = Translations(fp=buffer)
+        # The first catalog is the base: it carries the language's plural rule, which
+        # merge() does not copy onto an empty Translations.
+        merged = loaded if merged is None else merged.merge(loaded)
+    return merged if merged is not None else Translations()
 
 
 def get_locale() -> str:

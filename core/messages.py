@@ -66,6 +66,7 @@ def update(templates: dict[str, Catalog]) -> None:
             catalog = _read(path, lang, domain)
             catalog.update(template, no_fuzzy_matching=True)
             catalog.obsolete.clear()
+            catalog.fuzzy = False
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as f:
                 write_po(f, catalog, width=100, sort_output=True, omit_header=False)
