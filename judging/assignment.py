@@ -5,10 +5,11 @@ Pure functions over ids: no ORM, no I/O.
 Design (see ``assign``):
 
 1. **Order.** Inputs are de-duplicated and sorted; entries are then visited in the order of
-   a keyed hash ``blake2b(seed, entry)``. Every later tie between judges is broken by
-   ``blake2b(seed, judge, load)``, i.e. a fresh pseudo-random permutation of the judges at
-   each load level (a reshuffled round-robin). Nothing depends on the callers' ordering or
-   on Python's per-process ``hash()`` salt, and a different seed gives another design.
+   a keyed hash of ``(seed, entry)``. Every tie between equally loaded judges is broken by
+   a keyed hash of ``(seed, judge, load)``, i.e. a fresh pseudo-random permutation of the
+   judges at each load level (a reshuffled round-robin). The seed is keyed with BLAKE2b and
+   the per-pick hashes use the SplitMix64 finaliser. Nothing depends on the callers'
+   ordering or on Python's per-process ``hash()`` salt; another seed gives another design.
 2. **Spine.** Calibration (z-scores, the leniency model) can only compare judges whose
    co-occurrence graph is connected. When that is achievable, ``entries * (k - 1) >=
    judges - 1``, the first entries are laid out as a chain: each takes one judge already in
@@ -17,7 +18,8 @@ Design (see ``assign``):
 3. **Least-loaded greedy.** Every other pick is the least-loaded eligible judge from a heap
    keyed ``(load, hash, judge)``; among equally loaded candidates one from a different
    component of the judge graph is preferred while the graph is still disconnected (the
-   search is capped at ``_MERGE_SCAN`` candidates to keep a pick cheap). Picking the ``k``
+   search is capped at ``_MERGE_SCAN`` candidates and, after a miss, paused until the load
+   level or the number of components changes, to keep picks cheap). Picking the ``k``
    least-loaded distinct judges keeps all loads within one of each other.
 4. **Rebalance.** Conflicts can make the greedy leave a judge two or more above another;
    a local search then moves a pair ``(entry, heavy)`` to an eligible ``light`` judge while
@@ -37,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 _MERGE_SCAN = 64
@@ -59,9 +62,30 @@ class AssignmentResult:
     problems: list[str]
 
 
-def _digest(seed: int | str, *parts: object) -> int:
-    data = repr((seed, *parts)).encode()
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+_MASK = (1 << 64) - 1
+_GAMMA = 0x9E3779B97F4A7C15
+
+
+def _digest(seed: int | str) -> int:
+    """64-bit key of the seed; ``repr`` keeps ``0`` and ``"0"`` apart."""
+    return int.from_bytes(hashlib.blake2b(repr(seed).encode(), digest_size=8).digest(), "big")
+
+
+def _mix(value: int) -> int:
+    """SplitMix64 finaliser (Steele, Lea & Flood 2014): a cheap, well-spread 64-bit hash.
+
+    Used instead of a cryptographic hash per pick because it is called for every
+    (judge, load) and (entry) key; keyed by ``_digest(seed)`` it is still seed-dependent.
+    """
+    value = (value + _GAMMA) & _MASK
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & _MASK
+    return value ^ (value >> 31)
+
+
+def _blocked(conflicts: Collection[tuple[int, int]]) -> AbstractSet[tuple[int, int]]:
+    # Conflicts grow with entries x judges; a set passed in is used as is, not copied.
+    return conflicts if isinstance(conflicts, AbstractSet) else frozenset(conflicts)
 
 
 class _UnionFind:
@@ -92,16 +116,19 @@ class _UnionFind:
 @dataclass
 class _State:
     seed: int | str
-    blocked: frozenset[tuple[int, int]]
+    blocked: AbstractSet[tuple[int, int]]
     judges: list[int]
     fixed: dict[int, tuple[int, ...]]
     loads: dict[int, int]
     new: dict[int, list[int]] = field(default_factory=dict)
     graph: _UnionFind = field(default_factory=_UnionFind)
+    salt: dict[int, int] = field(default_factory=dict)
+    merge_miss: tuple[int, int] | None = None
 
     def key(self, judge: int) -> _HeapItem:
+        # A fresh pseudo-random order of the judges at every load level.
         load = self.loads[judge]
-        return (load, _digest(self.seed, "judge", judge, load), judge)
+        return (load, _mix((self.salt[judge] + load * _GAMMA) & _MASK), judge)
 
     def on_entry(self, entry: int) -> list[int]:
         return [*self.fixed.get(entry, ()), *self.new.get(entry, ())]
@@ -113,14 +140,16 @@ class _State:
 def _start(
     judges: Iterable[int],
     fixed: Mapping[int, tuple[int, ...]],
-    blocked: frozenset[tuple[int, int]],
+    blocked: AbstractSet[tuple[int, int]],
     seed: int | str,
 ) -> _State:
     judge_ids = sorted(set(judges))
     loads = dict.fromkeys(judge_ids, 0)
     state = _State(seed, blocked, judge_ids, dict(fixed), loads)
+    key = _digest(seed)
     for judge in judge_ids:
         state.graph.find(judge)
+        state.salt[judge] = _mix(key ^ _mix(judge & _MASK))
     for entry_judges in fixed.values():
         for judge in entry_judges:
             loads[judge] = loads.get(judge, 0) + 1
@@ -129,7 +158,8 @@ def _start(
 
 
 def _entry_order(entries: Iterable[int], seed: int | str) -> list[int]:
-    return sorted(entries, key=lambda entry: (_digest(seed, "entry", entry), entry))
+    key = _mix(_digest(seed) ^ 0x5EED)
+    return sorted(entries, key=lambda entry: (_mix(key ^ (entry & _MASK)), entry))
 
 
 def assign(
@@ -155,7 +185,7 @@ def assign(
         raise ValueError("k must not be negative")
     entry_ids = sorted(set(entries))
     fixed = _kept_existing(entry_ids, existing)
-    state = _start(judges, fixed, frozenset(conflicts), seed)
+    state = _start(judges, fixed, _blocked(conflicts), seed)
     order = _entry_order(entry_ids, seed)
     heap = [state.key(judge) for judge in state.judges]
     heapq.heapify(heap)
@@ -235,6 +265,11 @@ def _prefer_merging(
     # ``exclude`` holds exactly the judges already on this entry, kept and just picked.
     if state.graph.count <= 1 or not exclude:
         return item
+    # After a fruitless scan, wait for the load level or the components to change: a
+    # component that balance keeps out of reach (say, all its judges are busier) would
+    # otherwise cost a full scan on every pick.
+    if state.merge_miss == (item[0], state.graph.count):
+        return item
     roots = {state.graph.find(judge) for judge in exclude}
     if state.graph.find(item[2]) not in roots:
         return item
@@ -249,6 +284,8 @@ def _prefer_merging(
     for other in [*passed, item]:
         if other is not found:
             heapq.heappush(heap, other)
+    if found is item:
+        state.merge_miss = (item[0], state.graph.count)
     return found
 
 
@@ -257,7 +294,8 @@ def _commit(state: _State, heap: list[_HeapItem], entry: int, chosen: list[int])
         state.loads[judge] += 1
         heapq.heappush(heap, state.key(judge))
     state.new.setdefault(entry, []).extend(chosen)
-    state.graph.union_all(state.on_entry(entry))
+    if state.graph.count > 1:
+        state.graph.union_all(state.on_entry(entry))
 
 
 def _rebalance(state: _State) -> None:
@@ -339,7 +377,7 @@ def replace_judge(
     kept = {e: tuple(sorted(set(js) - {leaving_judge})) for e, js in result_pairs.items()}
     affected = [e for e, js in result_pairs.items() if leaving_judge in js]
     candidates = set(judges) - {leaving_judge}
-    state = _start(candidates, kept, frozenset(conflicts), seed)
+    state = _start(candidates, kept, _blocked(conflicts), seed)
     heap = [state.key(judge) for judge in state.judges]
     heapq.heapify(heap)
     for entry in _entry_order(affected, seed):

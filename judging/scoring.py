@@ -8,6 +8,7 @@ systematically harsh or generous, which matters when every judge sees only a few
 from __future__ import annotations
 
 import math
+import operator
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -299,12 +300,20 @@ def _affine(mean: float, sd: float, to_mean: float, to_sd: float) -> Callable[[f
 
 @dataclass(frozen=True)
 class _Design:
-    """Scores as index arrays: what the least-squares sweeps iterate over."""
+    """Scores as index lists: what the least-squares sweeps iterate over.
+
+    ``entry_judges[e]`` lists the judge index of every score of entry ``e`` and
+    ``entry_sums[e]`` their totals' sum; ``shared_entries[j]`` / ``shared_sums[j]`` do the
+    same per judge, but only for entries scored by two or more judges.
+    """
 
     entries: list[int]
     judges: list[int]
     by_entry: list[list[tuple[int, float]]]
-    by_judge: list[list[tuple[int, float]]]
+    entry_judges: list[list[int]]
+    entry_sums: list[float]
+    shared_entries: list[list[int]]
+    shared_sums: list[float]
     component: list[int]
     components: int
 
@@ -328,10 +337,14 @@ def fit_leniency(
       ``regularisation * sum(leniency**2)`` subject to leniencies summing to zero within
       each connected component of the judge co-occurrence graph; with a Lagrange multiplier
       this is ``leniency[j] = (r_j - mu_c) / (n_j + regularisation)`` where ``r_j`` is the
-      sum of ``total - quality`` over j's entries.
+      sum of ``total - quality`` over j's entries. Entries seen by one judge only fit
+      exactly whatever that judge's leniency, so they are left out of this step (exact,
+      and faster to converge) and simply get ``quality = total - leniency``.
 
     Each block update is exact, so the objective never increases; sweeps stop when no value
-    moves by more than ``tolerance * max(1, max |total|)``. Leniency is only identified up
+    moves by more than ``tolerance * max(1, max |total|)``. The rate is geometric and set by
+    how well the judge graph mixes: about 25 sweeps for a random design of 2,000 entries x
+    3 judges, many more for a long chain of judges. Leniency is only identified up
     to a constant within a connected group of judges, hence the per-component zero-sum
     constraint: qualities from different components are not comparable beyond that
     convention. ``regularisation > 0`` shrinks leniencies of judges with few scores towards
@@ -346,15 +359,16 @@ def fit_leniency(
     if not ordered:
         return LeniencyFit({}, {}, 0.0, 0)
     design = _design(ordered)
-    scale = max(1.0, max(abs(s.total) for s in ordered))
-    quality = [_mean([t for _, t in rows]) for rows in design.by_entry]
+    limit = tolerance * max(1.0, max(abs(s.total) for s in ordered))
     leniency = [0.0] * len(design.judges)
+    quality = _solve_quality(design, leniency)
     iterations, converged = 0, False
     while iterations < max_iterations and not converged:
         iterations += 1
-        moved_l = _update_leniency(design, quality, leniency, regularisation)
-        moved_q = _update_quality(design, quality, leniency)
-        converged = max(moved_l, moved_q) <= tolerance * scale
+        new_leniency = _solve_leniency(design, quality, regularisation)
+        new_quality = _solve_quality(design, new_leniency)
+        moved = max(_largest_change(leniency, new_leniency), _largest_change(quality, new_quality))
+        leniency, quality, converged = new_leniency, new_quality, moved <= limit
     return LeniencyFit(
         quality=dict(zip(design.entries, quality, strict=True)),
         leniency=dict(zip(design.judges, leniency, strict=True)),
@@ -389,16 +403,35 @@ def _design(ordered: Sequence[Score]) -> _Design:
     by_entry: list[list[tuple[int, float]]] = [[] for _ in entries]
     for score in ordered:
         by_entry[entry_index[score.entry_id]].append((judge_index[score.judge_id], score.total))
+    shared_entries, shared_sums = _shared_by_judge(by_entry, len(judges))
+    component, components = _judge_components(by_entry, len(judges))
+    return _Design(
+        entries,
+        judges,
+        by_entry,
+        entry_judges=[[j for j, _ in rows] for rows in by_entry],
+        entry_sums=[math.fsum(t for _, t in rows) for rows in by_entry],
+        shared_entries=shared_entries,
+        shared_sums=shared_sums,
+        component=component,
+        components=components,
+    )
+
+
+def _shared_by_judge(
+    by_entry: Sequence[Sequence[tuple[int, float]]], judge_count: int
+) -> tuple[list[list[int]], list[float]]:
     # An entry seen by one judge fits exactly whatever that judge's leniency, so it says
     # nothing about leniency; leaving it out of the judge sweep is exact and avoids the slow
     # convergence its lagging quality would otherwise cause.
-    by_judge: list[list[tuple[int, float]]] = [[] for _ in judges]
+    shared: list[list[int]] = [[] for _ in range(judge_count)]
+    totals: list[list[float]] = [[] for _ in range(judge_count)]
     for e, rows in enumerate(by_entry):
         if len({j for j, _ in rows}) > 1:
             for j, total in rows:
-                by_judge[j].append((e, total))
-    component, components = _judge_components(by_entry, len(judges))
-    return _Design(entries, judges, by_entry, by_judge, component, components)
+                shared[j].append(e)
+                totals[j].append(total)
+    return shared, [math.fsum(values) for values in totals]
 
 
 def _judge_components(
@@ -423,38 +456,41 @@ def _judge_components(
     return [labels[root] for root in roots], len(labels)
 
 
-def _update_quality(design: _Design, quality: list[float], leniency: list[float]) -> float:
-    moved = 0.0
-    for e, rows in enumerate(design.by_entry):
-        value = sum(t - leniency[j] for j, t in rows) / len(rows)
-        moved = max(moved, abs(value - quality[e]))
-        quality[e] = value
-    return moved
+def _solve_quality(design: _Design, leniency: list[float]) -> list[float]:
+    # map() over __getitem__ keeps the inner sums in C: this sweep is the hot loop.
+    get = leniency.__getitem__
+    return [
+        (total - sum(map(get, judges))) / len(judges)
+        for total, judges in zip(design.entry_sums, design.entry_judges, strict=True)
+    ]
 
 
-def _update_leniency(
-    design: _Design, quality: list[float], leniency: list[float], regularisation: float
-) -> float:
-    # Exact constrained minimiser: unconstrained ridge solution minus the Lagrange
-    # multiplier of each component's zero-sum constraint, mu_c, spread by 1/(n_j + lambda).
-    sums = [0.0] * design.components
+def _solve_leniency(design: _Design, quality: list[float], regularisation: float) -> list[float]:
+    # Exact constrained minimiser: the ridge solution r_j / (n_j + lambda) minus the Lagrange
+    # multiplier mu_c of the component's zero-sum constraint, spread by 1 / (n_j + lambda).
+    get = quality.__getitem__
+    residuals = [
+        total - sum(map(get, entries))
+        for total, entries in zip(design.shared_sums, design.shared_entries, strict=True)
+    ]
+    weighted = [0.0] * design.components
     inverse = [0.0] * design.components
-    raw = []
-    for j, rows in enumerate(design.by_judge):
-        denominator = len(rows) + regularisation
-        residual = sum(t - quality[e] for e, t in rows)
-        raw.append((residual, denominator))
-        if rows:
-            sums[design.component[j]] += residual / denominator
+    for j, entries in enumerate(design.shared_entries):
+        if entries:
+            denominator = len(entries) + regularisation
+            weighted[design.component[j]] += residuals[j] / denominator
             inverse[design.component[j]] += 1 / denominator
-    moved = 0.0
-    for j, (residual, denominator) in enumerate(raw):
-        c = design.component[j]
-        # A judge with no shared entries is a component of its own: leniency 0 by convention.
-        value = (residual - sums[c] / inverse[c]) / denominator if design.by_judge[j] else 0.0
-        moved = max(moved, abs(value - leniency[j]))
-        leniency[j] = value
-    return moved
+    # A judge with no shared entries is a component of its own: leniency 0 by convention.
+    return [
+        (residuals[j] - weighted[c] / inverse[c]) / (len(entries) + regularisation)
+        if entries
+        else 0.0
+        for j, (entries, c) in enumerate(zip(design.shared_entries, design.component, strict=True))
+    ]
+
+
+def _largest_change(old: Sequence[float], new: Sequence[float]) -> float:
+    return max(map(abs, map(operator.sub, new, old)), default=0.0)
 
 
 def _residual_sd(

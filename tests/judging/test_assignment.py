@@ -103,6 +103,20 @@ def test_existing_pairs_are_kept_and_topped_up() -> None:
     assert sum(result.loads.values()) == 9
 
 
+def test_existing_beyond_k_is_kept_untouched() -> None:
+    result = assign([1, 2], [10, 11, 12, 13], 2, set(), existing={1: [10, 11, 12]})
+    assert result.pairs[1] == (10, 11, 12)
+    assert len(result.pairs[2]) == 2
+    assert result.unfilled == {}
+
+
+def test_existing_is_deterministic_under_input_permutation() -> None:
+    existing = {3: [1], 5: [2, 4]}
+    first = assign([5, 3, 1, 2, 4], [4, 3, 2, 1], 2, [(1, 2), (3, 4)], 7, existing)
+    second = assign([1, 2, 3, 4, 5], [1, 2, 3, 4], 2, {(3, 4), (1, 2)}, 7, existing)
+    assert first == second
+
+
 def test_existing_conflict_is_reported() -> None:
     result = assign([1], [10, 11], 2, {(10, 1)}, existing={1: [10]})
     assert result.pairs[1] == (10, 11)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from judging.scoring import (
     METHODS,
     Criterion,
+    LeniencyFit,
     RankedEntry,
     Score,
     Sheet,
@@ -185,7 +186,11 @@ def test_leniency_recovers_exact_incomplete_design() -> None:
     fit = fit_leniency(scores_from(rows))
     assert fit.converged
     assert fit.quality == {1: pytest.approx(50), 2: pytest.approx(60), 3: pytest.approx(70)}
-    assert fit.leniency == {1: pytest.approx(4), 2: pytest.approx(0, abs=1e-9), 3: pytest.approx(-4)}
+    assert fit.leniency == {
+        1: pytest.approx(4),
+        2: pytest.approx(0, abs=1e-9),
+        3: pytest.approx(-4),
+    }
     assert fit.residual_sd == pytest.approx(0, abs=1e-6)
     assert combine_mean(scores_from(rows)) == {1: 52, 2: 58, 3: 70}
     assert combine_leniency(scores_from(rows)) == fit.quality
@@ -221,7 +226,7 @@ def test_leniency_regularisation_shrinks() -> None:
     assert sum(shrunk.leniency.values()) == pytest.approx(0, abs=1e-9)
     with pytest.raises(ValueError):
         fit_leniency(scores_from(rows), regularisation=-1)
-    assert fit_leniency([]) == fit_leniency([])
+    assert fit_leniency([]) == LeniencyFit({}, {}, 0.0, 0)
 
 
 def test_methods_registry() -> None:
