@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from accounts.enums import LANGUAGE_CHOICES
-from accounts.passwords import weakness
+from accounts.passwords import MAX_LENGTH, weakness
 from core.forms import Form, normalize_text, to_western_digits
 from core.i18n import gettext as _
+
+NAME_MAX = 200
+NAME_PUNCTUATION = frozenset(" .'-\u2019\u2010\u200c")  # O'Brien, Jean-Luc, Dr. ...; ZWNJ
+PHONE_CHARACTERS = frozenset("0123456789+-() ")
 
 
 def _password(form: Form, name: str, email: str = "") -> str:
@@ -18,6 +23,7 @@ def _password(form: Form, name: str, email: str = "") -> str:
         "missing": _("This field is required."),
         "short": _("Use at least 10 characters."),
         "long": _("Use at most 128 characters."),
+        "email": _("Do not use your e-mail address in your password."),
         "guessable": _("This password is too easy to guess. Use a longer, less common phrase."),
     }
     if problem:
@@ -30,9 +36,29 @@ def _confirm(form: Form, password: str, name: str = "password_confirm") -> None:
         form.error(name, _("The two passwords do not match."))
 
 
+def _is_name_character(ch: str) -> bool:
+    return ch in NAME_PUNCTUATION or unicodedata.category(ch)[0] in "LM"
+
+
+def _person_name(form: Form, name: str, *, required: bool, min_length: int = 0) -> str:
+    """A person's name in any script (Arabic, Latin, mixed), without markup or digits."""
+    value = form.text(name, required=required, max_length=NAME_MAX, min_length=min_length)
+    if value and not all(_is_name_character(ch) for ch in value):
+        form.error(name, _("Use letters, spaces, dots, apostrophes and hyphens only."))
+    return value
+
+
+def _plain(form: Form, name: str, *, max_length: int = 200) -> str:
+    """Optional free text shown on pages and in exports: no markup characters."""
+    value = form.text(name, required=False, max_length=max_length)
+    if "<" in value or ">" in value:
+        form.error(name, _("Remove the characters < and >."))
+    return value
+
+
 def signup(data: Mapping[str, Any]) -> Form:
     form = Form(data)
-    form.text("name", max_length=200, min_length=2)
+    _person_name(form, "name", required=True, min_length=2)
     email = form.email()
     password = _password(form, "password", email)
     _confirm(form, password)
@@ -44,9 +70,11 @@ def signup(data: Mapping[str, Any]) -> Form:
 def login(data: Mapping[str, Any]) -> Form:
     form = Form(data)
     form.email()
-    form.values["password"] = form.raw("password")
-    if not form.values["password"]:
+    password = form.values["password"] = form.raw("password")
+    if not password:
         form.error("password", _("This field is required."))
+    elif len(password) > MAX_LENGTH:
+        form.error("password", _("Use at most 128 characters."))
     return form
 
 
@@ -72,18 +100,23 @@ def change_password(data: Mapping[str, Any], email: str) -> Form:
     return form
 
 
-def profile(data: Mapping[str, Any]) -> Form:
-    form = Form(data)
-    form.text("name_ar", required=False, max_length=200)
-    form.text("name_en", required=False, max_length=200)
-    if not (form.values["name_ar"] or form.values["name_en"]):
-        form.error("name_ar", _("Give your name in Arabic, in English, or both."))
-    form.text("organization", required=False, max_length=200)
-    form.text("job_title", required=False, max_length=200)
+def _phone(form: Form) -> str:
     phone = to_western_digits(normalize_text(form.raw("phone")))
     form.values["phone"] = phone
-    if phone and (len(phone) > 20 or not all(c.isdigit() or c in "+-() " for c in phone)
-                  or sum(c.isdigit() for c in phone) < 6):
+    digits = sum(c.isdigit() for c in phone)
+    if phone and (len(phone) > 20 or not set(phone) <= PHONE_CHARACTERS or digits < 6):
         form.error("phone", _("Enter a phone number using digits, for example +966 5x xxx xxxx."))
+    return phone
+
+
+def profile(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
+    _person_name(form, "name_ar", required=False)
+    _person_name(form, "name_en", required=False)
+    if not (form.values["name_ar"] or form.values["name_en"]):
+        form.error("name_ar", _("Give your name in Arabic, in English, or both."))
+    _plain(form, "organization")
+    _plain(form, "job_title")
+    _phone(form)
     form.choice("language", LANGUAGE_CHOICES)
     return form

@@ -12,6 +12,8 @@ COMMON = frozenset("""
 password password1 password123 passw0rd 123456789 1234567890 12345678910 qwertyuiop
 qwerty12345 iloveyou123 1q2w3e4r5t 11111111111 00000000000 abcdefghij abc1234567
 letmein123 welcome123 admin12345 manassa123 football12 princess12 sunshine12 a1234567890
+password12 password1234 0123456789 0987654321 1q2w3e4r5t6y qwerty123456 abcd123456 qwertyuiop1
+1qaz2wsx3edc zaq12wsxcde asdfghjkl1 iloveyou12 welcome1234 changeme123 manassa2026 mediathon2026
 """.split())
 
 
@@ -39,14 +41,21 @@ def dummy_hash(profile: str) -> str:
     return hasher(profile).hash("not-a-real-password-at-all")
 
 
+MIN_LENGTH = 10
+MAX_LENGTH = 128
+
+
 def weakness(password: str, email: str = "") -> str | None:
-    """Why a password is too weak, as a message key; None when it is acceptable."""
-    if len(password) < 10:
+    """Why a password is too weak, as a message key ("short", "long", "email", "guessable");
+    None when it is acceptable."""
+    if len(password) < MIN_LENGTH:
         return "short"
-    if len(password) > 128:
+    if len(password) > MAX_LENGTH:
         return "long"
     lowered = password.lower()
     local = email.split("@", 1)[0].lower()
-    if lowered in COMMON or len(set(password)) < 4 or (len(local) >= 4 and local in lowered):
+    if len(local) >= 4 and local in lowered:
+        return "email"
+    if lowered in COMMON or len(set(password)) < 4:
         return "guessable"
     return None

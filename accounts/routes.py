@@ -12,24 +12,34 @@ from accounts.models import User
 from core import permissions
 from core.errors import DomainError, Invalid, TooManyRequests
 from core.hooks import Hooks
-from core.i18n import get_locale
+from core.i18n import choose_language, get_locale, use_locale
 from core.i18n import gettext as _
-from core.security import client_address, rotate_session
+from core.security import LANG_COOKIE, client_address, rotate_session
+from core.settings import Settings
 from core.templating import render
 from core.web import flash, form_page, redirect, safe_next
+
+TOKEN_SLOT = "{token}"  # noqa: S105 - filled in by services.Links
 
 
 def links(request: Request) -> services.Links:
     return services.Links(
         base_url=request.app.state.settings.base_url,
-        verify=request.app.url_path_for("accounts:verify", token="{token}"),
-        reset=request.app.url_path_for("accounts:reset", token="{token}"),
+        verify=request.app.url_path_for("accounts:verify", token=TOKEN_SLOT),
+        reset=request.app.url_path_for("accounts:reset", token=TOKEN_SLOT),
         login=request.app.url_path_for("accounts:login"),
     )
 
 
-def _settings(request: Request):  # noqa: ANN202
+def _settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def _refused(response: Response, exc: DomainError) -> Response:
+    """Tell clients when to come back after a rate limit."""
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def signup(request: Request) -> Response:
@@ -48,7 +58,8 @@ async def signup(request: Request) -> Response:
                                password=v["password"], name=v["name"], language=v["language"],
                                address=client_address(request))
     except TooManyRequests as exc:
-        return form_page(request, "accounts/signup.html", form, 429, message=exc.message)
+        return _refused(form_page(request, "accounts/signup.html", form, 429,
+                                  message=exc.message), exc)
     return render(request, "accounts/check_inbox.html", {"email": v["email"]})
 
 
@@ -83,17 +94,32 @@ async def login(request: Request) -> Response:
                                            address=client_address(request))
     except DomainError as exc:
         form.values.pop("password", None)
-        return form_page(request, "accounts/login.html", form, exc.status_code,
-                          message=exc.message, next=next_url)
+        return _refused(form_page(request, "accounts/login.html", form, exc.status_code,
+                                  message=exc.message, next=next_url), exc)
     rotate_session(request, uid=user.id, sv=user.session_version)
-    flash(request, _("Welcome, %(name)s.", name=user.display_name))
+    with use_locale(_language_after_sign_in(request, user)):
+        flash(request, _("Welcome, %(name)s.", name=user.display_name))
     return RedirectResponse(next_url or str(request.url_for("core:home")), status_code=303)
+
+
+def _language_after_sign_in(request: Request, user: User) -> str:
+    """The language of the next page: a chosen one (cookie) first, else the profile's."""
+    return choose_language(None, request.cookies.get(LANG_COOKIE), user.language,
+                           _settings(request).default_language)
 
 
 async def logout(request: Request) -> Response:
     rotate_session(request)
     flash(request, _("You have signed out."))
-    return redirect(request, "core:home")
+    # Keep speaking the language the person used while signed in (it may have come from
+    # their profile, which the signed-out pages no longer see).
+    return _remember_language(request, redirect(request, "core:home"), get_locale())
+
+
+def _remember_language(request: Request, response: Response, lang: str) -> Response:
+    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax",
+                        secure=_settings(request).https)
+    return response
 
 
 async def forgot(request: Request) -> Response:
@@ -107,7 +133,8 @@ async def forgot(request: Request) -> Response:
                                                email=form.values["email"],
                                                address=client_address(request))
     except TooManyRequests as exc:
-        return form_page(request, "accounts/forgot.html", form, 429, message=exc.message)
+        return _refused(form_page(request, "accounts/forgot.html", form, 429,
+                                  message=exc.message), exc)
     return render(request, "accounts/reset_sent.html", {"email": form.values["email"]})
 
 
@@ -134,14 +161,15 @@ async def reset(request: Request) -> Response:
 
 async def resend(request: Request) -> Response:
     form = forms.email_only(await request.form())
-    if form.ok:
-        try:
-            await services.resend_verification(_settings(request), links(request),
-                                               email=form.values["email"],
-                                               address=client_address(request))
-        except TooManyRequests as exc:
-            return form_page(request, "accounts/login.html", form, 429, message=exc.message,
-                              next="")
+    if not form.ok:
+        return form_page(request, "accounts/login.html", form, 422, next="")
+    try:
+        await services.resend_verification(_settings(request), links(request),
+                                           email=form.values["email"],
+                                           address=client_address(request))
+    except TooManyRequests as exc:
+        return _refused(form_page(request, "accounts/login.html", form, 429,
+                                  message=exc.message, next=""), exc)
     return render(request, "accounts/check_inbox.html", {"email": form.values["email"]})
 
 
@@ -157,11 +185,9 @@ async def profile(request: Request) -> Response:
     if not form.ok:
         return form_page(request, "accounts/profile.html", form, 422)
     await services.update_profile(user, form.values)
-    flash(request, _("Your profile has been saved."))
-    response = redirect(request, "accounts:profile")
-    response.set_cookie("lang", user.language, max_age=365 * 24 * 3600, samesite="lax",
-                        secure=_settings(request).https)
-    return response
+    with use_locale(user.language):  # the next page speaks the newly chosen language
+        flash(request, _("Your profile has been saved."))
+    return _remember_language(request, redirect(request, "accounts:profile"), user.language)
 
 
 async def change_password(request: Request) -> Response:

@@ -3,6 +3,7 @@ only after commit."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,14 +17,19 @@ from core import audit, ratelimit
 from core.clock import now
 from core.errors import DomainError, Invalid, TooManyRequests
 from core.i18n import gettext as _
+from core.i18n import ngettext, use_locale
 from core.mail import outbox
 from core.settings import Settings
 
 PROFILE_FIELDS = ("name_ar", "name_en", "organization", "job_title", "phone", "language")
 
 
+VERIFY_MAILS_PER_HOUR = 3  # per account: sign-up plus two more links
+RESET_MAILS_PER_HOUR = 5  # per account, silently: nobody can flood someone's inbox
+
+
 class SignInFailed(DomainError):
-    status_code = 400
+    status_code = 422
 
 
 class NotVerified(DomainError):
@@ -53,48 +59,80 @@ def _minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))
 
 
-async def _limit(settings: Settings, bucket: str, key: str, limit: int, window: int) -> None:
+async def _limit(bucket: str, key: str, limit: int, window: int) -> None:
     wait = await ratelimit.retry_after(bucket, key, limit, window)
     if wait:
+        n = _minutes(wait)
         raise TooManyRequests(
-            _("Too many attempts. Try again in %(n)s minutes.", n=_minutes(wait)), wait)
+            ngettext("Too many attempts. Try again in %(num)s minute.",
+                     "Too many attempts. Try again in %(num)s minutes.", n), wait)
+
+
+async def _quota_left(bucket: str, key: str, limit: int, window: int = 3600) -> bool:
+    """Count one use of a silent quota; False (and nothing counted) when it is used up."""
+    if await ratelimit.retry_after(bucket, key, limit, window):
+        return False
+    await ratelimit.hit(bucket, key)
+    return True
+
+
+def _mail_name(user: User) -> str:
+    """The name to greet a user with, in the language their mail is written in."""
+    with use_locale(user.language):
+        return user.display_name
+
+
+def _name_fields(name: str) -> dict[str, str]:
+    """A name typed in Arabic letters is the Arabic name; otherwise the English one."""
+    arabic = any(unicodedata.name(ch, "").startswith("ARABIC") for ch in name)
+    return {"name_ar": name} if arabic else {"name_en": name}
 
 
 async def sign_up(settings: Settings, links: Links, *, email: str, password: str, name: str,
                   language: str, address: str) -> None:
     """Create an unverified account and mail a verification link. An e-mail already registered
     gets a different mail, and the caller sees the same answer either way."""
-    await _limit(settings, "signup", address, settings.security_form_max_per_hour, 3600)
+    await _limit("signup", address, settings.security_form_max_per_hour, 3600)
     await ratelimit.hit("signup", address)
-    name_field = "name_ar" if language == "ar" else "name_en"
     hashed = passwords.hash_password(password, settings.security_argon2_profile)
     try:
         async with in_transaction():
             user = await User.create(email=email, password_hash=hashed, language=language,
-                                     **{name_field: name})
+                                     **_name_fields(name))
+            await ratelimit.hit("verify-mail", email)
             await _queue_verification(settings, links, user)
     except IntegrityError:
         existing = await User.get(email=email)
-        await outbox.queue(existing.email, "accounts/already_registered", existing.language,
-                           name=existing.display_name, login_url=links.login_url())
+        if await _quota_left("signup-existing", email, VERIFY_MAILS_PER_HOUR):
+            await outbox.queue(existing.email, "accounts/already_registered", existing.language,
+                               name=_mail_name(existing), login_url=links.login_url())
     outbox.wake()
 
 
 async def _queue_verification(settings: Settings, links: Links, user: User) -> None:
     token = tokens.make(settings.secret_key, "verify", {"u": user.id, "e": user.email})
     await outbox.queue(user.email, "accounts/verify_email", user.language,
-                       name=user.display_name, url=links.verify_url(token),
+                       name=_mail_name(user), url=links.verify_url(token),
                        hours=tokens.VERIFY_MAX_AGE // 3600)
+
+
+async def _send_verification(settings: Settings, links: Links, user: User) -> bool:
+    """Mail a new verification link unless this account had enough of them this hour."""
+    if not await _quota_left("verify-mail", user.email, VERIFY_MAILS_PER_HOUR):
+        return False
+    await _queue_verification(settings, links, user)
+    outbox.wake()
+    return True
 
 
 async def resend_verification(settings: Settings, links: Links, *, email: str,
                               address: str) -> None:
-    await _limit(settings, "resend", address, settings.security_form_max_per_hour, 3600)
+    """Mail a new link to an unverified account; the answer is the same for any address."""
+    await _limit("resend", address, settings.security_form_max_per_hour, 3600)
     await ratelimit.hit("resend", address)
     user = await User.get_or_none(email=email, is_active=True)
     if user is not None and not user.verified:
-        await _queue_verification(settings, links, user)
-        outbox.wake()
+        await _send_verification(settings, links, user)
 
 
 async def verify_email(settings: Settings, token: str) -> User:
@@ -111,11 +149,12 @@ async def verify_email(settings: Settings, token: str) -> User:
 
 async def authenticate(settings: Settings, links: Links, *, email: str, password: str,
                        address: str) -> User:
-    """The user for these credentials. Failures are counted per account and per address."""
+    """The user for these credentials. Failures are counted per account and per address; an
+    unknown e-mail and a wrong password fail alike (same message, same work)."""
     s = settings
     window = s.security_login_window_seconds
-    await _limit(s, "login-address", address, s.security_login_max_failures_address, window)
-    await _limit(s, "login-account", email, s.security_login_max_failures_account, window)
+    await _limit("login-address", address, s.security_login_max_failures_address, window)
+    await _limit("login-account", email, s.security_login_max_failures_account, window)
     user = await User.get_or_none(email=email, is_active=True)
     stored = user.password_hash if user else passwords.dummy_hash(s.security_argon2_profile)
     if not passwords.verify_password(stored, password, s.security_argon2_profile) or not user:
@@ -123,35 +162,45 @@ async def authenticate(settings: Settings, links: Links, *, email: str, password
         await ratelimit.hit("login-account", email)
         raise SignInFailed(_("The e-mail address or password is not correct."))
     if not user.verified:
-        await resend_verification(settings, links, email=email, address=address)
-        raise NotVerified(_("Please confirm your e-mail address first. We have sent you a new "
-                            "confirmation link."))
+        await _refuse_unverified(settings, links, user)
     await ratelimit.clear("login-account", email)
     user.last_login_at = now()
     await user.save(update_fields=["last_login_at"])
     return user
 
 
+async def _refuse_unverified(settings: Settings, links: Links, user: User) -> None:
+    if await _send_verification(settings, links, user):
+        raise NotVerified(_("Please confirm your e-mail address first. We have sent you a new "
+                            "confirmation link."))
+    raise NotVerified(_("Please confirm your e-mail address first with the link we sent you "
+                        "a short while ago. Look for it in your inbox and your spam folder."))
+
+
 async def request_password_reset(settings: Settings, links: Links, *, email: str,
                                  address: str) -> None:
-    await _limit(settings, "reset", address, settings.security_form_max_per_hour, 3600)
+    """Mail a single-use reset link if the account exists; the caller's answer is the same."""
+    await _limit("reset", address, settings.security_form_max_per_hour, 3600)
     await ratelimit.hit("reset", address)
     user = await User.get_or_none(email=email, is_active=True)
-    if user is None:
+    if user is None or not await _quota_left("reset-mail", email, RESET_MAILS_PER_HOUR):
         return
-    token = tokens.make(settings.secret_key, "reset",
-                        {"u": user.id, "h": tokens.password_fingerprint(user.password_hash)})
+    fingerprint = tokens.password_fingerprint(settings.secret_key, user.password_hash)
+    token = tokens.make(settings.secret_key, "reset", {"u": user.id, "h": fingerprint})
     await outbox.queue(user.email, "accounts/reset_password", user.language,
-                       name=user.display_name, url=links.reset_url(token),
+                       name=_mail_name(user), url=links.reset_url(token),
                        minutes=tokens.RESET_MAX_AGE // 60)
     outbox.wake()
 
 
 async def user_for_reset(settings: Settings, token: str) -> User | None:
+    """The account a reset link is for, while the link is unexpired and unused."""
     data = tokens.read(settings.secret_key, "reset", token, tokens.RESET_MAX_AGE)
     user = await User.get_or_none(id=data["u"], is_active=True) if data else None
-    if user is None or tokens.password_fingerprint(user.password_hash) != data.get("h"):
+    if user is None or data is None:
         return None
+    if tokens.password_fingerprint(settings.secret_key, user.password_hash) != data.get("h"):
+        return None  # the password changed since: the link was used
     return user
 
 
@@ -160,27 +209,35 @@ async def reset_password(settings: Settings, token: str, password: str) -> User:
     if user is None:
         raise Invalid({}, _("This reset link is invalid, expired or already used. Ask for a "
                             "new one."))
-    await _set_password(settings, user, password, "accounts/password_changed")
     if not user.verified:  # the link came to this mailbox, which proves the address
         user.email_verified_at = now()
-        await user.save(update_fields=["email_verified_at"])
+    await _set_password(settings, user, password, "accounts.reset_password")
     return user
 
 
 async def change_password(settings: Settings, user: User, *, current: str, new: str) -> User:
-    if not passwords.verify_password(user.password_hash, current,
-                                     settings.security_argon2_profile):
+    """Check the current password (counted like sign-in failures), then set the new one."""
+    s = settings
+    window = s.security_login_window_seconds
+    await _limit("login-account", user.email, s.security_login_max_failures_account, window)
+    if not passwords.verify_password(user.password_hash, current, s.security_argon2_profile):
+        await ratelimit.hit("login-account", user.email)
         raise Invalid({"current_password": _("Your current password is not correct.")})
-    await _set_password(settings, user, new, "accounts/password_changed")
+    if passwords.verify_password(user.password_hash, new, s.security_argon2_profile):
+        raise Invalid({"password": _("Choose a password different from the current one.")})
+    await _set_password(settings, user, new, "accounts.change_password")
     return user
 
 
-async def _set_password(settings: Settings, user: User, password: str, mail: str) -> None:
+async def _set_password(settings: Settings, user: User, password: str, action: str) -> None:
+    """Store the new password, sign out every other session, record it and tell the owner."""
     async with in_transaction():
         user.password_hash = passwords.hash_password(password, settings.security_argon2_profile)
-        user.session_version += 1  # signs out every other session
-        await user.save(update_fields=["password_hash", "session_version"])
-        await outbox.queue(user.email, mail, user.language, name=user.display_name)
+        user.session_version += 1
+        await user.save(update_fields=["password_hash", "session_version", "email_verified_at"])
+        await audit.record(user, action, user)
+        await outbox.queue(user.email, "accounts/password_changed", user.language,
+                           name=_mail_name(user))
     outbox.wake()
 
 
