@@ -227,7 +227,7 @@ BAD_EMAIL = "أدخل بريدًا إلكترونيًا صحيحًا، مثل na
      {"name": REQUIRED, "email": REQUIRED, "password": REQUIRED,
       "language": "اختر أحد الخيارات."}),
     ({"name": LONG}, {"name": "استخدم 200 حرفًا على الأكثر (استخدمت 201)."}),
-    ({"name": "ر"}, {"name": "استخدم 2 أحرف على الأقل."}),
+    ({"name": "ر"}, {"name": "استخدم ما لا يقل عن 2 من الأحرف."}),
     ({"email": "reem.example.org"}, {"email": BAD_EMAIL}),
     ({"email": "reem@example"}, {"email": BAD_EMAIL}),
     ({"email": "a" * 250 + "@example.org"}, {"email": BAD_EMAIL}),
