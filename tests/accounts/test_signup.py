@@ -226,7 +226,7 @@ BAD_EMAIL = "أدخل بريدًا إلكترونيًا صحيحًا، مثل na
     ({"name": "", "email": "", "password": "", "password_confirm": "", "language": ""},
      {"name": REQUIRED, "email": REQUIRED, "password": REQUIRED,
       "language": "اختر أحد الخيارات."}),
-    ({"name": LONG}, {"name": "استخدم 200 حرفًا على الأكثر (استخدمت 201)."}),
+    ({"name": LONG}, {"name": "استخدم ما لا يزيد على 200 من الأحرف (استخدمت 201)."}),
     ({"name": "ر"}, {"name": "استخدم ما لا يقل عن 2 من الأحرف."}),
     ({"email": "reem.example.org"}, {"email": BAD_EMAIL}),
     ({"email": "reem@example"}, {"email": BAD_EMAIL}),
