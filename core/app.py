@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -20,18 +20,26 @@ from core import errors, permissions
 from core.db import tortoise_config
 from core.hooks import Hooks, collect
 from core.i18n import gettext as _
+from core.i18n import use_locale
 from core.mail.senders import make_sender
 from core.mail.sink import CollectingHandler, start_sink
 from core.mail.worker import MailWorker
 from core.routes import routes as core_routes
-from core.security import CSRFMiddleware, RequestContextMiddleware, security_headers
+from core.security import (
+    CSRFMiddleware,
+    RequestContextMiddleware,
+    chosen_language,
+    language_cookie,
+    security_headers,
+)
 from core.settings import Settings, load_settings
 from core.templating import render
 
 log = logging.getLogger("manassa")
 
 
-def error_page(request: Request, status: int, message: str = "") -> Response:
+def error_page(request: Request, status: int, message: str = "",
+               details: Sequence[str] = ()) -> Response:
     titles = {
         400: _("The request could not be understood"),
         401: _("Please sign in"),
@@ -45,15 +53,20 @@ def error_page(request: Request, status: int, message: str = "") -> Response:
         500: _("Something went wrong on our side"),
     }
     context = {"status": status, "title": titles.get(status, titles[400]), "message": message,
-               "request_id": getattr(request.state, "request_id", "")}
+               "details": list(details), "request_id": getattr(request.state, "request_id", "")}
     return render(request, "core/error.html", context, status_code=status)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
-        return error_page(request, 404, _("This page does not exist or is not available to you."))
-    return error_page(request, exc.status_code)
+        response = error_page(request, 404,
+                              _("This page does not exist or is not available to you."))
+    else:
+        response = error_page(request, exc.status_code)
+    for key, value in (exc.headers or {}).items():  # e.g. Allow on a 405
+        response.headers[key] = value
+    return response
 
 
 async def domain_error(request: Request, exc: Exception) -> Response:
@@ -61,7 +74,8 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, permissions.SignInRequired):
         target = request.url_for("accounts:login").include_query_params(next=_next(request))
         return RedirectResponse(str(target), status_code=303)
-    response = error_page(request, exc.status_code, exc.message)
+    details = exc.errors.values() if isinstance(exc, errors.Invalid) else ()
+    response = error_page(request, exc.status_code, exc.message, details)
     if isinstance(exc, errors.TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
@@ -73,15 +87,23 @@ def _next(request: Request) -> str:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    request_id = getattr(request.state, "request_id", "-")
+    """The friendly 500 page. It runs outside RequestContextMiddleware (Starlette calls it from
+    the outermost middleware), so it sets the language and the security headers itself."""
+    request_id = getattr(request.state, "request_id", "") or "-"
     log.error("request %s failed: %s %s", request_id, request.method, request.url.path,
               exc_info=exc)
     try:
-        response = error_page(request, 500)
+        with use_locale(getattr(request.state, "lang", "")):
+            response = error_page(request, 500)
     except Exception:  # the error page itself must never fail
-        response = Response(f"500 - request {request_id}", status_code=500)
-    for key, value in security_headers(request.app.state.settings):
+        log.exception("request %s: the error page failed too", request_id)
+        response = PlainTextResponse(f"500 - request {request_id}", status_code=500)
+    settings = request.app.state.settings
+    for key, value in security_headers(settings):
         response.headers[key.decode()] = value.decode()
+    response.headers["x-request-id"] = request_id
+    if lang := chosen_language(request):  # the switch holds even when the page failed
+        response.headers.append("set-cookie", language_cookie(lang, settings))
     return response
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from functools import cache
 from typing import Any
@@ -92,10 +92,15 @@ def direction(lang: str | None = None) -> str:
 
 
 def localized(obj: Any, field: str, lang: str | None = None) -> str:
-    """Organizer content stored as `<field>_ar` and `<field>_en`, falling back to the other."""
+    """Organizer content stored as `<field>_ar` and `<field>_en` (on a model or in a dict, as
+    home page items are), falling back to the other language."""
     lang = lang or get_locale()
     other = "en" if lang == "ar" else "ar"
-    return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_{other}", "") or ""
+    for name in (f"{field}_{lang}", f"{field}_{other}"):
+        value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+        if value:
+            return str(value)
+    return ""
 
 
 def zone(name: str | None, default: str = "Asia/Riyadh") -> ZoneInfo:
@@ -115,22 +120,39 @@ def hijri_date(value: dt.date, lang: str | None = None) -> str:
     return f"{h.day} {h.month_name(lang)} {h.year} {h.notation(lang)}"
 
 
+# Day month year in both languages; Arabic takes the Arabic comma.
+DATETIME_PATTERNS = {"ar": "d MMMM y، HH:mm", "en": "d MMMM y, HH:mm"}
+DATE_PATTERN = "d MMMM y"
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """Stored datetimes are UTC; a naive one is taken as UTC, never as the server's zone."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _with_hijri(text: str, day: dt.date) -> str:
+    hijri = hijri_date(day)
+    return f"{text} ({hijri})" if hijri else text
+
+
 def format_datetime(value: dt.datetime | None, tz: str | None = None, hijri: bool = True) -> str:
     """A UTC datetime shown in the scope's time zone, with the Hijri date beside it."""
     if value is None:
         return ""
-    local = value.astimezone(zone(tz))
-    text = babel_format_datetime(local, "d MMMM y, HH:mm", locale=get_locale())
-    return f"{text} ({hijri_date(local.date())})" if hijri else text
+    local = _aware(value).astimezone(zone(tz))
+    lang = get_locale()
+    text = babel_format_datetime(local, DATETIME_PATTERNS[lang], tzinfo=local.tzinfo,
+                                 locale=lang)
+    return _with_hijri(text, local.date()) if hijri else text
 
 
 def format_date(value: dt.date | dt.datetime | None, tz: str | None = None) -> str:
+    """A day (a datetime is first moved into the scope's time zone), with its Hijri date."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.astimezone(zone(tz)).date()
-    text = babel_format_date(value, "long", locale=get_locale())
-    return f"{text} ({hijri_date(value)})"
+        value = _aware(value).astimezone(zone(tz)).date()
+    return _with_hijri(babel_format_date(value, DATE_PATTERN, locale=get_locale()), value)
 
 
 def format_number(value: float | int) -> str:

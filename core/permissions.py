@@ -25,7 +25,11 @@ def register(rules: Mapping[str, Rule]) -> None:
 
 
 def allowed(user: Any, name: str, obj: Any = None) -> bool:
-    return bool(RULES[name](user, obj))
+    try:
+        rule = RULES[name]
+    except KeyError:  # a typo in a route must fail loudly, not deny or allow quietly
+        raise LookupError(f"no permission rule named {name!r} is registered") from None
+    return bool(rule(user, obj))
 
 
 def require(user: Any, name: str, obj: Any = None, *, visible: str | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from typing import Any
 
@@ -10,16 +11,19 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 
 from core import permissions
 from core.audit import AuditEntry
 from core.errors import NotFound
-from core.i18n import N_
+from core.i18n import LANGUAGES, N_, zone
 from core.i18n import gettext as _
 from core.mail.models import MailState, OutboxMessage
 from core.pagination import page_number, paginate
 from core.settings import ROOT
-from core.storage import StoredFile, file_path, upload_dir
+from core.storage import IMAGES as IMAGE_KINDS
+from core.storage import StoredFile, content_disposition, file_path, upload_dir
 from core.templating import render
 
 HOME_SECTIONS = (
@@ -58,27 +62,45 @@ async def healthz(request: Request) -> Response:
 
 
 async def download(request: Request) -> Response:
+    """A stored file, to its owner, an admin, or whoever its purpose's file policy allows;
+    everyone else gets the same 404 as for a file that does not exist."""
+    missing = NotFound(_("This file does not exist or is not available to you."))
     stored = await StoredFile.get_or_none(id=request.path_params["file_id"])
-    user = request.state.user
-    policy = request.app.state.hooks.file_policies.get(stored.purpose) if stored else None
-    if stored is None or not (
-        permissions.admin(user, stored)
-        or (policy is not None and await policy(user, stored))
-        or (user is not None and stored.owner_id == user.id)
-    ):
-        raise NotFound(_("This file does not exist or is not available to you."))
-    inline = stored.kind in {"png", "jpeg", "webp"} and request.query_params.get("inline")
+    if stored is None or not await _may_download(request, stored):
+        raise missing
+    path = file_path(upload_dir(request), stored)
+    if not path.is_file():  # a row may outlive its file (a restored database): 404, not 500
+        raise missing
+    inline = stored.kind in IMAGE_KINDS and request.query_params.get("inline") == "1"
     return FileResponse(
-        file_path(upload_dir(request), stored), media_type=stored.content_type,
-        filename=stored.original_name,
-        content_disposition_type="inline" if inline else "attachment",
-        headers={"Cache-Control": "private, no-store",
-                 "Content-Security-Policy": "default-src 'none'; sandbox"},
+        path, media_type=stored.content_type,
+        headers={
+            "Content-Disposition": content_disposition("inline" if inline else "attachment",
+                                                       stored.original_name),
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
     )
 
 
+async def _may_download(request: Request, stored: StoredFile) -> bool:
+    user = request.state.user
+    if permissions.admin(user, stored) or (user is not None and stored.owner_id == user.id):
+        return True
+    policy = request.app.state.hooks.file_policies.get(stored.purpose)
+    return policy is not None and bool(await policy(user, stored))
+
+
+def _require_admin(request: Request) -> None:
+    """Anonymous visitors are asked to sign in; signed-in non-admins see a plain 404."""
+    user = request.state.user
+    permissions.require(user, "core.signed_in")
+    permissions.require(user, "core.admin", visible="core.admin")
+
+
 async def admin_outbox(request: Request) -> Response:
-    permissions.require(request.state.user, "core.admin", visible="core.admin")
+    _require_admin(request)
     q = request.query_params
     query = OutboxMessage.all()
     state = q.get("state", "")
@@ -87,18 +109,33 @@ async def admin_outbox(request: Request) -> Response:
     if search := q.get("q", "").strip()[:200]:
         query = query.filter(recipient__icontains=search)
     page = await paginate(query.order_by("-id"), page_number(q.get("page")))
-    counts = {s.value: await OutboxMessage.filter(state=s).count() for s in MailState}
+    counts = await _state_counts()
     return render(request, "core/admin_outbox.html", {
         "page": page, "state": state, "q": search, "states": list(MailState), "counts": counts,
+        "time_zone": request.app.state.settings.time_zone,
     })
 
 
+async def _state_counts() -> dict[str, int]:
+    """How many mails are in each state, in one grouped query."""
+    rows = await (
+        OutboxMessage.all().annotate(n=Count("id")).group_by("state").order_by("state")
+        .values_list("state", "n")
+    )
+    found = {str(getattr(state, "value", state)): n for state, n in rows}
+    return {s.value: found.get(s.value, 0) for s in MailState}
+
+
 async def admin_outbox_detail(request: Request) -> Response:
-    permissions.require(request.state.user, "core.admin", visible="core.admin")
+    _require_admin(request)
     message = await OutboxMessage.get_or_none(id=request.path_params["message_id"])
     if message is None:
         raise NotFound(_("This page does not exist or is not available to you."))
-    return render(request, "core/admin_outbox_detail.html", {"message": message})
+    language = LANGUAGES.get(message.locale, {"name": message.locale, "dir": "ltr"})
+    return render(request, "core/admin_outbox_detail.html", {
+        "message": message, "language_name": language["name"], "message_dir": language["dir"],
+        "time_zone": request.app.state.settings.time_zone,
+    })
 
 
 def _day(raw: str) -> dt.date | None:
@@ -108,10 +145,14 @@ def _day(raw: str) -> dt.date | None:
         return None
 
 
-async def admin_audit(request: Request) -> Response:
-    permissions.require(request.state.user, "core.admin", visible="core.admin")
-    q = request.query_params
-    filters = {k: q.get(k, "").strip()[:100] for k in ("action", "object_type", "actor")}
+def _day_start(day: dt.date, time_zone: str) -> dt.datetime:
+    """Midnight of `day` where the admins are (the site's time zone), in UTC: SQLite compares
+    stored datetimes as text, so the bound must use the same offset as the stored values."""
+    return dt.datetime.combine(day, dt.time(), zone(time_zone)).astimezone(dt.UTC)
+
+
+def _audit_query(filters: dict[str, str], since: dt.date | None, until: dt.date | None,
+                 time_zone: str) -> QuerySet[AuditEntry]:
     query = AuditEntry.all()
     if filters["action"]:
         query = query.filter(action__icontains=filters["action"])
@@ -119,18 +160,42 @@ async def admin_audit(request: Request) -> Response:
         query = query.filter(object_type=filters["object_type"])
     if filters["actor"]:
         query = query.filter(actor_label__icontains=filters["actor"])
-    since, until = _day(q.get("since", "")), _day(q.get("until", ""))
     if since:
-        query = query.filter(at__gte=dt.datetime.combine(since, dt.time(), dt.UTC))
+        query = query.filter(at__gte=_day_start(since, time_zone))
     if until:
-        query = query.filter(at__lt=dt.datetime.combine(until, dt.time(), dt.UTC)
-                             + dt.timedelta(days=1))
-    page = await paginate(query.order_by("-at", "-id"), page_number(q.get("page")))
+        query = query.filter(at__lt=_day_start(until + dt.timedelta(days=1), time_zone))
+    return query.order_by("-at", "-id")
+
+
+def _shown(value: Any) -> str:
+    """An audited value as an admin reads it: text as is, the rest as JSON (Arabic kept)."""
+    if value is None:
+        return "—"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _changed_fields(entry: AuditEntry) -> list[tuple[str, str | None, str | None]]:
+    """(field, before, after) rows; None where the entry has no such side at all."""
+    before, after = entry.before or {}, entry.after or {}
+    keys = [*after, *(k for k in before if k not in after)]
+    return [(k, _shown(before.get(k)) if entry.before is not None else None,
+             _shown(after.get(k)) if entry.after is not None else None) for k in keys]
+
+
+async def admin_audit(request: Request) -> Response:
+    _require_admin(request)
+    q = request.query_params
+    time_zone = request.app.state.settings.time_zone
+    filters = {k: q.get(k, "").strip()[:100] for k in ("action", "object_type", "actor")}
+    since, until = _day(q.get("since", "")), _day(q.get("until", ""))
+    page = await paginate(_audit_query(filters, since, until, time_zone),
+                          page_number(q.get("page")))
     types = await AuditEntry.all().distinct().order_by("object_type").values_list(
         "object_type", flat=True)
     return render(request, "core/admin_audit.html", {
         "page": page, "filters": filters, "since": since or "", "until": until or "",
-        "object_types": types,
+        "object_types": [t for t in types if t], "time_zone": time_zone,
+        "fields": {e.id: _changed_fields(e) for e in page.items},
     })
 
 

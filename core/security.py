@@ -24,6 +24,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 LANG_COOKIE = "lang"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 _MULTIPART_CSRF = re.compile(
     rb'^--(?P<b>[^\r\n]+)\r\nContent-Disposition: form-data; name="csrf_token"\r\n'
     rb"(?:[^\r\n]+\r\n)*\r\n(?P<token>[A-Za-z0-9_\-]{1,128})\r\n",
@@ -53,6 +54,12 @@ def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
     return [(k.encode(), v.encode()) for k, v in headers.items()]
 
 
+def _request_id(request: Request) -> str:
+    """A proxy's X-Request-Id when it is a plain token (it is logged and shown), else a new one."""
+    sent = request.headers.get("x-request-id", "")
+    return sent if _REQUEST_ID.fullmatch(sent) else secrets.token_hex(8)
+
+
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, created on first use (pages without forms set no cookie)."""
     token = request.session.get("csrf")
@@ -73,6 +80,25 @@ def rotate_session(request: Request, **values: Any) -> None:
         request.session["lang"] = lang
 
 
+def language_cookie(lang: str, settings: Settings) -> str:
+    """The Set-Cookie value that keeps a chosen language for a year."""
+    cookie: SimpleCookie = SimpleCookie()
+    cookie[LANG_COOKIE] = lang
+    morsel = cookie[LANG_COOKIE]
+    morsel["path"] = "/"
+    morsel["max-age"] = str(365 * 24 * 3600)
+    morsel["samesite"] = "Lax"
+    if settings.https:
+        morsel["secure"] = True
+    return morsel.OutputString()
+
+
+def chosen_language(request: Request) -> str | None:
+    """The language picked with ?lang= on this request, if it is one we speak."""
+    query = request.query_params.get("lang")
+    return query if query in i18n.LANGUAGES else None
+
+
 class RequestContextMiddleware:
     """Request id, security headers, signed-in user and language for every HTTP request."""
 
@@ -89,46 +115,41 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        request_id = request.headers.get("x-request-id", "")[:64] or secrets.token_hex(8)
+        request_id = _request_id(request)
         request.state.request_id = request_id
         request.state.user = await self.user_loader(request) if self.user_loader else None
         lang, chosen = await self._language(request)
-        i18n.set_locale(lang)
+        # The 500 handler runs outside this middleware: it reads the language from here.
+        request.state.lang = lang
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for key, value in self.headers:
-                    headers.append(key.decode(), value.decode())
-                headers.append("x-request-id", request_id)
+                    # A response may set a stricter value itself (downloads do).
+                    if key.decode() not in headers:
+                        headers.append(key.decode(), value.decode())
+                headers["x-request-id"] = request_id
                 if chosen:
-                    headers.append("set-cookie", self._lang_cookie(lang))
+                    headers.append("set-cookie", language_cookie(lang, self.settings))
             await send(message)
 
-        await self.app(scope, receive, send_wrapper)
+        with i18n.use_locale(lang):
+            await self.app(scope, receive, send_wrapper)
 
     async def _language(self, request: Request) -> tuple[str, bool]:
-        query = request.query_params.get("lang")
+        chosen = chosen_language(request)
         user = request.state.user
         lang = i18n.choose_language(
-            query, request.cookies.get(LANG_COOKIE), getattr(user, "language", None),
+            chosen, request.cookies.get(LANG_COOKIE), getattr(user, "language", None),
             self.settings.default_language,
         )
-        chosen = query in i18n.LANGUAGES
-        if chosen and user is not None and self.language_saver and user.language != lang:
+        # Saved on a plain page view only: an unsafe request may yet be refused (CSRF).
+        if (chosen and request.method in SAFE_METHODS and self.language_saver is not None
+                and user is not None and user.language != lang):
             await self.language_saver(user, lang)
-        return lang, chosen
+        return lang, chosen is not None
 
-    def _lang_cookie(self, lang: str) -> str:
-        cookie: SimpleCookie = SimpleCookie()
-        cookie[LANG_COOKIE] = lang
-        morsel = cookie[LANG_COOKIE]
-        morsel["path"] = "/"
-        morsel["max-age"] = str(365 * 24 * 3600)
-        morsel["samesite"] = "Lax"
-        if self.settings.https:
-            morsel["secure"] = True
-        return morsel.OutputString()
 
 
 class CSRFMiddleware:
@@ -161,22 +182,21 @@ class CSRFMiddleware:
                                ) -> tuple[str | None, list[Message]]:
         ctype = request.headers.get("content-type", "")
         limit = 1024 * 1024 if ctype.startswith("application/x-www-form-urlencoded") else 16384
+        multipart = ctype.startswith("multipart/form-data")
         held: list[Message] = []
         body = b""
         while True:
             message = await receive()
             held.append(message)
             body += message.get("body", b"")
+            if multipart and (match := _MULTIPART_CSRF.match(body)):
+                # Stop at the token: the rest of the upload streams on to the handler.
+                return match.group("token").decode(), held
             if not message.get("more_body") or len(body) >= limit:
                 break
-        if ctype.startswith("application/x-www-form-urlencoded"):
-            if len(body) >= limit:
-                return None, held
+        if ctype.startswith("application/x-www-form-urlencoded") and len(body) < limit:
             values = parse_qs(body.decode("latin-1"), keep_blank_values=True)
             return (values.get(CSRF_FIELD) or [None])[0], held
-        if ctype.startswith("multipart/form-data"):
-            match = _MULTIPART_CSRF.match(body)
-            return (match.group("token").decode() if match else None), held
         return None, held
 
 

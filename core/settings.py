@@ -9,6 +9,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET = "dev-insecure-change-me"  # noqa: S105 - the value production must not run with
@@ -70,70 +71,150 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
-def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
+# Environment names that differ from the upper-cased setting name (`ENV` alone is taken by
+# POSIX shells, and hosting platforms set PORT).
+ENV_NAMES: dict[str, tuple[str, ...]] = {
+    "env": ("APP_ENV",), "server_port": ("PORT", "SERVER_PORT"),
+}
+ENVIRONMENTS = ("development", "production", "test")
+DATABASE_SCHEMES = ("sqlite://", "postgres://", "postgresql://", "asyncpg://")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def env_names(name: str) -> tuple[str, ...]:
+    return ENV_NAMES.get(name, (name.upper(),))
+
+
+def _flatten(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for section, values in data.items():
+        if not isinstance(values, dict):
+            raise SettingsError(f"{path}: '{section}' must be a [section] of settings")
         prefix = "" if section == "app" else f"{section}_"
         for key, value in values.items():
             flat[f"{prefix}{key}"] = value
     return flat
 
 
-def _convert(name: str, raw: str, default: Any) -> Any:
+def _from_file(name: str, value: Any, default: Any, path: Path) -> Any:
+    """A config.toml value, checked against the type of the setting's default."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    checks: list[tuple[type, bool, str]] = [  # bool before int: a bool is an int in Python
+        (tuple, isinstance(value, list) and all(isinstance(v, str) for v in value),
+         "a list of strings"),
+        (bool, isinstance(value, bool), "true or false"),
+        (int, number and isinstance(value, int), "a whole number"),
+        (float, number, "a number"),
+        (str, isinstance(value, str), "a string"),
+    ]
+    for kind, ok, wanted in checks:
+        if isinstance(default, kind):
+            if not ok:
+                raise SettingsError(f"{path}: {name} = {value!r} is not valid: it must be "
+                                    f"{wanted}")
+            return kind(value)
+    return value
+
+
+def _from_env(env_name: str, raw: str, default: Any) -> Any:
+    """An environment value, converted to the type of the setting's default."""
     try:
         if isinstance(default, bool):
-            if raw.lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+            if raw.strip().lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
                 raise ValueError(raw)
-            return raw.lower() in {"1", "true", "yes", "on"}
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
         if isinstance(default, int):
-            return int(raw)
+            return int(raw.strip())
         if isinstance(default, float):
-            return float(raw)
+            return float(raw.strip())
         if isinstance(default, tuple):
-            value = json.loads(raw) if raw.startswith("[") else raw.split(",")
+            value = json.loads(raw) if raw.strip().startswith("[") else raw.split(",")
+            if not isinstance(value, list):
+                raise ValueError(raw)
             return tuple(str(v).strip() for v in value if str(v).strip())
-    except ValueError as exc:
-        raise SettingsError(f"{name.upper()}={raw!r} is not a valid value") from exc
+    except ValueError as exc:  # json.JSONDecodeError is a ValueError too
+        kind = "true or false" if isinstance(default, bool) else type(default).__name__
+        raise SettingsError(f"{env_name}={raw!r} is not valid: expected {kind}") from exc
     return raw
 
 
 def load_settings(
     config_path: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
-    """Defaults, then config.toml, then environment variables (upper-cased names)."""
+    """Defaults, then config.toml, then environment variables (see env_names)."""
     environ = os.environ if environ is None else environ
     path = config_path or Path(environ.get("MANASSA_CONFIG", ROOT / "config.toml"))
+    defaults = Settings()
     values: dict[str, Any] = {}
     if path.exists():
-        values.update(_flatten(tomllib.loads(path.read_text(encoding="utf-8"))))
-    defaults = Settings()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path} is not valid TOML: {exc}") from exc
+        values = _flatten(data, path)
     known = {f.name for f in dataclasses.fields(Settings)}
     unknown = set(values) - known
     if unknown:
         raise SettingsError(f"unknown settings in {path}: {', '.join(sorted(unknown))}")
-    if "domains" in values:
-        values["domains"] = tuple(values["domains"])
-    for name in known:
-        env_name = "PORT" if name == "server_port" and "PORT" in environ else name.upper()
-        if env_name in environ:
-            values[name] = _convert(name, environ[env_name], getattr(defaults, name))
+    values = {k: _from_file(k, v, getattr(defaults, k), path) for k, v in values.items()}
+    for name in sorted(known):
+        for env_name in env_names(name):
+            if env_name in environ:
+                values[name] = _from_env(env_name, environ[env_name], getattr(defaults, name))
+                break
     settings = Settings(**values)
     check(settings)
     return settings
 
 
 def check(settings: Settings) -> None:
-    """Refuse settings that would be unsafe or unusable."""
+    """Refuse settings that would be unsafe or unusable; the message names what to change."""
     if settings.production and settings.secret_key == DEFAULT_SECRET:
         raise SettingsError(
             "Refusing to start in production with the default SECRET_KEY: "
             "set SECRET_KEY to a long random value."
         )
-    if settings.production and settings.security_argon2_profile != "default":
-        raise SettingsError("SECURITY_ARGON2_PROFILE must be 'default' in production.")
-    if settings.default_language not in {"ar", "en"}:
-        raise SettingsError("DEFAULT_LANGUAGE must be 'ar' or 'en'.")
-    if settings.smtp_tls not in {"none", "starttls", "ssl"}:
-        raise SettingsError("SMTP_TLS must be one of none, starttls, ssl.")
-    if settings.mail_backend not in {"smtp", "console", "memory"}:
-        raise SettingsError("MAIL_BACKEND must be one of smtp, console, memory.")
+    problems = [message for ok, message in _rules(settings) if not ok]
+    if problems:
+        raise SettingsError(" ".join(problems))
+
+
+def _rules(s: Settings) -> list[tuple[bool, str]]:
+    return [
+        (s.env in ENVIRONMENTS, f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}."),
+        (not s.production or s.security_argon2_profile == "default",
+         "SECURITY_ARGON2_PROFILE must be 'default' in production."),
+        (s.security_argon2_profile in {"default", "test"},
+         "SECURITY_ARGON2_PROFILE must be 'default' or 'test'."),
+        (len(s.secret_key) >= 16 or not s.production,
+         "SECRET_KEY must be at least 16 characters in production."),
+        (s.default_language in {"ar", "en"}, "DEFAULT_LANGUAGE must be 'ar' or 'en'."),
+        (_valid_zone(s.time_zone), f"TIME_ZONE {s.time_zone!r} is not a known time zone "
+                                   "(for example Asia/Riyadh)."),
+        (s.base_url.startswith(("http://", "https://")) and len(s.base_url) > 8,
+         "BASE_URL must start with http:// or https://."),
+        (s.database_url.startswith(DATABASE_SCHEMES),
+         "DATABASE_URL must start with sqlite:// or postgres://."),
+        (s.smtp_tls in {"none", "starttls", "ssl"}, "SMTP_TLS must be one of none, starttls, ssl."),
+        (0 < s.smtp_port < 65536, "SMTP_PORT must be between 1 and 65535."),
+        (0 < s.server_port < 65536, "PORT must be between 1 and 65535."),
+        (s.server_workers >= 1, "SERVER_WORKERS must be at least 1."),
+        (s.uploads_max_bytes > 0, "UPLOADS_MAX_BYTES must be a positive number of bytes."),
+        (not _inside(s.path(s.uploads_dir), ROOT / "static"),
+         "UPLOADS_DIR must not be inside static/: uploads are served only after a check."),
+        (s.mail_backend in {"smtp", "console", "memory"},
+         "MAIL_BACKEND must be one of smtp, console, memory."),
+        (s.log_level.upper() in LOG_LEVELS, f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}."),
+    ]
+
+
+def _valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())

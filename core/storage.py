@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -20,7 +21,7 @@ from starlette.types import Message
 from tortoise import fields
 from tortoise.models import Model
 
-from core.errors import Invalid
+from core.errors import DomainError, Invalid
 from core.i18n import gettext as _
 
 CHUNK = 64 * 1024
@@ -52,6 +53,9 @@ IMAGES = frozenset({"png", "jpeg", "webp"})
 DOCUMENTS = frozenset({"pdf", "docx", "pptx", "xlsx"})
 ALL_KINDS = frozenset(KINDS)
 _OOXML = {"word/": "docx", "ppt/": "pptx", "xl/": "xlsx"}
+# ISO base media brands of MP4 video (QuickTime "qt  " and audio-only "M4A " are not accepted)
+_MP4_BRANDS = frozenset({b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42",
+                         b"avc1", b"M4V ", b"dash", b"MSNV", b"mp71"})
 
 
 class StoredFile(Model):
@@ -80,8 +84,7 @@ def sniff(head: bytes, path: Path | None = None) -> str | None:
         return "jpeg"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
-    if head[4:8] == b"ftyp" and head[8:12] in {b"isom", b"iso2", b"mp41", b"mp42", b"avc1",
-                                               b"M4V ", b"dash", b"iso5", b"iso6"}:
+    if head[4:8] == b"ftyp" and head[8:12] in _MP4_BRANDS:
         return "mp4"
     if head.startswith(b"PK\x03\x04") and path is not None:
         return _ooxml_kind(path)
@@ -96,6 +99,8 @@ def _ooxml_kind(path: Path) -> str | None:
         return None
     if "[Content_Types].xml" not in names:
         return None
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        return None  # macro-enabled (.docm, .pptm, .xlsm) renamed: refused
     for prefix, kind in _OOXML.items():
         if any(n.startswith(prefix) for n in names):
             return kind
@@ -103,10 +108,12 @@ def _ooxml_kind(path: Path) -> str | None:
 
 
 def clean_name(name: str | None, kind: Kind) -> str:
-    """A display name without paths, control characters or a misleading extension."""
+    """A display name without paths, control or bidi-override characters, or a misleading
+    extension: the extension always follows the sniffed kind."""
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
-    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip(" .")
-    stem = base.rsplit(".", 1)[0][:120] or "file"
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C")
+    base = " ".join(base.split()).strip(" .")
+    stem = base.rsplit(".", 1)[0].strip(" .")[:120] or "file"
     return f"{stem}.{kind.extension}"
 
 
@@ -118,16 +125,22 @@ def upload_dir(request_or_settings: Any) -> Path:
     return path
 
 
-class BodyTooLarge(Exception):
-    """The request body passed the configured cap while it was being read."""
+class BodyTooLarge(DomainError):
+    """The request body passed the configured cap while it was being read (answers 413)."""
+
+    status_code = 413
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(_("The file is larger than %(size)s.", size=human_size(max_bytes)))
+        self.max_bytes = max_bytes
 
 
 def cap_body(request: Request, max_bytes: int) -> Request:
-    """The same request, its body refused past `max_bytes` while streaming (the form parser
-    then never writes more than the cap to disk)."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise BodyTooLarge()
+    """The same request, its body refused past `max_bytes` while streaming, whether or not it
+    declares a Content-Length (the form parser then never writes more than the cap to disk)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise BodyTooLarge(max_bytes)
     received = 0
     receive = request.receive
 
@@ -136,7 +149,7 @@ def cap_body(request: Request, max_bytes: int) -> Request:
         message = await receive()
         received += len(message.get("body", b""))
         if received > max_bytes:
-            raise BodyTooLarge()
+            raise BodyTooLarge(max_bytes)
         return message
 
     return Request(request.scope, limited)
@@ -146,43 +159,67 @@ async def store_upload(
     upload: UploadFile, *, directory: Path, purpose: str, owner_id: int | None,
     allowed: Collection[str], max_bytes: int, field: str = "file",
 ) -> StoredFile:
-    """Check an uploaded file and keep it; raises Invalid with a message for `field`."""
+    """Check an uploaded file and keep it under a random name; raises Invalid with a message
+    for `field`. Nothing is left on disk when the file is refused."""
+    if upload.size is not None and upload.size > max_bytes:
+        raise _too_large(field, max_bytes)
     key = secrets.token_hex(16)
     target = directory / key
+    try:
+        size, sha = await _write(upload, target, max_bytes, field)
+        kind = _checked_kind(target, size, allowed, field)
+        return await StoredFile.create(
+            key=key, original_name=clean_name(upload.filename, kind), kind=kind.name,
+            content_type=kind.mime, size=size, sha256=sha, owner_id=owner_id, purpose=purpose,
+        )
+    except BaseException:
+        _discard(target)
+        raise
+
+
+async def _write(upload: UploadFile, target: Path, max_bytes: int,
+                 field: str) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
     await upload.seek(0)
-    with target.open("wb") as out:
+    with open(target, "xb") as out:  # noqa: ASYNC230 - small chunks to a local disk
         while chunk := await upload.read(CHUNK):
             size += len(chunk)
             if size > max_bytes:
-                out.close()
-                target.unlink(missing_ok=True)
-                raise Invalid({field: _("The file is larger than %(size)s.",
-                                        size=human_size(max_bytes))})
+                raise _too_large(field, max_bytes)
             digest.update(chunk)
             out.write(chunk)
-    return await _register(upload, target, key, digest.hexdigest(), size, purpose, owner_id,
-                           allowed, field)
+    return size, digest.hexdigest()
 
 
-async def _register(upload: UploadFile, target: Path, key: str, sha: str, size: int,
-                    purpose: str, owner_id: int | None, allowed: Collection[str],
-                    field: str) -> StoredFile:
+def _checked_kind(target: Path, size: int, allowed: Collection[str], field: str) -> Kind:
     if size == 0:
-        target.unlink(missing_ok=True)
         raise Invalid({field: _("The file is empty.")})
     with target.open("rb") as f:
         kind_name = sniff(f.read(64), target)
     if kind_name is None or kind_name not in allowed:
-        target.unlink(missing_ok=True)
         names = ", ".join(sorted(KINDS[k].extension.upper() for k in allowed))
         raise Invalid({field: _("This type of file is not accepted. Accepted: %(kinds)s.",
                                 kinds=names)})
-    kind = KINDS[kind_name]
-    return await StoredFile.create(
-        key=key, original_name=clean_name(upload.filename, kind), kind=kind.name,
-        content_type=kind.mime, size=size, sha256=sha, owner_id=owner_id, purpose=purpose,
-    )
+    return KINDS[kind_name]
+
+
+def _too_large(field: str, max_bytes: int) -> Invalid:
+    return Invalid({field: _("The file is larger than %(size)s.", size=human_size(max_bytes))})
+
+
+def _discard(target: Path) -> None:
+    target.unlink(missing_ok=True)
+
+
+def content_disposition(disposition: str, name: str) -> str:
+    """`attachment; filename="plain.pdf"; filename*=UTF-8''...`: an ASCII fallback for old
+    clients and the exact (often Arabic) name for the rest (RFC 6266)."""
+    stem, _dot, extension = name.rpartition(".")
+    fallback = re.sub(r"[^A-Za-z0-9 ._()-]+", "_", stem).strip(" ._") or "file"
+    value = f'{disposition}; filename="{fallback}.{extension}"'
+    if f"{fallback}.{extension}" != name:
+        value += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return value
 
 
 def file_path(directory: Path, stored: StoredFile) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,9 +16,20 @@ from core.settings import ROOT
 from core.flash import pop_flashes
 
 TEMPLATE_DIR = ROOT / "templates"
+# The request being rendered, for globals used inside imported macros (`{% from ... import %}`
+# gives a macro the environment's globals, not the page's context).
+_rendering: ContextVar[Request | None] = ContextVar("manassa_rendering", default=None)
+
+
+def _csrf_token_global() -> str:
+    request = _rendering.get()
+    if request is None:
+        raise RuntimeError("csrf_token() is only available while rendering a request")
+    return csrf_token(request)
 
 
 def _context(request: Request) -> dict[str, Any]:
+    _rendering.set(request)
     lang = i18n.get_locale()
     other = "en" if lang == "ar" else "ar"
     return {
@@ -25,7 +37,8 @@ def _context(request: Request) -> dict[str, Any]:
         "dir": i18n.direction(),
         "other_lang": other,
         "other_lang_name": i18n.LANGUAGES[other]["name"],
-        "switch_url": request.url.path + "?" + _with_lang(request, other),
+        # One leading slash: a request for //other.site/x must not link to another site.
+        "switch_url": "/" + request.url.path.lstrip("/") + "?" + _with_lang(request, other),
         "current_user": getattr(request.state, "user", None),
         "csrf_token": lambda: csrf_token(request),
         "flashes": lambda: pop_flashes(request),
@@ -54,7 +67,8 @@ def build_environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
-    env.globals.update(localized=i18n.localized, hijri=i18n.hijri_date)
+    env.globals.update(localized=i18n.localized, hijri=i18n.hijri_date,
+                       csrf_token=_csrf_token_global)
     env.filters.update(
         datetime=i18n.format_datetime, date=i18n.format_date, number=i18n.format_number
     )
