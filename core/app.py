@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         "%(message)s")
     domain_routes, hooks = collect(settings)
     middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts),
         Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="session",
                    max_age=settings.security_session_max_age, same_site="lax",
                    https_only=settings.https),

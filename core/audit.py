@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from enum import Enum
 from typing import Any
 
 from tortoise import fields
@@ -58,13 +61,30 @@ async def record(
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:
-    if values is None:
-        return None
-    return {k: v if isinstance(v, (str, int, float, bool, type(None), list, dict)) else str(v)
-            for k, v in values.items()}
+    return None if values is None else _plain(values)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: containers walked, enums by value, dates, decimals, UUIDs ... as text."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON (and PostgreSQL's jsonb) has no NaN or infinity
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return [_plain(v) for v in items]
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
-    """Only the fields that changed, for a compact before/after."""
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+    """Only the fields that changed, for a compact before/after (a field missing on one side
+    counts as None there)."""
+    keys = [*after, *(k for k in before if k not in after)]
+    changed = [k for k in keys if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in changed}, {k: after.get(k) for k in changed}

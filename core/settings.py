@@ -53,6 +53,20 @@ class Settings:
     server_host: str = "127.0.0.1"
     server_port: int = 8000
     server_workers: int = 1
+    allowed_hosts: tuple[str, ...] = ()
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        """Host headers the app answers: ALLOWED_HOSTS, else BASE_URL's host (and the loopback
+        names outside production), so links built from the request never name another site."""
+        if self.allowed_hosts:
+            return list(self.allowed_hosts)
+        from urllib.parse import urlsplit
+
+        hosts = [urlsplit(self.base_url).hostname or "localhost"]
+        if not self.production:
+            hosts += ["127.0.0.1", "localhost", "[::1]", "testserver"]
+        return hosts
 
     @property
     def production(self) -> bool:

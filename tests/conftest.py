@@ -23,6 +23,10 @@ from core.mail.worker import MailWorker
 from core.settings import Settings
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+if TEST_DATABASE_URL:
+    # Creating and dropping each test's database happens over a connection without a database
+    # name, which asyncpg points at PGDATABASE or else a database named like the role.
+    os.environ.setdefault("PGDATABASE", "postgres")
 LINK = re.compile(r"https?://\S+")
 
 
@@ -79,7 +83,10 @@ async def db(settings: Settings) -> AsyncIterator[None]:
     async with tortoise_test_context(model_modules(settings), db_url=url):
         yield
         if TEST_DATABASE_URL:
-            await Tortoise.get_connection("default").db_delete()
+            # Close the test's pool first: DROP DATABASE refuses while a session is open.
+            connection = Tortoise.get_connection("default")
+            await connection.close()
+            await connection.db_delete()
     clock.reset()
 
 

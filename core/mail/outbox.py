@@ -17,11 +17,16 @@ def render(template: str, locale: str, context: dict[str, Any]) -> tuple[str, st
     """Subject, text and HTML of `templates/mail/<template>/` in `locale`."""
     with i18n.use_locale(locale):
         base = {"lang": i18n.get_locale(), "dir": i18n.direction(), **context}
-        parts = []
-        for name in ("subject.txt", "body.txt", "body.html"):
-            parts.append(environment.get_template(f"mail/{template}/{name}").render(base))
-    subject = " ".join(parts[0].split())
-    return subject, parts[1].strip() + "\n", parts[2]
+        # One line: a line break in a context value must never start a new mail header.
+        subject = " ".join(_part(template, "subject.txt", base).split())
+        base["subject"] = subject  # the HTML layout uses it as the document title
+        text = _part(template, "body.txt", base).strip() + "\n"
+        html = _part(template, "body.html", base)
+    return subject, text, html
+
+
+def _part(template: str, name: str, context: dict[str, Any]) -> str:
+    return environment.get_template(f"mail/{template}/{name}").render(context)
 
 
 async def queue(recipient: str, template: str, locale: str, **context: Any) -> OutboxMessage:

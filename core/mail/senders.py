@@ -35,10 +35,11 @@ def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain="manassa.local")
-    message["Content-Language"] = row.locale
     message.set_content(row.body_text)
     if row.body_html:
         message.add_alternative(row.body_html, subtype="html")
+    # Set last: add_alternative() moves every Content-* header into the text part.
+    message["Content-Language"] = row.locale
     return message
 
 

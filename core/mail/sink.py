@@ -6,8 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 import secrets
-from email import message_from_bytes
-from email import policy
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ class CollectingHandler:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # the bytes as received, e.g. to see how headers were encoded
         self.refuse_next: list[str] = []  # e.g. ["451 try later"]: answers for the next DATAs
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -31,6 +31,7 @@ class CollectingHandler:
         raw = envelope.original_content or envelope.content
         message = message_from_bytes(raw, policy=policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
+        self.raw.append(raw)
         if self.directory is not None:
             self._write(raw, message)
         return "250 Message accepted for delivery"

@@ -56,7 +56,12 @@ class MailWorker:
 
     async def _deliver(self, row: OutboxMessage) -> None:
         try:
-            await self.sender.send(build_message(row, self.settings.mail_sender))
+            message = build_message(row, self.settings.mail_sender)
+        except (ValueError, TypeError) as exc:  # e.g. a line break in the address: no retry helps
+            await self._finish(row, MailState.FAILED, error=f"cannot build the mail: {exc}")
+            return
+        try:
+            await self.sender.send(message)
         except TemporaryFailure as exc:
             await self._retry_or_fail(row, str(exc))
         except PermanentFailure as exc:

@@ -260,3 +260,17 @@ async def test_request_id_from_a_proxy_is_kept_only_when_plain(client):
     replaced = await client.get("/", headers={"X-Request-Id": "<script>alert(1)</script>"})
     assert re.fullmatch(r"[0-9a-f]{16}", replaced.headers["x-request-id"])
     assert "<script>alert(1)" not in replaced.text
+
+
+async def test_a_foreign_host_header_is_refused_so_links_never_name_another_site(client):
+    response = await client.get("/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "evil.example" not in response.text
+    assert (await client.get("/")).status_code == 200
+
+
+def test_production_trusts_only_the_base_url_host_unless_told_otherwise(settings):
+    production = settings.replace(env="production", base_url="https://manassa.example.gov")
+    assert production.trusted_hosts == ["manassa.example.gov"]
+    assert production.replace(allowed_hosts=("a.example", "b.example")).trusted_hosts == [
+        "a.example", "b.example"]
