@@ -1,0 +1,296 @@
+"""What the dashboards read: the participant's events, and the organizer's counts, lists,
+details and CSV exports. Every list runs a fixed number of queries whatever its length: one
+page of rows with its relations joined, then one query per related kind for that page."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+
+from accounts.models import User
+from core.i18n import format_datetime, get_locale, localized
+from core.i18n import gettext as _
+from core.pagination import Page, paginate
+from events import answers, phases
+from events.enums import InvitationState, QuestionScope, SubmissionState, TeamState
+from events.labels import SUBMISSION_STATES, TEAM_STATES, label
+from events.models import (
+    Event,
+    Question,
+    Registration,
+    Submission,
+    SubmissionVersion,
+    Team,
+    TeamInvitation,
+    TeamMember,
+    Track,
+    of_event,
+)
+
+PAGE_SIZE = 25
+SEARCH_MAX = 100
+
+
+# --- the participant -----------------------------------------------------------------------
+
+async def participant_overview(user: User, moment: dt.datetime) -> dict[str, Any]:
+    """My events (registered or in a team), my team, its members, invitations and submission,
+    and what is next on each timeline: six queries whatever the number of events."""
+    registrations = list(await Registration.filter(user_id=user.id).select_related("event"))
+    seats = list(await TeamMember.filter(user_id=user.id).select_related("team", "team__track"))
+    team_ids = [s.team_id for s in seats]
+    people = await _members_by_team(team_ids)
+    sent = await _group(TeamInvitation.filter(team_id__in=team_ids,
+                                              state=InvitationState.PENDING), "team_id")
+    work = {s.team_id: s for s in await Submission.filter(team_id__in=team_ids)}
+    received = list(await TeamInvitation.filter(
+        email=user.email, state=InvitationState.PENDING, expires_at__gt=moment)
+        .select_related("team", "event").order_by("-created_at"))
+    team_by_event = {s.event_id: s.team for s in seats}
+    cards = [_card(r.event, team_by_event.get(r.event_id), people, sent, work, moment)
+             for r in sorted(registrations, key=lambda r: r.event.submissions_close,
+                             reverse=True)]
+    return {"cards": cards, "received": received, "now": moment}
+
+
+def _card(event: Event, team: Team | None, people: dict[int, list[TeamMember]],
+          sent: dict[int, list[Any]], work: dict[int, Submission],
+          moment: dt.datetime) -> dict[str, Any]:
+    upcoming = phases.next_deadline(event.timeline, moment)
+    return {
+        "event": event, "phase": event.phase(moment), "team": team,
+        "members": people.get(team.id, []) if team else [],
+        "invitations": sent.get(team.id, []) if team else [],
+        "submission": work.get(team.id) if team else None,
+        "next": upcoming,
+        "remaining": phases.remaining(upcoming[1], moment) if upcoming else None,
+        "submissions_open": phases.submissions_open(event.timeline, moment),
+    }
+
+
+async def _members_by_team(team_ids: Sequence[int]) -> dict[int, list[TeamMember]]:
+    return await _group(TeamMember.filter(team_id__in=list(team_ids)).select_related("user")
+                        .order_by("joined_at", "id"), "team_id")
+
+
+async def _group(query: Any, key: str) -> dict[Any, list[Any]]:
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for row in await query:
+        grouped[getattr(row, key)].append(row)
+    return grouped
+
+
+# --- the organizer: counts -----------------------------------------------------------------
+
+@dataclass
+class Overview:
+    registrants: int = 0
+    teams: int = 0
+    withdrawn_teams: int = 0
+    incomplete_teams: int = 0
+    without_team: int = 0
+    by_state: dict[str, int] = field(default_factory=dict)
+    by_track: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def overview(event: Event) -> Overview:
+    """Counts at a glance, in a fixed number of queries."""
+    teams = of_event(Team, event)
+    active = teams.filter(state=TeamState.ACTIVE)
+    seated = Subquery(of_event(TeamMember, event).values("user_id"))
+    result = Overview(
+        registrants=await of_event(Registration, event).count(),
+        teams=await active.count(),
+        withdrawn_teams=await teams.filter(state=TeamState.WITHDRAWN).count(),
+        incomplete_teams=await active.filter(member_count__lt=event.team_min).count(),
+        without_team=await of_event(Registration, event).exclude(user_id__in=seated).count(),
+    )
+    grid = await of_event(Submission, event).annotate(n=Count("id")).group_by(
+        "track_id", "state").values("track_id", "state", "n")
+    team_counts = await active.annotate(n=Count("id")).group_by("track_id").values(
+        "track_id", "n")
+    tracks = list(await of_event(Track, event).order_by("position", "id"))
+    result.by_state = {s.value: sum(r["n"] for r in grid if r["state"] == s.value)
+                       for s in SubmissionState}
+    result.by_track = _by_track(tracks, grid, team_counts)
+    return result
+
+
+def _by_track(tracks: list[Track], grid: list[dict], team_counts: list[dict]) -> list[dict]:
+    rows = []
+    for track in [*tracks, None]:
+        key = track.id if track else None
+        cells = {s.value: sum(r["n"] for r in grid if r["track_id"] == key
+                              and r["state"] == s.value) for s in SubmissionState}
+        teams = sum(r["n"] for r in team_counts if r["track_id"] == key)
+        if track is not None or teams or any(cells.values()):
+            rows.append({"track": track, "teams": teams, **cells})
+    return rows
+
+
+# --- the organizer: lists ------------------------------------------------------------------
+
+def clean_search(raw: str | None) -> str:
+    return " ".join((raw or "").split())[:SEARCH_MAX]
+
+
+async def registrants(event: Event, *, search: str = "", in_team: str = "",
+                      number: int = 1) -> tuple[Page, dict[int, Team]]:
+    """A page of registrations with their users, and the team of each (three queries)."""
+    query = of_event(Registration, event).select_related("user")
+    if search:
+        query = query.filter(Q(user__email__icontains=search) | Q(user__name_ar__icontains=search)
+                             | Q(user__name_en__icontains=search)
+                             | Q(user__organization__icontains=search))
+    seated = Subquery(of_event(TeamMember, event).values("user_id"))
+    if in_team == "yes":
+        query = query.filter(user_id__in=seated)
+    elif in_team == "no":
+        query = query.exclude(user_id__in=seated)
+    page = await paginate(query.order_by("-created_at", "-id"), number, PAGE_SIZE)
+    user_ids = [r.user_id for r in page.items]
+    seats = await of_event(TeamMember, event).filter(user_id__in=user_ids).select_related("team")
+    return page, {s.user_id: s.team for s in seats}
+
+
+TEAM_FILTERS = ("incomplete", "complete", "submitted", "not_submitted", "withdrawn")
+
+
+async def team_rows(event: Event, *, search: str = "", track: int | None = None,
+                    show: str = "", number: int = 1) -> tuple[Page, dict, dict]:
+    """A page of teams with track and captain, their submissions and members (four queries)."""
+    query = _team_query(event, search, track, show)
+    page = await paginate(query, number, PAGE_SIZE)
+    ids = [t.id for t in page.items]
+    work = {s.team_id: s for s in await of_event(Submission, event).filter(team_id__in=ids)}
+    return page, work, await _members_by_team(ids)
+
+
+def _team_query(event: Event, search: str, track: int | None, show: str) -> Any:
+    query = of_event(Team, event).select_related("track", "captain")
+    if search:
+        query = query.filter(name__icontains=search)
+    if track:
+        query = query.filter(track_id=track)
+    submitted = Subquery(of_event(Submission, event).filter(
+        state=SubmissionState.SUBMITTED).values("team_id"))
+    active = {"state": TeamState.ACTIVE}
+    if show == "incomplete":
+        query = query.filter(member_count__lt=event.team_min, **active)
+    elif show == "complete":
+        query = query.filter(member_count__gte=event.team_min, **active)
+    elif show == "submitted":
+        query = query.filter(id__in=submitted)
+    elif show == "not_submitted":
+        query = query.filter(**active).exclude(id__in=submitted)
+    elif show == "withdrawn":
+        query = query.filter(state=TeamState.WITHDRAWN)
+    return query.order_by("name_key", "id")
+
+
+async def submission_rows(event: Event, *, search: str = "", track: int | None = None,
+                          state: str = "", number: int = 1) -> Page:
+    """A page of submissions with their team and track (two queries)."""
+    query = of_event(Submission, event).select_related("team", "track")
+    if search:
+        query = query.filter(Q(title__icontains=search) | Q(team__name__icontains=search))
+    if track:
+        query = query.filter(track_id=track)
+    if state in {s.value for s in SubmissionState}:
+        query = query.filter(state=state)
+    return await paginate(query.order_by("-updated_at", "-id"), number, PAGE_SIZE)
+
+
+# --- the organizer: details ----------------------------------------------------------------
+
+async def version_history(submission: Submission) -> list[SubmissionVersion]:
+    return list(await SubmissionVersion.filter(submission_id=submission.id)
+                .select_related("author").order_by("-number"))
+
+
+async def questions_of(event: Event, which: QuestionScope) -> list[Question]:
+    return list(await of_event(Question, event).filter(scope=which).order_by("position", "id"))
+
+
+# --- CSV exports ---------------------------------------------------------------------------
+
+BOM = "\ufeff"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> str:
+    """A spreadsheet cell that a formula-minded Excel will not execute."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens Arabic text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([cell(h) for h in header])
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _when(value: dt.datetime | None, event: Event) -> str:
+    return format_datetime(value, event.time_zone, hijri=False) if value else ""
+
+
+async def export_registrants(event: Event) -> bytes:
+    questions = await questions_of(event, QuestionScope.REGISTRATION)
+    rows = await of_event(Registration, event).select_related("user").order_by("created_at", "id")
+    seats = {s.user_id: s.team for s in
+             await of_event(TeamMember, event).select_related("team")}
+    header = [_("Name (Arabic)"), _("Name (English)"), _("E-mail"), _("Organization"),
+              _("Job title"), _("Phone"), _("Registered"), _("Team"),
+              *[localized(q, "label") for q in questions]]
+    body = ([r.user.name_ar, r.user.name_en, r.user.email, r.user.organization,
+             r.user.job_title, r.user.phone, _when(r.created_at, event),
+             seats[r.user_id].name if r.user_id in seats else "",
+             *[answers.display(q, (r.answers or {}).get(str(q.id))) for q in questions]]
+            for r in rows)
+    return to_csv(header, body)
+
+
+async def export_teams(event: Event) -> bytes:
+    teams = await of_event(Team, event).select_related("track", "captain").order_by("name_key")
+    people = await _members_by_team([t.id for t in teams])
+    work = {s.team_id: s for s in await of_event(Submission, event)}
+    header = [_("Team"), _("Track"), _("State"), _("Captain"), _("Members"), _("Size"),
+              _("Join code"), _("Submission"), _("Created")]
+    body = ([t.name, localized(t.track, "name") if t.track else "",
+             label(TEAM_STATES, t.state), t.captain.email,
+             "; ".join(m.user.email for m in people.get(t.id, [])), t.member_count, t.join_code,
+             label(SUBMISSION_STATES, work[t.id].state) if t.id in work else _("None"),
+             _when(t.created_at, event)] for t in teams)
+    return to_csv(header, body)
+
+
+async def export_submissions(event: Event) -> bytes:
+    questions = await questions_of(event, QuestionScope.SUBMISSION)
+    rows = await of_event(Submission, event).select_related("team", "track").order_by("id")
+    header = [_("Team"), _("Title"), _("Track"), _("State"), _("Submitted"), _("Versions"),
+              _("Fingerprint"), _("Summary"), _("The problem"), _("Proposed solution"),
+              _("Audience"), _("Video link"), _("Prototype link"),
+              *[localized(q, "label") for q in questions]]
+    body = ([s.team.name, s.title, localized(s.track, "name") if s.track else "",
+             label(SUBMISSION_STATES, s.state), _when(s.submitted_at, event), s.version_count,
+             s.fingerprint, s.summary, s.problem, s.solution, s.audience, s.video_url,
+             s.prototype_url,
+             *[answers.display(q, (s.answers or {}).get(str(q.id))) for q in questions]]
+            for s in rows)
+    return to_csv(header, body)
+
+
+def list_separator() -> str:
+    return "، " if get_locale() == "ar" else ", "

@@ -1,0 +1,230 @@
+"""Parse and check the Mediathon forms into clean values or per-field messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from core.forms import Form, normalize_text
+from core.i18n import gettext as _
+from core.i18n import zone
+from events import answers, phases
+from events.enums import CHOICE_KINDS, Deadline, MailGroup, QuestionKind, QuestionScope
+from events.labels import MILESTONES, label
+
+SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])")
+RESERVED_SLUGS = frozenset({"new", "api", "manage", "join"})
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+TIME_ZONES = (
+    "Asia/Riyadh", "Asia/Dubai", "Asia/Qatar", "Asia/Kuwait", "Asia/Bahrain", "Asia/Muscat",
+    "Asia/Amman", "Asia/Baghdad", "Asia/Beirut", "Africa/Cairo", "Africa/Casablanca",
+    "Africa/Tunis", "Europe/London", "UTC",
+)
+TIMELINE_FIELDS = ("registration_opens", "registration_closes", "submissions_open",
+                   "submissions_close", "judging_starts", "judging_ends", "results_at")
+OPTIONAL_DATES = frozenset({"judging_starts", "judging_ends", "results_at"})
+SUBMISSION_TEXTS = (  # name, max length, multiline
+    ("title", 200, False), ("summary", 1000, True), ("problem", 5000, True),
+    ("solution", 5000, True), ("audience", 2000, True),
+)
+PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{0,40})\}")
+PLACEHOLDERS = ("name", "team", "event")
+
+
+def local_datetime(form: Form, name: str, tz: str, *, required: bool = True) -> dt.datetime | None:
+    """A `datetime-local` value read in the event's time zone, returned in UTC."""
+    raw = normalize_text(form.raw(name))[:16]
+    form.values[name] = raw
+    if not raw:
+        if required:
+            form.error(name, _("This field is required."))
+        return None
+    try:
+        local = dt.datetime.strptime(raw, LOCAL_FORMAT)
+    except ValueError:
+        form.error(name, _("Enter a date and time, like 2026-12-01T09:00."))
+        return None
+    return local.replace(tzinfo=zone(tz)).astimezone(dt.UTC)
+
+
+def to_local_input(value: dt.datetime | None, tz: str) -> str:
+    return value.astimezone(zone(tz)).strftime(LOCAL_FORMAT) if value else ""
+
+
+def _bilingual(form: Form, base: str, *, max_length: int, multiline: bool = False,
+               required: bool = True) -> None:
+    form.text(f"{base}_ar", required=False, max_length=max_length, multiline=multiline)
+    form.text(f"{base}_en", required=False, max_length=max_length, multiline=multiline)
+    if required and not (form.values[f"{base}_ar"] or form.values[f"{base}_en"]):
+        form.error(f"{base}_ar", _("Write it in Arabic, in English, or both."))
+
+
+def event(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
+    slug = normalize_text(form.raw("slug")).lower()
+    form.values["slug"] = slug
+    if not slug:
+        form.error("slug", _("This field is required."))
+    elif not SLUG_RE.fullmatch(slug) or slug in RESERVED_SLUGS:
+        form.error("slug", _("Use 3 to 60 lowercase Latin letters, digits and hyphens, like "
+                             "mediathon-2026."))
+    _bilingual(form, "title", max_length=200)
+    _bilingual(form, "description", max_length=20000, multiline=True, required=False)
+    _bilingual(form, "rules", max_length=20000, multiline=True, required=False)
+    tz = form.choice("time_zone", TIME_ZONES, default="Asia/Riyadh")
+    _team_size(form)
+    form.integer("max_attachments", minimum=0, maximum=20)
+    form.integer("max_attachment_mb", minimum=1, maximum=1024)
+    form.checkbox("gallery_public")
+    _timeline(form, tz if tz in TIME_ZONES else "Asia/Riyadh")
+    return form
+
+
+def _team_size(form: Form) -> None:
+    low = form.integer("team_min", minimum=1, maximum=20)
+    high = form.integer("team_max", minimum=1, maximum=20)
+    if low is not None and high is not None and high < low:
+        form.error("team_max", _("The largest team size cannot be smaller than the smallest."))
+
+
+def _timeline(form: Form, tz: str) -> None:
+    dates = {name: local_datetime(form, name, tz, required=name not in OPTIONAL_DATES)
+             for name in TIMELINE_FIELDS}
+    for later, earlier in phases.timeline_problems(dates).items():
+        form.error(later, _("This date must come after “%(other)s”.",
+                            other=label(MILESTONES, earlier)))
+    form.values["dates"] = dates
+
+
+def event_values(form: Form) -> dict[str, Any]:
+    """The model fields from a valid event form."""
+    v = form.values
+    keys = ("slug", "title_ar", "title_en", "description_ar", "description_en", "rules_ar",
+            "rules_en", "time_zone", "team_min", "team_max", "max_attachments",
+            "max_attachment_mb", "gallery_public")
+    return {**{k: v[k] for k in keys}, **v["dates"]}
+
+
+def event_initial(obj: Any) -> dict[str, Any]:
+    """Form values showing a saved event (dates in its own time zone)."""
+    keys = ("slug", "title_ar", "title_en", "description_ar", "description_en", "rules_ar",
+            "rules_en", "time_zone", "team_min", "team_max", "max_attachments",
+            "max_attachment_mb", "gallery_public")
+    values = {k: getattr(obj, k) for k in keys}
+    values.update({k: to_local_input(getattr(obj, k), obj.time_zone) for k in TIMELINE_FIELDS})
+    return values
+
+
+def extend(data: Mapping[str, Any], tz: str) -> Form:
+    form = Form(data)
+    form.choice("deadline", [d.value for d in Deadline])
+    form.values["until_utc"] = local_datetime(form, "until", tz)
+    return form
+
+
+def track(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
+    _bilingual(form, "name", max_length=200)
+    _bilingual(form, "description", max_length=5000, multiline=True, required=False)
+    return form
+
+
+def question(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
+    form.choice("scope", [s.value for s in QuestionScope])
+    kind = form.choice("kind", [k.value for k in QuestionKind])
+    _bilingual(form, "label", max_length=300)
+    _bilingual(form, "help", max_length=2000, multiline=True, required=False)
+    form.checkbox("required")
+    raw = form.text("options", required=False, max_length=5000, multiline=True)
+    options = parse_options(raw)
+    form.values["option_list"] = options
+    if kind in CHOICE_KINDS:
+        if len(options) < 2:
+            form.error("options", _("Give at least two options, one per line."))
+        elif len(options) > 50:
+            form.error("options", _("Give at most 50 options."))
+    return form
+
+
+def parse_options(raw: str) -> list[dict[str, str]]:
+    """One option a line, "Arabic | English" (either side may be alone)."""
+    options = []
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        ar, _sep, en = (part.strip() for part in line.partition("|"))
+        options.append({"key": f"o{len(options) + 1}", "ar": ar[:200], "en": en[:200]})
+    return options
+
+
+def options_text(options: Sequence[Mapping[str, Any]]) -> str:
+    return "\n".join(f"{o.get('ar', '')} | {o.get('en', '')}".strip(" |") for o in options)
+
+
+def team(data: Mapping[str, Any], track_ids: Sequence[int]) -> Form:
+    form = Form(data)
+    form.text("name", max_length=80, min_length=2)
+    if track_ids:
+        form.choice("track", [str(t) for t in track_ids])
+    return form
+
+
+def invite(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
+    form.email()
+    return form
+
+
+def join(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
+    code = re.sub(r"[\s-]", "", normalize_text(form.raw("code"))).upper()
+    form.values["code"] = code
+    if not code:
+        form.error("code", _("This field is required."))
+    elif not re.fullmatch(r"[A-Z0-9]{4,12}", code):
+        form.error("code", _("A join code has 8 letters and digits, like K7M2QX9P."))
+    return form
+
+
+def submission(data: Mapping[str, Any], track_ids: Sequence[int], questions: Sequence[Any],
+               existing_answers: Mapping[str, Any], *, submit: bool) -> tuple[Form, Any]:
+    """The submission fields; on submit every required field must be there, a draft may be
+    incomplete (but never over-long or malformed)."""
+    form = Form(data)
+    for name, max_length, multiline in SUBMISSION_TEXTS:
+        form.text(name, required=submit, max_length=max_length, multiline=multiline)
+    if not submit and not form.values["title"]:
+        form.error("title", _("Give your idea a title, even a working one."))
+    form.url("video_url")
+    form.url("prototype_url")
+    if track_ids:
+        form.choice("track", [str(t) for t in track_ids], required=submit)
+    parsed = answers.parse(form, questions, existing_answers, enforce_required=submit)
+    return form, parsed
+
+
+def group_mail(data: Mapping[str, Any], track_ids: Sequence[int]) -> Form:
+    form = Form(data)
+    group = form.choice("group", [g.value for g in MailGroup])
+    if group == MailGroup.TRACK:
+        form.choice("track", [str(t) for t in track_ids])
+    _bilingual(form, "subject", max_length=200)
+    _bilingual(form, "body", max_length=20000, multiline=True)
+    for name in ("subject_ar", "subject_en", "body_ar", "body_en"):
+        unknown = [p for p in PLACEHOLDER_RE.findall(form.values[name]) if p not in PLACEHOLDERS]
+        if unknown:
+            form.error(name, _("Unknown placeholder {%(name)s}. Use {name}, {team} or {event}.",
+                               name=unknown[0]))
+    both = [("subject_ar", "body_ar"), ("subject_en", "body_en")]
+    for subject, body in both:
+        if bool(form.values[subject]) != bool(form.values[body]):
+            missing = body if form.values[subject] else subject
+            form.error(missing, _("Write the subject and the message in the same language."))
+    return form
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)

@@ -1,0 +1,382 @@
+"""The organizer's pages: create and edit an event, tracks, questions, publication, deadlines,
+the dashboard with its lists and details, CSV exports and mail to a group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from accounts.models import User
+from core import permissions
+from core.clock import now
+from core.errors import DomainError, NotFound
+from core.forms import Form
+from core.i18n import gettext as _
+from core.pagination import page_number
+from core.web import flash, redirect
+from events import dashboard, forms, mailing, services, submissions, teams
+from events.enums import Deadline, MailGroup, QuestionScope, Visibility
+from events.models import Event, Question, Submission, Team, Track, of_event
+from events.web import managed_event, not_found, page, refused, timeline_items
+
+
+def _user(request: Request) -> User:
+    user = request.state.user
+    assert user is not None  # the permission check before this asked anonymous to sign in
+    return user
+
+
+# --- the event -----------------------------------------------------------------------------
+
+def _event_defaults() -> dict[str, Any]:
+    return {"time_zone": "Asia/Riyadh", "team_min": "1", "team_max": "5",
+            "max_attachments": "5", "max_attachment_mb": "20"}
+
+
+async def event_new(request: Request) -> Response:
+    permissions.require(request.state.user, "events.create")
+    context = {"event": None, "time_zones": forms.TIME_ZONES}
+    if request.method == "GET":
+        form = Form({})
+        form.values.update(_event_defaults())
+        return page(request, "events/manage/event_form.html", form, **context)
+    form = forms.event(await request.form())
+    if not form.ok:
+        return page(request, "events/manage/event_form.html", form, 422, **context)
+    try:
+        event = await services.create_event(_user(request), forms.event_values(form))
+    except DomainError as exc:
+        return refused(request, "events/manage/event_form.html", form, exc, **context)
+    flash(request, _("The event is created as a draft. Add its tracks, then publish it."))
+    return redirect(request, "events:manage", slug=event.slug)
+
+
+async def event_edit(request: Request) -> Response:
+    event = await managed_event(request)
+    context = {"event": event, "time_zones": forms.TIME_ZONES}
+    if request.method == "GET":
+        form = Form({})
+        form.values.update(forms.event_initial(event))
+        return page(request, "events/manage/event_form.html", form, **context)
+    form = forms.event(await request.form())
+    if not form.ok:
+        return page(request, "events/manage/event_form.html", form, 422, **context)
+    try:
+        await services.update_event(_user(request), event, forms.event_values(form))
+    except DomainError as exc:
+        return refused(request, "events/manage/event_form.html", form, exc, **context)
+    flash(request, _("The event has been saved."))
+    return redirect(request, "events:manage", slug=event.slug)
+
+
+async def visibility(request: Request) -> Response:
+    event = await managed_event(request)
+    data = await request.form()
+    wanted = Visibility.PUBLISHED if data.get("visibility") == "published" else Visibility.DRAFT
+    await services.set_visibility(_user(request), event, wanted)
+    flash(request, _("The event is published.") if wanted == Visibility.PUBLISHED
+          else _("The event is back to draft: only its organizers can see it."))
+    return redirect(request, "events:manage", slug=event.slug)
+
+
+async def _dashboard_context(event: Event) -> dict[str, Any]:
+    moment = now()
+    return {"event": event, "overview": await dashboard.overview(event),
+            "phase": event.phase(moment), "timeline": timeline_items(event, moment),
+            "deadlines": list(Deadline)}
+
+
+async def manage(request: Request) -> Response:
+    event = await managed_event(request)
+    return page(request, "events/manage/dashboard.html", Form({}),
+                **await _dashboard_context(event))
+
+
+async def extend(request: Request) -> Response:
+    event = await managed_event(request)
+    form = forms.extend(await request.form(), event.time_zone)
+    if form.ok:
+        try:
+            await services.extend_deadline(_user(request), event, Deadline(form.values["deadline"]),
+                                           form.values["until_utc"])
+        except DomainError as exc:
+            return refused(request, "events/manage/dashboard.html", form, exc,
+                           **await _dashboard_context(event))
+        flash(request, _("The deadline has been moved."))
+        return redirect(request, "events:manage", slug=event.slug)
+    return page(request, "events/manage/dashboard.html", form, 422,
+                **await _dashboard_context(event))
+
+
+# --- tracks and questions ------------------------------------------------------------------
+
+async def _tracks(event: Event) -> list[Track]:
+    return list(await of_event(Track, event).order_by("position", "id"))
+
+
+async def tracks(request: Request) -> Response:
+    event = await managed_event(request)
+    if request.method == "GET":
+        return page(request, "events/manage/tracks.html", Form({}), event=event,
+                    tracks=await _tracks(event))
+    form = forms.track(await request.form())
+    if not form.ok:
+        return page(request, "events/manage/tracks.html", form, 422, event=event,
+                    tracks=await _tracks(event))
+    await services.add_track(_user(request), event, form.values)
+    flash(request, _("The track has been added."))
+    return redirect(request, "events:tracks", slug=event.slug)
+
+
+async def _track(request: Request, event: Event) -> Track:
+    track = await of_event(Track, event).get_or_none(id=request.path_params["track_id"])
+    if track is None:
+        raise not_found()
+    return track
+
+
+async def track_edit(request: Request) -> Response:
+    event = await managed_event(request)
+    track = await _track(request, event)
+    if request.method == "GET":
+        form = Form({})
+        form.values.update({k: getattr(track, k) for k in services.TRACK_FIELDS})
+        return page(request, "events/manage/track_form.html", form, event=event, track=track)
+    form = forms.track(await request.form())
+    if not form.ok:
+        return page(request, "events/manage/track_form.html", form, 422, event=event,
+                    track=track)
+    await services.update_track(_user(request), event, track, form.values)
+    flash(request, _("The track has been saved."))
+    return redirect(request, "events:tracks", slug=event.slug)
+
+
+async def track_move(request: Request) -> Response:
+    event = await managed_event(request)
+    track = await _track(request, event)
+    step = -1 if (await request.form()).get("direction") == "up" else 1
+    await services.move(_user(request), event, Track, track, step)
+    return redirect(request, "events:tracks", slug=event.slug)
+
+
+async def track_delete(request: Request) -> Response:
+    event = await managed_event(request)
+    track = await _track(request, event)
+    try:
+        await services.delete_track(_user(request), event, track)
+    except DomainError as exc:
+        flash(request, exc.message, "error")
+    else:
+        flash(request, _("The track has been deleted."))
+    return redirect(request, "events:tracks", slug=event.slug)
+
+
+async def _question_lists(event: Event) -> dict[str, list[Question]]:
+    return {s.value: await services.questions(event, s) for s in QuestionScope}
+
+
+async def questions(request: Request) -> Response:
+    event = await managed_event(request)
+    if request.method == "GET":
+        form = Form({})
+        form.values.update({"scope": request.query_params.get("scope", "registration"),
+                            "kind": "short_text"})
+        return page(request, "events/manage/questions.html", form, event=event,
+                    lists=await _question_lists(event))
+    form = forms.question(await request.form())
+    if not form.ok:
+        return page(request, "events/manage/questions.html", form, 422, event=event,
+                    lists=await _question_lists(event))
+    await services.add_question(_user(request), event, form.values)
+    flash(request, _("The question has been added."))
+    return redirect(request, "events:questions", slug=event.slug)
+
+
+async def _question(request: Request, event: Event) -> Question:
+    question = await of_event(Question, event).get_or_none(id=request.path_params["question_id"])
+    if question is None:
+        raise not_found()
+    return question
+
+
+async def question_edit(request: Request) -> Response:
+    event = await managed_event(request)
+    question = await _question(request, event)
+    if request.method == "GET":
+        form = Form({})
+        form.values.update({k: getattr(question, k) for k in services.QUESTION_FIELDS})
+        form.values.update(scope=question.scope.value, options=forms.options_text(
+            question.options or []))
+        return page(request, "events/manage/question_form.html", form, event=event,
+                    question=question)
+    form = forms.question({**(await request.form()), "scope": question.scope.value})
+    if not form.ok:
+        return page(request, "events/manage/question_form.html", form, 422, event=event,
+                    question=question)
+    await services.update_question(_user(request), event, question, form.values)
+    flash(request, _("The question has been saved."))
+    return redirect(request, "events:questions", slug=event.slug)
+
+
+async def question_move(request: Request) -> Response:
+    event = await managed_event(request)
+    question = await _question(request, event)
+    step = -1 if (await request.form()).get("direction") == "up" else 1
+    await services.move(_user(request), event, Question, question, step)
+    return redirect(request, "events:questions", slug=event.slug)
+
+
+async def question_delete(request: Request) -> Response:
+    event = await managed_event(request)
+    question = await _question(request, event)
+    await services.delete_question(_user(request), event, question)
+    flash(request, _("The question has been deleted."))
+    return redirect(request, "events:questions", slug=event.slug)
+
+
+# --- lists and details ---------------------------------------------------------------------
+
+def _track_filter(request: Request) -> int | None:
+    raw = request.query_params.get("track", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+async def registrants(request: Request) -> Response:
+    event = await managed_event(request)
+    q = request.query_params
+    search = dashboard.clean_search(q.get("q"))
+    in_team = q.get("in_team", "") if q.get("in_team") in {"yes", "no"} else ""
+    rows, seats = await dashboard.registrants(event, search=search, in_team=in_team,
+                                              number=page_number(q.get("page")))
+    return page(request, "events/manage/registrants.html", event=event, page_=rows,
+                seats=seats, search=search, in_team=in_team)
+
+
+async def team_list(request: Request) -> Response:
+    event = await managed_event(request)
+    q = request.query_params
+    search, track = dashboard.clean_search(q.get("q")), _track_filter(request)
+    show = q.get("show", "") if q.get("show") in dashboard.TEAM_FILTERS else ""
+    rows, work, people = await dashboard.team_rows(event, search=search, track=track, show=show,
+                                                   number=page_number(q.get("page")))
+    return page(request, "events/manage/teams.html", event=event, page_=rows, work=work,
+                people=people, search=search, track=track, show=show,
+                tracks=await _tracks(event), filters=dashboard.TEAM_FILTERS)
+
+
+async def submission_list(request: Request) -> Response:
+    event = await managed_event(request)
+    q = request.query_params
+    search, track = dashboard.clean_search(q.get("q")), _track_filter(request)
+    state = q.get("state", "")
+    rows = await dashboard.submission_rows(event, search=search, track=track, state=state,
+                                           number=page_number(q.get("page")))
+    return page(request, "events/manage/submissions.html", event=event, page_=rows,
+                search=search, track=track, state=state, tracks=await _tracks(event))
+
+
+async def team_detail(request: Request) -> Response:
+    event = await managed_event(request)
+    team = await of_event(Team, event).get_or_none(id=request.path_params["team_id"]) \
+        .select_related("track", "captain")
+    if team is None:
+        raise not_found()
+    submission = await submissions.submission_of(event, team)
+    return page(request, "events/manage/team.html", event=event, team=team,
+                members=await teams.members(team),
+                invitations=await teams.pending_of_team(event, team), submission=submission,
+                versions=await dashboard.version_history(submission) if submission else [])
+
+
+async def submission_detail(request: Request) -> Response:
+    event = await managed_event(request)
+    submission = await of_event(Submission, event).get_or_none(
+        id=request.path_params["submission_id"]).select_related("team", "track")
+    if submission is None:
+        raise not_found()
+    return page(request, "events/manage/submission.html", event=event, submission=submission,
+                files=await submissions.current_files(submission),
+                questions=await dashboard.questions_of(event, QuestionScope.SUBMISSION),
+                versions=await dashboard.version_history(submission),
+                tracks={t.id: t for t in await _tracks(event)})
+
+
+EXPORTS = {"registrants": dashboard.export_registrants, "teams": dashboard.export_teams,
+           "submissions": dashboard.export_submissions}
+
+
+async def export(request: Request) -> Response:
+    event = await managed_event(request)
+    kind = request.path_params["kind"]
+    if kind not in EXPORTS:
+        raise NotFound(_("This page does not exist or is not available to you."))
+    data = await EXPORTS[kind](event)
+    filename = f"{event.slug}-{kind}-{now():%Y%m%d-%H%M}.csv"
+    return Response(data, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store"})
+
+
+# --- mail to a group -----------------------------------------------------------------------
+
+async def group_mail(request: Request) -> Response:
+    event = await managed_event(request)
+    all_tracks = await _tracks(event)
+    context: dict[str, Any] = {"event": event, "tracks": all_tracks, "groups": list(MailGroup),
+                               "preview": None, "count": 0}
+    if request.method == "GET":
+        form = Form({})
+        form.values.update(group="registrants", body_ar="مرحبًا {name}،\n\n",
+                           body_en="Hello {name},\n\n")
+        return page(request, "events/manage/mail.html", form, **context)
+    data = await request.form()
+    form = forms.group_mail(data, [t.id for t in all_tracks])
+    if not form.ok:
+        return page(request, "events/manage/mail.html", form, 422, **context)
+    group = MailGroup(form.values["group"])
+    track = int(form.values["track"]) if group == MailGroup.TRACK else None
+    if data.get("action") != "send":
+        people = await mailing.recipients(event, group, track)
+        context.update(count=len(people), preview=mailing.compose(event, people[0], form.values)
+                       if people else None)
+        return page(request, "events/manage/mail.html", form, **context)
+    sent = await mailing.send(_user(request), event, group, track, form.values)
+    flash(request, _("%(n)s mails are queued in the outbox.", n=sent))
+    return redirect(request, "events:manage", slug=event.slug)
+
+
+M = "/events/{slug}/manage"
+routes_before_slug = [
+    Route("/events/new", event_new, methods=["GET", "POST"], name="events:new"),
+]
+routes = [
+    Route(M, manage, name="events:manage"),
+    Route(f"{M}/edit", event_edit, methods=["GET", "POST"], name="events:edit"),
+    Route(f"{M}/visibility", visibility, methods=["POST"], name="events:visibility"),
+    Route(f"{M}/extend", extend, methods=["POST"], name="events:extend"),
+    Route(f"{M}/tracks", tracks, methods=["GET", "POST"], name="events:tracks"),
+    Route(f"{M}/tracks/{{track_id:int}}", track_edit, methods=["GET", "POST"],
+          name="events:track_edit"),
+    Route(f"{M}/tracks/{{track_id:int}}/move", track_move, methods=["POST"],
+          name="events:track_move"),
+    Route(f"{M}/tracks/{{track_id:int}}/delete", track_delete, methods=["POST"],
+          name="events:track_delete"),
+    Route(f"{M}/questions", questions, methods=["GET", "POST"], name="events:questions"),
+    Route(f"{M}/questions/{{question_id:int}}", question_edit, methods=["GET", "POST"],
+          name="events:question_edit"),
+    Route(f"{M}/questions/{{question_id:int}}/move", question_move, methods=["POST"],
+          name="events:question_move"),
+    Route(f"{M}/questions/{{question_id:int}}/delete", question_delete, methods=["POST"],
+          name="events:question_delete"),
+    Route(f"{M}/registrants", registrants, name="events:registrants"),
+    Route(f"{M}/teams", team_list, name="events:teams"),
+    Route(f"{M}/teams/{{team_id:int}}", team_detail, name="events:manage_team"),
+    Route(f"{M}/submissions", submission_list, name="events:submissions"),
+    Route(f"{M}/submissions/{{submission_id:int}}", submission_detail,
+          name="events:manage_submission"),
+    Route(f"{M}/export/{{kind}}.csv", export, name="events:export"),
+    Route(f"{M}/mail", group_mail, methods=["GET", "POST"], name="events:mail"),
+]

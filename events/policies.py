@@ -1,0 +1,56 @@
+"""Who may download an event's files through /files/{id}: the submission's team, the event's
+organizers and the judges assigned to it; a registration file's registrant and organizers."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from core import permissions
+from core.storage import StoredFile
+from events.models import RegistrationFile, SubmissionFile, TeamMember
+
+SUBMISSION_PURPOSE = "events.submission"
+REGISTRATION_PURPOSE = "events.registration"
+
+
+async def submission_file(user: Any, stored: StoredFile) -> bool:
+    if user is None:
+        return False
+    link = await SubmissionFile.get_or_none(file_id=stored.id).select_related(
+        "submission__event")
+    if link is None:
+        return False
+    submission = link.submission
+    if permissions.allowed(user, "events.manage", submission.event):
+        return True
+    if await TeamMember.filter(team_id=submission.team_id, user_id=user.id).exists():
+        return True
+    return await judge_may_read(user.id, submission.id)
+
+
+async def judge_may_read(user_id: int, submission_id: int) -> bool:
+    """Ask judging whether this judge is assigned the submission. judging.services is written
+    alongside this domain: until it offers `judge_may_read`, no judge is let in."""
+    try:
+        judging = importlib.import_module("judging.services")
+    except ImportError:
+        return False
+    check = getattr(judging, "judge_may_read", None)
+    if check is None:
+        return False
+    return bool(await check(user_id, SUBMISSION_PURPOSE, submission_id))
+
+
+async def registration_file(user: Any, stored: StoredFile) -> bool:
+    if user is None:
+        return False
+    link = await RegistrationFile.get_or_none(file_id=stored.id).select_related(
+        "event", "registration")
+    if link is None:
+        return False
+    return (link.registration.user_id == user.id
+            or permissions.allowed(user, "events.manage", link.event))
+
+
+FILE_POLICIES = {SUBMISSION_PURPOSE: submission_file, REGISTRATION_PURPOSE: registration_file}

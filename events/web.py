@@ -1,0 +1,141 @@
+"""What every events handler needs: load the event (and team) within scope, mail links, and
+keep uploads all-or-nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core import permissions
+from core.errors import DomainError, Invalid, NotFound
+from core.forms import Form
+from core.i18n import gettext as _
+from core.storage import ALL_KINDS, StoredFile, delete_file, store_upload, upload_dir
+from core.web import form_page
+from events import answers, labels, teams
+from events.models import Event, Team, of_event
+from events.rules import TeamAccess
+from events.services import Links
+
+MIB = 1024 * 1024
+# What an attachment may be: PDF, slides, documents, spreadsheets, images, video.
+ATTACHMENT_KINDS = ALL_KINDS
+
+
+def not_found() -> NotFound:
+    return NotFound(_("This page does not exist or is not available to you."))
+
+
+async def event_or_404(request: Request) -> Event:
+    event = await Event.get_or_none(slug=request.path_params["slug"])
+    if event is None:
+        raise not_found()
+    return event
+
+
+async def visible_event(request: Request) -> Event:
+    """The event of the URL, if this visitor may see it (drafts only to their organizers)."""
+    event = await event_or_404(request)
+    permissions.require(request.state.user, "events.view", event, visible="events.view")
+    return event
+
+
+async def managed_event(request: Request) -> Event:
+    permissions.require(request.state.user, "core.signed_in")  # a signed-out organizer signs in
+    event = await event_or_404(request)
+    permissions.require(request.state.user, "events.manage", event, visible="events.manage")
+    return event
+
+
+async def team_access(request: Request, event: Event, rule: str,
+                      visible: str = "events.team_view") -> TeamAccess:
+    """The team of the URL within the event, checked against `rule` (404 if not visible)."""
+    permissions.require(request.state.user, "core.signed_in")
+    team = await of_event(Team, event).get_or_none(id=request.path_params["team_id"]) \
+        .select_related("track")
+    if team is None:
+        raise not_found()
+    found = await teams.access(event, team)
+    permissions.require(request.state.user, rule, found, visible=visible)
+    return found
+
+
+def timeline_items(event: Event, moment: dt.datetime) -> list[dict[str, Any]]:
+    """The event's dates in order, named, and whether each has passed."""
+    return [{"key": key, "label": _(labels.MILESTONES[key]), "when": when,
+             "passed": when <= moment} for key, when in event.timeline.milestones()]
+
+
+def links(request: Request) -> Links:
+    path = request.app.url_path_for
+    return Links(
+        base_url=request.app.state.settings.base_url,
+        event=path("events:detail", slug="{slug}"),
+        invitation=path("events:invitation", slug="{slug}", token="{token}"),  # noqa: S106
+        team=str(path("events:team", slug="{slug}", team_id=0))[:-1] + "{team}",
+        dashboard=path("events:mine"),
+    )
+
+
+def secret(request: Request) -> str:
+    return request.app.state.settings.secret_key
+
+
+def file_cap(request: Request, event: Event) -> int:
+    """One file's size limit: the event's, never above the site's."""
+    return min(event.max_attachment_mb * MIB, request.app.state.settings.uploads_max_bytes)
+
+
+def uploads_in(data: Any, name: str) -> list[UploadFile]:
+    """The files actually chosen in a file input (a browser sends an empty part for none)."""
+    values = data.getlist(name) if hasattr(data, "getlist") else []
+    return [v for v in values if isinstance(v, UploadFile) and v.filename]
+
+
+async def store_all(request: Request, form: Form, wanted: Sequence[tuple[Any, str, UploadFile]],
+                    *, purpose: str, owner_id: int | None, max_bytes: int,
+                    allowed: Any = ATTACHMENT_KINDS) -> list[tuple[Any, StoredFile]] | None:
+    """Store every upload or none: (key, field, file) in, (key, stored) out; on any refusal
+    the messages go to `form` and whatever was stored is removed again."""
+    stored: list[tuple[Any, StoredFile]] = []
+    for key, field, upload in wanted:
+        try:
+            kept = await store_upload(upload, directory=upload_dir(request), purpose=purpose,
+                                      owner_id=owner_id, allowed=allowed, max_bytes=max_bytes,
+                                      field=field)
+        except Invalid as exc:
+            for name, message in exc.errors.items():
+                form.error(name, message)
+            continue
+        stored.append((key, kept))
+    if form.errors:
+        await discard(request, stored)
+        return None
+    return stored
+
+
+async def discard(request: Request, stored: Sequence[tuple[Any, StoredFile]]) -> None:
+    for _key, kept in stored:
+        await delete_file(upload_dir(request), kept)
+
+
+def page(request: Request, template: str, form: Form | None = None, status: int = 200,
+         **extra: Any) -> Response:
+    """An events page: the form's values and messages, plus the label helpers."""
+    return form_page(request, template, form, status, labels=labels, label=labels.label,
+                     answer=answers.display, **extra)
+
+
+def refused(request: Request, template: str, form: Form, exc: DomainError,
+            **extra: Any) -> Response:
+    """The form again with what was typed and the service's reason."""
+    if isinstance(exc, Invalid):
+        for name, message in exc.errors.items():
+            form.error(name, message)
+    message = exc.message if not isinstance(exc, Invalid) or not exc.errors else ""
+    return page(request, template, form, exc.status_code, message=message, **extra)
