@@ -59,6 +59,28 @@ async def _makemigrations(settings: Settings, name: str | None) -> None:
         tortoise_cli._load_config = original
 
 
+async def pending_model_changes(settings: Settings) -> list[str]:
+    """Migrations that `makemigrations` would write now (empty when models and migrations
+    agree). Works on an in-memory database: only the migration files are read."""
+    from tortoise.cli.cli import tortoise_cli_context
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    from core.db import tortoise_config
+
+    config = tortoise_config(settings.replace(database_url="sqlite://:memory:"))
+    async with tortoise_cli_context(config) as ctx:
+        writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
+    return [f"{w.app_label}.{w.name}" for w in writers]
+
+
+async def _check_migrations(settings: Settings) -> None:
+    pending = await pending_model_changes(settings)
+    if pending:
+        raise SystemExit("models changed without a migration; run `manassa makemigrations`: "
+                         + ", ".join(pending))
+    print("migrations match the models")
+
+
 async def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
     from accounts import services
     from accounts.passwords import weakness
@@ -118,6 +140,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations")
     make = sub.add_parser("makemigrations", help="write a migration for model changes")
     make.add_argument("--name")
+    make.add_argument("--check", action="store_true",
+                      help="write nothing; fail if the models need a migration")
     admin = sub.add_parser("create-admin", help="create or promote a site admin")
     admin.add_argument("--email", required=True)
     admin.add_argument("--password", help="or MANASSA_ADMIN_PASSWORD, or asked for")
@@ -146,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                              domain=args.domain)
     runners = {
         "migrate": lambda: _migrate(settings),
-        "makemigrations": lambda: _makemigrations(settings, args.name),
+        "makemigrations": lambda: (_check_migrations(settings) if args.check
+                                   else _makemigrations(settings, args.name)),
         "create-admin": lambda: _create_admin(settings, args),
         "demo": lambda: _demo(settings, args),
         "mail-worker": lambda: _mail_worker(settings, args.once),
