@@ -22,12 +22,13 @@ from core.web import flash, form_page, redirect, safe_next
 TOKEN_SLOT = "{token}"  # noqa: S105 - filled in by services.Links
 
 
-def links(request: Request) -> services.Links:
+def links(request: Request, next_url: str = "") -> services.Links:
     return services.Links(
         base_url=request.app.state.settings.base_url,
         verify=request.app.url_path_for("accounts:verify", token=TOKEN_SLOT),
         reset=request.app.url_path_for("accounts:reset", token=TOKEN_SLOT),
         login=request.app.url_path_for("accounts:login"),
+        next=next_url,
     )
 
 
@@ -48,18 +49,21 @@ async def signup(request: Request) -> Response:
     if request.method == "GET":
         form = forms.Form({})
         form.values["language"] = get_locale()
-        return form_page(request, "accounts/signup.html", form)
-    form = forms.signup(await request.form())
+        next_url = safe_next(request.query_params.get("next", ""))
+        return form_page(request, "accounts/signup.html", form, next=next_url)
+    data = await request.form()
+    next_url = safe_next(str(data.get("next", "")))
+    form = forms.signup(data)
     if not form.ok:
-        return form_page(request, "accounts/signup.html", form, 422)
+        return form_page(request, "accounts/signup.html", form, 422, next=next_url)
     v = form.values
     try:
-        await services.sign_up(_settings(request), links(request), email=v["email"],
+        await services.sign_up(_settings(request), links(request, next_url), email=v["email"],
                                password=v["password"], name=v["name"], language=v["language"],
                                address=client_address(request))
     except TooManyRequests as exc:
         return _refused(form_page(request, "accounts/signup.html", form, 429,
-                                  message=exc.message), exc)
+                                  message=exc.message, next=next_url), exc)
     return render(request, "accounts/check_inbox.html", {"email": v["email"]})
 
 
@@ -70,10 +74,14 @@ async def verify(request: Request) -> Response:
         return render(request, "accounts/verify_failed.html", {"message": exc.message},
                       status_code=400)
     flash(request, _("Your e-mail address is confirmed. You can sign in now."))
+    next_url = safe_next(request.query_params.get("next", ""))
     if request.state.user is not None and request.state.user.id == user.id:
-        return redirect(request, "accounts:profile")
-    return RedirectResponse(
-        str(request.url_for("accounts:login").include_query_params(email=user.email)), 303)
+        return RedirectResponse(next_url, 303) if next_url else redirect(
+            request, "accounts:profile")
+    target = request.url_for("accounts:login").include_query_params(email=user.email)
+    if next_url:
+        target = target.include_query_params(next=next_url)
+    return RedirectResponse(str(target), 303)
 
 
 async def login(request: Request) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlencode
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -44,9 +45,11 @@ class Links:
     verify: str
     reset: str
     login: str
+    next: str = ""  # a local path to land on after verifying (an invitation, say)
 
     def verify_url(self, token: str) -> str:
-        return self.base_url.rstrip("/") + self.verify.replace("{token}", token)
+        url = self.base_url.rstrip("/") + self.verify.replace("{token}", token)
+        return f"{url}?{urlencode({'next': self.next})}" if self.next else url
 
     def reset_url(self, token: str) -> str:
         return self.base_url.rstrip("/") + self.reset.replace("{token}", token)

@@ -322,3 +322,37 @@ async def test_sign_up_without_the_csrf_token_is_refused(client):
     assert re.search("انتهت صلاحية النموذج أو أُرسل من موقع آخر", response.text)
     assert await User.all().count() == 0
 
+
+
+async def test_a_newcomer_invited_somewhere_lands_there_after_verifying_and_signing_in(
+        client, deliver):
+    from tests.conftest import first_link
+
+    landing = "/me/events"
+    page = await client.get("/signup", params={"next": landing})
+    assert f'name="next" value="{landing}"' in page.text
+    response = await post_form(client, "/signup", {
+        "name": "Lina Saleh", "email": "lina@example.org", "password": "a long calm river 42",
+        "password_confirm": "a long calm river 42", "language": "en", "next": landing,
+    }, page="/signup")
+    assert response.status_code == 200
+    link = first_link((await deliver())[-1])
+    assert link.endswith("?next=%2Fme%2Fevents")
+    verified = await client.get(link.removeprefix("http://testserver"))
+    assert verified.status_code == 303
+    assert verified.headers["location"].endswith(
+        "/login?email=lina%40example.org&next=%2Fme%2Fevents")
+    signed_in = await post_form(client, "/login", {
+        "email": "lina@example.org", "password": "a long calm river 42", "next": landing})
+    assert signed_in.headers["location"] == landing
+
+
+async def test_an_off_site_next_in_a_sign_up_is_dropped_from_the_mailed_link(client, deliver):
+    from tests.conftest import first_link
+
+    await post_form(client, "/signup", {
+        "name": "Lina Saleh", "email": "lina2@example.org", "password": "a long calm river 42",
+        "password_confirm": "a long calm river 42", "language": "en",
+        "next": "//evil.example/x"}, page="/signup")
+    link = first_link((await deliver())[-1])
+    assert "next" not in link and "evil" not in link
