@@ -52,4 +52,4 @@ messages: $(VENV)/.installed
 	$(BIN)/manassa messages
 
 clean:
-	rm -rf $(VENV) var/manassa.sqlite3* tests/e2e/artifacts
+	rm -rf $(VENV) var/manassa.sqlite3* tests/e2e/artifacts bench/results

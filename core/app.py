@@ -173,7 +173,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(CSRFMiddleware, on_refused=csrf_refused(settings)),
     ]
     app = Starlette(
-        routes=[*domain_routes, *core_routes],
+        # core first: the home page, the most visited, is then the first route tried
+        routes=[*core_routes, *domain_routes],
         middleware=middleware,
         exception_handlers={
             HTTPException: http_error,
@@ -185,6 +186,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.hooks = hooks
     app.state.home_cache = {}
+    app.state.url_cache = {}
     return app
 
 

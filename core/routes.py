@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise.functions import Count
@@ -17,7 +17,7 @@ from tortoise.queryset import QuerySet
 from core import permissions
 from core.audit import AuditEntry
 from core.errors import NotFound
-from core.i18n import LANGUAGES, N_, zone
+from core.i18n import LANGUAGES, N_, get_locale, zone
 from core.i18n import gettext as _
 from core.mail.models import MailState, OutboxMessage
 from core.pagination import page_number, paginate
@@ -33,13 +33,39 @@ HOME_SECTIONS = (
 HOME_CACHE_SECONDS = 5.0
 
 
+CACHEABLE_HOME_QUERIES = frozenset({b"", *(f"lang={lang}".encode() for lang in LANGUAGES)})
+HOME_PAGES_KEPT = 32
+
+
 async def home(request: Request) -> Response:
+    page_key = _anonymous_page_key(request)
+    cache = request.app.state.home_cache
+    hit = cache.get(page_key) if page_key else None
+    if hit and hit[0] > time.monotonic():
+        return HTMLResponse(hit[1])
     sections = [
         {"key": key, "title": _(title), "empty": _(empty),
          "items": await _section_items(request, key)}
         for key, title, empty in HOME_SECTIONS
     ]
-    return render(request, "core/home.html", {"sections": sections})
+    response = render(request, "core/home.html", {"sections": sections})
+    if page_key and not request.scope.get("session"):  # the page used nobody's session
+        if len(cache) > HOME_PAGES_KEPT:
+            cache.clear()
+        cache[page_key] = (time.monotonic() + HOME_CACHE_SECONDS, response.body)
+    return response
+
+
+def _anonymous_page_key(request: Request) -> tuple[str | bytes, ...] | None:
+    """The home page is the same for every visitor without a session (no user, no flash, no
+    form token) in one language: it is kept as bytes as briefly as its sections."""
+    scope = request.scope
+    query = scope.get("query_string", b"")
+    if scope.get("session") or query not in CACHEABLE_HOME_QUERIES:
+        return None
+    # links in the page are absolute: they depend on the scheme, host and root path
+    host = request.headers.get("host", "")
+    return ("page", get_locale(), scope["scheme"], host, scope.get("root_path", ""), query)
 
 
 async def _section_items(request: Request, key: str) -> list[dict[str, Any]]:

@@ -13,7 +13,6 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
-from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -95,6 +94,8 @@ def language_cookie(lang: str, settings: Settings) -> str:
 
 def chosen_language(request: Request) -> str | None:
     """The language picked with ?lang= on this request, if it is one we speak."""
+    if not request.scope.get("query_string"):  # most requests: no query to parse
+        return None
     query = request.query_params.get("lang")
     return query if query in i18n.LANGUAGES else None
 
@@ -124,18 +125,24 @@ class RequestContextMiddleware:
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for key, value in self.headers:
-                    # A response may set a stricter value itself (downloads do).
-                    if key.decode() not in headers:
-                        headers.append(key.decode(), value.decode())
-                headers["x-request-id"] = request_id
-                if chosen:
-                    headers.append("set-cookie", language_cookie(lang, self.settings))
+                cookie = language_cookie(lang, self.settings) if chosen else None
+                self._add_headers(message, request_id, cookie)
             await send(message)
 
         with i18n.use_locale(lang):
             await self.app(scope, receive, send_wrapper)
+
+    def _add_headers(self, message: Message, request_id: str, cookie: str | None) -> None:
+        """The security headers a response has not set itself (a download sets a stricter
+        CSP), the request id and the language cookie; on raw header pairs, as this runs for
+        every response."""
+        raw = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"x-request-id"]
+        present = {k.lower() for k, _ in raw}
+        raw += [pair for pair in self.headers if pair[0] not in present]
+        raw.append((b"x-request-id", request_id.encode("latin-1")))
+        if cookie is not None:
+            raw.append((b"set-cookie", cookie.encode("latin-1")))
+        message["headers"] = raw
 
     async def _language(self, request: Request) -> tuple[str, bool]:
         chosen = chosen_language(request)

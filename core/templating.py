@@ -6,14 +6,15 @@ from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from core import i18n
+from core.flash import pop_flashes
 from core.security import csrf_token
 from core.settings import ROOT
-from core.flash import pop_flashes
 
 TEMPLATE_DIR = ROOT / "templates"
 # The request being rendered, for globals used inside imported macros (`{% from ... import %}`
@@ -26,6 +27,29 @@ def _csrf_token_global() -> str:
     if request is None:
         raise RuntimeError("csrf_token() is only available while rendering a request")
     return csrf_token(request)
+
+
+URL_CACHE_SIZE = 4096
+
+
+@pass_context
+def _url_for(context: Any, name: str, /, **path_params: Any) -> URL:
+    """request.url_for, remembered per app: Starlette tries every route on each call, and one
+    page makes a dozen calls (stylesheet, logo, header links ...)."""
+    request: Request = context["request"]
+    cache: dict[tuple[Any, ...], URL] | None = getattr(request.app.state, "url_cache", None)
+    if cache is None:  # an app not made by create_app
+        return request.url_for(name, **path_params)
+    try:
+        key = (str(request.base_url), name, *sorted(path_params.items()))
+        return cache[key]
+    except TypeError:  # an unhashable parameter: not cached
+        return request.url_for(name, **path_params)
+    except KeyError:
+        if len(cache) >= URL_CACHE_SIZE:
+            cache.clear()
+        url = cache[key] = request.url_for(name, **path_params)  # URLs are immutable
+        return url
 
 
 def _context(request: Request) -> dict[str, Any]:
@@ -68,7 +92,7 @@ def build_environment() -> Environment:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     env.globals.update(localized=i18n.localized, hijri=i18n.hijri_date,
-                       csrf_token=_csrf_token_global)
+                       csrf_token=_csrf_token_global, url_for=_url_for)
     env.filters.update(
         datetime=i18n.format_datetime, date=i18n.format_date, number=i18n.format_number
     )
