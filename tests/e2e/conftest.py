@@ -146,25 +146,6 @@ def server_env(tmp: Path, port: int) -> dict[str, str]:
     }
 
 
-SCHEMA_GAPS: list[str] = []
-
-
-def fill_schema_gaps(env: dict[str, str]) -> None:
-    """Tables of models whose migration is not written yet (the lead writes migrations when
-    the work is merged) are created from the models, and named at the end of the run."""
-    from bench.servers import SCHEMA_GAPS as script
-
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,  # noqa: S603
-                          check=True, capture_output=True, text=True)
-    SCHEMA_GAPS.extend(done.stdout.split())
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if SCHEMA_GAPS:
-        terminalreporter.write_line("NOTE: browser tests ran with tables that no migration "
-                                    f"creates yet: {' '.join(SCHEMA_GAPS)}")
-
-
 def wait_until_healthy(process: subprocess.Popen, base_url: str, log: Path) -> None:
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
@@ -186,7 +167,6 @@ def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     env = server_env(tmp, port)
     subprocess.run([*manassa_command(), "migrate"], cwd=ROOT, env=env, check=True,  # noqa: S603
                    capture_output=True)
-    fill_schema_gaps(env)
     log = tmp / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603
