@@ -165,8 +165,9 @@ def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     tmp = tmp_path_factory.mktemp("live")
     port = free_port()
     env = server_env(tmp, port)
-    subprocess.run([*manassa_command(), "migrate"], cwd=ROOT, env=env, check=True,  # noqa: S603
-                   capture_output=True)
+    for step in (["migrate"], ["demo"]):  # the demo data every journey may start from
+        subprocess.run([*manassa_command(), *step], cwd=ROOT, env=env, check=True,  # noqa: S603
+                       capture_output=True)
     log = tmp / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603
