@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from markupsafe import Markup
 from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
@@ -77,6 +78,12 @@ def _with_lang(request: Request, lang: str) -> str:
     return urlencode([*params, ("lang", lang)])
 
 
+def left_to_right(value: object) -> Markup:
+    """Isolate a left-to-right value (an e-mail, a code) inside a right-to-left sentence, so
+    the sentence's punctuation stays where it belongs. The value itself is escaped."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -94,7 +101,8 @@ def build_environment() -> Environment:
     env.globals.update(localized=i18n.localized, hijri=i18n.hijri_date,
                        csrf_token=_csrf_token_global, url_for=_url_for)
     env.filters.update(
-        datetime=i18n.format_datetime, date=i18n.format_date, number=i18n.format_number
+        datetime=i18n.format_datetime, date=i18n.format_date, number=i18n.format_number,
+        ltr=left_to_right,
     )
     return env
 

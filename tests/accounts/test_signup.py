@@ -35,7 +35,8 @@ async def test_arabic_sign_up_verify_sign_in_and_out(client, deliver):
     response = await sign_up(client, "reem@example.org", name="ريم الزهراني")
     assert response.status_code == 200
     assert heading(response.text) == "تحقّق من بريدك الوارد"
-    assert ("أرسلنا رسالة إلى reem@example.org. افتح الرابط الوارد فيها لتأكيد بريدك الإلكتروني "
+    assert ('أرسلنا رسالة إلى <bdi dir="ltr">reem@example.org</bdi>. '
+            "افتح الرابط الوارد فيها لتأكيد بريدك الإلكتروني "
             "وإكمال إنشاء حسابك.") in response.text
 
     [mail] = await deliver()
@@ -84,7 +85,8 @@ async def test_english_sign_up_gets_an_english_mail(client, deliver):
     response = await sign_up(client, "Sarah.Johnson@Example.org", name="Sarah Johnson",
                              language="en")
     assert heading(response.text) == "Check your inbox"
-    assert "We have sent a message to sarah.johnson@example.org." in response.text
+    assert ('We have sent a message to <bdi dir="ltr">sarah.johnson@example.org</bdi>.'
+            in response.text)
 
     [mail] = await deliver()
     assert mail["To"] == "sarah.johnson@example.org"
