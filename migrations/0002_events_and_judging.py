@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                 ('position', fields.IntField(default=0)),
                 ('options', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
             ],
-            options={'table': 'events_question', 'app': 'models', 'indexes': [Index(fields=['event', 'scope', 'position'])], 'pk_attr': 'id', 'table_description': "An organizer's question on the registration or the submission form."},
+            options={'table': 'events_question', 'app': 'models', 'indexes': [Index(fields=['event_id', 'scope', 'position'])], 'pk_attr': 'id', 'table_description': "An organizer's question on the registration or the submission form."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'events_registration', 'app': 'models', 'unique_together': (('event', 'user'),), 'indexes': [Index(fields=['event', 'created_at'])], 'pk_attr': 'id'},
+            options={'table': 'events_registration', 'app': 'models', 'unique_together': (('event', 'user'),), 'indexes': [Index(fields=['event_id', 'created_at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -276,7 +276,7 @@ class Migration(migrations.Migration):
                 ('description_en', fields.TextField(default='', unique=False)),
                 ('position', fields.IntField(default=0)),
             ],
-            options={'table': 'events_track', 'app': 'models', 'indexes': [Index(fields=['event', 'position'])], 'pk_attr': 'id', 'table_description': 'A media challenge that teams choose.'},
+            options={'table': 'events_track', 'app': 'models', 'indexes': [Index(fields=['event_id', 'position'])], 'pk_attr': 'id', 'table_description': 'A media challenge that teams choose.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -320,7 +320,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'events_submission', 'app': 'models', 'indexes': [Index(fields=['event', 'updated_at']), Index(fields=['event', 'state'])], 'pk_attr': 'id', 'table_description': "A team's idea: one per team, edited as a draft, submitted (as versions), withdrawn."},
+            options={'table': 'events_submission', 'app': 'models', 'indexes': [Index(fields=['event_id', 'updated_at']), Index(fields=['event_id', 'state'])], 'pk_attr': 'id', 'table_description': "A team's idea: one per team, edited as a draft, submitted (as versions), withdrawn."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -333,7 +333,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('detached_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'events_submission_file', 'app': 'models', 'indexes': [Index(fields=['submission', 'detached_at'])], 'pk_attr': 'id', 'table_description': 'An attachment (or a file answer) of a submission. A file that was part of a submitted'},
+            options={'table': 'events_submission_file', 'app': 'models', 'indexes': [Index(fields=['submission_id', 'detached_at'])], 'pk_attr': 'id', 'table_description': 'An attachment (or a file answer) of a submission. A file that was part of a submitted'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -366,7 +366,7 @@ class Migration(migrations.Migration):
                 ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('answered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'events_team_invitation', 'app': 'models', 'indexes': [Index(fields=['team', 'state'])], 'pk_attr': 'id'},
+            options={'table': 'events_team_invitation', 'app': 'models', 'indexes': [Index(fields=['team_id', 'state'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -378,7 +378,7 @@ class Migration(migrations.Migration):
                 ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='team_memberships', on_delete=OnDelete.CASCADE)),
                 ('joined_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'events_team_member', 'app': 'models', 'unique_together': (('event', 'user'),), 'indexes': [Index(fields=['team', 'joined_at'])], 'pk_attr': 'id'},
+            options={'table': 'events_team_member', 'app': 'models', 'unique_together': (('event', 'user'),), 'indexes': [Index(fields=['team_id', 'joined_at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]
