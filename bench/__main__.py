@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import bench_events, bench_judging_http
 from bench.load import Loader, LoadResult, pick_loader
 from bench.servers import ROOT, Server, ceiling_server, manassa_server
 
@@ -89,7 +90,9 @@ def require_arabic_page(url: str) -> None:
         raise SystemExit(f"bench: {url} did not answer with the Arabic home page")
 
 
-MEASUREMENTS: list[Callable[[Bench], Measurement]] = [home_vs_ceiling]
+MEASUREMENTS: list[Callable[[Bench], Measurement]] = [home_vs_ceiling,
+                                                     *bench_events.MEASUREMENTS,
+                                                     *bench_judging_http.MEASUREMENTS]
 
 
 def run_judging_bench() -> Measurement | None:

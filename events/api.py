@@ -1,23 +1,31 @@
 """The public, read-only JSON API of the Mediathon, and its OpenAPI 3.1 document.
 
-The document is built from a small registry so other endpoints (results, awards) can add their
-paths and schemas next to these: `registry.add_path(...)`, `registry.add_schema(...)`.
+The document is built from a small registry so other endpoints (awards) can add their paths and
+schemas next to these: `registry.add_path(...)`, `registry.add_schema(...)`. An event's results
+come from judging's services and answer 404 until they are published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from accounts.enums import ScopeType
 from core.clock import now
+from events import public_cache
 from events.enums import Phase, Visibility
 from events.models import Event, Track, of_event
 from events.phases import Timeline
+from judging import services as judging
+from judging.enums import Method
+
+if TYPE_CHECKING:
+    from judging.models import Entry as JudgedEntry
 
 TIMELINE_FIELDS = tuple(Timeline.__dataclass_fields__)
 CACHE = {"Cache-Control": "public, max-age=30"}
@@ -76,18 +84,40 @@ def event_summary(request: Request, event: Event, moment: dt.datetime) -> dict[s
 
 
 async def event_list(request: Request) -> Response:
+    key = public_cache.public_key(request, "events:api_list")
+    if (body := public_cache.get(request, key)) is not None:
+        return Response(body, media_type="application/json", headers=CACHE)
+    async with public_cache.refilling(request, key):
+        if (body := public_cache.get(request, key)) is not None:  # made while this one waited
+            return Response(body, media_type="application/json", headers=CACHE)
+        return await _event_list(request, key)
+
+
+async def _event_list(request: Request, key: tuple[Any, ...]) -> Response:
+    seen = public_cache.generation()
     events = await Event.filter(visibility=Visibility.PUBLISHED).order_by(
         "-registration_opens", "id")
     moment = now()
-    return JSONResponse({"events": [event_summary(request, e, moment) for e in events]},
-                        headers=CACHE)
+    response = JSONResponse({"events": [event_summary(request, e, moment) for e in events]},
+                            headers=CACHE)
+    public_cache.put(request, key, bytes(response.body), seen,
+                     (when for e in events for _name, when in e.timeline.milestones()))
+    return response
+
+
+def _not_found() -> Response:
+    return JSONResponse({"error": "not_found"}, status_code=404)
+
+
+async def _published_event(request: Request) -> Event | None:
+    return await Event.get_or_none(slug=request.path_params["slug"],
+                                   visibility=Visibility.PUBLISHED)
 
 
 async def event_detail(request: Request) -> Response:
-    event = await Event.get_or_none(slug=request.path_params["slug"],
-                                    visibility=Visibility.PUBLISHED)
+    event = await _published_event(request)
     if event is None:
-        return JSONResponse({"error": "not_found"}, status_code=404)
+        return _not_found()
     tracks = await of_event(Track, event).order_by("position", "id")
     body = event_summary(request, event, now())
     body.update(
@@ -98,6 +128,69 @@ async def event_detail(request: Request) -> Response:
                  "description": bilingual(t, "description")} for t in tracks],
     )
     return JSONResponse(body, headers=CACHE)
+
+
+# --- results ----------------------------------------------------------------------------------
+
+def _track(entry: JudgedEntry) -> dict[str, Any] | None:
+    """The track an entry was judged in (its group: the track's id in the events source)."""
+    if not entry.group_key.isdigit():
+        return None
+    return {"id": int(entry.group_key),
+            "name": {"ar": entry.group_label_ar, "en": entry.group_label_en}}
+
+
+def _placing(placing: judging.Placing) -> dict[str, Any]:
+    """An entry with its rank and combined score (both null for a marked entry nobody
+    scored)."""
+    entry = placing.entry
+    ranked = placing.rank > 0
+    return {
+        "rank": placing.rank if ranked else None,
+        "score": round(placing.score, 2) if ranked else None,
+        "entry": {"id": entry.source_id, "title": bilingual(entry, "title"),
+                  "team": entry.team_label, "track": _track(entry)},
+    }
+
+
+def _winners(published: judging.PublishedRound) -> list[dict[str, Any]]:
+    """Overall winners first (track null), then each track's, by place."""
+    found = [{"place": p.place, "track": None, **_placing(p)} for p in published.overall]
+    for group in published.groups:
+        found += [{"place": p.place, "track": _track(p.entry), **_placing(p)}
+                  for p in group.winners]
+    return found
+
+
+def _round_results(published: judging.PublishedRound) -> dict[str, Any]:
+    round_ = published.round
+    return {
+        "id": round_.id,
+        "name": bilingual(round_, "name"),
+        "published_at": iso(round_.publish_at),
+        "method": str((round_.snapshot or {}).get("method", round_.method)),
+        "winners": _winners(published),
+        "honourable_mentions": [_placing(p) for p in published.mentions],
+        "ranking": [_placing(p) for p in published.ranking],
+    }
+
+
+async def event_results(request: Request) -> Response:
+    """The published results of a published event; 404 before publication, whatever the
+    phase, so nothing leaks early."""
+    event = await _published_event(request)
+    scope = ScopeType.EVENT.value
+    published = await judging.published_results(scope, event.id) if event else None
+    if event is None or published is None:
+        return _not_found()
+    return JSONResponse({
+        "slug": event.slug,
+        "title": bilingual(event, "title"),
+        "url": str(request.url_for("events:detail", slug=event.slug)),
+        "results_url": str(request.url_for("judging:public_results", scope_type=scope,
+                                           scope_id=event.id)),
+        "rounds": [_round_results(r) for r in published.rounds],
+    }, headers=CACHE)
 
 
 async def openapi(request: Request) -> Response:
@@ -137,7 +230,58 @@ def _register_documentation() -> None:
              "tracks": {"type": "array", "items": {"$ref": "#/components/schemas/Track"}}}}]})
     registry.add_schema("Error", {"type": "object", "required": ["error"],
                                   "properties": {"error": {"type": "string"}}})
+    _register_result_schemas()
     _register_paths()
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _register_result_schemas() -> None:
+    number = {"type": ["number", "null"]}
+    registry.add_schema("TrackRef", {
+        "type": "object", "required": ["id", "name"],
+        "properties": {"id": {"type": "integer"}, "name": _ref("Bilingual")}})
+    registry.add_schema("ResultEntry", {
+        "type": "object", "required": ["id", "title", "team", "track"],
+        "description": "A submission as it was judged (its last submitted version).",
+        "properties": {"id": {"type": "integer", "description": "The submission's id"},
+                       "title": _ref("Bilingual"), "team": {"type": "string"},
+                       "track": {"oneOf": [_ref("TrackRef"), {"type": "null"}]}}})
+    registry.add_schema("Placing", {
+        "type": "object", "required": ["rank", "score", "entry"],
+        "properties": {
+            "rank": {"type": ["integer", "null"], "description": "1 is first; ties share"},
+            "score": {**number, "description": "Combined score out of 100 under the round's "
+                                               "method, two decimals"},
+            "entry": _ref("ResultEntry")}})
+    registry.add_schema("Winner", {"allOf": [_ref("Placing"), {
+        "type": "object", "required": ["place", "track"],
+        "properties": {
+            "place": {"type": "integer", "enum": [1, 2, 3]},
+            "track": {"oneOf": [_ref("TrackRef"), {"type": "null"}],
+                      "description": "The track this place is in; null for an overall "
+                                     "place"}}}]})
+    registry.add_schema("ResultsRound", {
+        "type": "object",
+        "required": ["id", "name", "published_at", "method", "winners", "honourable_mentions",
+                     "ranking"],
+        "properties": {
+            "id": {"type": "integer"}, "name": _ref("Bilingual"),
+            "published_at": {"type": "string", "format": "date-time"},
+            "method": {"type": "string", "enum": [m.value for m in Method]},
+            "winners": {"type": "array", "items": _ref("Winner")},
+            "honourable_mentions": {"type": "array", "items": _ref("Placing")},
+            "ranking": {"type": "array", "items": _ref("Placing")}}})
+    registry.add_schema("EventResults", {
+        "type": "object", "required": ["slug", "title", "url", "results_url", "rounds"],
+        "properties": {
+            "slug": {"type": "string"}, "title": _ref("Bilingual"),
+            "url": {"type": "string", "format": "uri"},
+            "results_url": {"type": "string", "format": "uri"},
+            "rounds": {"type": "array", "items": _ref("ResultsRound"),
+                       "description": "Published judging rounds, latest first"}}})
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -159,6 +303,15 @@ def _register_paths() -> None:
             "200": _json({"$ref": "#/components/schemas/Event"}, "The event"),
             "404": _json({"$ref": "#/components/schemas/Error"},
                          "No published event has this slug")}})
+    registry.add_path("/events/{slug}/results", "get", {
+        "operationId": "getEventResults",
+        "summary": "The published results of an event: winners, mentions and the ranking",
+        "parameters": [{"name": "slug", "in": "path", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": {
+            "200": _json(_ref("EventResults"), "The published results"),
+            "404": _json(_ref("Error"), "No published event has this slug, or its results "
+                                        "are not published yet")}})
 
 
 _register_documentation()
@@ -166,5 +319,6 @@ _register_documentation()
 routes = [
     Route("/api/v1/events", event_list, name="events:api_list"),
     Route("/api/v1/events/{slug}", event_detail, name="events:api_detail"),
+    Route("/api/v1/events/{slug}/results", event_results, name="events:api_results"),
     Route("/api/v1/openapi.json", openapi, name="events:openapi"),
 ]

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from accounts.enums import ScopeType
 from accounts.models import User
 from core import permissions
 from core.clock import now
@@ -21,6 +22,7 @@ from events import dashboard, forms, mailing, services, submissions, teams
 from events.enums import Deadline, MailGroup, QuestionScope, Visibility
 from events.models import Event, Question, Submission, Team, Track, of_event
 from events.web import managed_event, not_found, page, refused, timeline_items
+from judging import services as judging
 
 
 def _user(request: Request) -> User:
@@ -86,7 +88,8 @@ async def _dashboard_context(event: Event) -> dict[str, Any]:
     moment = now()
     return {"event": event, "overview": await dashboard.overview(event),
             "phase": event.phase(moment), "timeline": timeline_items(event, moment),
-            "deadlines": list(Deadline)}
+            "deadlines": list(Deadline),
+            "results": await judging.published_results(ScopeType.EVENT.value, event.id)}
 
 
 async def manage(request: Request) -> Response:

@@ -5,6 +5,9 @@ queries start from `of_event(Model, event)` so one event's data never leaks into
 Limits that must hold under concurrency live in the database: one team per person per event
 (unique event+user on TeamMember), team names unique per event, one submission per team, and
 the team size guarded by a conditional update of `Team.member_count`.
+
+`Meta.indexes` name a relation's column (`event_id`), not the relation: migrations write index
+fields as given, and an index on "event" indexes nothing on SQLite and fails on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -103,7 +106,7 @@ class Track(Model):
 
     class Meta:
         table = "events_track"
-        indexes = (("event", "position"),)
+        indexes = (("event_id", "position"),)
         ordering = ["position", "id"]
 
 
@@ -126,7 +129,7 @@ class Question(Model):
 
     class Meta:
         table = "events_question"
-        indexes = (("event", "scope", "position"),)
+        indexes = (("event_id", "scope", "position"),)
         ordering = ["position", "id"]
 
     @property
@@ -147,7 +150,7 @@ class Registration(Model):
     class Meta:
         table = "events_registration"
         unique_together = (("event", "user"),)
-        indexes = (("event", "created_at"),)  # the organizer's list, newest first
+        indexes = (("event_id", "created_at"),)  # the organizer's list, newest first
         ordering = ["-created_at", "-id"]
 
 
@@ -210,7 +213,7 @@ class TeamMember(Model):
     class Meta:
         table = "events_team_member"
         unique_together = (("event", "user"),)  # one team per person per event
-        indexes = (("team", "joined_at"),)
+        indexes = (("team_id", "joined_at"),)
         ordering = ["joined_at", "id"]
 
 
@@ -233,7 +236,7 @@ class TeamInvitation(Model):
 
     class Meta:
         table = "events_team_invitation"
-        indexes = (("team", "state"),)
+        indexes = (("team_id", "state"),)
         ordering = ["-created_at", "-id"]
 
     def usable(self, now: dt.datetime) -> bool:
@@ -268,7 +271,7 @@ class Submission(Model):
 
     class Meta:
         table = "events_submission"
-        indexes = (("event", "updated_at"), ("event", "state"))  # the organizer's list
+        indexes = (("event_id", "updated_at"), ("event_id", "state"))  # the organizer's list
         ordering = ["-updated_at", "-id"]
 
 
@@ -311,5 +314,5 @@ class SubmissionFile(Model):
 
     class Meta:
         table = "events_submission_file"
-        indexes = (("submission", "detached_at"),)
+        indexes = (("submission_id", "detached_at"),)
         ordering = ["created_at", "id"]

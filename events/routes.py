@@ -4,13 +4,16 @@ events.manage_routes and the JSON API in events.api; this module assembles the r
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from accounts.enums import ScopeType
 from accounts.models import User
 from core import permissions
 from core.clock import now
@@ -31,13 +34,14 @@ from events import (
     manage_routes,
     phases,
     policies,
+    public_cache,
     services,
     submissions,
     teams,
 )
 from events.dashboard import participant_overview
 from events.enums import QuestionKind, QuestionScope, SubmissionState, Visibility
-from events.models import Event, Track, of_event
+from events.models import Event, Submission, Track, of_event
 from events.rules import TeamAccess
 from events.web import (
     MIB,
@@ -54,6 +58,9 @@ from events.web import (
     uploads_in,
     visible_event,
 )
+from judging import services as judging
+from judging.enums import RoundState
+from judging.models import Round
 
 
 def _user(request: Request) -> User | None:
@@ -93,17 +100,48 @@ async def event_list(request: Request) -> Response:
 
 
 async def event_detail(request: Request) -> Response:
+    key = public_cache.anonymous_key(request, "events:detail", request.path_params["slug"])
+    if (body := public_cache.get(request, key)) is not None:
+        return HTMLResponse(body)
+    async with public_cache.refilling(request, key):
+        if (body := public_cache.get(request, key)) is not None:  # made while this one waited
+            return HTMLResponse(body)
+        return await _event_page(request, key)
+
+
+async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response:
+    seen = public_cache.generation()
     event = await visible_event(request)
     user = _user(request)
     moment = now()
     tracks = await of_event(Track, event).order_by("position", "id")
-    return page(request, "events/detail.html", event=event, tracks=tracks,
-                timeline=timeline_items(event, moment), phase=event.phase(moment),
-                registration_open=phases.registration_open(event.timeline, moment),
-                teams_open=phases.teams_open(event.timeline, moment),
-                registration=await services.registration_of(event, user),
-                team=await teams.team_of(event, user),
-                can_manage=permissions.allowed(user, "events.manage", event))
+    response = page(request, "events/detail.html", event=event, tracks=tracks,
+                    timeline=timeline_items(event, moment), phase=event.phase(moment),
+                    registration_open=phases.registration_open(event.timeline, moment),
+                    teams_open=phases.teams_open(event.timeline, moment),
+                    registration=await services.registration_of(event, user),
+                    team=await teams.team_of(event, user),
+                    can_manage=permissions.allowed(user, "events.manage", event),
+                    results=await judging.published_results(ScopeType.EVENT.value, event.id))
+    if user is None and not request.scope.get("session"):  # the page used nobody's session
+        settled, changes = await _results_outlook(event, moment)
+        if settled:
+            public_cache.put(request, key, bytes(response.body), seen,
+                             [*(when for _name, when in event.timeline.milestones()), *changes])
+    return response
+
+
+async def _results_outlook(event: Event, moment: dt.datetime) -> tuple[bool, list[dt.datetime]]:
+    """Whether judging may publish results on the event page at any moment (a round whose
+    scoring is over: the page is then not kept), and when that can start (an open round's end,
+    a scheduled publication)."""
+    rounds = await Round.filter(scope_type=ScopeType.EVENT.value, scope_id=event.id).only(
+        "id", "state", "ends_at", "publish_at")
+    if any(r.effective_state(moment) == RoundState.CLOSED for r in rounds):
+        return False, []
+    changes = [r.ends_at for r in rounds if r.state == RoundState.OPEN and r.ends_at]
+    changes += [r.publish_at for r in rounds if r.state == RoundState.PUBLISHED and r.publish_at]
+    return True, changes
 
 
 # --- registration --------------------------------------------------------------------------
@@ -383,7 +421,9 @@ async def _submission_context(request: Request, found: TeamAccess) -> dict[str, 
         "questions": await services.questions(event, QuestionScope.SUBMISSION),
         "remaining": phases.remaining(event.submissions_close, now()),
         "submissions_open": phases.submissions_open(event.timeline, now()),
-        "file_limit": human_size(file_cap(request, event)),
+        # isolated, so "20 MB" keeps its order inside an Arabic sentence
+        "file_limit": Markup('<bdi dir="ltr">{}</bdi>').format(
+            human_size(file_cap(request, event))),
     }
 
 
@@ -506,14 +546,30 @@ async def my_events(request: Request) -> Response:
     here = replace(links(request), base_url="")
     overview["received"] = [(inv, teams.invitation_link(secret(request), here, inv.event, inv))
                             for inv in overview["received"]]
+    for card in overview["cards"]:
+        card["feedback_url"] = await _feedback_url(request, card["submission"])
     return page(request, "events/mine.html", **overview)
 
 
-routes = [
+async def _feedback_url(request: Request, submission: Submission | None) -> str | None:
+    """The team's feedback page once the judges' results are published (asked only for ideas
+    that were submitted, so a dashboard of drafts runs no query for it)."""
+    if submission is None or not submission.version_count:
+        return None
+    source = judging_source.SubmissionSource.source
+    found = await judging.feedback_for(source, submission.id)
+    if found is None:
+        return None
+    return str(request.url_for("judging:feedback", scope_type=found.scope_type,
+                               scope_id=found.scope_id, source_id=submission.id))
+
+
+routes = [  # the most visited first: the router tries routes in order
+    *manage_routes.routes_before_slug,  # /events/new before /events/{slug}
+    Route("/events/{slug}", event_detail, name="events:detail"),
+    *api.routes,
     Route("/events", event_list, name="events:list"),
     Route("/me/events", my_events, name="events:mine"),
-    *manage_routes.routes_before_slug,
-    Route("/events/{slug}", event_detail, name="events:detail"),
     Route("/events/{slug}/register", register, methods=["GET", "POST"], name="events:register"),
     Route("/events/{slug}/unregister", unregister, methods=["POST"], name="events:unregister"),
     Route("/events/{slug}/teams/new", team_new, methods=["GET", "POST"], name="events:team_new"),
@@ -536,7 +592,6 @@ routes = [
     Route("/events/{slug}/invitations/{token}/decline", invitation_decline, methods=["POST"],
           name="events:invitation_decline"),
     *manage_routes.routes,
-    *api.routes,
 ]
 
 hooks = Hooks(

@@ -21,7 +21,7 @@ from core.i18n import gettext as _
 from core.i18n import localized
 from core.mail import outbox
 from core.storage import StoredFile
-from events import phases
+from events import phases, public_cache
 from events.enums import Deadline, QuestionScope, Visibility
 from events.models import (
     Event,
@@ -96,6 +96,7 @@ async def create_event(actor: User, values: dict[str, Any]) -> Event:
                                scope=scope(event))
     except IntegrityError as exc:  # the same address chosen at the same moment
         raise _slug_taken() from exc
+    public_cache.changed()
     return event
 
 
@@ -114,6 +115,7 @@ async def update_event(actor: User, event: Event, values: dict[str, Any]) -> Eve
                                    scope=scope(event))
     except IntegrityError as exc:
         raise _slug_taken() from exc
+    public_cache.changed()
     return event
 
 
@@ -127,6 +129,7 @@ async def set_visibility(actor: User, event: Event, visibility: Visibility) -> E
         action = "events.publish" if visibility == Visibility.PUBLISHED else "events.unpublish"
         await audit.record(actor, action, event, before={"visibility": before},
                            after={"visibility": visibility.value}, scope=scope(event))
+    public_cache.changed()
     return event
 
 
@@ -147,6 +150,7 @@ async def extend_deadline(actor: User, event: Event, deadline: Deadline,
         await audit.record(actor, "events.extend_deadline", event,
                            before={deadline.value: current}, after={deadline.value: until},
                            scope=scope(event))
+    public_cache.changed()
     return event
 
 
@@ -163,6 +167,7 @@ async def add_track(actor: User, event: Event, values: dict[str, Any]) -> Track:
                                    **{k: values[k] for k in TRACK_FIELDS})
         await audit.record(actor, "events.track_add", track, scope=scope(event),
                            after={k: values[k] for k in ("name_ar", "name_en")})
+    public_cache.changed()
     return track
 
 
@@ -176,6 +181,7 @@ async def update_track(actor: User, event: Event, track: Track, values: dict[str
         if new:
             await audit.record(actor, "events.track_update", track, before=old, after=new,
                                scope=scope(event))
+    public_cache.changed()
     return track
 
 
@@ -197,6 +203,7 @@ async def move(actor: User, event: Event, model: type[Track] | type[Question], i
                 await model.filter(id=other.id).update(position=position)
         await audit.record(actor, f"events.{model.__name__.lower()}_move", item,
                            after={"order": [o.id for o in ordered]}, scope=scope(event))
+    public_cache.changed()
 
 
 async def delete_track(actor: User, event: Event, track: Track) -> None:
@@ -207,6 +214,7 @@ async def delete_track(actor: User, event: Event, track: Track) -> None:
         await audit.record(actor, "events.track_delete", track, scope=scope(event),
                            before={k: getattr(track, k) for k in ("name_ar", "name_en")})
         await track.delete()
+    public_cache.changed()
 
 
 # --- questions -----------------------------------------------------------------------------

@@ -15,7 +15,14 @@ from core import permissions
 from core.errors import DomainError, Invalid, NotFound
 from core.forms import Form
 from core.i18n import gettext as _
-from core.storage import ALL_KINDS, StoredFile, delete_file, store_upload, upload_dir
+from core.storage import (
+    ALL_KINDS,
+    StoredFile,
+    delete_file,
+    human_size,
+    store_upload,
+    upload_dir,
+)
 from core.web import form_page
 from events import answers, labels, teams
 from events.models import Event, Team, of_event
@@ -128,7 +135,7 @@ def page(request: Request, template: str, form: Form | None = None, status: int 
          **extra: Any) -> Response:
     """An events page: the form's values and messages, plus the label helpers."""
     return form_page(request, template, form, status, labels=labels, label=labels.label,
-                     answer=answers.display, **extra)
+                     answer=answers.display, file_size=human_size, **extra)
 
 
 def refused(request: Request, template: str, form: Form, exc: DomainError,

@@ -6,6 +6,7 @@ Each request runs inside a transaction that is rolled back afterwards, so what o
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,13 +16,16 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from accounts.models import User
-from core import permissions
+from core import clock, permissions
+from events.judging_source import SubmissionSource
 from events.models import Question, Submission, SubmissionFile, Track
 from events.rules import TeamAccess
 from events.services import Links
 from events.teams import invitation_link
+from judging import services as judging_services
 from tests.conftest import CSRF_INPUT
 from tests.events.builders import make_event, make_question, make_team
+from tests.events.judged import JUDGING_LINKS, judged_event, later
 from tests.factories import make_user, sign_in
 
 ROLES = ("anonymous", "outsider", "other_team", "member", "captain", "organizer",
@@ -143,6 +147,8 @@ ROUTES: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
     ("POST", "/events/{slug}/manage/mail", {}, manage_rule(422)),
     ("GET", "/api/v1/events", {}, expect(200)),
     ("GET", "/api/v1/events/{slug}", {}, expect(200)),
+    # Nothing of judging is public before publication: see also the results test below.
+    ("GET", "/api/v1/events/{slug}/results", {}, expect(404)),
     ("GET", "/api/v1/openapi.json", {}, expect(200)),
 ]
 
@@ -232,7 +238,8 @@ async def test_every_route_for_every_role(app, settings, phase):
 
 
 DRAFT_ROUTES = ("/events/{slug}", "/events/{slug}/register", "/events/{slug}/join",
-                "/events/{slug}/teams/new", "/api/v1/events/{slug}")
+                "/events/{slug}/teams/new", "/api/v1/events/{slug}",
+                "/api/v1/events/{slug}/results")
 
 
 async def test_a_draft_event_is_hidden_from_all_but_its_organizers(app, settings):
@@ -273,3 +280,66 @@ def test_the_rules_alone():
     assert not permissions.allowed(None, "events.create", None)
     assert isinstance(captain, object) and User  # the real user model carries `roles` too
     assert Question
+
+
+# --- results: hidden from everyone until published, then public (feedback for the team) ---------
+
+RESULT_ROUTES: list[tuple[str, dict[str, int], dict[str, int]]] = [
+    # (path, status before publication, status after)
+    ("/api/v1/events/{slug}/results", expect(404), expect(200)),
+    ("/judging/event/{event}/results", expect(404), expect(200)),
+    ("/judging/event/{event}/feedback/{submission}", expect(404),
+     expect(404, anonymous=303, member=200, captain=200, organizer=200, admin=200)),
+]
+
+
+async def _results_world(app, judged) -> World:  # noqa: ANN001
+    other_organizer = await make_user()
+    await make_event(organizer=other_organizer)
+    people = {"outsider": await make_user(), "other_team": judged.other_captain,
+              "member": judged.member, "captain": judged.captain,
+              "organizer": judged.organizer, "other_organizer": other_organizer,
+              "admin": await make_user(admin=True)}
+    clients = {}
+    for role in ROLES:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                   base_url="http://testserver")
+        if role != "anonymous":
+            await sign_in(client, people[role])
+        clients[role] = client
+    ids = {"slug": judged.event.slug, "event": judged.event.id,
+           "submission": judged.submissions["Verify first"].id, "file_link": 0}
+    return World(clients, {}, ids)
+
+
+async def _statuses(world: World, moment: str,
+                    wanted_by_route: list[tuple[str, dict[str, int]]]) -> list[str]:
+    wrong = []
+    for template, wanted in wanted_by_route:
+        for role in ROLES:
+            response = await world.clients[role].get(fill(template, world.ids))
+            if response.status_code != wanted[role]:
+                wrong.append(f"{moment}: {template} as {role}: {response.status_code}, "
+                             f"expected {wanted[role]}")
+            if wanted[role] == 404 and "Verify first" in response.text:
+                wrong.append(f"{moment}: {template} as {role} shows the winner")
+    return wrong
+
+
+async def test_results_stay_hidden_from_everyone_until_published(app):
+    judged = await judged_event(publish=False)
+    world = await _results_world(app, judged)
+    before = [(path, early) for path, early, _late in RESULT_ROUTES]
+    after = [(path, late) for path, _early, late in RESULT_ROUTES]
+    try:
+        wrong = await _statuses(world, "decided, not published", before)
+        scope = await SubmissionSource().scope(judged.event.id)
+        await judging_services.publish(judged.organizer, judged.round, scope, JUDGING_LINKS,
+                                       at=later(3))
+        wrong += await _statuses(world, "scheduled", before)
+        clock.travel(dt.timedelta(days=3))
+        wrong += await _statuses(world, "published", after)
+    finally:
+        for client in world.clients.values():
+            await client.aclose()
+    assert wrong == []
