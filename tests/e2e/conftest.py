@@ -23,9 +23,7 @@ import itertools
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -36,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bench.servers import free_port, manassa_command
 
 E2E_DIR = Path(__file__).resolve().parent
 ROOT = E2E_DIR.parent.parent
@@ -117,17 +117,6 @@ class LiveServer:
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def manassa_command() -> list[str]:
-    script = Path(sys.executable).with_name("manassa")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "core.cli"]
 
 
 def server_env(tmp: Path, port: int) -> dict[str, str]:
