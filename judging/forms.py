@@ -60,6 +60,13 @@ class JudgingForm(Form):
         return local.replace(tzinfo=zone(time_zone), second=0, microsecond=0).astimezone(dt.UTC)
 
 
+def prefilled(values: Mapping[str, Any] | None = None) -> JudgingForm:
+    """A form not yet submitted, showing ``values`` (a page's first GET)."""
+    form = JudgingForm({})
+    form.values.update(values or {})
+    return form
+
+
 def _fmt(value: float | None) -> str:
     return "…" if value is None else f"{value:g}"
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+
+from core import clock
 from judging import services
 from judging.enums import MarkKind, RoundState
-from judging.models import Entry
+from judging.models import Entry, Round
 from tests.factories import make_user, sign_in
 from tests.judging.builders import organizer, page_text, ready_round, score_everything
 from tests.judging.sources import SCOPE_ID
+from tests.judging.test_query_counts import counted
 
 LINKS = services.Links("http://testserver", lambda name, **params: "/")
 
@@ -64,6 +69,52 @@ async def test_the_gallery_shows_every_entry_when_allowed(client, source):
     gallery = english.split("Gallery of entries", 1)[1]
     for n in range(101, 107):
         assert f"Initiative {n}" in gallery
+
+
+async def test_anonymous_visitors_get_the_results_page_kept_for_a_few_seconds(client, source):
+    """Published results no longer change: the page is kept as it was rendered, without a
+    query, for a few seconds; a signed-in visitor always gets it afresh."""
+    round_, _seats = await decided(source)
+    url = "/judging/event/1/results?lang=en"
+    first = await client.get(url)
+    with counted() as queries:
+        again = await client.get(url)
+    assert queries == [] and again.status_code == 200 and again.text == first.text
+    # no page can rename an entry after publication; the database can, to show the page's age
+    await Entry.filter(round=round_, source_id=104).update(title_en="Initiative Renamed")
+    assert "Initiative Renamed" not in (await client.get(url)).text
+    await sign_in(client, await make_user(language="en"))
+    assert "Winners First place Initiative Renamed" in page_text((await client.get(url)).text)
+    client.cookies.clear()
+    assert "Initiative Renamed" not in (await client.get(url)).text
+    clock.travel(dt.timedelta(seconds=6))
+    assert "Winners First place Initiative Renamed" in page_text((await client.get(url)).text)
+
+
+async def test_visitors_arriving_together_make_the_results_page_once(client, source):
+    await decided(source)
+    url = "/judging/event/1/results?lang=en"
+    with counted() as alone:
+        await client.get(url)
+    clock.travel(dt.timedelta(seconds=6))  # the kept page expires
+    with counted() as together:
+        pages = await asyncio.gather(*(client.get(url) for _ in range(5)))
+    assert len(together) == len(alone) == 3  # the rounds, their entries, their marks
+    assert {p.status_code for p in pages} == {200}
+    assert len({p.text for p in pages}) == 1
+
+
+async def test_a_kept_results_page_gives_way_to_a_scheduled_publication(client, source):
+    await decided(source)
+    await Round.create(scope_type="event", scope_id=SCOPE_ID, name_en="Final round",
+                       state=RoundState.PUBLISHED, snapshot={"method": "mean", "ranking": []},
+                       publish_at=clock.now() + dt.timedelta(seconds=2))
+    url = "/judging/event/1/results?lang=en"
+    assert "Final round" not in page_text((await client.get(url)).text)
+    clock.travel(dt.timedelta(seconds=3))  # the page was kept for 5 seconds, but not past this
+    text = page_text((await client.get(url)).text)
+    assert "Final round Published on" in text and "First round Published on" in text
+    assert "No winner has been announced in this round." in text
 
 
 async def test_published_results_for_the_events_domain(db, source):

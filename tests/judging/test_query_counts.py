@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from tortoise import Tortoise
 
 from judging import services
-from judging.enums import RoundState
+from judging.enums import ConflictKind, ConflictOrigin, RoundState
+from judging.models import Assignment, ScoreSheet
+from judging.models import Conflict as ConflictRow
 from tests.factories import make_user, sign_in
 from tests.judging.builders import organizer, ready_round, score_everything
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID, candidate
@@ -68,3 +70,90 @@ async def test_page_queries_do_not_grow_with_the_round(client, source):
     large = await page_queries(client, source, OTHER_SCOPE_ID, judges=7)  # 18 entries, 7 judges
     assert small == large
     assert all(0 < count <= 12 for count in small.values()), small
+
+
+STATEMENTS = ("execute_query", "execute_query_dict", "execute_insert", "execute_many")
+TRANSACTION_STEPS = ("begin", "commit", "rollback")
+
+
+def _transaction_classes(client: type) -> Iterator[type]:
+    from tortoise.backends.base.client import TransactionalDBClient
+
+    pending = list(TransactionalDBClient.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        if issubclass(cls, client):
+            yield cls
+
+
+@contextlib.contextmanager
+def round_trips(monkeypatch) -> Iterator[list[str]]:  # noqa: ANN001
+    """Every statement and every transaction step sent to the database while the block runs,
+    inside transactions too (`counted` sees only the default connection's statements)."""
+    seen: list[str] = []
+    client = type(Tortoise.get_connection("default"))
+
+    def spy(cls: type, name: str) -> None:
+        original = cls.__dict__[name]
+
+        def wrapper(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            seen.append(name if name in TRANSACTION_STEPS else str(args[0]).split()[0])
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, wrapper)
+
+    for name in STATEMENTS:
+        spy(next(c for c in client.__mro__ if name in c.__dict__), name)
+    for cls in _transaction_classes(client):
+        for name in TRANSACTION_STEPS:
+            if name in cls.__dict__:
+                spy(cls, name)
+    try:
+        yield seen
+    finally:
+        monkeypatch.undo()
+
+
+DRAFT = {"score_c1": "4", "score_c2": "7.5", "score_c3": "2", "comment_for_team": "Clear",
+         "note_for_organizers": "", "action": "draft"}
+
+
+async def test_saving_a_score_sheet_costs_eight_round_trips(client, source, monkeypatch):
+    """Two to load the signed-in judge (accounts), two to load the sheet (the assignment with
+    its entry, round, judge, sheet and the judge's conflict count in one query; the rubric) and
+    one short transaction: the version-checked write and its audit entry."""
+    from tests.conftest import csrf
+    from tests.judging.builders import ready_round
+
+    _round, seats = await ready_round(source, judges=2, k=2)
+    row = await Assignment.filter(judge=seats[0]).order_by("id").first()
+    await sign_in(client, await seats[0].user)
+    token = await csrf(client, "/login")
+    url = f"/judging/entries/{row.entry_id}"
+    expected = ["SELECT", "SELECT", "SELECT", "SELECT", "begin"]
+    for version, write in ((0, "INSERT"), (1, "UPDATE"), (2, "UPDATE")):
+        with round_trips(monkeypatch) as seen:
+            answer = await client.post(url, data={"csrf_token": token, **DRAFT,
+                                                  "version": str(version)})
+        assert answer.status_code == 303
+        assert seen == [*expected, write, "INSERT", "commit"]
+    assert (await ScoreSheet.get(assignment_id=row.id)).version == 3
+
+
+async def test_a_judge_with_conflicts_costs_one_round_trip_more(client, source, monkeypatch):
+    from tests.conftest import csrf
+    from tests.judging.builders import ready_round
+
+    _round, seats = await ready_round(source, judges=2, k=2)
+    await ConflictRow.create(judge=seats[0], scope_type="event", scope_id=SCOPE_ID,
+                             kind=ConflictKind.ORGANIZATION, value="elsewhere.org",
+                             origin=ConflictOrigin.DECLARED)
+    row = await Assignment.filter(judge=seats[0]).order_by("id").first()
+    await sign_in(client, await seats[0].user)
+    token = await csrf(client, "/login")
+    with round_trips(monkeypatch) as seen:
+        answer = await client.post(f"/judging/entries/{row.entry_id}",
+                                   data={"csrf_token": token, **DRAFT, "version": "0"})
+    assert answer.status_code == 303
+    assert seen == ["SELECT"] * 5 + ["begin", "INSERT", "INSERT", "commit"]

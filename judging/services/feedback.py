@@ -1,0 +1,74 @@
+"""What a team reads after publication: per-criterion averages and the judges' comments for
+the team, never who wrote them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.clock import now
+from judging import scoring
+from judging.enums import SheetState
+from judging.models import Criterion, Entry, Round, ScoreSheet
+from judging.services.markers import active_conflicts, meets_conflict
+from judging.services.rubric import criteria_of
+
+
+@dataclass
+class CriterionFeedback:
+    criterion: Criterion
+    average: float | None
+
+
+@dataclass
+class RoundFeedback:
+    round: Round
+    entry: Entry
+    criteria: list[CriterionFeedback]
+    comments: list[str]
+
+
+@dataclass
+class Feedback:
+    source: str
+    source_id: int
+    scope_type: str
+    scope_id: int
+    member_emails: set[str]
+    rounds: list[RoundFeedback]
+
+
+async def feedback_for(source: str, source_id: int) -> Feedback | None:
+    """A team's feedback from every published round: per-criterion averages and the judges'
+    comments for the team, never who wrote them. None before publication."""
+    at = now()
+    entries = [e for e in await Entry.filter(source=source, source_id=source_id)
+               .select_related("round").order_by("round_id") if e.round.results_public(at)]
+    if not entries:
+        return None
+    rounds = [await _round_feedback(entry) for entry in entries]
+    first = entries[0]
+    emails = set().union(*(e.member_emails for e in entries))
+    return Feedback(source, source_id, first.round.scope_type, first.round.scope_id, emails,
+                    rounds)
+
+
+async def _round_feedback(entry: Entry) -> RoundFeedback:
+    criteria = await criteria_of(entry.round)
+    sheets = await ScoreSheet.filter(assignment__entry_id=entry.id,
+                                     state=SheetState.SUBMITTED).select_related("assignment")
+    conflicts = await active_conflicts(entry.round.scope_type, entry.round.scope_id)
+    counted = [s for s in sheets if not meets_conflict(conflicts, s.assignment.judge_id, entry)]
+    averages = scoring.criterion_averages(
+        [scoring.Sheet(entry.id, s.assignment.judge_id, s.scores) for s in counted]
+    ).get(entry.id, {})
+    return RoundFeedback(entry.round, entry,
+                         [CriterionFeedback(c, averages.get(c.key)) for c in criteria],
+                         _anonymous_order(s.comment_for_team for s in counted))
+
+
+def _anonymous_order(comments: Iterable[str]) -> list[str]:
+    """Comments in an order that says nothing about which judge wrote which."""
+    return sorted((text for text in comments if text.strip()),
+                  key=lambda text: hashlib.blake2b(text.encode(), digest_size=8).digest())
