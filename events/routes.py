@@ -41,7 +41,7 @@ from events import (
 )
 from events.dashboard import participant_overview
 from events.enums import QuestionKind, QuestionScope, SubmissionState, Visibility
-from events.models import Event, Submission, Track, of_event
+from events.models import Event, Track, of_event
 from events.rules import TeamAccess
 from events.web import (
     MIB,
@@ -546,22 +546,21 @@ async def my_events(request: Request) -> Response:
     here = replace(links(request), base_url="")
     overview["received"] = [(inv, teams.invitation_link(secret(request), here, inv.event, inv))
                             for inv in overview["received"]]
-    for card in overview["cards"]:
-        card["feedback_url"] = await _feedback_url(request, card["submission"])
+    await _add_feedback_urls(request, overview["cards"])
     return page(request, "events/mine.html", **overview)
 
 
-async def _feedback_url(request: Request, submission: Submission | None) -> str | None:
-    """The team's feedback page once the judges' results are published (asked only for ideas
-    that were submitted, so a dashboard of drafts runs no query for it)."""
-    if submission is None or not submission.version_count:
-        return None
-    source = judging_source.SubmissionSource.source
-    found = await judging.feedback_for(source, submission.id)
-    if found is None:
-        return None
-    return str(request.url_for("judging:feedback", scope_type=found.scope_type,
-                               scope_id=found.scope_id, source_id=submission.id))
+async def _add_feedback_urls(request: Request, cards: list[dict]) -> None:
+    """Each card's link to its team's feedback once the judges' results are published: one
+    query for all the submitted ideas, none for a dashboard of drafts."""
+    submitted = {c["submission"].id for c in cards
+                 if c["submission"] is not None and c["submission"].version_count}
+    scopes = await judging.feedback_scopes(judging_source.SubmissionSource.source, submitted)
+    for card in cards:
+        submission = card["submission"]
+        scope = scopes.get(submission.id) if submission is not None else None
+        card["feedback_url"] = None if scope is None else str(request.url_for(
+            "judging:feedback", scope_type=scope[0], scope_id=scope[1], source_id=submission.id))
 
 
 routes = [  # the most visited first: the router tries routes in order

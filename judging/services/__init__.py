@@ -43,6 +43,7 @@ from judging.services.feedback import (
     Feedback,
     RoundFeedback,
     feedback_for,
+    feedback_scopes,
 )
 from judging.services.judges import (
     accepted_judges,
@@ -136,7 +137,8 @@ __all__ = [
     "conflicted_pairs", "conflicts_of", "create_round", "criteria_of", "current_ranking",
     "declare_conflict", "declare_entry_conflict", "delete_criterion", "delete_round",
     "detect_conflicts", "email_domain", "entries_of", "entry_markers", "export_csv",
-    "feedback_for", "invite_judge", "is_conflicted", "is_over", "judge_for_token", "judge_in_scope",
+    "feedback_for", "feedback_scopes", "invite_judge", "is_conflicted", "is_over",
+    "judge_for_token", "judge_in_scope",
     "judge_markers", "judge_may_read", "judge_queue", "judge_seats", "judges_of",
     "lift_conflict", "normalize_org", "now", "organizations_of", "preview_results",
     "progress", "publish", "published_results", "pure_criterion", "queue_order", "ranked",

@@ -4,7 +4,7 @@ the team, never who wrote them."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from core.clock import now
@@ -37,6 +37,22 @@ class Feedback:
     scope_id: int
     member_emails: set[str]
     rounds: list[RoundFeedback]
+
+
+async def feedback_scopes(source: str, source_ids: Collection[int]
+                          ) -> dict[int, tuple[str, int]]:
+    """For each of these source ids with published feedback, the scope its feedback page is
+    in: one query whatever the number of ids (a team dashboard lists many)."""
+    if not source_ids:
+        return {}
+    at = now()
+    entries = await Entry.filter(source=source, source_id__in=list(source_ids)).select_related(
+        "round").order_by("round_id")
+    found: dict[int, tuple[str, int]] = {}
+    for entry in entries:
+        if entry.round.results_public(at):
+            found.setdefault(entry.source_id, (entry.round.scope_type, entry.round.scope_id))
+    return found
 
 
 async def feedback_for(source: str, source_id: int) -> Feedback | None:

@@ -123,3 +123,24 @@ async def test_no_feedback_link_for_a_team_that_was_not_judged(client):
     await sign_in(client, newcomer)
     page = (await client.get("/me/events?lang=en")).text
     assert "event-card" in page and "feedback-link" not in page
+
+
+async def test_feedback_scopes_answers_for_many_ideas_in_one_query(db):
+    from judging.models import Entry
+    from tests.events.builders import QueryCounter
+
+    judging = judging_services
+    judged = await judged_event(publish=False)
+    ids = [s.id for s in judged.submissions.values()]
+    source = "events.submission"
+    assert await judging.feedback_scopes(source, ids) == {}  # nothing before publication
+    await publish(judged, at=later(1))
+    clock.travel(dt.timedelta(days=1))
+    with QueryCounter() as counter:
+        scopes = await judging.feedback_scopes(source, ids)
+    assert counter.count == 1
+    judged_ids = {e.source_id for e in await Entry.filter(round=judged.round)}
+    assert scopes == {i: ("event", judged.event.id) for i in judged_ids}
+    with QueryCounter() as counter:
+        assert await judging.feedback_scopes(source, []) == {}
+    assert counter.count == 0
