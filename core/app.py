@@ -185,7 +185,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.hooks = hooks
-    app.state.home_cache = {}
     app.state.url_cache = {}
     return app
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from typing import Any
 
 from starlette.requests import Request
@@ -14,10 +13,10 @@ from starlette.staticfiles import StaticFiles
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from core import permissions
+from core import page_cache, permissions
 from core.audit import AuditEntry
 from core.errors import NotFound
-from core.i18n import LANGUAGES, N_, get_locale, zone
+from core.i18n import LANGUAGES, N_, zone
 from core.i18n import gettext as _
 from core.mail.models import MailState, OutboxMessage
 from core.pagination import page_number, paginate
@@ -30,42 +29,31 @@ HOME_SECTIONS = (
     ("events", N_("Mediathon events"), N_("No Mediathon event has been published yet.")),
     ("awards", N_("Media Excellence Award"), N_("No award cycle has been published yet.")),
 )
-HOME_CACHE_SECONDS = 5.0
-
-
-CACHEABLE_HOME_QUERIES = frozenset({b"", *(f"lang={lang}".encode() for lang in LANGUAGES)})
+HOME_CACHE = dt.timedelta(seconds=5)
 HOME_PAGES_KEPT = 32
 
 
 async def home(request: Request) -> Response:
-    page_key = _anonymous_page_key(request)
-    cache = request.app.state.home_cache
-    hit = cache.get(page_key) if page_key else None
-    if hit and hit[0] > time.monotonic():
-        return HTMLResponse(hit[1])
-    sections = [
-        {"key": key, "title": _(title), "empty": _(empty),
-         "items": await _section_items(request, key)}
-        for key, title, empty in HOME_SECTIONS
-    ]
-    response = render(request, "core/home.html", {"sections": sections})
-    if page_key and not request.scope.get("session"):  # the page used nobody's session
-        if len(cache) > HOME_PAGES_KEPT:
-            cache.clear()
-        cache[page_key] = (time.monotonic() + HOME_CACHE_SECONDS, response.body)
-    return response
-
-
-def _anonymous_page_key(request: Request) -> tuple[str | bytes, ...] | None:
     """The home page is the same for every visitor without a session (no user, no flash, no
     form token) in one language: it is kept as bytes as briefly as its sections."""
-    scope = request.scope
-    query = scope.get("query_string", b"")
-    if scope.get("session") or query not in CACHEABLE_HOME_QUERIES:
-        return None
-    # links in the page are absolute: they depend on the scheme, host and root path
-    host = request.headers.get("host", "")
-    return ("page", get_locale(), scope["scheme"], host, scope.get("root_path", ""), query)
+    key = page_cache.anonymous_key(request, "core:home")
+    return await _home_cache(request).serve(key, lambda: _home_page(request, key), HTMLResponse)
+
+
+def _home_cache(request: Request) -> page_cache.PageCache[Any]:
+    return page_cache.on_app(request, "home_cache", HOME_CACHE, HOME_PAGES_KEPT)
+
+
+async def _home_page(request: Request, key: tuple[Any, ...] | None) -> Response:
+    sections = [
+        {"key": section, "title": _(title), "empty": _(empty),
+         "items": await _section_items(request, section)}
+        for section, title, empty in HOME_SECTIONS
+    ]
+    response = render(request, "core/home.html", {"sections": sections})
+    if page_cache.session_free(request):  # the page used nobody's session
+        _home_cache(request).put(key, bytes(response.body))
+    return response
 
 
 async def _section_items(request: Request, key: str) -> list[dict[str, Any]]:
@@ -74,12 +62,11 @@ async def _section_items(request: Request, key: str) -> list[dict[str, Any]]:
     provider = request.app.state.hooks.home_sections.get(key)
     if provider is None:
         return []
-    cache = request.app.state.home_cache
-    hit = cache.get(key)
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
-    items = await provider()
-    cache[key] = (time.monotonic() + HOME_CACHE_SECONDS, items)
+    cache = _home_cache(request)
+    items: list[dict[str, Any]] | None = cache.get(("section", key))
+    if items is None:
+        items = await provider()
+        cache.put(("section", key), items)
     return items
 
 

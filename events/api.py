@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from accounts.enums import ScopeType
+from core import page_cache
 from core.clock import now
 from events import public_cache
 from events.enums import Phase, Visibility
@@ -84,24 +85,25 @@ def event_summary(request: Request, event: Event, moment: dt.datetime) -> dict[s
 
 
 async def event_list(request: Request) -> Response:
-    key = public_cache.public_key(request, "events:api_list")
-    if (body := public_cache.get(request, key)) is not None:
-        return Response(body, media_type="application/json", headers=CACHE)
-    async with public_cache.refilling(request, key):
-        if (body := public_cache.get(request, key)) is not None:  # made while this one waited
-            return Response(body, media_type="application/json", headers=CACHE)
-        return await _event_list(request, key)
+    key = page_cache.public_key(request, "events:api_list")
+    return await public_cache.of(request).serve(key, lambda: _event_list(request, key),
+                                                _list_response)
+
+
+def _list_response(body: bytes) -> Response:
+    return Response(body, media_type="application/json", headers=CACHE)
 
 
 async def _event_list(request: Request, key: tuple[Any, ...]) -> Response:
-    seen = public_cache.generation()
+    cache = public_cache.of(request)
+    seen = cache.generation
     events = await Event.filter(visibility=Visibility.PUBLISHED).order_by(
         "-registration_opens", "id")
     moment = now()
     response = JSONResponse({"events": [event_summary(request, e, moment) for e in events]},
                             headers=CACHE)
-    public_cache.put(request, key, bytes(response.body), seen,
-                     (when for e in events for _name, when in e.timeline.milestones()))
+    cache.put(key, bytes(response.body), seen=seen,
+              milestones=(when for e in events for _name, when in e.timeline.milestones()))
     return response
 
 

@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from accounts.enums import ScopeType
 from accounts.models import User
-from core import permissions
+from core import page_cache, permissions
 from core.clock import now
 from core.errors import DomainError
 from core.forms import Form
@@ -100,17 +100,14 @@ async def event_list(request: Request) -> Response:
 
 
 async def event_detail(request: Request) -> Response:
-    key = public_cache.anonymous_key(request, "events:detail", request.path_params["slug"])
-    if (body := public_cache.get(request, key)) is not None:
-        return HTMLResponse(body)
-    async with public_cache.refilling(request, key):
-        if (body := public_cache.get(request, key)) is not None:  # made while this one waited
-            return HTMLResponse(body)
-        return await _event_page(request, key)
+    key = page_cache.anonymous_key(request, "events:detail", request.path_params["slug"])
+    return await public_cache.of(request).serve(key, lambda: _event_page(request, key),
+                                                HTMLResponse)
 
 
 async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response:
-    seen = public_cache.generation()
+    cache = public_cache.of(request)
+    seen = cache.generation
     event = await visible_event(request)
     user = _user(request)
     moment = now()
@@ -123,11 +120,11 @@ async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response
                     team=await teams.team_of(event, user),
                     can_manage=permissions.allowed(user, "events.manage", event),
                     results=await judging.published_results(ScopeType.EVENT.value, event.id))
-    if user is None and not request.scope.get("session"):  # the page used nobody's session
+    if user is None and page_cache.session_free(request):  # the page used nobody's session
         settled, changes = await _results_outlook(event, moment)
         if settled:
-            public_cache.put(request, key, bytes(response.body), seen,
-                             [*(when for _name, when in event.timeline.milestones()), *changes])
+            cache.put(key, bytes(response.body), seen=seen, milestones=[
+                *(when for _name, when in event.timeline.milestones()), *changes])
     return response
 
 
