@@ -94,12 +94,17 @@ def running(name: str, command: list[str], env: dict[str, str], port: int,
         wait_healthy(server, process)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=20)
+
+
+def stop_process(process: subprocess.Popen, timeout: float) -> None:
+    """Ask a server to stop, and kill it if it has not within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_healthy(server: Server, process: subprocess.Popen) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 
 import pytest
 
-from bench.servers import free_port, manassa_command
+from bench.servers import free_port, manassa_command, stop_process
 
 E2E_DIR = Path(__file__).resolve().parent
 ROOT = E2E_DIR.parent.parent
@@ -167,12 +167,7 @@ def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
         wait_until_healthy(process, server.base_url, log)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=10)
 
 
 # --- pages -------------------------------------------------------------------------------------
