@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from accounts.models import Membership, User
+from accounts.models import User
+from core import sql
+
+USER_WITH_ROLES = sql.Statement(lambda: f"""
+    SELECT {sql.columns(User, "u")}, m.scope_type AS m_scope_type, m.scope_id AS m_scope_id,
+           m.role AS m_role
+    FROM accounts_user u LEFT JOIN accounts_membership m ON m.user_id = u.id
+    WHERE u.id = ? AND u.is_active""")  # noqa: S608 - columns from the model
+"""The active user and their memberships in one statement (a row per membership, or one row
+with empty membership columns): it runs on every signed-in request (core/sql.py)."""
 
 
 async def load_user(request: Request) -> User | None:
@@ -12,10 +21,11 @@ async def load_user(request: Request) -> User | None:
     user_id = session.get("uid")
     if not isinstance(user_id, int):
         return None
-    user = await User.get_or_none(id=user_id, is_active=True)
+    found = await sql.rows(USER_WITH_ROLES, [user_id])
+    user = sql.hydrate(User, found[0], "u") if found else None
     if user is None or user.session_version != session.get("sv"):
         session.clear()  # signed out elsewhere, or the password changed
         return None
-    roles = await Membership.filter(user_id=user.id).values_list("scope_type", "scope_id", "role")
-    user.roles = frozenset((t, i, r) for t, i, r in roles)
+    user.roles = frozenset((row["m_scope_type"], row["m_scope_id"], row["m_role"])
+                           for row in found if row["m_role"] is not None)
     return user

@@ -186,6 +186,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.hooks = hooks
     app.state.url_cache = {}
+    app.state.route_cache = {}
     return app
 
 

@@ -8,8 +8,10 @@ from enum import Enum
 from typing import Any
 
 from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
+from core import sql
 from core.clock import now
 
 
@@ -32,6 +34,14 @@ class AuditEntry(Model):
         ordering = ["-at", "-id"]
 
 
+COLUMNS = ("at", "actor_id", "actor_label", "action", "object_type", "object_id", "scope_type",
+           "scope_id", "before", "after", "request_id")
+INSERT = sql.Statement(
+    f"INSERT INTO core_audit_entry ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"  # noqa: S608, E501
+)
+INSERT_RETURNING = sql.Statement(INSERT.text("sqlite") + " RETURNING id")
+
+
 async def record(
     actor: Any,
     action: str,
@@ -43,21 +53,46 @@ async def record(
     object_type: str | None = None,
     object_id: str | int | None = None,
     request_id: str = "",
+    conn: BaseDBAsyncClient | None = None,
 ) -> AuditEntry:
-    """Record one state change. `actor` is a user (or None for the system)."""
-    return await AuditEntry.create(
-        at=now(),
-        actor_id=getattr(actor, "id", None),
-        actor_label=getattr(actor, "email", "") or "",
-        action=action,
-        object_type=object_type or (type(obj).__name__ if obj is not None else ""),
-        object_id=str(object_id if object_id is not None else getattr(obj, "pk", "") or ""),
-        scope_type=scope[0] if scope else "",
-        scope_id=scope[1] if scope else None,
-        before=_jsonable(before),
-        after=_jsonable(after),
-        request_id=request_id,
-    )
+    """Record one state change. `actor` is a user (or None for the system); `conn` the
+    transaction it belongs to, when the caller holds one.
+
+    One hand-written INSERT (core/sql.py): every audited change pays for it."""
+    values = _values(actor, action, obj, before=before, after=after, scope=scope,
+                     object_type=object_type, object_id=object_id, request_id=request_id)
+    inserted = await sql.rows(INSERT_RETURNING, sql.db_values(AuditEntry, values, COLUMNS), conn)
+    entry = AuditEntry(**values)
+    entry.id = inserted[0]["id"]
+    entry._saved_in_db = True
+    return entry
+
+
+def write(actor: Any, action: str, obj: Any = None, *, before: dict[str, Any] | None = None,
+          after: dict[str, Any] | None = None, scope: tuple[str, int] | None = None
+          ) -> sql.Write:
+    """The entry as a statement to run with the change it records (sql.write_together)."""
+    values = _values(actor, action, obj, before=before, after=after, scope=scope)
+    return sql.Write(INSERT, sql.db_values(AuditEntry, values, COLUMNS))
+
+
+def _values(actor: Any, action: str, obj: Any, *, before: dict[str, Any] | None,
+            after: dict[str, Any] | None, scope: tuple[str, int] | None,
+            object_type: str | None = None, object_id: str | int | None = None,
+            request_id: str = "") -> dict[str, Any]:
+    return {
+        "at": now(),
+        "actor_id": getattr(actor, "id", None),
+        "actor_label": getattr(actor, "email", "") or "",
+        "action": action,
+        "object_type": object_type or (type(obj).__name__ if obj is not None else ""),
+        "object_id": str(object_id if object_id is not None else getattr(obj, "pk", "") or ""),
+        "scope_type": scope[0] if scope else "",
+        "scope_id": scope[1] if scope else None,
+        "before": _jsonable(before),
+        "after": _jsonable(after),
+        "request_id": request_id,
+    }
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import unquote_plus
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,6 +29,7 @@ _MULTIPART_CSRF = re.compile(
     rb"(?:[^\r\n]+\r\n)*\r\n(?P<token>[A-Za-z0-9_\-]{1,128})\r\n",
     re.IGNORECASE,
 )
+_URLENCODED_CSRF = re.compile(rb"(?:^|&)csrf_token=([^&]*)")
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -202,8 +203,9 @@ class CSRFMiddleware:
             if not message.get("more_body") or len(body) >= limit:
                 break
         if ctype.startswith("application/x-www-form-urlencoded") and len(body) < limit:
-            values = parse_qs(body.decode("latin-1"), keep_blank_values=True)
-            return (values.get(CSRF_FIELD) or [None])[0], held
+            # Only the token is needed (the handler parses the form): no decoding of the rest.
+            found = _URLENCODED_CSRF.search(body)
+            return (unquote_plus(found.group(1).decode("latin-1")) if found else None), held
         return None, held
 
 

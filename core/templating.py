@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from markupsafe import Markup
 from starlette.datastructures import URL
 from starlette.requests import Request
+from starlette.routing import BaseRoute, NoMatchFound
 from starlette.templating import Jinja2Templates
 
 from core import i18n
@@ -33,6 +34,33 @@ def _csrf_token_global() -> str:
 URL_CACHE_SIZE = 4096
 
 
+def url_for(request: Request, name: str, /, **path_params: Any) -> URL:
+    """request.url_for without trying every route each time: the route that answered a name
+    is remembered per app (Starlette's own lookup costs about 0.15 ms with our 70 routes)."""
+    routes: dict[tuple[str, frozenset[str]], BaseRoute] | None = getattr(
+        request.app.state, "route_cache", None)
+    key = (name, frozenset(path_params))
+    route = routes.get(key) if routes is not None else None
+    if route is None:
+        url = request.url_for(name, **path_params)  # raises NoMatchFound for a wrong name
+        if routes is not None:
+            found = _route_named(request.app.router.routes, name, path_params)
+            if found is not None:
+                routes[key] = found
+        return url
+    return route.url_path_for(name, **path_params).make_absolute_url(base_url=request.base_url)
+
+
+def _route_named(routes: list[BaseRoute], name: str, params: dict[str, Any]) -> BaseRoute | None:
+    for route in routes:
+        try:
+            route.url_path_for(name, **params)
+        except NoMatchFound:
+            continue
+        return route
+    return None
+
+
 @pass_context
 def _url_for(context: Any, name: str, /, **path_params: Any) -> URL:
     """request.url_for, remembered per app: Starlette tries every route on each call, and one
@@ -40,16 +68,16 @@ def _url_for(context: Any, name: str, /, **path_params: Any) -> URL:
     request: Request = context["request"]
     cache: dict[tuple[Any, ...], URL] | None = getattr(request.app.state, "url_cache", None)
     if cache is None:  # an app not made by create_app
-        return request.url_for(name, **path_params)
+        return url_for(request, name, **path_params)
     try:
         key = (str(request.base_url), name, *sorted(path_params.items()))
         return cache[key]
     except TypeError:  # an unhashable parameter: not cached
-        return request.url_for(name, **path_params)
+        return url_for(request, name, **path_params)
     except KeyError:
         if len(cache) >= URL_CACHE_SIZE:
             cache.clear()
-        url = cache[key] = request.url_for(name, **path_params)  # URLs are immutable
+        url = cache[key] = url_for(request, name, **path_params)  # URLs are immutable
         return url
 
 

@@ -9,11 +9,11 @@ from starlette.responses import RedirectResponse, Response
 
 from core.flash import flash as flash
 from core.forms import Form
-from core.templating import render
+from core.templating import render, url_for
 
 
 def redirect(request: Request, name: str, **params: Any) -> RedirectResponse:
-    return RedirectResponse(str(request.url_for(name, **params)), status_code=303)
+    return RedirectResponse(str(url_for(request, name, **params)), status_code=303)
 
 
 def safe_next(target: str) -> str:

@@ -4,20 +4,22 @@ and declaring a conflict with an assigned entry. A judge never reads another jud
 Saving costs two reads (the assignment with its entry, round, judge, sheet and the judge's
 count of active conflicts in one query; the rubric), a third only for a judge who has active
 conflicts, and one short transaction (the version-checked write and its audit entry);
-tests/judging/test_query_counts.py holds it to that."""
+tests/judging/test_query_counts.py holds it to that. A save is the request judges make most,
+under a benchmark target, so its statements are hand-written (core/sql.py) and read back into
+the same model instances the ORM would build."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import RawSQL
 from tortoise.transactions import in_transaction
 
 from accounts.models import User
-from core import audit
+from core import audit, sql
 from core.clock import now
 from core.errors import Conflict as ConflictError
 from core.errors import Invalid, NotFound
@@ -28,7 +30,7 @@ from judging.models import Assignment, Conflict, Criterion, Entry, Judge, Round,
 from judging.services.common import fmt_number, scope_of
 from judging.services.conflicts import record_conflict
 from judging.services.markers import is_conflicted
-from judging.services.rubric import criteria_of, pure_criterion
+from judging.services.rubric import pure_criterion
 
 
 @dataclass
@@ -48,39 +50,51 @@ class Scoring:
         return self.sheet is not None and self.sheet.state == SheetState.SUBMITTED
 
 
-ACTIVE_CONFLICTS_OF_JUDGE = (
-    # Plain SQL that SQLite and PostgreSQL read alike: Tortoise has no correlated subquery.
-    '(SELECT COUNT(*) FROM "judging_conflict" WHERE "judging_conflict"."judge_id" = '
-    '"judging_assignment"."judge_id" AND "judging_conflict"."active")'
-)
-
-
 class StaleSheet(ConflictError):
     """Another tab or window saved this sheet first."""
 
 
+ASSIGNMENT = sql.Statement(lambda: f"""
+    SELECT {sql.columns(Assignment, "a")}, {sql.columns(Entry, "e")}, {sql.columns(Round, "r")},
+           {sql.columns(Judge, "j")}, {sql.columns(ScoreSheet, "s")},
+           (SELECT COUNT(*) FROM judging_conflict c
+            WHERE c.judge_id = a.judge_id AND c.active) AS judge_conflicts
+    FROM judging_assignment a
+    JOIN judging_entry e ON e.id = a.entry_id
+    JOIN judging_round r ON r.id = e.round_id
+    JOIN judging_judge j ON j.id = a.judge_id
+    LEFT JOIN judging_score_sheet s ON s.assignment_id = a.id
+    WHERE a.entry_id = ? AND j.user_id = ? AND j.state = ?
+    ORDER BY a.id LIMIT 1""")  # noqa: S608 - columns from the models
+"""The judge's assignment to an entry with everything a save reads, and the judge's count of
+active conflicts: most judges have none, and then their conflicts need not be read at all."""
+
+CRITERIA = sql.Statement(lambda: f"""
+    SELECT {sql.columns(Criterion, "c")} FROM judging_criterion c
+    WHERE c.round_id = ? ORDER BY c.position, c.id""")  # noqa: S608
+
+
 async def scoring_for(user: User, entry_id: int, *, allow_conflicted: bool = False) -> Scoring:
     """The judge's assignment to this entry, or a 404 saying why it is not theirs."""
-    row = await Assignment.filter(
-        entry_id=entry_id, judge__user_id=user.id, judge__state=JudgeState.ACCEPTED
-    ).select_related("entry__round", "judge", "sheet").annotate(
-        judge_conflicts=_active_conflict_count()).order_by("id").first()
-    if row is None or row.entry.round.state == RoundState.DRAFT:
+    found = await sql.rows(ASSIGNMENT, [entry_id, user.id, JudgeState.ACCEPTED.value])
+    round_ = sql.hydrate(Round, found[0], "r") if found else None
+    if round_ is None or round_.state == RoundState.DRAFT:
         raise NotFound(_("This entry is not assigned to you."))
-    entry = row.entry
-    conflicted = bool(row.judge_conflicts) and await is_conflicted(row.judge_id, entry)
+    row = found[0]
+    assignment, entry = sql.hydrate(Assignment, row, "a"), sql.hydrate(Entry, row, "e")
+    judge, sheet = sql.hydrate(Judge, row, "j"), sql.hydrate(ScoreSheet, row, "s")
+    assert assignment is not None and entry is not None and judge is not None
+    sql.attach(entry, "round", round_)
+    sql.attach(assignment, "entry", entry)
+    sql.attach(assignment, "judge", judge)
+    sql.attach(assignment, "sheet", sheet)
+    conflicted = bool(row["judge_conflicts"]) and await is_conflicted(judge.id, entry)
     if conflicted and not allow_conflicted:
         raise NotFound(_("You have a conflict of interest with this entry, so you cannot see "
                          "or score it."))
-    sheet: ScoreSheet | None = row.sheet  # type: ignore[assignment]
-    return Scoring(entry.round, entry, row.judge, row, sheet, await criteria_of(entry.round),
-                   conflicted)
-
-
-def _active_conflict_count() -> RawSQL:
-    """The judge's active conflicts, counted inside the assignment's query: most judges have
-    none, and then their conflicts need not be read at all (one round trip less per save)."""
-    return RawSQL(ACTIVE_CONFLICTS_OF_JUDGE)
+    criteria = [sql.hydrate(Criterion, c, "c") for c in await sql.rows(CRITERIA, [round_.id])]
+    return Scoring(round_, entry, judge, assignment, sheet,
+                   [c for c in criteria if c is not None], conflicted)
 
 
 def _score_errors(criteria: Sequence[Criterion], scores: Mapping[str, float | None],
@@ -124,15 +138,46 @@ async def save_sheet(user: User, seen: Scoring, *, scores: Mapping[str, float | 
     someone saved in between (another tab), the save is refused and the newer sheet kept."""
     _check_sheet(seen, scores, version, submit)
     values = _new_values(seen, scores, comment, note, submit)
-    before = _audited(seen.sheet)
     action = "judging.score_submitted" if submit else "judging.score_saved"
+    if seen.sheet is None:
+        return await _create_sheet(user, seen, values, version, action)
+    return await _update_sheet(user, seen, seen.sheet, values, version, action)
+
+
+async def _create_sheet(user: User, seen: Scoring, values: dict[str, Any], version: int,
+                        action: str) -> ScoreSheet:
+    """The first save of a sheet (through the ORM: it happens once per sheet)."""
+    if version != 0:
+        raise _stale()
     try:
-        async with in_transaction():
-            sheet = await _write_sheet(seen, values, version)
-            await audit.record(user, action, sheet, scope=scope_of(seen.round), before=before,
-                               after=_audited(sheet))
+        async with in_transaction() as conn:
+            sheet = await ScoreSheet.create(assignment=seen.assignment, version=1,
+                                            using_db=conn, **values)
+            await audit.record(user, action, sheet, scope=scope_of(seen.round), before=None,
+                               after=_audited(sheet), conn=conn)
     except IntegrityError:  # another tab created the sheet first
         raise _stale() from None
+    return sheet
+
+
+async def _update_sheet(user: User, seen: Scoring, sheet: ScoreSheet, values: dict[str, Any],
+                        version: int, action: str) -> ScoreSheet:
+    """Every later save: the write, only if the sheet is still at ``version`` (the database
+    decides, so two tabs never both win), and its audit entry, in one transaction."""
+    before = _audited(sheet)
+    values.update(version=version + 1, updated_at=now())
+    fields = tuple(values)
+    update = sql.Write(_update(fields), [*sql.db_values(ScoreSheet, values, fields), sheet.id,
+                                         version], expect=1)
+    after = {**before, **{k: values[k] for k in ("scores", "total", "state", "version")}}
+    try:
+        await sql.write_together([update, audit.write(user, action, sheet,
+                                                      scope=scope_of(seen.round),
+                                                      before=before, after=after)])
+    except sql.Unchanged:
+        raise _stale() from None
+    for key, value in values.items():
+        setattr(sheet, key, value)
     return sheet
 
 
@@ -177,21 +222,12 @@ def _audited(sheet: ScoreSheet | None) -> dict[str, Any] | None:
             "version": sheet.version}
 
 
-async def _write_sheet(seen: Scoring, values: dict[str, Any], version: int) -> ScoreSheet:
-    """Create the sheet, or update it only if it is still at ``version`` (one statement that
-    the database decides, so two tabs never both win)."""
-    if seen.sheet is None:
-        if version != 0:
-            raise _stale()
-        return await ScoreSheet.create(assignment=seen.assignment, version=1, **values)
-    sheet = seen.sheet
-    values.update(version=version + 1, updated_at=now())
-    updated = await ScoreSheet.filter(id=sheet.id, version=version).update(**values)
-    if updated != 1:
-        raise _stale()
-    for key, value in values.items():
-        setattr(sheet, key, value)
-    return sheet
+@functools.cache
+def _update(fields: tuple[str, ...]) -> sql.Statement:
+    """UPDATE of these fields of one sheet, if it is still at the version the form showed."""
+    assignments = ", ".join(f"{sql.column_of(ScoreSheet, name)} = ?" for name in fields)
+    return sql.Statement(
+        f"UPDATE judging_score_sheet SET {assignments} WHERE id = ? AND version = ?")  # noqa: S608
 
 
 async def declare_entry_conflict(user: User, entry_id: int, reason: str) -> Conflict:
