@@ -10,15 +10,19 @@ instead, and read back into the very model instances Tortoise would build:
 - `columns()` lists a model's columns under a prefix, so a new field is never forgotten;
 - `hydrate()` builds the instance with `Model._init_from_db`, Tortoise's own reader (the same
   conversions of dates, JSON, enums and booleans as any query);
-- `db_values()` converts values as Tortoise's UPDATE does (`Field.to_db_value`).
+- `db_values()` converts values as Tortoise's UPDATE does (`Field.to_db_value`);
+- `write_together()` runs writes as one transaction, with a version check that undoes them
+  all, and on SQLite lets writes arriving together share one commit (`GroupCommit`).
 
 Everything else goes through the ORM.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -94,7 +98,7 @@ def hydrate(model: type[M], row: Mapping[str, Any], prefix: str) -> M | None:
     """The model instance from a row selected with `columns(model, ..., prefix)`; None when
     a LEFT JOIN found nothing."""
     keys = _prefixed(model, prefix)
-    if row[keys[0][0]] is None and model._meta.db_pk_column == keys[0][1]:
+    if row[keys[0][0]] is None:  # the primary key
         return None
     return model._init_from_db(**{column: row[key] for key, column in keys})
 
@@ -138,26 +142,23 @@ class Unchanged(Exception):
     """A write changed other than the rows it expected, so nothing was kept."""
 
 
+Steps = list[tuple[str, list[Any], int | None]]
+"""A caller's writes as SQLite runs them: (SQL, parameters, rows it must change)."""
+
+
 async def write_together(writes: Sequence[Write], conn: BaseDBAsyncClient | None = None
                          ) -> None:
-    """Run the writes as one transaction (raises Unchanged, nothing kept, when a write's
-    `expect` fails).
+    """Run the writes as one transaction, durable when this returns (raises Unchanged, nothing
+    kept, when a write's `expect` fails; IntegrityError, nothing kept, when the database
+    refuses one).
 
-    On SQLite, outside any other transaction, the whole transaction is one trip to the
-    database thread: the file's write lock is then held for the microseconds the statements
-    take, never across the event loop's other work, which matters because every worker
-    process writes to the same file and waits for the others' locks. Elsewhere, or inside a
-    transaction already open, it is an ordinary (nested) Tortoise transaction."""
+    On SQLite, outside any other transaction, the writes join the worker's next group commit
+    (`GroupCommit`). Elsewhere, or inside a transaction already open, it is an ordinary
+    (nested) Tortoise transaction."""
     db = connection(conn)
     if db.capabilities.dialect == "sqlite" and not isinstance(db, TransactionalDBClient):
         steps = [(w.statement.text("sqlite"), list(w.params), w.expect) for w in writes]
-        async with db.acquire_connection() as aio:
-            try:
-                await aio._execute(_sqlite_transaction, aio._conn, steps)
-            except sqlite3.IntegrityError as exc:
-                raise IntegrityError(exc) from exc
-            except sqlite3.OperationalError as exc:
-                raise OperationalError(exc) from exc
+        await _group_of(db).commit(steps)
         return
     async with db._in_transaction() as tx:
         for write in writes:
@@ -166,17 +167,99 @@ async def write_together(writes: Sequence[Write], conn: BaseDBAsyncClient | None
                 raise Unchanged
 
 
-def _sqlite_transaction(db: sqlite3.Connection, steps: list[tuple[str, list[Any], int | None]]
-                        ) -> None:
-    """In aiosqlite's thread, on Tortoise's connection (autocommit mode, so the transaction
-    is explicit)."""
+class GroupCommit:
+    """Group commit for one SQLite connection (one per worker process).
+
+    Every commit waits for the disk (synchronous=FULL: a saved score survives a power cut),
+    and every worker process writes to the same file, waiting for the others' write locks.
+    Writes that arrive while a transaction is being written therefore wait and go together in
+    the next one, each inside its own savepoint: one that fails is undone alone, the others
+    are kept, and every caller hears only after the COMMIT that holds its writes. With one
+    writer at a time this is one transaction per call, as before; under load one disk wait
+    serves many saves. The whole transaction is one trip to aiosqlite's thread, so the write
+    lock is never held across the event loop's other work."""
+
+    def __init__(self, client: BaseDBAsyncClient) -> None:
+        self.client = client
+        self.pending: list[tuple[Steps, asyncio.Future[None]]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def commit(self, steps: Steps) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((steps, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._drain())
+        await future
+
+    async def _drain(self) -> None:
+        batch: list[tuple[Steps, asyncio.Future[None]]] = []
+        try:
+            while self.pending:
+                batch, self.pending = self.pending, []
+                try:
+                    async with self.client.acquire_connection() as aio:
+                        outcomes = await aio._execute(_sqlite_batch, aio._conn,
+                                                      [steps for steps, _future in batch])
+                except Exception as exc:  # the transaction itself failed: nothing was kept
+                    outcomes = [exc] * len(batch)
+                for (_steps, future), outcome in zip(batch, outcomes, strict=True):
+                    _settle(future, outcome)
+        finally:  # cancelled (the server stopping): nobody is left waiting
+            for _steps, future in [*batch, *self.pending]:
+                if not future.done():
+                    future.cancel()
+
+
+def _settle(future: asyncio.Future[None], outcome: BaseException | None) -> None:
+    if future.done():  # the caller went away; its writes stand or fall with the others
+        return
+    if outcome is None:
+        future.set_result(None)
+    elif isinstance(outcome, sqlite3.IntegrityError):
+        future.set_exception(IntegrityError(outcome))
+    elif isinstance(outcome, sqlite3.OperationalError):
+        future.set_exception(OperationalError(outcome))
+    else:
+        future.set_exception(outcome)
+
+
+_groups: weakref.WeakKeyDictionary[BaseDBAsyncClient, GroupCommit] = \
+    weakref.WeakKeyDictionary()
+
+
+def _group_of(client: BaseDBAsyncClient) -> GroupCommit:
+    group = _groups.get(client)
+    if group is None:
+        group = _groups[client] = GroupCommit(client)
+    return group
+
+
+def _sqlite_batch(db: sqlite3.Connection, batch: list[Steps]) -> list[Exception | None]:
+    """In aiosqlite's thread, on Tortoise's connection (autocommit mode, so the transaction is
+    explicit): each caller's writes in a savepoint; what each caller hears."""
+    outcomes: list[Exception | None] = []
     db.execute("BEGIN IMMEDIATE")
     try:
-        for text, params, expect in steps:
-            changed = db.execute(text, params).rowcount
-            if expect is not None and changed != expect:
-                raise Unchanged
+        for steps in batch:
+            db.execute("SAVEPOINT manassa_write")
+            try:
+                _run_steps(db, steps)
+            except (Unchanged, sqlite3.IntegrityError) as exc:
+                db.execute("ROLLBACK TO manassa_write")
+                outcomes.append(exc)
+            else:
+                outcomes.append(None)
+            db.execute("RELEASE manassa_write")
+        db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
+    return outcomes
+
+
+def _run_steps(db: sqlite3.Connection, steps: Steps) -> None:
+    for text, params, expect in steps:
+        changed = db.execute(text, params).rowcount
+        if expect is not None and changed != expect:
+            raise Unchanged

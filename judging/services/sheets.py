@@ -1,9 +1,9 @@
 """A judge's score sheet for one entry: what the judge sees, saving a draft or submitting,
 and declaring a conflict with an assigned entry. A judge never reads another judge's sheet.
 
-Saving costs two reads (the assignment with its entry, round, judge, sheet and the judge's
-count of active conflicts in one query; the rubric), a third only for a judge who has active
-conflicts, and one short transaction (the version-checked write and its audit entry);
+Saving costs one read (the assignment with its entry, round, judge, sheet, rubric and the
+judge's count of active conflicts), a second only for a judge who has active conflicts, and
+one short transaction (the version-checked write and its audit entry);
 tests/judging/test_query_counts.py holds it to that. A save is the request judges make most,
 under a benchmark target, so its statements are hand-written (core/sql.py) and read back into
 the same model instances the ORM would build."""
@@ -57,21 +57,20 @@ class StaleSheet(ConflictError):
 ASSIGNMENT = sql.Statement(lambda: f"""
     SELECT {sql.columns(Assignment, "a")}, {sql.columns(Entry, "e")}, {sql.columns(Round, "r")},
            {sql.columns(Judge, "j")}, {sql.columns(ScoreSheet, "s")},
-           (SELECT COUNT(*) FROM judging_conflict c
-            WHERE c.judge_id = a.judge_id AND c.active) AS judge_conflicts
+           {sql.columns(Criterion, "k")},
+           (SELECT COUNT(*) FROM judging_conflict jc
+            WHERE jc.judge_id = a.judge_id AND jc.active) AS judge_conflicts
     FROM judging_assignment a
     JOIN judging_entry e ON e.id = a.entry_id
     JOIN judging_round r ON r.id = e.round_id
     JOIN judging_judge j ON j.id = a.judge_id
     LEFT JOIN judging_score_sheet s ON s.assignment_id = a.id
+    LEFT JOIN judging_criterion k ON k.round_id = r.id
     WHERE a.entry_id = ? AND j.user_id = ? AND j.state = ?
-    ORDER BY a.id LIMIT 1""")  # noqa: S608 - columns from the models
-"""The judge's assignment to an entry with everything a save reads, and the judge's count of
-active conflicts: most judges have none, and then their conflicts need not be read at all."""
-
-CRITERIA = sql.Statement(lambda: f"""
-    SELECT {sql.columns(Criterion, "c")} FROM judging_criterion c
-    WHERE c.round_id = ? ORDER BY c.position, c.id""")  # noqa: S608
+    ORDER BY a.id, k.position, k.id""")  # noqa: S608 - columns from the models
+"""The judge's assignment to an entry with everything a save reads, in one statement: a row
+per criterion of the rubric, and the judge's count of active conflicts (most judges have
+none, and then their conflicts need not be read at all)."""
 
 
 async def scoring_for(user: User, entry_id: int, *, allow_conflicted: bool = False) -> Scoring:
@@ -92,7 +91,7 @@ async def scoring_for(user: User, entry_id: int, *, allow_conflicted: bool = Fal
     if conflicted and not allow_conflicted:
         raise NotFound(_("You have a conflict of interest with this entry, so you cannot see "
                          "or score it."))
-    criteria = [sql.hydrate(Criterion, c, "c") for c in await sql.rows(CRITERIA, [round_.id])]
+    criteria = [sql.hydrate(Criterion, r, "k") for r in found if r["a__id"] == assignment.id]
     return Scoring(round_, entry, judge, assignment, sheet,
                    [c for c in criteria if c is not None], conflicted)
 

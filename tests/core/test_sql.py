@@ -3,6 +3,8 @@ the ORM would, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -119,3 +121,65 @@ async def test_an_audit_entry_reads_back_as_recorded(db) -> None:
                  "scope_id", "before", "after", "request_id"):
         assert getattr(stored, name) == getattr(recorded, name), name
     assert (stored.object_id, stored.scope_id, stored.after) == ("42", 9, {"n": 2})
+
+
+async def test_concurrent_writes_commit_in_groups_and_fail_alone(db, monkeypatch) -> None:
+    """Writes arriving together share a transaction on SQLite (one disk wait for all), yet
+    each caller's writes stand or fall alone: a missed version check undoes only its own."""
+    from tortoise import Tortoise
+
+    users = [await make_user(name_en=f"Before {n}") for n in range(8)]
+    entries = await AuditEntry.all().count()
+    transactions: list[int] = []
+    batch = sql._sqlite_batch
+
+    def counted(conn, steps):  # noqa: ANN001, ANN202
+        transactions.append(len(steps))
+        return batch(conn, steps)
+
+    monkeypatch.setattr(sql, "_sqlite_batch", counted)
+
+    async def rename(user: User, target: int) -> str:
+        try:
+            await sql.write_together([
+                audit.write(user, "accounts.renamed", user),
+                sql.Write(RENAME, [f"After {target}", target], expect=1),
+            ])
+        except sql.Unchanged:
+            return "unchanged"
+        return "saved"
+
+    # every third write names a user who does not exist, so its version check fails
+    targets = [user.id if n % 3 else user.id + 10_000 for n, user in enumerate(users)]
+    outcomes = await asyncio.gather(*(rename(u, t) for u, t in zip(users, targets, strict=True)))
+    assert outcomes == ["unchanged" if n % 3 == 0 else "saved" for n in range(8)]
+    for n, user in enumerate(users):
+        expected = f"Before {n}" if n % 3 == 0 else f"After {user.id}"
+        assert (await User.get(id=user.id)).name_en == expected
+    assert await AuditEntry.all().count() == entries + 5
+    if Tortoise.get_connection("default").capabilities.dialect == "sqlite":
+        assert sum(transactions) == 8 and len(transactions) < 8, transactions
+
+
+async def test_a_group_whose_commit_fails_tells_every_caller(db, monkeypatch) -> None:
+    """When the transaction itself cannot be written, every caller in it hears so and
+    nothing of theirs is kept."""
+    import sqlite3
+
+    from tortoise import Tortoise
+    from tortoise.exceptions import OperationalError
+
+    if Tortoise.get_connection("default").capabilities.dialect != "sqlite":
+        pytest.skip("group commit is SQLite's; PostgreSQL writes in ordinary transactions")
+    users = [await make_user(name_en="Kept") for _ in range(3)]
+
+    def locked(conn, steps):  # noqa: ANN001, ANN202
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(sql, "_sqlite_batch", locked)
+    results = await asyncio.gather(
+        *(sql.write_together([sql.Write(RENAME, ["Lost", u.id], expect=1)]) for u in users),
+        return_exceptions=True)
+    assert all(isinstance(r, OperationalError) for r in results), results
+    monkeypatch.undo()
+    assert {(await User.get(id=u.id)).name_en for u in users} == {"Kept"}
