@@ -26,6 +26,7 @@ from core.mail.senders import make_sender
 from core.mail.sink import CollectingHandler, start_sink
 from core.mail.worker import MailWorker
 from core.routes import routes as core_routes
+from core.routing import grouped
 from core.security import (
     CSRFMiddleware,
     RequestContextMiddleware,
@@ -174,7 +175,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         # core first: the home page, the most visited, is then the first route tried
-        routes=[*core_routes, *domain_routes],
+        routes=grouped([*core_routes, *domain_routes]),
         middleware=middleware,
         exception_handlers={
             HTTPException: http_error,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from core import i18n
 from core.flash import pop_flashes
+from core.routing import flat
 from core.security import csrf_token
 from core.settings import ROOT
 
@@ -51,8 +53,9 @@ def url_for(request: Request, name: str, /, **path_params: Any) -> URL:
     return route.url_path_for(name, **path_params).make_absolute_url(base_url=request.base_url)
 
 
-def _route_named(routes: list[BaseRoute], name: str, params: dict[str, Any]) -> BaseRoute | None:
-    for route in routes:
+def _route_named(routes: Iterable[BaseRoute], name: str, params: dict[str, Any]
+                 ) -> BaseRoute | None:
+    for route in flat(routes):
         try:
             route.url_path_for(name, **params)
         except NoMatchFound:
