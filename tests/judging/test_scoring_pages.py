@@ -152,6 +152,33 @@ async def test_two_tabs_keep_the_submitted_sheet(client, source):
         SheetState.SUBMITTED, 4, "Clear story")
 
 
+async def test_two_tabs_saving_at_the_same_moment_keep_exactly_one(client, source):
+    """Both tabs show version 1 and send at once (on SQLite they share one group commit):
+    one save is kept, the other is refused whole, and the audit log has only the kept one."""
+    import asyncio
+
+    from tests.conftest import csrf
+
+    _round, seats = await ready_round(source)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    url = f"/judging/entries/{entry.id}"
+    await post(client, url, {**FULL, "action": "draft"})
+    token = await csrf(client, "/login")
+    saved_before = await AuditEntry.filter(action="judging.score_submitted").count()
+    tabs = [{**FULL, "csrf_token": token, "version": "1", "action": "submit",
+             "comment_for_team": f"From tab {n}"} for n in (1, 2)]
+    answers = await asyncio.gather(*(client.post(url, data=tab) for tab in tabs))
+    assert sorted(a.status_code for a in answers) == [303, 409]
+    kept = next(n for n, a in zip((1, 2), answers, strict=True) if a.status_code == 303)
+    sheet = await ScoreSheet.get()
+    assert (sheet.version, sheet.state, sheet.comment_for_team) == (
+        2, SheetState.SUBMITTED, f"From tab {kept}")
+    assert await AuditEntry.filter(action="judging.score_submitted").count() == saved_before + 1
+    refused = next(a for a in answers if a.status_code == 409)
+    assert f"From tab {kept}" in refused.text  # the newer sheet is shown to the other tab
+
+
 async def test_after_the_round_closes_scores_are_read_only(client, source):
     ends = clock.now() + dt.timedelta(hours=1)
     _round, seats = await ready_round(source, ends_at=ends)
