@@ -11,20 +11,25 @@ USER_WITH_ROLES = sql.Statement(lambda: f"""
     SELECT {sql.columns(User, "u")}, m.scope_type AS m_scope_type, m.scope_id AS m_scope_id,
            m.role AS m_role
     FROM accounts_user u LEFT JOIN accounts_membership m ON m.user_id = u.id
-    WHERE u.id = ? AND u.is_active""")  # noqa: S608 - columns from the model
-"""The active user and their memberships in one statement (a row per membership, or one row
-with empty membership columns): it runs on every signed-in request (core/sql.py)."""
+    WHERE u.id = ? AND u.is_active
+      AND NOT EXISTS (SELECT 1 FROM accounts_ended_session x WHERE x.sid = ?)""")  # noqa: S608
+"""The active user and their memberships, unless this session was signed out, in one
+statement (a row per membership, or one row with empty membership columns): it runs on every
+signed-in request (core/sql.py)."""
 
 
 async def load_user(request: Request) -> User | None:
     session = request.scope.get("session") or {}
-    user_id = session.get("uid")
+    user_id, sid = session.get("uid"), session.get("sid")
     if not isinstance(user_id, int):
         return None
-    found = await sql.rows(USER_WITH_ROLES, [user_id])
+    if not isinstance(sid, str):  # every sign-in names its session
+        session.clear()
+        return None
+    found = await sql.rows(USER_WITH_ROLES, [user_id, sid])
     user = sql.hydrate(User, found[0], "u") if found else None
     if user is None or user.session_version != session.get("sv"):
-        session.clear()  # signed out elsewhere, or the password changed
+        session.clear()  # signed out (this cookie or a copy of it), or the password changed
         return None
     user.roles = frozenset((row["m_scope_type"], row["m_scope_id"], row["m_role"])
                            for row in found if row["m_role"] is not None)

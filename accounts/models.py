@@ -59,3 +59,17 @@ class Membership(Model):
         table = "accounts_membership"
         unique_together = (("user", "scope_type", "scope_id", "role"),)
         indexes = (("scope_type", "scope_id", "role"),)
+
+
+class EndedSession(Model):
+    """A signed-in session that ended by signing out. Sessions live in signed cookies, so a
+    copy of an old cookie would otherwise stay valid until it expires; the session's id
+    (`sid`) is kept here until then, and the signed-in user is looked up only for sessions
+    not listed."""
+
+    sid = fields.CharField(max_length=64, primary_key=True)
+    user_id = fields.IntField(db_index=True)
+    ended_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "accounts_ended_session"

@@ -117,6 +117,9 @@ def _language_after_sign_in(request: Request, user: User) -> str:
 
 
 async def logout(request: Request) -> Response:
+    user, sid = request.state.user, request.session.get("sid")
+    if user is not None and isinstance(sid, str):
+        await services.end_session(_settings(request), user, sid)
     rotate_session(request)
     flash(request, _("You have signed out."))
     # Keep speaking the language the person used while signed in (it may have come from

@@ -3,6 +3,8 @@ only after commit."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from accounts import passwords, tokens
 from accounts.enums import Role, ScopeType
-from accounts.models import Membership, User
+from accounts.models import EndedSession, Membership, User
 from core import audit, ratelimit
 from core.clock import now
 from core.errors import DomainError, Invalid, TooManyRequests
@@ -249,6 +251,15 @@ async def update_profile(user: User, values: dict[str, Any]) -> User:
         setattr(user, name, values[name])
     await user.save(update_fields=list(PROFILE_FIELDS))
     return user
+
+
+async def end_session(settings: Settings, user: User, sid: str) -> None:
+    """Sign out for good: this session's cookie, and any copy of it, no longer signs anyone
+    in. Ended sessions are forgotten once their cookies would have expired anyway."""
+    await EndedSession.filter(
+        ended_at__lt=now() - dt.timedelta(seconds=settings.security_session_max_age)).delete()
+    with contextlib.suppress(IntegrityError):  # ended twice (two tabs signing out)
+        await EndedSession.create(sid=sid, user_id=user.id, ended_at=now())
 
 
 async def save_language(user: User, language: str) -> None:

@@ -222,6 +222,40 @@ async def test_sign_out_needs_the_csrf_token(client):
     assert notices(home.text) == ["تم تسجيل خروجك."]
 
 
+async def test_a_copy_of_a_signed_out_cookie_signs_nobody_in(client, app):
+    """Signing out ends the session on the server too: a copy of its cookie (a shared
+    computer, a stolen cookie) is refused, while the person's other sessions stay."""
+    user = await make_user(name_ar="سلمى القاسمي")
+    await log_in(client, user.email, PASSWORD)
+    copied = client.cookies["session"]
+    transport = httpx.ASGITransport(app=app, client=("198.51.100.40", 4444))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as phone:
+        await log_in(phone, user.email, PASSWORD)
+        token = await csrf(client, "/")
+        assert (await client.post("/logout", data={"csrf_token": token})).status_code == 303
+
+        client.cookies.set("session", copied)
+        assert nav_name((await client.get("/")).text) is None
+        answer = await client.get("/account/profile")
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("http://testserver/login")
+        assert nav_name((await phone.get("/")).text) == "سلمى القاسمي"  # still signed in
+
+
+async def test_ended_sessions_are_forgotten_once_their_cookies_expire(client, settings):
+    from accounts.models import EndedSession
+
+    user = await make_user()
+    for _ in range(2):
+        await log_in(client, user.email, PASSWORD)
+        await client.post("/logout", data={"csrf_token": await csrf(client, "/")})
+    assert await EndedSession.filter(user_id=user.id).count() == 2
+    clock.travel(dt.timedelta(seconds=settings.security_session_max_age + 60))
+    await log_in(client, user.email, PASSWORD)
+    await client.post("/logout", data={"csrf_token": await csrf(client, "/")})
+    assert await EndedSession.filter(user_id=user.id).count() == 1
+
+
 async def test_sign_out_keeps_the_chosen_language(client):
     user = await make_user(language="ar")
     await client.get("/?lang=en")

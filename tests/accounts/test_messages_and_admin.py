@@ -42,7 +42,7 @@ async def test_roles_are_granted_once_revoked_and_loaded_with_the_user(db):
     assert await AuditEntry.filter(action="accounts.grant_role").count() == 2
 
     class FakeRequest:  # only the session is read
-        scope = {"session": {"uid": user.id, "sv": user.session_version}}
+        scope = {"session": {"uid": user.id, "sv": user.session_version, "sid": "s1"}}
 
     loaded = await load_user(FakeRequest())  # type: ignore[arg-type]
     assert loaded is not None
@@ -57,7 +57,20 @@ async def test_roles_are_granted_once_revoked_and_loaded_with_the_user(db):
 
 async def test_a_session_with_an_old_version_is_cleared(db):
     user = await make_user()
-    session = {"uid": user.id, "sv": user.session_version - 1, "csrf": "x"}
+    session = {"uid": user.id, "sv": user.session_version - 1, "sid": "s1", "csrf": "x"}
+
+    class FakeRequest:
+        scope = {"session": session}
+
+    assert await load_user(FakeRequest()) is None  # type: ignore[arg-type]
+    assert session == {}
+
+
+async def test_a_session_without_its_id_is_cleared(db):
+    """Every sign-in names its session (so that signing out can end it): a session cookie
+    without a name signs nobody in."""
+    user = await make_user()
+    session = {"uid": user.id, "sv": user.session_version, "csrf": "x"}
 
     class FakeRequest:
         scope = {"session": session}

@@ -33,7 +33,7 @@ async def test_a_hydrated_user_equals_the_one_the_orm_reads(db) -> None:
     user = await make_user(organization="وزارة الإعلام", phone="+971 4 000 0000")
     await grant(user, Role.JUDGE, ScopeType.EVENT, 7)
     await grant(user, Role.ORGANIZER, ScopeType.AWARD_CYCLE, 3)
-    found = await sql.rows(USER_WITH_ROLES, [user.id])
+    found = await sql.rows(USER_WITH_ROLES, [user.id, "a-session-id"])
     hydrated = sql.hydrate(User, found[0], "u")
     orm = await User.get(id=user.id)
     assert hydrated is not None
