@@ -74,14 +74,25 @@ async def _round_feedback(entry: Entry) -> RoundFeedback:
     criteria = await criteria_of(entry.round)
     sheets = await ScoreSheet.filter(assignment__entry_id=entry.id,
                                      state=SheetState.SUBMITTED).select_related("assignment")
-    conflicts = await active_conflicts(entry.round.scope_type, entry.round.scope_id)
-    counted = [s for s in sheets if not meets_conflict(conflicts, s.assignment.judge_id, entry)]
+    left_out = await _conflicted_at_publication(entry)
+    counted = [s for s in sheets if s.assignment.judge_id not in left_out]
     averages = scoring.criterion_averages(
         [scoring.Sheet(entry.id, s.assignment.judge_id, s.scores) for s in counted]
     ).get(entry.id, {})
     return RoundFeedback(entry.round, entry,
                          [CriterionFeedback(c, averages.get(c.key)) for c in criteria],
                          _anonymous_order(s.comment_for_team for s in counted))
+
+
+async def _conflicted_at_publication(entry: Entry) -> set[int]:
+    """The judges whose sheets of this entry the published results left out for a conflict
+    (recorded at publication; for rounds published before that was recorded, the conflicts
+    active now)."""
+    frozen = (entry.round.snapshot or {}).get("conflicted")
+    if frozen is not None:
+        return {int(judge) for judge, entry_id in frozen if int(entry_id) == entry.id}
+    conflicts = await active_conflicts(entry.round.scope_type, entry.round.scope_id)
+    return {judge for judge in conflicts if meets_conflict(conflicts, judge, entry)}
 
 
 def _anonymous_order(comments: Iterable[str]) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -32,7 +32,7 @@ async def publish(actor: User, round_: Round, scope: ScopeInfo, links: Links, *,
     moment = max(at or now(), now())
     data, ranking = await current_ranking(round_)
     async with in_transaction():
-        await _freeze(round_, ranking, moment)
+        await _freeze(round_, ranking, data.conflicted, moment)
         await _queue_announcement(data.entries, scope, links, moment)
         await audit.record(actor, "judging.results_published", round_, scope=scope_of(round_),
                            after={"publish_at": moment.isoformat(), "method": round_.method})
@@ -42,13 +42,16 @@ async def publish(actor: User, round_: Round, scope: ScopeInfo, links: Links, *,
 
 
 async def _freeze(round_: Round, ranking: Sequence[scoring.RankedEntry],
-                  moment: dt.datetime) -> None:
-    """Mark the round published with its ranking as the public will read it; a conditional
-    update, so publishing twice (two clicks, two organizers) is refused."""
+                  conflicted: Collection[tuple[int, int]], moment: dt.datetime) -> None:
+    """Mark the round published with its ranking as the public will read it, and the (judge,
+    entry) pairs left out for a conflict, so the teams' feedback keeps matching it whatever
+    conflicts change later; a conditional update, so publishing twice (two clicks, two
+    organizers) is refused."""
     updated = await Round.filter(id=round_.id).exclude(state=RoundState.PUBLISHED).update(
         state=RoundState.PUBLISHED, publish_at=moment, published_at=now(),
         snapshot={"method": round_.method,
-                  "ranking": [[r.entry_id, r.rank, r.value] for r in ranking]})
+                  "ranking": [[r.entry_id, r.rank, r.value] for r in ranking],
+                  "conflicted": sorted([judge, entry] for judge, entry in conflicted)})
     if updated != 1:
         raise ConflictError(_("The results of this round are already published."))
 

@@ -450,6 +450,35 @@ async def test_feedback_gives_averages_and_anonymous_comments(db, source):
                                            if s.id in panel)
 
 
+async def test_feedback_stays_as_published_when_conflicts_change_later(db, source):
+    """A team's feedback leaves out what the published ranking left out: a conflict lifted
+    or added after publication changes neither."""
+    round_, seats = await ready_round(source)
+    await score_everything(round_, seats)
+    actor = await admin()
+    entry = await Entry.get(round=round_, source_id=103)
+    panel = sorted(await Assignment.filter(entry=entry).values_list("judge_id", flat=True))
+    excluded, kept = panel[0], panel[1]
+    conflict = await ConflictRow.create(
+        judge_id=excluded, scope_type="event", scope_id=SCOPE_ID, kind=ConflictKind.ENTRY,
+        value="103", origin=ConflictOrigin.ORGANIZER)
+    await services.change_state(actor, round_, "close")
+    await services.publish(actor, round_, source.scopes[SCOPE_ID], LINKS)
+
+    def comments_by(judge_ids: list[int]) -> list[str]:
+        return sorted(f"Comment on 3 from judge number {i}" for i, s in enumerate(seats, 1)
+                      if s.id in judge_ids)
+
+    published = (await services.feedback_for("test.submission", 103)).rounds[0].comments
+    assert sorted(published) == comments_by([j for j in panel if j != excluded])
+    await services.lift_conflict(actor, conflict)
+    await ConflictRow.create(judge_id=kept, scope_type="event", scope_id=SCOPE_ID,
+                             kind=ConflictKind.ENTRY, value="103",
+                             origin=ConflictOrigin.ORGANIZER)
+    later = (await services.feedback_for("test.submission", 103)).rounds[0].comments
+    assert sorted(later) == sorted(published)
+
+
 async def test_shortlist_copies_the_top_entries_into_the_next_round(db, source):
     round_, seats = await ready_round(source)
     await score_everything(round_, seats)
