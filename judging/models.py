@@ -164,6 +164,12 @@ class Judge(Model):
 
     @property
     def label(self) -> str:
+        """What organizers read: once the judge accepted, their own profile name in the page's
+        language (when the query fetched the user with the judge), else the name given with
+        the invitation, else the e-mail address."""
+        user = getattr(self, "_user", None)  # set by select_related("user")
+        if user is not None:
+            return str(user.display_name)
         return self.name or self.email
 
 

@@ -110,7 +110,8 @@ async def add_assignment(actor: User, round_: Round, entry_id: int, judge_id: in
 async def remove_assignment(actor: User, round_: Round, assignment_id: int) -> None:
     """An organizer takes a judge off an entry, unless their score is already submitted."""
     _refuse_if_over(round_)
-    row = await Assignment.get_or_none(id=assignment_id, round=round_).select_related("judge")
+    row = await Assignment.get_or_none(id=assignment_id, round=round_).select_related(
+        "judge__user")
     if row is None:
         raise NotFound(_("This assignment does not exist."))
     if await ScoreSheet.filter(assignment_id=row.id, state=SheetState.SUBMITTED).exists():

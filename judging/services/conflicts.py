@@ -24,7 +24,7 @@ from judging.services.markers import (
 
 async def conflicts_of(scope_type: str, scope_id: int) -> list[Conflict]:
     return await Conflict.filter(scope_type=scope_type, scope_id=scope_id).select_related(
-        "judge").order_by("judge_id", "id")
+        "judge__user").order_by("judge_id", "id")
 
 
 async def conflict_in_scope(scope_type: str, scope_id: int, conflict_id: int) -> Conflict:

@@ -28,17 +28,21 @@ def _token_hash(token: str) -> str:
 
 
 async def judges_of(scope_type: str, scope_id: int) -> list[Judge]:
-    return await Judge.filter(scope_type=scope_type, scope_id=scope_id).order_by("id")
+    """The scope's judges, each with their user (for `Judge.label`)."""
+    return await Judge.filter(scope_type=scope_type, scope_id=scope_id).select_related(
+        "user").order_by("id")
 
 
 async def accepted_judges(scope_type: str, scope_id: int) -> list[Judge]:
     return await Judge.filter(scope_type=scope_type, scope_id=scope_id,
-                              state=JudgeState.ACCEPTED).order_by("id")
+                              state=JudgeState.ACCEPTED).select_related("user").order_by("id")
 
 
 async def judge_in_scope(scope_type: str, scope_id: int, judge_id: int) -> Judge:
-    return await in_scope(Judge, scope_type, scope_id, judge_id,
-                          _("This judge does not exist."))
+    judge = await in_scope(Judge, scope_type, scope_id, judge_id,
+                           _("This judge does not exist."))
+    await judge.fetch_related("user")
+    return judge
 
 
 async def invite_judge(actor: User, scope: ScopeInfo, links: Links, *, email: str,

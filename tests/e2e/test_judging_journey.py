@@ -257,13 +257,16 @@ def bring_entries_and_assign(page: Any, run: Run) -> int:
              for n in (2 * count - 1, 2 * count)}
     assert flashes(page)[0] in added
     progress = page.get_by_test_id("judge-progress").locator("tbody tr")
-    row = progress.filter(has_text=judge_label(run.judge))
+    row = progress.filter(has_text=judge_label(run.judge.name, run.lang))
     assert row.locator("td").nth(2).inner_text() == str(count)  # all, before the conflict
     return count
 
 
-def judge_label(account: Account) -> str:
-    return {"judge": "Khalid Al-Mansoori", "judge2": "Sarah Johnson"}[account.name]
+def judge_label(account: str, lang: str) -> str:
+    """A demo judge's profile name in the page's language (accounts/demo.py)."""
+    names = {"judge": {"ar": "خالد المنصوري", "en": "Khalid Al-Mansoori"},
+             "judge2": {"ar": "Sarah Johnson", "en": "Sarah Johnson"}}
+    return names[account][lang]
 
 
 def open_round(page: Any, run: Run) -> None:
@@ -376,7 +379,8 @@ def compare_methods(page: Any, run: Run) -> None:
     titles = [lines(row.locator("td").nth(1))[0] for row in ranking_rows(page).all()]
     assert titles[:3] == [VERIFY, COPILOT, YOUTH]
     leniency = page.get_by_test_id("leniency").locator("tbody tr td:first-child")
-    assert sorted(leniency.all_inner_texts()) == ["Khalid Al-Mansoori", "Sarah Johnson"]
+    assert sorted(leniency.all_inner_texts()) == sorted(
+        judge_label(name, run.lang) for name in ("judge", "judge2"))
     notes = page.get_by_test_id("organizer-note").all_inner_texts()
     assert any(f"Private note on {VERIFY}" in n for n in notes)
     shot(page, run, "08-results-compared")

@@ -79,7 +79,7 @@ async def test_assign_and_remove_by_hand(client, source):
     response = await post(client, base + "/add", {"entry_id": str(entry.id),
                                                   "judge_id": str(extra.id)})
     assert response.status_code == 409
-    assert f"{extra.label} already judges this entry." in page_text(response.text)
+    assert f"{extra.name} already judges this entry." in page_text(response.text)
     row = await Assignment.get(entry=entry, judge=extra)
     page = await follow(client, await post(client, f"{base}/{row.id}/remove"))
     assert "The assignment has been removed." in page_text(page.text)
@@ -115,10 +115,35 @@ async def test_progress_per_judge_and_per_entry(client, source):
                               submit=False)
     await sign_in(client, await organizer(language="en"))
     text = page_text((await client.get(f"/judging/event/1/rounds/{round_.id}/assignments")).text)
-    assert f"{seats[0].label} Accepted 6 1 1" in text
-    assert f"{seats[1].label} Accepted 6 0 0" in text
+    assert f"{seats[0].name} Accepted 6 1 1" in text
+    assert f"{seats[1].name} Accepted 6 0 0" in text
     assert "Scores submitted: 1 of 12" in text
-    assert f"{seats[0].label} · Submitted" in text and f"{seats[0].label} · Draft" in text
+    assert f"{seats[0].name} · Submitted" in text and f"{seats[0].name} · Draft" in text
+
+
+async def test_judges_appear_by_their_own_name_in_the_page_language(client, source):
+    """A judge who accepted is shown by their profile name, Arabic on Arabic pages and English
+    on English ones; one still invited, by the name the organizer gave."""
+    round_, seats = await ready_round(source, judges=2, k=2)
+    user = await seats[0].user
+    user.name_ar, user.name_en = "نورة الشامسي", "Noura Al Shamsi"
+    await user.save()
+    seats[0].name = "Dr Noura"  # typed by the organizer when inviting
+    await seats[0].save()
+    await Judge.create(scope_type="event", scope_id=SCOPE_ID, email="expert@example.org",
+                       name="خبير مدعو", token_hash="0" * 64)  # invited, no account yet
+    lead = await organizer(language="ar")
+    await sign_in(client, lead)
+    url = f"/judging/event/1/rounds/{round_.id}/assignments"
+    arabic = page_text((await client.get(url)).text)
+    judges_page = page_text((await client.get("/judging/event/1/judges")).text)
+    assert "نورة الشامسي" in arabic and "Noura Al Shamsi" not in arabic
+    assert "Dr Noura" not in arabic
+    assert "نورة الشامسي" in judges_page and "خبير مدعو" in judges_page
+    lead.language = "en"
+    await lead.save()
+    english = page_text((await client.get(url)).text)
+    assert "Noura Al Shamsi" in english and "نورة الشامسي" not in english
 
 
 async def test_replacing_a_judge_from_the_page(client, source):
@@ -129,7 +154,7 @@ async def test_replacing_a_judge_from_the_page(client, source):
     base = f"/judging/event/1/rounds/{round_.id}/assignments"
     page = await follow(client, await post(client, base + "/replace",
                                            {"judge_id": str(leaving.id)}))
-    assert (f"{leaving.label} has been replaced: {count} entries moved to other judges."
+    assert (f"{leaving.name} has been replaced: {count} entries moved to other judges."
             in page_text(page.text))
     assert not await Assignment.filter(judge=leaving).exists()
     assert (await Judge.get(id=leaving.id)).state == JudgeState.WITHDRAWN

@@ -139,7 +139,9 @@ async def test_a_team_member_reads_the_feedback_without_names(client, source):
     assert "Story 4.00 1–5" in text and "Craft 3.00 0–10" in text
     assert "Comment on 3 from judge number" in text
     for seat in seats:
-        assert seat.label not in page.text and seat.email not in page.text
+        user = await seat.user
+        for shown in (user.name_ar, user.name_en, seat.name, seat.email):
+            assert shown not in page.text
     assert "private" not in text
 
 

@@ -48,7 +48,7 @@ async def test_the_ranking_under_every_method_with_leniency_and_disagreement(cli
                  "Judge-leniency model"):
         assert name in text
     assert "Leniency of each judge" in text
-    lenient = seats[0].label
+    lenient = seats[0].name  # the English profile name, as the builder names seats
     assert f"{lenient} 3 " in text  # three scores each
     flagged = page.text.count('class="disagreement"')
     assert flagged == await Assignment.filter(judge=seats[0]).count()
