@@ -15,10 +15,25 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from starlette._utils import get_route_path
-from starlette.convertors import Convertor
+from starlette.convertors import Convertor, IntegerConvertor, register_url_convertor
 from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Route, compile_path
 from starlette.types import Receive, Scope, Send
+
+
+class IdConvertor(IntegerConvertor):
+    """`{name:int}` in a path: a row id, at most nine digits. Every integer in our paths is an
+    id, and a longer number (99999999999999999999) would overflow the database's integer
+    columns and fail the request; it now simply matches no route (404)."""
+
+    regex = "[0-9]{1,9}"
+
+
+def bound_path_integers() -> None:
+    """Make `int` in route paths mean IdConvertor; done when `core` is imported, before any
+    route is compiled (core/__init__.py)."""
+    register_url_convertor("int", IdConvertor())
+
 
 CHILD = "manassa.route"
 """The scope key where a group leaves the route that matched, for `handle`."""

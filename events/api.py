@@ -22,6 +22,7 @@ from events import public_cache
 from events.enums import Phase, Visibility
 from events.models import Event, Track, of_event
 from events.phases import Timeline
+from events.web import slug_of
 from judging import services as judging
 from judging.enums import Method
 
@@ -112,8 +113,8 @@ def _not_found() -> Response:
 
 
 async def _published_event(request: Request) -> Event | None:
-    return await Event.get_or_none(slug=request.path_params["slug"],
-                                   visibility=Visibility.PUBLISHED)
+    slug = slug_of(request)
+    return await Event.get_or_none(slug=slug, visibility=Visibility.PUBLISHED) if slug else None
 
 
 async def event_detail(request: Request) -> Response:

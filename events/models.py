@@ -34,11 +34,15 @@ M = TypeVar("M", bound=Model)
 DEFAULT_TIME_ZONE = "Asia/Riyadh"
 
 
+SLUG_MAX = 60
+"""The longest event slug (the form allows 3 to 60 characters)."""
+
+
 class Event(Model):
     """One Mediathon edition."""
 
     id = fields.IntField(primary_key=True)
-    slug = fields.CharField(max_length=60, unique=True)
+    slug = fields.CharField(max_length=SLUG_MAX, unique=True)
     title_ar = fields.CharField(max_length=200, default="")
     title_en = fields.CharField(max_length=200, default="")
     description_ar = fields.TextField(default="")

@@ -25,7 +25,7 @@ from core.storage import (
 )
 from core.web import form_page
 from events import answers, labels, teams
-from events.models import Event, Team, of_event
+from events.models import SLUG_MAX, Event, Team, of_event
 from events.rules import TeamAccess
 from events.services import Links
 
@@ -38,8 +38,16 @@ def not_found() -> NotFound:
     return NotFound(_("This page does not exist or is not available to you."))
 
 
+def slug_of(request: Request) -> str | None:
+    """The URL's event slug, or None when it cannot be one (longer than any slug: asking the
+    database would only fail its length check)."""
+    slug = request.path_params["slug"]
+    return slug if len(slug) <= SLUG_MAX else None
+
+
 async def event_or_404(request: Request) -> Event:
-    event = await Event.get_or_none(slug=request.path_params["slug"])
+    slug = slug_of(request)
+    event = await Event.get_or_none(slug=slug) if slug else None
     if event is None:
         raise not_found()
     return event

@@ -4,12 +4,14 @@ the route Starlette's plain list would have chosen."""
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from starlette.routing import BaseRoute, Match, Mount, Route
 
 from core.app import create_app
 from core.routing import CHILD, PrefixGroup, flat, grouped
+from tests.conftest import csrf
 
 
 def chosen(routes: list[BaseRoute], path: str, method: str) -> tuple[str, BaseRoute | None]:
@@ -76,3 +78,37 @@ def test_a_route_whose_first_segment_is_a_parameter_is_refused() -> None:
 
     with pytest.raises(ValueError, match="not literal"):
         grouped([Route("/{lang}/about", page), Route("/about", page)])
+
+
+@pytest.mark.parametrize("admin", [False, True])
+async def test_oversized_ids_and_slugs_are_not_found_never_a_server_error(client, app, admin):
+    """A number too large for the database's integer columns, or a slug longer than any
+    slug, in any route's path: a 404 (or the page's usual refusal), never a 500."""
+    from tests.factories import make_user, sign_in
+
+    if admin:
+        await sign_in(client, await make_user(admin=True))
+    token = await csrf(client, "/login")
+    answered = 0
+    for route in flat(app.routes):
+        if not isinstance(route, Route) or not route.param_convertors:
+            continue
+        path = route.path
+        for name, convertor in route.param_convertors.items():
+            value = ("9" * 23 if type(convertor).__name__ == "IdConvertor"
+                     else "s" * 300)
+            path = re.sub(r"\{" + name + r"(:[a-z]+)?\}", value, path)
+        for method in sorted((route.methods or {"GET"}) - {"HEAD"}):
+            answer = await client.request(method, path, data={"csrf_token": token}
+                                          if method == "POST" else None)
+            assert answer.status_code < 500, (method, path[:80], answer.status_code)
+            answered += 1
+    assert answered > 80
+
+
+def test_integers_in_paths_are_ids_of_at_most_nine_digits(settings, db) -> None:
+    app = create_app(settings)
+    route = next(r for r in flat(app.routes) if getattr(r, "name", "") == "judging:score")
+    scope = {"type": "http", "path": "", "root_path": "", "method": "GET"}
+    assert route.matches({**scope, "path": "/judging/entries/999999999"})[0] is Match.FULL
+    assert route.matches({**scope, "path": "/judging/entries/1000000000"})[0] is Match.NONE
