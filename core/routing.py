@@ -7,6 +7,8 @@ serving a cached public page). `grouped()` puts the routes that share a first pa
 ("events", "judging", "api" ...) into one `PrefixGroup`, in their original order. A path can
 only match routes of its own first segment, so the first route that matches is the same as
 before: nothing else changes (405 answers, trailing-slash redirects, url_for).
+
+`IdConvertor` makes `{name:int}` in any path an id of at most nine digits.
 """
 
 from __future__ import annotations
