@@ -168,7 +168,7 @@ async def _update_sheet(user: User, seen: Scoring, sheet: ScoreSheet, values: di
     fields = tuple(values)
     update = sql.Write(_update(fields), [*sql.db_values(ScoreSheet, values, fields), sheet.id,
                                          version], expect=1)
-    after = {**before, **{k: values[k] for k in ("scores", "total", "state", "version")}}
+    after = {name: values[name] for name in AUDITED}
     try:
         await sql.write_together([update, audit.write(user, action, sheet,
                                                       scope=scope_of(seen.round),
@@ -214,11 +214,12 @@ def _stale() -> StaleSheet:
                         "and save again if needed."))
 
 
+AUDITED = ("scores", "total", "state", "version")
+"""What a save's audit entry records of the sheet, before and after."""
+
+
 def _audited(sheet: ScoreSheet | None) -> dict[str, Any] | None:
-    if sheet is None:
-        return None
-    return {"scores": sheet.scores, "total": sheet.total, "state": sheet.state,
-            "version": sheet.version}
+    return None if sheet is None else {name: getattr(sheet, name) for name in AUDITED}
 
 
 @functools.cache

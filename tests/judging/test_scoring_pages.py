@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from core import clock
 from core.audit import AuditEntry
 from judging import services
@@ -106,8 +108,16 @@ async def test_save_a_draft_then_submit_then_revise(client, source):
     sheet = await ScoreSheet.get(assignment__entry_id=entry.id, assignment__judge_id=seats[0].id)
     assert (sheet.state, sheet.version, sheet.scores) == (
         SheetState.SUBMITTED, 3, {"c1": 5, "c2": 7.5, "c3": 2})
-    assert [e.action for e in await AuditEntry.filter(object_type="ScoreSheet").order_by("id")
-            ] == ["judging.score_saved", "judging.score_submitted", "judging.score_submitted"]
+    entries = await AuditEntry.filter(object_type="ScoreSheet").order_by("id")
+    assert [e.action for e in entries] == [
+        "judging.score_saved", "judging.score_submitted", "judging.score_submitted"]
+    last = entries[-1]
+    assert (last.object_id, last.actor_id) == (str(sheet.id), (await seats[0].user).id)
+    assert last.before == {"scores": {"c1": 4, "c2": 7.5, "c3": 2}, "total": 75.0,
+                           "state": "submitted", "version": 2}
+    assert last.after == {"scores": {"c1": 5, "c2": 7.5, "c3": 2},
+                          "total": pytest.approx(91.67, abs=0.01), "state": "submitted",
+                          "version": 3}
 
 
 async def test_bad_scores_come_back_with_a_message_and_the_input(client, source):
