@@ -244,7 +244,7 @@ def _sqlite_batch(db: sqlite3.Connection, batch: list[Steps]) -> list[Exception 
             db.execute("SAVEPOINT manassa_write")
             try:
                 _run_steps(db, steps)
-            except (Unchanged, sqlite3.IntegrityError) as exc:
+            except Exception as exc:  # this caller's own failure: undone alone
                 db.execute("ROLLBACK TO manassa_write")
                 outcomes.append(exc)
             else:

@@ -183,3 +183,23 @@ async def test_a_group_whose_commit_fails_tells_every_caller(db, monkeypatch) ->
     assert all(isinstance(r, OperationalError) for r in results), results
     monkeypatch.undo()
     assert {(await User.get(id=u.id)).name_en for u in users} == {"Kept"}
+
+
+async def test_one_callers_bad_write_does_not_fail_the_others_in_its_group(db) -> None:
+    """A write the database cannot take (here a number too large for an integer column)
+    fails its own caller only, even when it shares a group commit with others."""
+    users = [await make_user(name_en="Before") for _ in range(3)]
+
+    async def rename(user_id: int) -> str:
+        try:
+            await sql.write_together([sql.Write(RENAME, ["After", user_id], expect=1)])
+        except sql.Unchanged:
+            return "unchanged"
+        except Exception as exc:  # noqa: BLE001 - which error the database gives varies
+            return type(exc).__name__
+        return "saved"
+
+    outcomes = await asyncio.gather(rename(users[0].id), rename(10**30), rename(users[2].id))
+    assert outcomes[0] == outcomes[2] == "saved"
+    assert outcomes[1] not in ("saved", "unchanged")
+    assert [(await User.get(id=u.id)).name_en for u in users] == ["After", "Before", "After"]
