@@ -29,7 +29,7 @@ _MULTIPART_CSRF = re.compile(
     rb"(?:[^\r\n]+\r\n)*\r\n(?P<token>[A-Za-z0-9_\-]{1,128})\r\n",
     re.IGNORECASE,
 )
-_URLENCODED_CSRF = re.compile(rb"(?:^|&)csrf_token=([^&]*)")
+_URLENCODED_CSRF = re.compile(rb"(?:^|&)" + CSRF_FIELD.encode() + rb"=([^&]*)")
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
