@@ -47,6 +47,7 @@ bench: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 messages: $(VENV)/.installed
 	$(BIN)/manassa messages

@@ -7,12 +7,16 @@ from starlette.requests import Request
 from accounts.models import User
 from core import sql
 
-USER_WITH_ROLES = sql.Statement(lambda: f"""
+USER_WITH_ROLES = sql.Statement(
+    lambda: (
+        f"""
     SELECT {sql.columns(User, "u")}, m.scope_type AS m_scope_type, m.scope_id AS m_scope_id,
            m.role AS m_role
     FROM accounts_user u LEFT JOIN accounts_membership m ON m.user_id = u.id
     WHERE u.id = ? AND u.is_active
-      AND NOT EXISTS (SELECT 1 FROM accounts_ended_session x WHERE x.sid = ?)""")  # noqa: S608
+      AND NOT EXISTS (SELECT 1 FROM accounts_ended_session x WHERE x.sid = ?)"""  # noqa: S608
+    )
+)
 """The active user and their memberships, unless this session was signed out, in one
 statement (a row per membership, or one row with empty membership columns): it runs on every
 signed-in request (core/sql.py)."""
@@ -31,6 +35,9 @@ async def load_user(request: Request) -> User | None:
     if user is None or user.session_version != session.get("sv"):
         session.clear()  # signed out (this cookie or a copy of it), or the password changed
         return None
-    user.roles = frozenset((row["m_scope_type"], row["m_scope_id"], row["m_role"])
-                           for row in found if row["m_role"] is not None)
+    user.roles = frozenset(
+        (row["m_scope_type"], row["m_scope_id"], row["m_role"])
+        for row in found
+        if row["m_role"] is not None
+    )
     return user

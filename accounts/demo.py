@@ -21,10 +21,19 @@ DEMO_USERS = (
 async def load(settings: Settings) -> list[str]:
     hashed = hash_password(DEMO_PASSWORD, settings.security_argon2_profile)
     for email, name_ar, name_en, is_admin, language in DEMO_USERS:
-        await User.create(email=email, password_hash=hashed, name_ar=name_ar, name_en=name_en,
-                          is_admin=is_admin, language=language, email_verified_at=now(),
-                          organization="Manassa Demo")
+        await User.create(
+            email=email,
+            password_hash=hashed,
+            name_ar=name_ar,
+            name_en=name_en,
+            is_admin=is_admin,
+            language=language,
+            email_verified_at=now(),
+            organization="Manassa Demo",
+        )
     lines = ["", "Demo accounts (password for all: " + DEMO_PASSWORD + "):"]
-    lines += [f"  {email:<30} {'admin' if is_admin else name_en}"
-              for email, _, name_en, is_admin, _ in DEMO_USERS]
+    lines += [
+        f"  {email:<30} {'admin' if is_admin else name_en}"
+        for email, _, name_en, is_admin, _ in DEMO_USERS
+    ]
     return lines

@@ -30,8 +30,9 @@ class User(Model):
 
     @property
     def display_name(self) -> str:
-        first, second = (self.name_ar, self.name_en) if get_locale() == "ar" else (
-            self.name_en, self.name_ar)
+        first, second = (
+            (self.name_ar, self.name_en) if get_locale() == "ar" else (self.name_en, self.name_ar)
+        )
         return first or second or self.email.split("@", 1)[0]
 
     @property

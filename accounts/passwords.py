@@ -8,13 +8,15 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-COMMON = frozenset("""
+COMMON = frozenset(
+    """
 password password1 password123 passw0rd 123456789 1234567890 12345678910 qwertyuiop
 qwerty12345 iloveyou123 1q2w3e4r5t 11111111111 00000000000 abcdefghij abc1234567
 letmein123 welcome123 admin12345 manassa123 football12 princess12 sunshine12 a1234567890
 password12 password1234 0123456789 0987654321 1q2w3e4r5t6y qwerty123456 abcd123456 qwertyuiop1
 1qaz2wsx3edc zaq12wsxcde asdfghjkl1 iloveyou12 welcome1234 changeme123 manassa2026 mediathon2026
-""".split())
+""".split()
+)
 
 
 @cache

@@ -58,12 +58,22 @@ async def signup(request: Request) -> Response:
         return form_page(request, "accounts/signup.html", form, 422, next=next_url)
     v = form.values
     try:
-        await services.sign_up(_settings(request), links(request, next_url), email=v["email"],
-                               password=v["password"], name=v["name"], language=v["language"],
-                               address=client_address(request))
+        await services.sign_up(
+            _settings(request),
+            links(request, next_url),
+            email=v["email"],
+            password=v["password"],
+            name=v["name"],
+            language=v["language"],
+            address=client_address(request),
+        )
     except TooManyRequests as exc:
-        return _refused(form_page(request, "accounts/signup.html", form, 429,
-                                  message=exc.message, next=next_url), exc)
+        return _refused(
+            form_page(
+                request, "accounts/signup.html", form, 429, message=exc.message, next=next_url
+            ),
+            exc,
+        )
     return render(request, "accounts/check_inbox.html", {"email": v["email"]})
 
 
@@ -71,13 +81,15 @@ async def verify(request: Request) -> Response:
     try:
         user = await services.verify_email(_settings(request), request.path_params["token"])
     except Invalid as exc:
-        return render(request, "accounts/verify_failed.html", {"message": exc.message},
-                      status_code=400)
+        return render(
+            request, "accounts/verify_failed.html", {"message": exc.message}, status_code=400
+        )
     flash(request, _("Your e-mail address is confirmed. You can sign in now."))
     next_url = safe_next(request.query_params.get("next", ""))
     if request.state.user is not None and request.state.user.id == user.id:
-        return RedirectResponse(next_url, 303) if next_url else redirect(
-            request, "accounts:profile")
+        return (
+            RedirectResponse(next_url, 303) if next_url else redirect(request, "accounts:profile")
+        )
     target = request.url_for("accounts:login").include_query_params(email=user.email)
     if next_url:
         target = target.include_query_params(next=next_url)
@@ -96,14 +108,26 @@ async def login(request: Request) -> Response:
     if not form.ok:
         return form_page(request, "accounts/login.html", form, 422, next=next_url)
     try:
-        user = await services.authenticate(_settings(request), links(request),
-                                           email=form.values["email"],
-                                           password=form.values["password"],
-                                           address=client_address(request))
+        user = await services.authenticate(
+            _settings(request),
+            links(request),
+            email=form.values["email"],
+            password=form.values["password"],
+            address=client_address(request),
+        )
     except DomainError as exc:
         form.values.pop("password", None)
-        return _refused(form_page(request, "accounts/login.html", form, exc.status_code,
-                                  message=exc.message, next=next_url), exc)
+        return _refused(
+            form_page(
+                request,
+                "accounts/login.html",
+                form,
+                exc.status_code,
+                message=exc.message,
+                next=next_url,
+            ),
+            exc,
+        )
     rotate_session(request, uid=user.id, sv=user.session_version)
     with use_locale(_language_after_sign_in(request, user)):
         flash(request, _("Welcome, %(name)s.", name=user.display_name))
@@ -112,8 +136,9 @@ async def login(request: Request) -> Response:
 
 def _language_after_sign_in(request: Request, user: User) -> str:
     """The language of the next page: a chosen one (cookie) first, else the profile's."""
-    return choose_language(None, request.cookies.get(LANG_COOKIE), user.language,
-                           _settings(request).default_language)
+    return choose_language(
+        None, request.cookies.get(LANG_COOKIE), user.language, _settings(request).default_language
+    )
 
 
 async def logout(request: Request) -> Response:
@@ -128,8 +153,9 @@ async def logout(request: Request) -> Response:
 
 
 def _remember_language(request: Request, response: Response, lang: str) -> Response:
-    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax",
-                        secure=_settings(request).https)
+    response.set_cookie(
+        LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", secure=_settings(request).https
+    )
     return response
 
 
@@ -140,12 +166,16 @@ async def forgot(request: Request) -> Response:
     if not form.ok:
         return form_page(request, "accounts/forgot.html", form, 422)
     try:
-        await services.request_password_reset(_settings(request), links(request),
-                                               email=form.values["email"],
-                                               address=client_address(request))
+        await services.request_password_reset(
+            _settings(request),
+            links(request),
+            email=form.values["email"],
+            address=client_address(request),
+        )
     except TooManyRequests as exc:
-        return _refused(form_page(request, "accounts/forgot.html", form, 429,
-                                  message=exc.message), exc)
+        return _refused(
+            form_page(request, "accounts/forgot.html", form, 429, message=exc.message), exc
+        )
     return render(request, "accounts/reset_sent.html", {"email": form.values["email"]})
 
 
@@ -167,7 +197,8 @@ async def reset(request: Request) -> Response:
     rotate_session(request)
     flash(request, _("Your password has been changed. Sign in with the new one."))
     return RedirectResponse(
-        str(request.url_for("accounts:login").include_query_params(email=user.email)), 303)
+        str(request.url_for("accounts:login").include_query_params(email=user.email)), 303
+    )
 
 
 async def resend(request: Request) -> Response:
@@ -175,12 +206,16 @@ async def resend(request: Request) -> Response:
     if not form.ok:
         return form_page(request, "accounts/login.html", form, 422, next="")
     try:
-        await services.resend_verification(_settings(request), links(request),
-                                           email=form.values["email"],
-                                           address=client_address(request))
+        await services.resend_verification(
+            _settings(request),
+            links(request),
+            email=form.values["email"],
+            address=client_address(request),
+        )
     except TooManyRequests as exc:
-        return _refused(form_page(request, "accounts/login.html", form, 429,
-                                  message=exc.message, next=""), exc)
+        return _refused(
+            form_page(request, "accounts/login.html", form, 429, message=exc.message, next=""), exc
+        )
     return render(request, "accounts/check_inbox.html", {"email": form.values["email"]})
 
 
@@ -211,9 +246,12 @@ async def change_password(request: Request) -> Response:
     if not form.ok:
         return form_page(request, "accounts/change_password.html", form, 422)
     try:
-        await services.change_password(_settings(request), user,
-                                       current=form.values["current_password"],
-                                       new=form.values["password"])
+        await services.change_password(
+            _settings(request),
+            user,
+            current=form.values["current_password"],
+            new=form.values["password"],
+        )
     except Invalid as exc:
         form.errors.update(exc.errors)
         return form_page(request, "accounts/change_password.html", form, 422)
@@ -231,8 +269,12 @@ routes = [
     Route("/password/forgot", forgot, methods=["GET", "POST"], name="accounts:forgot"),
     Route("/password/reset/{token}", reset, methods=["GET", "POST"], name="accounts:reset"),
     Route("/account/profile", profile, methods=["GET", "POST"], name="accounts:profile"),
-    Route("/account/password", change_password, methods=["GET", "POST"],
-          name="accounts:change_password"),
+    Route(
+        "/account/password",
+        change_password,
+        methods=["GET", "POST"],
+        name="accounts:change_password",
+    ),
 ]
 
 hooks = Hooks(user_loader=load_user, language_saver=services.save_language, demo=[demo.load])

@@ -69,8 +69,13 @@ async def _limit(bucket: str, key: str, limit: int, window: int) -> None:
     if wait:
         n = _minutes(wait)
         raise TooManyRequests(
-            ngettext("Too many attempts. Try again in %(num)s minute.",
-                     "Too many attempts. Try again in %(num)s minutes.", n), wait)
+            ngettext(
+                "Too many attempts. Try again in %(num)s minute.",
+                "Too many attempts. Try again in %(num)s minutes.",
+                n,
+            ),
+            wait,
+        )
 
 
 async def _quota_left(bucket: str, key: str, limit: int, window: int = 3600) -> bool:
@@ -93,8 +98,16 @@ def _name_fields(name: str) -> dict[str, str]:
     return {"name_ar": name} if arabic else {"name_en": name}
 
 
-async def sign_up(settings: Settings, links: Links, *, email: str, password: str, name: str,
-                  language: str, address: str) -> None:
+async def sign_up(
+    settings: Settings,
+    links: Links,
+    *,
+    email: str,
+    password: str,
+    name: str,
+    language: str,
+    address: str,
+) -> None:
     """Create an unverified account and mail a verification link. An e-mail already registered
     gets a different mail, and the caller sees the same answer either way."""
     await _limit("signup", address, settings.security_form_max_per_hour, 3600)
@@ -102,23 +115,34 @@ async def sign_up(settings: Settings, links: Links, *, email: str, password: str
     hashed = passwords.hash_password(password, settings.security_argon2_profile)
     try:
         async with in_transaction():
-            user = await User.create(email=email, password_hash=hashed, language=language,
-                                     **_name_fields(name))
+            user = await User.create(
+                email=email, password_hash=hashed, language=language, **_name_fields(name)
+            )
             await ratelimit.hit("verify-mail", email)
             await _queue_verification(settings, links, user)
     except IntegrityError:
         existing = await User.get(email=email)
         if await _quota_left("signup-existing", email, VERIFY_MAILS_PER_HOUR):
-            await outbox.queue(existing.email, "accounts/already_registered", existing.language,
-                               name=_mail_name(existing), login_url=links.login_url())
+            await outbox.queue(
+                existing.email,
+                "accounts/already_registered",
+                existing.language,
+                name=_mail_name(existing),
+                login_url=links.login_url(),
+            )
     outbox.wake()
 
 
 async def _queue_verification(settings: Settings, links: Links, user: User) -> None:
     token = tokens.make(settings.secret_key, "verify", {"u": user.id, "e": user.email})
-    await outbox.queue(user.email, "accounts/verify_email", user.language,
-                       name=_mail_name(user), url=links.verify_url(token),
-                       hours=tokens.VERIFY_MAX_AGE // 3600)
+    await outbox.queue(
+        user.email,
+        "accounts/verify_email",
+        user.language,
+        name=_mail_name(user),
+        url=links.verify_url(token),
+        hours=tokens.VERIFY_MAX_AGE // 3600,
+    )
 
 
 async def _send_verification(settings: Settings, links: Links, user: User) -> bool:
@@ -130,8 +154,9 @@ async def _send_verification(settings: Settings, links: Links, user: User) -> bo
     return True
 
 
-async def resend_verification(settings: Settings, links: Links, *, email: str,
-                              address: str) -> None:
+async def resend_verification(
+    settings: Settings, links: Links, *, email: str, address: str
+) -> None:
     """Mail a new link to an unverified account; the answer is the same for any address."""
     await _limit("resend", address, settings.security_form_max_per_hour, 3600)
     await ratelimit.hit("resend", address)
@@ -144,16 +169,18 @@ async def verify_email(settings: Settings, token: str) -> User:
     data = tokens.read(settings.secret_key, "verify", token, tokens.VERIFY_MAX_AGE)
     user = await User.get_or_none(id=data["u"], email=data["e"]) if data else None
     if user is None:
-        raise Invalid({}, _("This verification link is invalid or has expired. Sign in to "
-                            "get a new one."))
+        raise Invalid(
+            {}, _("This verification link is invalid or has expired. Sign in to get a new one.")
+        )
     if not user.verified:
         user.email_verified_at = now()
         await user.save(update_fields=["email_verified_at"])
     return user
 
 
-async def authenticate(settings: Settings, links: Links, *, email: str, password: str,
-                       address: str) -> User:
+async def authenticate(
+    settings: Settings, links: Links, *, email: str, password: str, address: str
+) -> User:
     """The user for these credentials. Failures are counted per account and per address; an
     unknown e-mail and a wrong password fail alike (same message, same work)."""
     s = settings
@@ -176,14 +203,20 @@ async def authenticate(settings: Settings, links: Links, *, email: str, password
 
 async def _refuse_unverified(settings: Settings, links: Links, user: User) -> None:
     if await _send_verification(settings, links, user):
-        raise NotVerified(_("Please confirm your e-mail address first. We have sent you a new "
-                            "confirmation link."))
-    raise NotVerified(_("Please confirm your e-mail address first with the link we sent you "
-                        "a short while ago. Look for it in your inbox and your spam folder."))
+        raise NotVerified(
+            _("Please confirm your e-mail address first. We have sent you a new confirmation link.")
+        )
+    raise NotVerified(
+        _(
+            "Please confirm your e-mail address first with the link we sent you "
+            "a short while ago. Look for it in your inbox and your spam folder."
+        )
+    )
 
 
-async def request_password_reset(settings: Settings, links: Links, *, email: str,
-                                 address: str) -> None:
+async def request_password_reset(
+    settings: Settings, links: Links, *, email: str, address: str
+) -> None:
     """Mail a single-use reset link if the account exists; the caller's answer is the same."""
     await _limit("reset", address, settings.security_form_max_per_hour, 3600)
     await ratelimit.hit("reset", address)
@@ -192,9 +225,14 @@ async def request_password_reset(settings: Settings, links: Links, *, email: str
         return
     fingerprint = tokens.password_fingerprint(settings.secret_key, user.password_hash)
     token = tokens.make(settings.secret_key, "reset", {"u": user.id, "h": fingerprint})
-    await outbox.queue(user.email, "accounts/reset_password", user.language,
-                       name=_mail_name(user), url=links.reset_url(token),
-                       minutes=tokens.RESET_MAX_AGE // 60)
+    await outbox.queue(
+        user.email,
+        "accounts/reset_password",
+        user.language,
+        name=_mail_name(user),
+        url=links.reset_url(token),
+        minutes=tokens.RESET_MAX_AGE // 60,
+    )
     outbox.wake()
 
 
@@ -212,8 +250,9 @@ async def user_for_reset(settings: Settings, token: str) -> User | None:
 async def reset_password(settings: Settings, token: str, password: str) -> User:
     user = await user_for_reset(settings, token)
     if user is None:
-        raise Invalid({}, _("This reset link is invalid, expired or already used. Ask for a "
-                            "new one."))
+        raise Invalid(
+            {}, _("This reset link is invalid, expired or already used. Ask for a new one.")
+        )
     if not user.verified:  # the link came to this mailbox, which proves the address
         user.email_verified_at = now()
     await _set_password(settings, user, password, "accounts.reset_password")
@@ -241,8 +280,9 @@ async def _set_password(settings: Settings, user: User, password: str, action: s
         user.session_version += 1
         await user.save(update_fields=["password_hash", "session_version", "email_verified_at"])
         await audit.record(user, action, user)
-        await outbox.queue(user.email, "accounts/password_changed", user.language,
-                           name=_mail_name(user))
+        await outbox.queue(
+            user.email, "accounts/password_changed", user.language, name=_mail_name(user)
+        )
     outbox.wake()
 
 
@@ -257,7 +297,8 @@ async def end_session(settings: Settings, user: User, sid: str) -> None:
     """Sign out for good: this session's cookie, and any copy of it, no longer signs anyone
     in. Ended sessions are forgotten once their cookies would have expired anyway."""
     await EndedSession.filter(
-        ended_at__lt=now() - dt.timedelta(seconds=settings.security_session_max_age)).delete()
+        ended_at__lt=now() - dt.timedelta(seconds=settings.security_session_max_age)
+    ).delete()
     with contextlib.suppress(IntegrityError):  # ended twice (two tabs signing out)
         await EndedSession.create(sid=sid, user_id=user.id, ended_at=now())
 
@@ -273,8 +314,14 @@ async def create_admin(settings: Settings, *, email: str, password: str, name: s
     async with in_transaction():
         user = await User.get_or_none(email=email)
         if user is None:
-            user = await User.create(email=email, password_hash=hashed, name_en=name,
-                                     name_ar=name, email_verified_at=now(), is_admin=True)
+            user = await User.create(
+                email=email,
+                password_hash=hashed,
+                name_en=name,
+                name_ar=name,
+                email_verified_at=now(),
+                is_admin=True,
+            )
         else:
             user.is_admin, user.password_hash = True, hashed
             user.email_verified_at = user.email_verified_at or now()
@@ -283,22 +330,35 @@ async def create_admin(settings: Settings, *, email: str, password: str, name: s
     return user
 
 
-async def grant_role(actor: User | None, user: User, scope_type: ScopeType, scope_id: int,
-                     role: Role) -> Membership:
+async def grant_role(
+    actor: User | None, user: User, scope_type: ScopeType, scope_id: int, role: Role
+) -> Membership:
     membership, created = await Membership.get_or_create(
-        user=user, scope_type=scope_type.value, scope_id=scope_id, role=role.value)
+        user=user, scope_type=scope_type.value, scope_id=scope_id, role=role.value
+    )
     if created:
-        await audit.record(actor, "accounts.grant_role", membership,
-                           scope=(scope_type.value, scope_id),
-                           after={"user": user.email, "role": role.value})
+        await audit.record(
+            actor,
+            "accounts.grant_role",
+            membership,
+            scope=(scope_type.value, scope_id),
+            after={"user": user.email, "role": role.value},
+        )
     return membership
 
 
-async def revoke_role(actor: User | None, user: User, scope_type: ScopeType, scope_id: int,
-                      role: Role) -> None:
-    deleted = await Membership.filter(user=user, scope_type=scope_type.value, scope_id=scope_id,
-                                      role=role.value).delete()
+async def revoke_role(
+    actor: User | None, user: User, scope_type: ScopeType, scope_id: int, role: Role
+) -> None:
+    deleted = await Membership.filter(
+        user=user, scope_type=scope_type.value, scope_id=scope_id, role=role.value
+    ).delete()
     if deleted:
-        await audit.record(actor, "accounts.revoke_role", user, object_type="Membership",
-                           scope=(scope_type.value, scope_id),
-                           before={"user": user.email, "role": role.value})
+        await audit.record(
+            actor,
+            "accounts.revoke_role",
+            user,
+            object_type="Membership",
+            scope=(scope_type.value, scope_id),
+            before={"user": user.email, "role": role.value},
+        )

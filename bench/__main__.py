@@ -69,15 +69,25 @@ def home_vs_ceiling(bench: Bench) -> Measurement:
     ratio = home.requests_per_second / ceiling.requests_per_second
     print(f"  ceiling (bare Starlette + Jinja, 10 KB)   {ceiling.summary()}")
     print(f"  Manassa home page (anonymous, Arabic)     {home.summary()}")
-    print(f"  ratio home / ceiling                      {ratio:.2f}  (target >= "
-          f"{HOME_TARGET_RATIO:.2f})")
+    print(
+        f"  ratio home / ceiling                      {ratio:.2f}  (target >= "
+        f"{HOME_TARGET_RATIO:.2f})"
+    )
     return Measurement(
         "home_vs_ceiling",
-        {"ceiling": ceiling.as_dict(), "home": home.as_dict(), "ratio": round(ratio, 3),
-         "target_ratio": HOME_TARGET_RATIO},
-        [(f"home page >= {HOME_TARGET_RATIO:.2f} x ceiling ({ratio:.2f})",
-          ratio >= HOME_TARGET_RATIO),
-         ("no errors under load", home.errors == 0 and ceiling.errors == 0)],
+        {
+            "ceiling": ceiling.as_dict(),
+            "home": home.as_dict(),
+            "ratio": round(ratio, 3),
+            "target_ratio": HOME_TARGET_RATIO,
+        },
+        [
+            (
+                f"home page >= {HOME_TARGET_RATIO:.2f} x ceiling ({ratio:.2f})",
+                ratio >= HOME_TARGET_RATIO,
+            ),
+            ("no errors under load", home.errors == 0 and ceiling.errors == 0),
+        ],
     )
 
 
@@ -90,9 +100,11 @@ def require_arabic_page(url: str) -> None:
         raise SystemExit(f"bench: {url} did not answer with the Arabic home page")
 
 
-MEASUREMENTS: list[Callable[[Bench], Measurement]] = [home_vs_ceiling,
-                                                     *bench_events.MEASUREMENTS,
-                                                     *bench_judging_http.MEASUREMENTS]
+MEASUREMENTS: list[Callable[[Bench], Measurement]] = [
+    home_vs_ceiling,
+    *bench_events.MEASUREMENTS,
+    *bench_judging_http.MEASUREMENTS,
+]
 
 
 def run_judging_bench() -> Measurement | None:
@@ -100,14 +112,19 @@ def run_judging_bench() -> Measurement | None:
         return None
     print(f"\n== {JUDGING_BENCH.relative_to(ROOT)}", flush=True)
     completed = subprocess.run(  # noqa: S603
-        [sys.executable, str(JUDGING_BENCH)], cwd=ROOT, capture_output=True, text=True)
+        [sys.executable, str(JUDGING_BENCH)], cwd=ROOT, capture_output=True, text=True
+    )
     print(completed.stdout, end="")
     print(completed.stderr, end="", file=sys.stderr)
-    checks = [(line[4:].strip(), line.startswith("PASS")) for line in
-              completed.stdout.splitlines() if line.startswith(("PASS", "FAIL"))]
+    checks = [
+        (line[4:].strip(), line.startswith("PASS"))
+        for line in completed.stdout.splitlines()
+        if line.startswith(("PASS", "FAIL"))
+    ]
     checks.append(("bench_judging.py exit code 0", completed.returncode == 0))
-    return Measurement("judging", {"exit_code": completed.returncode,
-                                   "output": completed.stdout}, checks)
+    return Measurement(
+        "judging", {"exit_code": completed.returncode, "output": completed.stdout}, checks
+    )
 
 
 @contextlib.contextmanager
@@ -123,12 +140,19 @@ def save(measurements: list[Measurement], loader: Loader, args: argparse.Namespa
     stamp = dt.datetime.now(dt.UTC)
     document = {
         "when": stamp.isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "load_tool": loader.name,
-        "settings": {"duration_s": args.duration, "warmup_s": args.warmup,
-                     "connections": args.connections, "rounds": args.rounds,
-                     "workers": args.workers},
+        "settings": {
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "connections": args.connections,
+            "rounds": args.rounds,
+            "workers": args.workers,
+        },
         "measurements": {m.name: m.figures for m in measurements},
         "checks": [{"check": label, "ok": ok} for m in measurements for label, ok in m.checks],
     }

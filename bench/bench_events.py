@@ -64,14 +64,16 @@ UNUSABLE = "!"  # noqa: S105 - a password hash no password verifies against
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def _measurement(bench: Bench, name: str, figures: dict[str, Any],
-                 checks: list[tuple[str, bool]]) -> Measurement:
+def _measurement(
+    bench: Bench, name: str, figures: dict[str, Any], checks: list[tuple[str, bool]]
+) -> Measurement:
     """A Measurement of the module that defines Bench: bench/__main__.py runs as `__main__`, so
     importing it from here would load a second copy of it."""
     return sys.modules[type(bench).__module__].Measurement(name, figures, checks)
 
 
 # --- a. the public event page and the API list against the ceiling ---------------------------
+
 
 def event_pages_vs_ceiling(bench: Bench) -> Measurement:
     """The public event page (anonymous, Arabic) and the API event list against the ceiling."""
@@ -85,20 +87,36 @@ def event_pages_vs_ceiling(bench: Bench) -> Measurement:
     print(f"  ceiling (bare Starlette + Jinja, 10 KB)   {ceiling.summary()}")
     print(f"  event page (anonymous, Arabic)            {page.summary()}")
     print(f"  API event list                            {api.summary()}")
-    print(f"  ratios page / ceiling {page_ratio:.2f}, API / ceiling {api_ratio:.2f}  "
-          f"(target >= {PAGE_TARGET_RATIO:.2f})")
-    return _measurement(bench, "event_pages_vs_ceiling", {
-        "ceiling": ceiling.as_dict(), "event_page": page.as_dict(), "api_list": api.as_dict(),
-        "event_page_ratio": round(page_ratio, 3), "api_list_ratio": round(api_ratio, 3),
-        "target_ratio": PAGE_TARGET_RATIO,
-    }, [
-        (f"event page >= {PAGE_TARGET_RATIO:.2f} x ceiling ({page_ratio:.2f})",
-         page_ratio >= PAGE_TARGET_RATIO),
-        (f"API event list >= {PAGE_TARGET_RATIO:.2f} x ceiling ({api_ratio:.2f})",
-         api_ratio >= PAGE_TARGET_RATIO),
-        ("event page and API list: no errors under load",
-         page.errors == 0 and api.errors == 0 and ceiling.errors == 0),
-    ])
+    print(
+        f"  ratios page / ceiling {page_ratio:.2f}, API / ceiling {api_ratio:.2f}  "
+        f"(target >= {PAGE_TARGET_RATIO:.2f})"
+    )
+    return _measurement(
+        bench,
+        "event_pages_vs_ceiling",
+        {
+            "ceiling": ceiling.as_dict(),
+            "event_page": page.as_dict(),
+            "api_list": api.as_dict(),
+            "event_page_ratio": round(page_ratio, 3),
+            "api_list_ratio": round(api_ratio, 3),
+            "target_ratio": PAGE_TARGET_RATIO,
+        },
+        [
+            (
+                f"event page >= {PAGE_TARGET_RATIO:.2f} x ceiling ({page_ratio:.2f})",
+                page_ratio >= PAGE_TARGET_RATIO,
+            ),
+            (
+                f"API event list >= {PAGE_TARGET_RATIO:.2f} x ceiling ({api_ratio:.2f})",
+                api_ratio >= PAGE_TARGET_RATIO,
+            ),
+            (
+                "event page and API list: no errors under load",
+                page.errors == 0 and api.errors == 0 and ceiling.errors == 0,
+            ),
+        ],
+    )
 
 
 def _fetch(url: str) -> str:
@@ -120,6 +138,7 @@ def require_event_list(url: str) -> None:
 
 # --- b. a 200 MB upload and the worker's peak memory ----------------------------------------
 
+
 def upload_memory(bench: Bench) -> Measurement:
     """A 200 MB attachment streamed to a one-worker server: the worker's peak memory growth."""
     with tempfile.TemporaryDirectory(prefix="manassa-bench-upload-") as name:
@@ -139,23 +158,43 @@ def upload_memory(bench: Bench) -> Measurement:
     growth = max(after[p] - before.get(p, 0) for p in after)
     if not reset:
         print("  note: the peak could not be reset first; the growth may read low")
-    print(f"  uploaded {UPLOAD_BYTES // MIB} MB in {seconds:.1f} s "
-          f"({UPLOAD_BYTES / MIB / seconds:.0f} MB/s), answer {status}")
+    print(
+        f"  uploaded {UPLOAD_BYTES // MIB} MB in {seconds:.1f} s "
+        f"({UPLOAD_BYTES / MIB / seconds:.0f} MB/s), answer {status}"
+    )
     for p in sorted(after):
-        print(f"  process {p}: peak RSS {before.get(p, 0) / MIB:.1f} MB before, "
-              f"{after[p] / MIB:.1f} MB after, growth {(after[p] - before.get(p, 0)) / MIB:.1f} MB")
+        print(
+            f"  process {p}: peak RSS {before.get(p, 0) / MIB:.1f} MB before, "
+            f"{after[p] / MIB:.1f} MB after, growth {(after[p] - before.get(p, 0)) / MIB:.1f} MB"
+        )
     kept = UPLOAD_BYTES in stored
-    return _measurement(bench, "upload_memory", {
-        "upload_bytes": UPLOAD_BYTES, "seconds": round(seconds, 2), "status": status,
-        "peak_rss_before_bytes": before, "peak_rss_after_bytes": after,
-        "growth_bytes": growth, "growth_mb": round(growth / MIB, 1),
-        "budget_mb": MEMORY_BUDGET // MIB, "stored": kept, "peak_reset_first": reset,
-    }, [
-        (f"200 MB upload stored (answer {status}, warm-up answer {warm})",
-         status == 303 and warm == 303 and kept),
-        (f"200 MB upload raises peak memory by < {MEMORY_BUDGET // MIB} MB "
-         f"({growth / MIB:.1f} MB)", growth < MEMORY_BUDGET),
-    ])
+    return _measurement(
+        bench,
+        "upload_memory",
+        {
+            "upload_bytes": UPLOAD_BYTES,
+            "seconds": round(seconds, 2),
+            "status": status,
+            "peak_rss_before_bytes": before,
+            "peak_rss_after_bytes": after,
+            "growth_bytes": growth,
+            "growth_mb": round(growth / MIB, 1),
+            "budget_mb": MEMORY_BUDGET // MIB,
+            "stored": kept,
+            "peak_reset_first": reset,
+        },
+        [
+            (
+                f"200 MB upload stored (answer {status}, warm-up answer {warm})",
+                status == 303 and warm == 303 and kept,
+            ),
+            (
+                f"200 MB upload raises peak memory by < {MEMORY_BUDGET // MIB} MB "
+                f"({growth / MIB:.1f} MB)",
+                growth < MEMORY_BUDGET,
+            ),
+        ],
+    )
 
 
 @contextlib.contextmanager
@@ -166,14 +205,29 @@ def upload_server(tmp: Path) -> Iterator[tuple[Server, int]]:
     manassa(env, *manassa_command(), "migrate")
     manassa(env, *manassa_command(), "demo")
     with contextlib.closing(sqlite3.connect(tmp / "bench.sqlite3")) as db, db:
-        db.execute("UPDATE events_event SET max_attachment_mb = ? WHERE slug = ?",
-                   (UPLOAD_LIMIT_MB, EVENT_SLUG))
+        db.execute(
+            "UPDATE events_event SET max_attachment_mb = ? WHERE slug = ?",
+            (UPLOAD_LIMIT_MB, EVENT_SLUG),
+        )
     log = tmp / "upload-server.log"
-    command = [*manassa_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", "1"]
+    command = [
+        *manassa_command(),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+    ]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,  # noqa: S603
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(  # noqa: S603
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     server = Server("manassa-upload", port, log)
     try:
         wait_healthy(server, process)
@@ -240,12 +294,17 @@ class HttpClient:
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, body: bytes = b"",
-                headers: dict[str, str] | None = None) -> tuple[int, str]:
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, str]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
         try:
-            connection.request(method, path, body=body or None,
-                               headers={**(headers or {}), **self._cookie_header()})
+            connection.request(
+                method,
+                path,
+                body=body or None,
+                headers={**(headers or {}), **self._cookie_header()},
+            )
             return self._read(connection)
         finally:
             connection.close()
@@ -271,8 +330,12 @@ class HttpClient:
 
     def sign_in(self, email: str, password: str) -> None:
         form = {"csrf_token": self.token("/login"), "email": email, "password": password}
-        status, _ = self.request("POST", "/login", urlencode(form).encode(),
-                                 {"Content-Type": "application/x-www-form-urlencoded"})
+        status, _ = self.request(
+            "POST",
+            "/login",
+            urlencode(form).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
         if status != 303:
             raise SystemExit(f"bench: signing in as {email} answered {status}")
 
@@ -286,20 +349,29 @@ class HttpClient:
     def upload(self, path: str, size: int) -> int:
         """Save the draft with a `size`-byte PDF attachment, sent as it is generated."""
         boundary = secrets.token_hex(16)
-        fields = {"csrf_token": self.token(path), "action": "save",
-                  "title": "Bench upload", "summary": "A large pitch video as a PDF."}
+        fields = {
+            "csrf_token": self.token(path),
+            "action": "save",
+            "title": "Bench upload",
+            "summary": "A large pitch video as a PDF.",
+        }
         head = b"".join(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-            for k, v in fields.items())
-        head += (f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; '
-                 f'filename="pitch-{size}.pdf"\r\nContent-Type: application/pdf\r\n\r\n').encode()
+            for k, v in fields.items()
+        )
+        head += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; '
+            f'filename="pitch-{size}.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
         tail = f"\r\n--{boundary}--\r\n".encode()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
         try:
             connection.putrequest("POST", path)
-            headers = {"Content-Type": f"multipart/form-data; boundary={boundary}",
-                       "Content-Length": str(len(head) + size + len(tail)),
-                       **self._cookie_header()}
+            headers = {
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Content-Length": str(len(head) + size + len(tail)),
+                **self._cookie_header(),
+            }
             for key, value in headers.items():
                 connection.putheader(key, value)
             connection.endheaders()
@@ -325,6 +397,7 @@ def pdf_chunks(size: int) -> Iterator[bytes]:
 
 # --- c. the organizer's submissions list at 5 and 5,000 teams -------------------------------
 
+
 def submissions_list_scaling(bench: Bench) -> Measurement:
     """The organizer's submissions list with 5 and with 5,000 teams: queries and page time."""
     with tempfile.TemporaryDirectory(prefix="manassa-bench-list-") as name:
@@ -332,33 +405,55 @@ def submissions_list_scaling(bench: Bench) -> Measurement:
     few, many = results[FEW_TEAMS], results[MANY_TEAMS]
     ratio = many["median_ms"] / few["median_ms"]
     for teams, r in results.items():
-        print(f"  {teams:>5,} teams: {r['queries']} queries, first page median "
-              f"{r['median_ms']:.2f} ms (p90 {r['p90_ms']:.2f} ms, {r['rows']} rows, "
-              f"{r['total']:,} submissions)")
-    print(f"  time ratio {MANY_TEAMS:,} / {FEW_TEAMS} teams: {ratio:.2f}  "
-          f"(target < {TIME_RATIO_LIMIT:.1f})")
+        print(
+            f"  {teams:>5,} teams: {r['queries']} queries, first page median "
+            f"{r['median_ms']:.2f} ms (p90 {r['p90_ms']:.2f} ms, {r['rows']} rows, "
+            f"{r['total']:,} submissions)"
+        )
+    print(
+        f"  time ratio {MANY_TEAMS:,} / {FEW_TEAMS} teams: {ratio:.2f}  "
+        f"(target < {TIME_RATIO_LIMIT:.1f})"
+    )
     if not many["indexed"]:
-        print("  note: the migrated schema makes SQLite sort every submission for the first page: "
-              "no (event_id, updated_at) index on events_submission; are the migrations behind "
-              "the models?")
-    return _measurement(bench, "submissions_list_scaling", {
-        "few": {k: v for k, v in few.items() if k != "statements"},
-        "many": {k: v for k, v in many.items() if k != "statements"},
-        "statements": many["statements"], "time_ratio": round(ratio, 3),
-        "time_ratio_limit": TIME_RATIO_LIMIT,
-    }, [
-        (f"submissions list: {many['queries']} queries with {MANY_TEAMS:,} teams, "
-         f"{few['queries']} with {FEW_TEAMS}", many["queries"] == few["queries"]),
-        ("submissions list shows a full first page of the right submissions",
-         few["rows"] == FEW_TEAMS and many["rows"] == 25 and many["total"] == MANY_TEAMS),
-        (f"submissions list time x{ratio:.2f} from {FEW_TEAMS} to {MANY_TEAMS:,} teams "
-         f"(< {TIME_RATIO_LIMIT:.1f})", ratio < TIME_RATIO_LIMIT),
-    ])
+        print(
+            "  note: the migrated schema makes SQLite sort every submission for the first page: "
+            "no (event_id, updated_at) index on events_submission; are the migrations behind "
+            "the models?"
+        )
+    return _measurement(
+        bench,
+        "submissions_list_scaling",
+        {
+            "few": {k: v for k, v in few.items() if k != "statements"},
+            "many": {k: v for k, v in many.items() if k != "statements"},
+            "statements": many["statements"],
+            "time_ratio": round(ratio, 3),
+            "time_ratio_limit": TIME_RATIO_LIMIT,
+        },
+        [
+            (
+                f"submissions list: {many['queries']} queries with {MANY_TEAMS:,} teams, "
+                f"{few['queries']} with {FEW_TEAMS}",
+                many["queries"] == few["queries"],
+            ),
+            (
+                "submissions list shows a full first page of the right submissions",
+                few["rows"] == FEW_TEAMS and many["rows"] == 25 and many["total"] == MANY_TEAMS,
+            ),
+            (
+                f"submissions list time x{ratio:.2f} from {FEW_TEAMS} to {MANY_TEAMS:,} teams "
+                f"(< {TIME_RATIO_LIMIT:.1f})",
+                ratio < TIME_RATIO_LIMIT,
+            ),
+        ],
+    )
 
 
 async def _scaling(tmp: Path) -> dict[int, dict[str, Any]]:
-    settings = {teams: await _built_database(tmp / f"teams-{teams}", teams)
-                for teams in (FEW_TEAMS, MANY_TEAMS)}
+    settings = {
+        teams: await _built_database(tmp / f"teams-{teams}", teams)
+        for teams in (FEW_TEAMS, MANY_TEAMS)
+    }
     results: dict[int, dict[str, Any]] = {}
     for _ in range(LIST_ROUNDS):  # taking turns spreads a slow spell of the machine over both
         for teams, one in settings.items():
@@ -397,41 +492,86 @@ async def build_teams(settings: Any, teams: int) -> None:
 
     now = dt.datetime.now(dt.UTC)
     day = dt.timedelta(days=1)
-    organizer = await User.create(email="organizer@bench.local", name_en="Organizer",
-                                  language="en",
-                                  password_hash=hash_password(
-                                      DEMO_PASSWORD, settings.security_argon2_profile),
-                                  email_verified_at=now)
+    organizer = await User.create(
+        email="organizer@bench.local",
+        name_en="Organizer",
+        language="en",
+        password_hash=hash_password(DEMO_PASSWORD, settings.security_argon2_profile),
+        email_verified_at=now,
+    )
     event = await Event.create(
-        slug="bench", title_ar="ميدياثون القياس", title_en="Bench Mediathon",
-        visibility=Visibility.PUBLISHED, team_min=1, team_max=4,
-        registration_opens=now - 10 * day, registration_closes=now + 10 * day,
-        submissions_open=now - 5 * day, submissions_close=now + 20 * day)
-    await Membership.create(user=organizer, scope_type="event", scope_id=event.id,
-                            role="organizer")
-    tracks = [await Track.create(event=event, position=i, name_ar=f"مسار {i}",
-                                 name_en=f"Track {i}") for i in (1, 2, 3)]
+        slug="bench",
+        title_ar="ميدياثون القياس",
+        title_en="Bench Mediathon",
+        visibility=Visibility.PUBLISHED,
+        team_min=1,
+        team_max=4,
+        registration_opens=now - 10 * day,
+        registration_closes=now + 10 * day,
+        submissions_open=now - 5 * day,
+        submissions_close=now + 20 * day,
+    )
+    await Membership.create(user=organizer, scope_type="event", scope_id=event.id, role="organizer")
+    tracks = [
+        await Track.create(event=event, position=i, name_ar=f"مسار {i}", name_en=f"Track {i}")
+        for i in (1, 2, 3)
+    ]
     first = organizer.id + 1
     ids = range(first, first + teams)
     batch = 1000
-    await User.bulk_create([User(id=i, email=f"captain-{i}@bench.local", password_hash=UNUSABLE,
-                                 name_en=f"Captain {i}", email_verified_at=now) for i in ids],
-                           batch_size=batch)
-    await Registration.bulk_create([Registration(event=event, user_id=i) for i in ids],
-                                   batch_size=batch)
-    await Team.bulk_create([Team(id=i, event=event, name=f"Team {i:05d}",
-                                 name_key=f"team {i:05d}", track=tracks[i % 3], captain_id=i,
-                                 join_code=f"B{i:07d}", member_count=1) for i in ids],
-                           batch_size=batch)
-    await TeamMember.bulk_create([TeamMember(event=event, team_id=i, user_id=i) for i in ids],
-                                 batch_size=batch)
+    await User.bulk_create(
+        [
+            User(
+                id=i,
+                email=f"captain-{i}@bench.local",
+                password_hash=UNUSABLE,
+                name_en=f"Captain {i}",
+                email_verified_at=now,
+            )
+            for i in ids
+        ],
+        batch_size=batch,
+    )
+    await Registration.bulk_create(
+        [Registration(event=event, user_id=i) for i in ids], batch_size=batch
+    )
+    await Team.bulk_create(
+        [
+            Team(
+                id=i,
+                event=event,
+                name=f"Team {i:05d}",
+                name_key=f"team {i:05d}",
+                track=tracks[i % 3],
+                captain_id=i,
+                join_code=f"B{i:07d}",
+                member_count=1,
+            )
+            for i in ids
+        ],
+        batch_size=batch,
+    )
+    await TeamMember.bulk_create(
+        [TeamMember(event=event, team_id=i, user_id=i) for i in ids], batch_size=batch
+    )
     states = (SubmissionState.SUBMITTED, SubmissionState.SUBMITTED, SubmissionState.DRAFT)
-    await Submission.bulk_create([Submission(
-        event=event, team_id=i, track=tracks[i % 3], title=f"Idea {i:05d}",
-        summary="An idea for the bench.", state=states[i % 3],
-        submitted_at=now - dt.timedelta(minutes=i) if i % 3 != 2 else None,
-        version_count=1 if i % 3 != 2 else 0, fingerprint="0" * 64) for i in ids],
-        batch_size=batch)
+    await Submission.bulk_create(
+        [
+            Submission(
+                event=event,
+                team_id=i,
+                track=tracks[i % 3],
+                title=f"Idea {i:05d}",
+                summary="An idea for the bench.",
+                state=states[i % 3],
+                submitted_at=now - dt.timedelta(minutes=i) if i % 3 != 2 else None,
+                version_count=1 if i % 3 != 2 else 0,
+                fingerprint="0" * 64,
+            )
+            for i in ids
+        ],
+        batch_size=batch,
+    )
 
 
 async def _measure_list(settings: Any) -> dict[str, Any]:
@@ -457,18 +597,23 @@ async def _measure_list(settings: Any) -> dict[str, Any]:
                 times.append((time.perf_counter() - started) * 1000)
                 assert answer.status_code == 200
     total = re.search(r'<span class="muted">\((\d[\d,]*)\)</span>', page)
-    return {"queries": len(statements), "statements": statements,
-            "rows": page.count('href="http://testserver/events/bench/manage/submissions/'),
-            "total": int(total.group(1).replace(",", "")) if total else -1,
-            "median_ms": round(statistics.median(times), 3),
-            "p90_ms": round(statistics.quantiles(times, n=10)[8], 3)}
+    return {
+        "queries": len(statements),
+        "statements": statements,
+        "rows": page.count('href="http://testserver/events/bench/manage/submissions/'),
+        "total": int(total.group(1).replace(",", "")) if total else -1,
+        "median_ms": round(statistics.median(times), 3),
+        "p90_ms": round(statistics.quantiles(times, n=10)[8], 3),
+    }
 
 
 def list_is_indexed(database: Path) -> bool:
     """Whether SQLite reads the list's first page from an index rather than sorting every
     submission of the event."""
-    query = ("SELECT id FROM events_submission WHERE event_id = 1 "
-             "ORDER BY updated_at DESC, id DESC LIMIT 25")
+    query = (
+        "SELECT id FROM events_submission WHERE event_id = 1 "
+        "ORDER BY updated_at DESC, id DESC LIMIT 25"
+    )
     with contextlib.closing(sqlite3.connect(database)) as db:
         plan = " ".join(str(row[-1]) for row in db.execute("EXPLAIN QUERY PLAN " + query))
     # SQLite says "USING INDEX" or "USING COVERING INDEX" when the first page comes from one
@@ -479,14 +624,20 @@ async def _sign_in(client: Any, email: str) -> None:
     page = (await client.get("/login")).text
     match = CSRF_INPUT.search(page)
     assert match, "no sign-in form"
-    answer = await client.post("/login", data={"csrf_token": match.group(1), "email": email,
-                                               "password": DEMO_PASSWORD})
+    answer = await client.post(
+        "/login", data={"csrf_token": match.group(1), "email": email, "password": DEMO_PASSWORD}
+    )
     if answer.status_code != 303:
         raise SystemExit(f"bench: the organizer could not sign in ({answer.status_code})")
 
 
-EXECUTE_METHODS = ("execute_query", "execute_query_dict", "execute_insert", "execute_many",
-                   "execute_script")
+EXECUTE_METHODS = (
+    "execute_query",
+    "execute_query_dict",
+    "execute_insert",
+    "execute_many",
+    "execute_script",
+)
 
 
 @contextlib.contextmanager
@@ -501,6 +652,7 @@ def counting_queries() -> Iterator[list[str]]:
         async def run(query: str, *args: Any, **kwargs: Any) -> Any:
             statements.append(query)
             return await method(query, *args, **kwargs)
+
         return run
 
     for name in EXECUTE_METHODS:
@@ -513,4 +665,7 @@ def counting_queries() -> Iterator[list[str]]:
 
 
 MEASUREMENTS: list[Callable[[Bench], Measurement]] = [
-    event_pages_vs_ceiling, upload_memory, submissions_list_scaling]
+    event_pages_vs_ceiling,
+    upload_memory,
+    submissions_list_scaling,
+]

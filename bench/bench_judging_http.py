@@ -60,8 +60,9 @@ class Sheet:
 # --- the measurements ----------------------------------------------------------------------------
 
 
-def _measurement(bench: Bench, name: str, figures: dict[str, Any],
-                 checks: list[tuple[str, bool]]) -> Measurement:
+def _measurement(
+    bench: Bench, name: str, figures: dict[str, Any], checks: list[tuple[str, bool]]
+) -> Measurement:
     """A Measurement of the module that defines Bench (bench/__main__.py runs as `__main__`)."""
     return sys.modules[type(bench).__module__].Measurement(name, figures, checks)
 
@@ -69,22 +70,24 @@ def _measurement(bench: Bench, name: str, figures: dict[str, Any],
 def score_save_vs_insert(bench: Bench) -> Measurement:
     """A judge saving a draft score sheet against a bare endpoint inserting one row."""
     if not isinstance(bench.loader, Wrk):
-        return _measurement(bench, "score_save_vs_insert", {"skipped": "wrk is not installed"},
-                            [("score save measured (needs wrk: apt-get install wrk)", False)])
+        return _measurement(
+            bench,
+            "score_save_vs_insert",
+            {"skipped": "wrk is not installed"},
+            [("score save measured (needs wrk: apt-get install wrk)", False)],
+        )
     manassa = bench.servers["manassa"]
     fixture = prepare_fixture(manassa)
-    sheets = [signed_in_sheets(manassa, judge, fixture["password"]) for judge in
-              fixture["judges"]]
+    sheets = [signed_in_sheets(manassa, judge, fixture["password"]) for judge in fixture["judges"]]
     flat = [sheet for judge_sheets in sheets for sheet in judge_sheets]
     database = manassa.log.parent / "bench.sqlite3"
     written_before = saved_versions(database)
     with insert_server(manassa.log.parent, workers_of(bench)) as bare:
         runs = {
-            "insert": lambda seconds: run_script(bench, bare.url("/rows"), INSERT_SCRIPT,
-                                                 seconds),
-            "save": lambda seconds: run_script(bench, manassa.url("/"),
-                                               save_script(flat, saved_versions(database)),
-                                               seconds),
+            "insert": lambda seconds: run_script(bench, bare.url("/rows"), INSERT_SCRIPT, seconds),
+            "save": lambda seconds: run_script(
+                bench, manassa.url("/"), save_script(flat, saved_versions(database)), seconds
+            ),
         }
         results, requests = best_runs(bench, runs)
     insert, save = results["insert"], results["save"]
@@ -92,23 +95,36 @@ def score_save_vs_insert(bench: Bench) -> Measurement:
     return save_measurement(bench, insert, save, written, requests["save"])
 
 
-def save_measurement(bench: Bench, insert: LoadResult, save: LoadResult, written: int,
-                     answered: int) -> Measurement:
+def save_measurement(
+    bench: Bench, insert: LoadResult, save: LoadResult, written: int, answered: int
+) -> Measurement:
     ratio = save.requests_per_second / insert.requests_per_second
     print(f"  bare insert (Starlette + Tortoise, 1 row) {insert.summary()}")
     print(f"  score sheet saved (judge, draft)         {save.summary()}")
-    print(f"  ratio save / insert                      {ratio:.2f}  (target >= "
-          f"{SAVE_TARGET_RATIO:.2f})")
+    print(
+        f"  ratio save / insert                      {ratio:.2f}  (target >= "
+        f"{SAVE_TARGET_RATIO:.2f})"
+    )
     print(f"  sheet versions written {written:,} for {answered:,} answered saves")
     return _measurement(
-        bench, "score_save_vs_insert",
-        {"insert": insert.as_dict(), "save": save.as_dict(), "ratio": round(ratio, 3),
-         "target_ratio": SAVE_TARGET_RATIO, "versions_written": written,
-         "saves_answered": answered},
-        [(f"score save >= {SAVE_TARGET_RATIO:.2f} x bare insert ({ratio:.2f})",
-          ratio >= SAVE_TARGET_RATIO),
-         ("no errors under load (saves and inserts)", save.errors == 0 and insert.errors == 0),
-         ("every answered save wrote a new sheet version", written >= answered > 0)],
+        bench,
+        "score_save_vs_insert",
+        {
+            "insert": insert.as_dict(),
+            "save": save.as_dict(),
+            "ratio": round(ratio, 3),
+            "target_ratio": SAVE_TARGET_RATIO,
+            "versions_written": written,
+            "saves_answered": answered,
+        },
+        [
+            (
+                f"score save >= {SAVE_TARGET_RATIO:.2f} x bare insert ({ratio:.2f})",
+                ratio >= SAVE_TARGET_RATIO,
+            ),
+            ("no errors under load (saves and inserts)", save.errors == 0 and insert.errors == 0),
+            ("every answered save wrote a new sheet version", written >= answered > 0),
+        ],
     )
 
 
@@ -121,15 +137,26 @@ def results_vs_ceiling(bench: Bench) -> Measurement:
     ratio = results.requests_per_second / ceiling.requests_per_second
     print(f"  ceiling (bare Starlette + Jinja, 10 KB)   {ceiling.summary()}")
     print(f"  public results page (anonymous, Arabic)   {results.summary()}")
-    print(f"  ratio results / ceiling                   {ratio:.2f}  (target >= "
-          f"{RESULTS_TARGET_RATIO:.2f})")
+    print(
+        f"  ratio results / ceiling                   {ratio:.2f}  (target >= "
+        f"{RESULTS_TARGET_RATIO:.2f})"
+    )
     return _measurement(
-        bench, "results_vs_ceiling",
-        {"ceiling": ceiling.as_dict(), "results": results.as_dict(), "ratio": round(ratio, 3),
-         "target_ratio": RESULTS_TARGET_RATIO},
-        [(f"public results page >= {RESULTS_TARGET_RATIO:.2f} x ceiling ({ratio:.2f})",
-          ratio >= RESULTS_TARGET_RATIO),
-         ("no errors under load (results page)", results.errors == 0 and ceiling.errors == 0)],
+        bench,
+        "results_vs_ceiling",
+        {
+            "ceiling": ceiling.as_dict(),
+            "results": results.as_dict(),
+            "ratio": round(ratio, 3),
+            "target_ratio": RESULTS_TARGET_RATIO,
+        },
+        [
+            (
+                f"public results page >= {RESULTS_TARGET_RATIO:.2f} x ceiling ({ratio:.2f})",
+                ratio >= RESULTS_TARGET_RATIO,
+            ),
+            ("no errors under load (results page)", results.errors == 0 and ceiling.errors == 0),
+        ],
     )
 
 
@@ -152,16 +179,28 @@ def run_script(bench: Bench, url: str, script: str, seconds: float) -> LoadResul
     path.write_text(script, encoding="utf-8")
     try:
         done = subprocess.run(  # noqa: S603
-            [bench.loader.path, f"-t{WRK_THREADS}", f"-c{bench.connections}",
-             f"-d{max(1, round(seconds))}s", "--latency", "-s", str(path), url],
-            capture_output=True, text=True, check=True)
+            [
+                bench.loader.path,
+                f"-t{WRK_THREADS}",
+                f"-c{bench.connections}",
+                f"-d{max(1, round(seconds))}s",
+                "--latency",
+                "-s",
+                str(path),
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     finally:
         path.unlink()
     return parse_wrk(done.stdout)
 
 
-def best_runs(bench: Bench, runs: dict[str, Callable[[float], LoadResult]]
-              ) -> tuple[dict[str, LoadResult], dict[str, int]]:
+def best_runs(
+    bench: Bench, runs: dict[str, Callable[[float], LoadResult]]
+) -> tuple[dict[str, LoadResult], dict[str, int]]:
     """As Bench.best: warm each up, then take turns `rounds` times and keep each one's best
     run; also how many requests each answered in all (warm-ups included)."""
     answered = dict.fromkeys(runs, 0)
@@ -183,12 +222,23 @@ def save_script(sheets: list[Sheet], versions: dict[int, int]) -> str:
     on."""
     rows = ",\n".join(
         f'  {{entry = "{s.entry_id}", cookie = "{s.cookie}", token = "{s.token}", '
-        f"version = {versions.get(s.entry_id, 0)}}}" for s in sheets)
-    body = "&".join(f"{k}={quote(v)}" for k, v in
-                    {**SCORES, "comment_for_team": COMMENT, "note_for_organizers": "",
-                     "action": "draft"}.items())
-    return SAVE_SCRIPT.replace("@SHEETS@", rows).replace("@BODY@", body).replace(
-        "@THREADS@", str(WRK_THREADS))
+        f"version = {versions.get(s.entry_id, 0)}}}"
+        for s in sheets
+    )
+    body = "&".join(
+        f"{k}={quote(v)}"
+        for k, v in {
+            **SCORES,
+            "comment_for_team": COMMENT,
+            "note_for_organizers": "",
+            "action": "draft",
+        }.items()
+    )
+    return (
+        SAVE_SCRIPT.replace("@SHEETS@", rows)
+        .replace("@BODY@", body)
+        .replace("@THREADS@", str(WRK_THREADS))
+    )
 
 
 SAVE_SCRIPT = """
@@ -241,7 +291,9 @@ def saved_versions(database: Path) -> dict[int, int]:
         rows = db.execute(
             "SELECT a.entry_id, s.version FROM judging_score_sheet s JOIN judging_assignment a"
             " ON a.id = s.assignment_id JOIN judging_entry e ON e.id = a.entry_id"
-            " WHERE e.source_id >= ?", (SOURCE_BASE,)).fetchall()
+            " WHERE e.source_id >= ?",
+            (SOURCE_BASE,),
+        ).fetchall()
     return {int(entry): int(version) for entry, version in rows}
 
 
@@ -250,11 +302,26 @@ def insert_server(tmp: Path, workers: int) -> Iterator[Server]:
     """bench/insert_app.py with the same uvicorn settings as the ceiling (and `manassa
     serve`), on a SQLite file beside Manassa's with the same busy timeout."""
     port = free_port()
-    env = {**os.environ,
-           "BENCH_INSERT_DATABASE_URL": f"sqlite://{tmp / 'insert.sqlite3'}?busy_timeout=5000"}
-    command = [sys.executable, "-m", "uvicorn", "bench.insert_app:app", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--proxy-headers",
-               "--no-access-log", "--log-level", "warning"]
+    env = {
+        **os.environ,
+        "BENCH_INSERT_DATABASE_URL": f"sqlite://{tmp / 'insert.sqlite3'}?busy_timeout=5000",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.insert_app:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--proxy-headers",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     with running("insert", command, env, port, tmp / "insert.log") as server:
         yield server
 
@@ -275,8 +342,12 @@ def prepare_fixture(manassa: Server) -> dict[str, Any]:
     with the server's settings."""
     env = manassa_env(manassa.log.parent, manassa.port)
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "bench.bench_judging_http", "prepare"], cwd=ROOT, env=env,
-        capture_output=True, text=True)
+        [sys.executable, "-m", "bench.bench_judging_http", "prepare"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise SystemExit(f"bench: preparing the judging fixture failed:\n{done.stderr}")
     return json.loads(done.stdout.splitlines()[-1])
@@ -289,8 +360,9 @@ def signed_in_sheets(manassa: Server, judge: dict[str, Any], password: str) -> l
 
     with httpx.Client(base_url=manassa.url(""), timeout=30) as client:
         token = csrf_token(client.get("/login").text)
-        answer = client.post("/login", data={"csrf_token": token, "email": judge["email"],
-                                             "password": password})
+        answer = client.post(
+            "/login", data={"csrf_token": token, "email": judge["email"], "password": password}
+        )
         if answer.status_code != 303:
             raise SystemExit(f"bench: {judge['email']} could not sign in ({answer.status_code})")
         page = client.get(f"/judging/entries/{judge['entries'][0]}")
@@ -311,8 +383,10 @@ def csrf_token(html: str) -> str:
 def published_results_path(manassa: Server) -> str:
     database = manassa.log.parent / "bench.sqlite3"
     with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-        row = db.execute("SELECT scope_type, scope_id FROM judging_round WHERE state = ?"
-                         " ORDER BY id LIMIT 1", ("published",)).fetchone()
+        row = db.execute(
+            "SELECT scope_type, scope_id FROM judging_round WHERE state = ? ORDER BY id LIMIT 1",
+            ("published",),
+        ).fetchone()
     if row is None:
         raise SystemExit("bench: the demo data has no published judging round")
     return f"/judging/{row[0]}/{row[1]}/results"
@@ -336,8 +410,7 @@ async def prepare() -> dict[str, Any]:
         round_ = await _open_round()
         judges = [await _judge(round_, n) for n in range(BENCH_JUDGES)]
         entries = await _entries(round_, len(judges) * SHEETS_PER_JUDGE)
-        return {"password": DEMO_PASSWORD,
-                "judges": await _assign(round_, judges, entries)}
+        return {"password": DEMO_PASSWORD, "judges": await _assign(round_, judges, entries)}
 
 
 async def _open_round() -> Any:
@@ -346,15 +419,22 @@ async def _open_round() -> Any:
     from judging.enums import RoundState
     from judging.models import Criterion, Round
 
-    demo_round = await Round.filter(state=RoundState.DRAFT).order_by("id").first() or \
-        await Round.all().order_by("id").first()
+    demo_round = (
+        await Round.filter(state=RoundState.DRAFT).order_by("id").first()
+        or await Round.all().order_by("id").first()
+    )
     if demo_round is None:
         raise SystemExit("bench: the demo data has no judging round")
     round_ = await Round.create(
-        scope_type=demo_round.scope_type, scope_id=demo_round.scope_id,
-        name_ar="جولة قياس الأداء", name_en="Benchmark round", judges_per_entry=1,
-        starts_at=now() - dt.timedelta(days=1), ends_at=now() + dt.timedelta(days=30),
-        state=RoundState.OPEN)
+        scope_type=demo_round.scope_type,
+        scope_id=demo_round.scope_id,
+        name_ar="جولة قياس الأداء",
+        name_en="Benchmark round",
+        judges_per_entry=1,
+        starts_at=now() - dt.timedelta(days=1),
+        ends_at=now() + dt.timedelta(days=30),
+        state=RoundState.OPEN,
+    )
     for position, values in enumerate(RUBRIC, start=1):
         await Criterion.create(round=round_, key=f"c{position}", position=position, **values)
     return round_
@@ -370,24 +450,44 @@ async def _judge(round_: Any, number: int) -> Any:
 
     template = await User.get(email=JUDGES[0])  # the demo password's hash, computed once
     user = await User.create(
-        email=f"bench-judge{number}@bench.manassa.local", password_hash=template.password_hash,
-        name_ar=f"محكم {number}", name_en=f"Judge {number}", language="ar",
-        email_verified_at=now())
-    await Membership.create(user=user, scope_type=round_.scope_type, scope_id=round_.scope_id,
-                            role=Role.JUDGE.value)
-    return await Judge.create(scope_type=round_.scope_type, scope_id=round_.scope_id,
-                              email=user.email, name=user.name_en, language="ar", user=user,
-                              state=JudgeState.ACCEPTED, token_hash=secrets.token_hex(32),
-                              responded_at=now())
+        email=f"bench-judge{number}@bench.manassa.local",
+        password_hash=template.password_hash,
+        name_ar=f"محكم {number}",
+        name_en=f"Judge {number}",
+        language="ar",
+        email_verified_at=now(),
+    )
+    await Membership.create(
+        user=user, scope_type=round_.scope_type, scope_id=round_.scope_id, role=Role.JUDGE.value
+    )
+    return await Judge.create(
+        scope_type=round_.scope_type,
+        scope_id=round_.scope_id,
+        email=user.email,
+        name=user.name_en,
+        language="ar",
+        user=user,
+        state=JudgeState.ACCEPTED,
+        token_hash=secrets.token_hex(32),
+        responded_at=now(),
+    )
 
 
 async def _entries(round_: Any, count: int) -> list[Any]:
     from judging.models import Entry
 
-    await Entry.bulk_create([
-        Entry(round_id=round_.id, source="events.submission", source_id=SOURCE_BASE + n,
-              title_ar=f"مبادرة القياس {n}", title_en=f"Benchmark entry {n}")
-        for n in range(count)])
+    await Entry.bulk_create(
+        [
+            Entry(
+                round_id=round_.id,
+                source="events.submission",
+                source_id=SOURCE_BASE + n,
+                title_ar=f"مبادرة القياس {n}",
+                title_en=f"Benchmark entry {n}",
+            )
+            for n in range(count)
+        ]
+    )
     return list(await Entry.filter(round_id=round_.id).order_by("id"))
 
 
@@ -395,12 +495,19 @@ async def _assign(round_: Any, judges: list[Any], entries: list[Any]) -> list[di
     """Each entry to one judge in turn: every (judge, entry) sheet is its own."""
     from judging.models import Assignment
 
-    await Assignment.bulk_create([
-        Assignment(round_id=round_.id, entry_id=entry.id, judge_id=judges[n % len(judges)].id)
-        for n, entry in enumerate(entries)])
-    return [{"email": judge.email,
-             "entries": [e.id for n, e in enumerate(entries) if n % len(judges) == index]}
-            for index, judge in enumerate(judges)]
+    await Assignment.bulk_create(
+        [
+            Assignment(round_id=round_.id, entry_id=entry.id, judge_id=judges[n % len(judges)].id)
+            for n, entry in enumerate(entries)
+        ]
+    )
+    return [
+        {
+            "email": judge.email,
+            "entries": [e.id for n, e in enumerate(entries) if n % len(judges) == index],
+        }
+        for index, judge in enumerate(judges)
+    ]
 
 
 def main(argv: list[str]) -> int:

@@ -21,17 +21,20 @@ PARAGRAPH = (
 PAGE = (
     '<!doctype html>\n<html lang="{{ lang }}" dir="{{ dir }}">\n<head><meta charset="utf-8">'
     "<title>{{ title }}</title></head>\n<body>\n<header><h1>{{ title }}</h1></header>\n<main>\n"
-    "{% for section in sections %}<section><h2>{{ section }}</h2>\n" + PARAGRAPH * 11 +
-    "</section>\n{% endfor %}</main>\n</body>\n</html>\n"
+    "{% for section in sections %}<section><h2>{{ section }}</h2>\n"
+    + PARAGRAPH * 11
+    + "</section>\n{% endfor %}</main>\n</body>\n</html>\n"
 )
 SECTIONS = ("فعاليات الميدياثون", "جائزة التميز الإعلامي", "الأخبار")
-environment = Environment(loader=DictLoader({"page.html": PAGE}),
-                          autoescape=select_autoescape(default_for_string=True))
+environment = Environment(
+    loader=DictLoader({"page.html": PAGE}), autoescape=select_autoescape(default_for_string=True)
+)
 
 
 async def page(request: Request) -> Response:
     html = environment.get_template("page.html").render(
-        lang="ar", dir="rtl", title="منصّة", sections=SECTIONS)
+        lang="ar", dir="rtl", title="منصّة", sections=SECTIONS
+    )
     return HTMLResponse(html)
 
 

@@ -57,5 +57,6 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
 
 
-app = Starlette(routes=[Route("/rows", insert, methods=["POST"]), Route("/healthz", healthz)],
-                lifespan=lifespan)
+app = Starlette(
+    routes=[Route("/rows", insert, methods=["POST"]), Route("/healthz", healthz)], lifespan=lifespan
+)

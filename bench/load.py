@@ -30,13 +30,19 @@ class LoadResult:
 
     def summary(self) -> str:
         latency = "  ".join(f"p{k} {v:.1f} ms" for k, v in self.latency_ms.items())
-        return (f"{self.requests_per_second:>9,.0f} req/s  ({self.requests:,} in "
-                f"{self.seconds:.1f} s, errors {self.errors}; {latency})")
+        return (
+            f"{self.requests_per_second:>9,.0f} req/s  ({self.requests:,} in "
+            f"{self.seconds:.1f} s, errors {self.errors}; {latency})"
+        )
 
     def as_dict(self) -> dict[str, float | int | dict[str, float]]:
-        return {"requests_per_second": round(self.requests_per_second, 1),
-                "requests": self.requests, "seconds": round(self.seconds, 3),
-                "errors": self.errors, "latency_ms": self.latency_ms}
+        return {
+            "requests_per_second": round(self.requests_per_second, 1),
+            "requests": self.requests,
+            "seconds": round(self.seconds, 3),
+            "errors": self.errors,
+            "latency_ms": self.latency_ms,
+        }
 
 
 class Loader(Protocol):
@@ -56,8 +62,11 @@ class Wrk:
     def run(self, url: str, duration: float, connections: int) -> LoadResult:
         seconds = max(1, round(duration))
         done = subprocess.run(  # noqa: S603
-            [self.path, f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency",
-             url], capture_output=True, text=True, check=True)
+            [self.path, f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return parse_wrk(done.stdout)
 
 
@@ -69,15 +78,19 @@ def parse_wrk(output: str) -> LoadResult:
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors += int(non_2xx.group(1)) if non_2xx else 0
-    latency = {p: round(float(v) * UNITS[u], 2) for p, v, u in
-               re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)$", output, re.MULTILINE)}
+    latency = {
+        p: round(float(v) * UNITS[u], 2)
+        for p, v, u in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)$", output, re.MULTILINE)
+    }
     return LoadResult(int(total.group(1)), seconds, errors, latency)
 
 
 class AsyncioLoad:
     name = "asyncio"
-    description = ("a small asyncio keep-alive client (wrk is not installed: apt-get install "
-                   "wrk; this client is slower and understates both figures)")
+    description = (
+        "a small asyncio keep-alive client (wrk is not installed: apt-get install "
+        "wrk; this client is slower and understates both figures)"
+    )
 
     def run(self, url: str, duration: float, connections: int) -> LoadResult:
         return asyncio.run(self._run(url, duration, connections))
@@ -85,19 +98,32 @@ class AsyncioLoad:
     async def _run(self, url: str, duration: float, connections: int) -> LoadResult:
         parts = urlsplit(url)
         host, port = parts.hostname or "127.0.0.1", parts.port or 80
-        request = (f"GET {parts.path or '/'} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-                   "Connection: keep-alive\r\n\r\n").encode()
+        request = (
+            f"GET {parts.path or '/'} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            "Connection: keep-alive\r\n\r\n"
+        ).encode()
         latencies: list[float] = []
         errors = [0]
         started = time.monotonic()
         deadline = started + duration
-        await asyncio.gather(*(self._connection(host, port, request, deadline, latencies, errors)
-                               for _ in range(connections)))
+        await asyncio.gather(
+            *(
+                self._connection(host, port, request, deadline, latencies, errors)
+                for _ in range(connections)
+            )
+        )
         elapsed = time.monotonic() - started
         return LoadResult(len(latencies), elapsed, errors[0], percentiles(latencies))
 
-    async def _connection(self, host: str, port: int, request: bytes, deadline: float,
-                          latencies: list[float], errors: list[int]) -> None:
+    async def _connection(
+        self,
+        host: str,
+        port: int,
+        request: bytes,
+        deadline: float,
+        latencies: list[float],
+        errors: list[int],
+    ) -> None:
         reader, writer = await asyncio.open_connection(host, port)
         try:
             while time.monotonic() < deadline:

@@ -43,17 +43,26 @@ def manassa_env(tmp: Path, port: int) -> dict[str, str]:
     """Production settings on a temporary SQLite file; no mail worker or sink in the app."""
     return {
         **os.environ,
-        "APP_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
-        "SECURITY_ARGON2_PROFILE": "default", "LOG_LEVEL": "WARNING",
+        "APP_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "SECURITY_ARGON2_PROFILE": "default",
+        "LOG_LEVEL": "WARNING",
         "DATABASE_URL": f"sqlite://{tmp / 'bench.sqlite3'}?busy_timeout=5000",
-        "BASE_URL": f"http://127.0.0.1:{port}", "UPLOADS_DIR": str(tmp / "uploads"),
-        "MAIL_WORKER_IN_APP": "false", "MAIL_DEV_SINK": "false",
+        "BASE_URL": f"http://127.0.0.1:{port}",
+        "UPLOADS_DIR": str(tmp / "uploads"),
+        "MAIL_WORKER_IN_APP": "false",
+        "MAIL_DEV_SINK": "false",
     }
 
 
 def manassa(env: dict[str, str], *command: str) -> str:
-    done = subprocess.run(command or [], cwd=ROOT, env=env, capture_output=True,  # noqa: S603
-                          text=True)
+    done = subprocess.run(  # noqa: S603
+        command or [],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise SystemExit(f"bench: {' '.join(command)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
@@ -66,8 +75,16 @@ def manassa_server(tmp: Path, workers: int) -> Iterator[Server]:
     manassa(env, *manassa_command(), "migrate")
     manassa(env, *manassa_command(), "demo")
     print("Manassa: temporary SQLite database migrated, demo data loaded")
-    serve = [*manassa_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(workers)]
+    serve = [
+        *manassa_command(),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     with running("manassa", serve, env, port, tmp / "manassa.log") as server:
         yield server
 
@@ -76,19 +93,38 @@ def manassa_server(tmp: Path, workers: int) -> Iterator[Server]:
 def ceiling_server(tmp: Path, workers: int) -> Iterator[Server]:
     port = free_port()
     # the same uvicorn settings as `manassa serve` (uvloop and httptools chosen by "auto")
-    command = [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--proxy-headers",
-               "--no-access-log", "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.ceiling:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--proxy-headers",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     with running("ceiling", command, dict(os.environ), port, tmp / "ceiling.log") as server:
         yield server
 
 
 @contextlib.contextmanager
-def running(name: str, command: list[str], env: dict[str, str], port: int,
-            log: Path) -> Iterator[Server]:
+def running(
+    name: str, command: list[str], env: dict[str, str], port: int, log: Path
+) -> Iterator[Server]:
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,  # noqa: S603
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(  # noqa: S603
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     server = Server(name, port, log)
     try:
         wait_healthy(server, process)

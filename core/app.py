@@ -40,8 +40,9 @@ from core.templating import render
 log = logging.getLogger("manassa")
 
 
-def error_page(request: Request, status: int, message: str = "",
-               details: Sequence[str] = ()) -> Response:
+def error_page(
+    request: Request, status: int, message: str = "", details: Sequence[str] = ()
+) -> Response:
     titles = {
         400: _("The request could not be understood"),
         401: _("Please sign in"),
@@ -54,16 +55,22 @@ def error_page(request: Request, status: int, message: str = "",
         429: _("Too many attempts"),
         500: _("Something went wrong on our side"),
     }
-    context = {"status": status, "title": titles.get(status, titles[400]), "message": message,
-               "details": list(details), "request_id": getattr(request.state, "request_id", "")}
+    context = {
+        "status": status,
+        "title": titles.get(status, titles[400]),
+        "message": message,
+        "details": list(details),
+        "request_id": getattr(request.state, "request_id", ""),
+    }
     return render(request, "core/error.html", context, status_code=status)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
-        response = error_page(request, 404,
-                              _("This page does not exist or is not available to you."))
+        response = error_page(
+            request, 404, _("This page does not exist or is not available to you.")
+        )
     else:
         response = error_page(request, exc.status_code)
     for key, value in (exc.headers or {}).items():  # e.g. Allow on a 405
@@ -92,8 +99,9 @@ async def server_error(request: Request, exc: Exception) -> Response:
     """The friendly 500 page. It runs outside RequestContextMiddleware (Starlette calls it from
     the outermost middleware), so it sets the language and the security headers itself."""
     request_id = getattr(request.state, "request_id", "") or "-"
-    log.error("request %s failed: %s %s", request_id, request.method, request.url.path,
-              exc_info=exc)
+    log.error(
+        "request %s failed: %s %s", request_id, request.method, request.url.path, exc_info=exc
+    )
     try:
         with use_locale(getattr(request.state, "lang", "")):
             response = error_page(request, 500)
@@ -112,8 +120,9 @@ async def server_error(request: Request, exc: Exception) -> Response:
 def csrf_refused(settings: Settings):  # noqa: ANN201 - an ASGI app
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        message = _("The form expired or was sent from another site. Reload the page and "
-                    "try again.")
+        message = _(
+            "The form expired or was sent from another site. Reload the page and try again."
+        )
         await error_page(request, 403, message)(scope, receive, send)
 
     return app
@@ -139,13 +148,18 @@ async def _start_dev_sink(settings: Settings, stack: contextlib.AsyncExitStack) 
     except OSError as exc:  # another process (a second worker) already runs it
         log.info("development mail sink not started here: %s", exc)
         return
-    log.info("development mail sink on %s:%s writes to %s", settings.smtp_host,
-             settings.smtp_port, handler.directory)
+    log.info(
+        "development mail sink on %s:%s writes to %s",
+        settings.smtp_host,
+        settings.smtp_port,
+        handler.directory,
+    )
     stack.callback(server.close)
 
 
-async def _start_worker(app: Starlette, settings: Settings,
-                        stack: contextlib.AsyncExitStack) -> None:
+async def _start_worker(
+    app: Starlette, settings: Settings, stack: contextlib.AsyncExitStack
+) -> None:
     stop = asyncio.Event()
     worker = MailWorker(settings, make_sender(settings))
     app.state.mail_worker = worker
@@ -161,16 +175,26 @@ async def _start_worker(app: Starlette, settings: Settings,
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: "
-                        "%(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     domain_routes, hooks = collect(settings)
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts),
-        Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="session",
-                   max_age=settings.security_session_max_age, same_site="lax",
-                   https_only=settings.https),
-        Middleware(RequestContextMiddleware, settings=settings, user_loader=hooks.user_loader,
-                   language_saver=hooks.language_saver),
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie="session",
+            max_age=settings.security_session_max_age,
+            same_site="lax",
+            https_only=settings.https,
+        ),
+        Middleware(
+            RequestContextMiddleware,
+            settings=settings,
+            user_loader=hooks.user_loader,
+            language_saver=hooks.language_saver,
+        ),
         Middleware(CSRFMiddleware, on_refused=csrf_refused(settings)),
     ]
     app = Starlette(

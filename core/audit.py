@@ -34,8 +34,19 @@ class AuditEntry(Model):
         ordering = ["-at", "-id"]
 
 
-COLUMNS = ("at", "actor_id", "actor_label", "action", "object_type", "object_id", "scope_type",
-           "scope_id", "before", "after", "request_id")
+COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "scope_type",
+    "scope_id",
+    "before",
+    "after",
+    "request_id",
+)
 INSERT = sql.Statement(
     f"INSERT INTO core_audit_entry ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"  # noqa: S608, E501
 )
@@ -59,8 +70,17 @@ async def record(
     transaction it belongs to, when the caller holds one.
 
     One hand-written INSERT (core/sql.py): every audited change pays for it."""
-    values = _values(actor, action, obj, before=before, after=after, scope=scope,
-                     object_type=object_type, object_id=object_id, request_id=request_id)
+    values = _values(
+        actor,
+        action,
+        obj,
+        before=before,
+        after=after,
+        scope=scope,
+        object_type=object_type,
+        object_id=object_id,
+        request_id=request_id,
+    )
     inserted = await sql.rows(INSERT_RETURNING, sql.db_values(AuditEntry, values, COLUMNS), conn)
     entry = AuditEntry(**values)
     entry.id = inserted[0]["id"]
@@ -68,18 +88,32 @@ async def record(
     return entry
 
 
-def write(actor: Any, action: str, obj: Any = None, *, before: dict[str, Any] | None = None,
-          after: dict[str, Any] | None = None, scope: tuple[str, int] | None = None
-          ) -> sql.Write:
+def write(
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    scope: tuple[str, int] | None = None,
+) -> sql.Write:
     """The entry as a statement to run with the change it records (sql.write_together)."""
     values = _values(actor, action, obj, before=before, after=after, scope=scope)
     return sql.Write(INSERT, sql.db_values(AuditEntry, values, COLUMNS))
 
 
-def _values(actor: Any, action: str, obj: Any, *, before: dict[str, Any] | None,
-            after: dict[str, Any] | None, scope: tuple[str, int] | None,
-            object_type: str | None = None, object_id: str | int | None = None,
-            request_id: str = "") -> dict[str, Any]:
+def _values(
+    actor: Any,
+    action: str,
+    obj: Any,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    scope: tuple[str, int] | None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    request_id: str = "",
+) -> dict[str, Any]:
     return {
         "at": now(),
         "actor_id": getattr(actor, "id", None),

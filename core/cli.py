@@ -18,9 +18,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     uvicorn.run(
-        "core.app:app_factory", factory=True, host=args.host or settings.server_host,
-        port=args.port or settings.server_port, workers=args.workers or settings.server_workers,
-        proxy_headers=True, log_level=settings.log_level.lower(), access_log=False,
+        "core.app:app_factory",
+        factory=True,
+        host=args.host or settings.server_host,
+        port=args.port or settings.server_port,
+        workers=args.workers or settings.server_workers,
+        proxy_headers=True,
+        log_level=settings.log_level.lower(),
+        access_log=False,
     )
     return 0
 
@@ -52,7 +57,8 @@ async def _makemigrations(settings: Settings, name: str | None) -> None:
 
     original = tortoise_cli._load_config
     tortoise_cli._load_config = lambda ctx: tortoise_cli.TortoiseConfig.from_dict(  # type: ignore
-        tortoise_config(settings))
+        tortoise_config(settings)
+    )
     try:
         await tortoise_cli.makemigrations(Ctx(), (), False, name)  # type: ignore[arg-type]
     finally:
@@ -76,8 +82,10 @@ async def pending_model_changes(settings: Settings) -> list[str]:
 async def _check_migrations(settings: Settings) -> None:
     pending = await pending_model_changes(settings)
     if pending:
-        raise SystemExit("models changed without a migration; run `manassa makemigrations`: "
-                         + ", ".join(pending))
+        raise SystemExit(
+            "models changed without a migration; run `manassa makemigrations`: "
+            + ", ".join(pending)
+        )
     print("migrations match the models")
 
 
@@ -86,13 +94,17 @@ async def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
     from accounts.passwords import weakness
     from core.db import connected
 
-    password = args.password or os.environ.get("MANASSA_ADMIN_PASSWORD") or getpass.getpass(
-        "Password for the new admin: ")
+    password = (
+        args.password
+        or os.environ.get("MANASSA_ADMIN_PASSWORD")
+        or getpass.getpass("Password for the new admin: ")
+    )
     if weakness(password, args.email):
         raise SystemExit("That password is too weak: use at least 10 characters, not common.")
     async with connected(settings):
-        user = await services.create_admin(settings, email=args.email.strip().lower(),
-                                           password=password, name=args.name or "")
+        user = await services.create_admin(
+            settings, email=args.email.strip().lower(), password=password, name=args.name or ""
+        )
     print(f"admin ready: {user.email}")
 
 
@@ -140,8 +152,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations")
     make = sub.add_parser("makemigrations", help="write a migration for model changes")
     make.add_argument("--name")
-    make.add_argument("--check", action="store_true",
-                      help="write nothing; fail if the models need a migration")
+    make.add_argument(
+        "--check", action="store_true", help="write nothing; fail if the models need a migration"
+    )
     admin = sub.add_parser("create-admin", help="create or promote a site admin")
     admin.add_argument("--email", required=True)
     admin.add_argument("--password", help="or MANASSA_ADMIN_PASSWORD, or asked for")
@@ -166,12 +179,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "messages":
-        return importlib.import_module("core.messages").main(check=args.check,
-                                                             domain=args.domain)
+        return importlib.import_module("core.messages").main(check=args.check, domain=args.domain)
     runners = {
         "migrate": lambda: _migrate(settings),
-        "makemigrations": lambda: (_check_migrations(settings) if args.check
-                                   else _makemigrations(settings, args.name)),
+        "makemigrations": lambda: (
+            _check_migrations(settings) if args.check else _makemigrations(settings, args.name)
+        ),
         "create-admin": lambda: _create_admin(settings, args),
         "demo": lambda: _demo(settings, args),
         "mail-worker": lambda: _mail_worker(settings, args.once),

@@ -9,8 +9,10 @@ from typing import Any
 
 from core.i18n import gettext as _
 
-EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(
+    r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
+)
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
@@ -26,16 +28,24 @@ class Form:
         value = self.data.get(name, "")
         return value if isinstance(value, str) else ""
 
-    def text(self, name: str, *, required: bool = True, max_length: int = 200,
-             min_length: int = 0, multiline: bool = False) -> str:
+    def text(
+        self,
+        name: str,
+        *,
+        required: bool = True,
+        max_length: int = 200,
+        min_length: int = 0,
+        multiline: bool = False,
+    ) -> str:
         value = normalize_text(self.raw(name), multiline=multiline)
         self.values[name] = value
         if not value:
             if required:
                 self.errors[name] = _("This field is required.")
         elif len(value) > max_length:
-            self.errors[name] = _("Use at most %(n)s characters (you used %(used)s).",
-                                  n=max_length, used=len(value))
+            self.errors[name] = _(
+                "Use at most %(n)s characters (you used %(used)s).", n=max_length, used=len(value)
+            )
         elif len(value) < min_length:
             self.errors[name] = _("Use at least %(n)s characters.", n=min_length)
         return value
@@ -60,8 +70,14 @@ class Form:
             self.errors[name] = _("Enter a full web address starting with https://.")
         return value
 
-    def choice(self, name: str, choices: Mapping[str, Any] | set[str] | list[str], *,
-               required: bool = True, default: str = "") -> str:
+    def choice(
+        self,
+        name: str,
+        choices: Mapping[str, Any] | set[str] | list[str],
+        *,
+        required: bool = True,
+        default: str = "",
+    ) -> str:
         value = self.raw(name).strip() or default
         self.values[name] = value
         if not value:
@@ -71,8 +87,14 @@ class Form:
             self.errors[name] = _("Choose one of the options.")
         return value
 
-    def integer(self, name: str, *, required: bool = True, minimum: int | None = None,
-                maximum: int | None = None) -> int | None:
+    def integer(
+        self,
+        name: str,
+        *,
+        required: bool = True,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int | None:
         raw = to_western_digits(self.raw(name).strip())
         self.values[name] = raw
         if not raw:
@@ -84,9 +106,11 @@ class Form:
             return None
         number = int(raw)
         if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-            self.errors[name] = _("Enter a number from %(lo)s to %(hi)s.",
-                                  lo=minimum if minimum is not None else "…",
-                                  hi=maximum if maximum is not None else "…")
+            self.errors[name] = _(
+                "Enter a number from %(lo)s to %(hi)s.",
+                lo=minimum if minimum is not None else "…",
+                hi=maximum if maximum is not None else "…",
+            )
             return None
         self.values[name] = number
         return number
@@ -105,8 +129,21 @@ class Form:
 
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_INVISIBLE = {"\u200b", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-              "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff"}
+_INVISIBLE = {
+    "\u200b",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\ufeff",
+}
 
 
 def to_western_digits(value: str) -> str:

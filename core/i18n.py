@@ -141,8 +141,7 @@ def format_datetime(value: dt.datetime | None, tz: str | None = None, hijri: boo
         return ""
     local = _aware(value).astimezone(zone(tz))
     lang = get_locale()
-    text = babel_format_datetime(local, DATETIME_PATTERNS[lang], tzinfo=local.tzinfo,
-                                 locale=lang)
+    text = babel_format_datetime(local, DATETIME_PATTERNS[lang], tzinfo=local.tzinfo, locale=lang)
     return _with_hijri(text, local.date()) if hijri else text
 
 

@@ -101,8 +101,11 @@ def _check(domain: str, msgid: object, translated: object) -> list[str]:
     strings = strings if isinstance(strings, (list, tuple)) else [strings]
     ids = msgid if isinstance(msgid, (list, tuple)) else [msgid]
     wanted = set().union(*(PLACEHOLDER.findall(i) for i in ids)) - {"num"}
-    return [f"{domain}: placeholders differ: {key!r}" for s in strings
-            if s and (set(PLACEHOLDER.findall(s)) - {"num"}) != wanted]
+    return [
+        f"{domain}: placeholders differ: {key!r}"
+        for s in strings
+        if s and (set(PLACEHOLDER.findall(s)) - {"num"}) != wanted
+    ]
 
 
 def main(check: bool = False, domain: str | None = None) -> int:

@@ -76,8 +76,14 @@ class PageCache(Generic[V]):
         # a clock moved back (tests) must not revive an entry either
         return entry.value if entry.made <= now() < entry.until else None
 
-    def put(self, key: Key | None, value: V, *, seen: int | None = None,
-            milestones: Iterable[dt.datetime | None] = ()) -> None:
+    def put(
+        self,
+        key: Key | None,
+        value: V,
+        *,
+        seen: int | None = None,
+        milestones: Iterable[dt.datetime | None] = (),
+    ) -> None:
         """Keep `value` until `ttl` from now or the first of `milestones` still ahead (the
         ones already past are ignored: the value was made after them). `seen` is the
         generation read before its data was loaded: if anything changed since, it is not kept."""
@@ -106,8 +112,9 @@ class PageCache(Generic[V]):
         finally:
             self._making.pop(key).set()
 
-    async def serve(self, key: Key | None, make: Callable[[], Awaitable[R]],
-                    reply: Callable[[V], R]) -> R:
+    async def serve(
+        self, key: Key | None, make: Callable[[], Awaitable[R]], reply: Callable[[V], R]
+    ) -> R:
         """`reply(value)` for a fresh copy; otherwise `make()` (which `put`s what may be kept),
         one request per key at a time. Without a key the page is simply made."""
         if key is None:
@@ -139,8 +146,11 @@ def cacheable(request: Request) -> bool:
     """Whether the response to `request` reads the same for every anonymous visitor in its
     language: a GET or HEAD, without a session, and with no query but `lang`."""
     scope = request.scope
-    return (scope.get("method") in CACHEABLE_METHODS and session_free(request)
-            and scope.get("query_string", b"") in CACHEABLE_QUERIES)
+    return (
+        scope.get("method") in CACHEABLE_METHODS
+        and session_free(request)
+        and scope.get("query_string", b"") in CACHEABLE_QUERIES
+    )
 
 
 def public_key(request: Request, *parts: Any) -> Key:

@@ -46,8 +46,12 @@ def _home_cache(request: Request) -> page_cache.PageCache[Any]:
 
 async def _home_page(request: Request, key: tuple[Any, ...] | None) -> Response:
     sections = [
-        {"key": section, "title": _(title), "empty": _(empty),
-         "items": await _section_items(request, section)}
+        {
+            "key": section,
+            "title": _(title),
+            "empty": _(empty),
+            "items": await _section_items(request, section),
+        }
         for section, title, empty in HOME_SECTIONS
     ]
     response = render(request, "core/home.html", {"sections": sections})
@@ -86,10 +90,12 @@ async def download(request: Request) -> Response:
         raise missing
     inline = stored.kind in IMAGE_KINDS and request.query_params.get("inline") == "1"
     return FileResponse(
-        path, media_type=stored.content_type,
+        path,
+        media_type=stored.content_type,
         headers={
-            "Content-Disposition": content_disposition("inline" if inline else "attachment",
-                                                       stored.original_name),
+            "Content-Disposition": content_disposition(
+                "inline" if inline else "attachment", stored.original_name
+            ),
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "default-src 'none'; sandbox",
@@ -123,16 +129,27 @@ async def admin_outbox(request: Request) -> Response:
         query = query.filter(recipient__icontains=search)
     page = await paginate(query.order_by("-id"), page_number(q.get("page")))
     counts = await _state_counts()
-    return render(request, "core/admin_outbox.html", {
-        "page": page, "state": state, "q": search, "states": list(MailState), "counts": counts,
-        "time_zone": request.app.state.settings.time_zone,
-    })
+    return render(
+        request,
+        "core/admin_outbox.html",
+        {
+            "page": page,
+            "state": state,
+            "q": search,
+            "states": list(MailState),
+            "counts": counts,
+            "time_zone": request.app.state.settings.time_zone,
+        },
+    )
 
 
 async def _state_counts() -> dict[str, int]:
     """How many mails are in each state, in one grouped query."""
     rows = await (
-        OutboxMessage.all().annotate(n=Count("id")).group_by("state").order_by("state")
+        OutboxMessage.all()
+        .annotate(n=Count("id"))
+        .group_by("state")
+        .order_by("state")
         .values_list("state", "n")
     )
     found = {str(getattr(state, "value", state)): n for state, n in rows}
@@ -145,10 +162,16 @@ async def admin_outbox_detail(request: Request) -> Response:
     if message is None:
         raise NotFound(_("This page does not exist or is not available to you."))
     language = LANGUAGES.get(message.locale, {"name": message.locale, "dir": "ltr"})
-    return render(request, "core/admin_outbox_detail.html", {
-        "message": message, "language_name": language["name"], "message_dir": language["dir"],
-        "time_zone": request.app.state.settings.time_zone,
-    })
+    return render(
+        request,
+        "core/admin_outbox_detail.html",
+        {
+            "message": message,
+            "language_name": language["name"],
+            "message_dir": language["dir"],
+            "time_zone": request.app.state.settings.time_zone,
+        },
+    )
 
 
 def _day(raw: str) -> dt.date | None:
@@ -164,8 +187,9 @@ def _day_start(day: dt.date, time_zone: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), zone(time_zone)).astimezone(dt.UTC)
 
 
-def _audit_query(filters: dict[str, str], since: dt.date | None, until: dt.date | None,
-                 time_zone: str) -> QuerySet[AuditEntry]:
+def _audit_query(
+    filters: dict[str, str], since: dt.date | None, until: dt.date | None, time_zone: str
+) -> QuerySet[AuditEntry]:
     query = AuditEntry.all()
     if filters["action"]:
         query = query.filter(action__icontains=filters["action"])
@@ -191,8 +215,14 @@ def _changed_fields(entry: AuditEntry) -> list[tuple[str, str | None, str | None
     """(field, before, after) rows; None where the entry has no such side at all."""
     before, after = entry.before or {}, entry.after or {}
     keys = [*after, *(k for k in before if k not in after)]
-    return [(k, _shown(before.get(k)) if entry.before is not None else None,
-             _shown(after.get(k)) if entry.after is not None else None) for k in keys]
+    return [
+        (
+            k,
+            _shown(before.get(k)) if entry.before is not None else None,
+            _shown(after.get(k)) if entry.after is not None else None,
+        )
+        for k in keys
+    ]
 
 
 async def admin_audit(request: Request) -> Response:
@@ -201,15 +231,28 @@ async def admin_audit(request: Request) -> Response:
     time_zone = request.app.state.settings.time_zone
     filters = {k: q.get(k, "").strip()[:100] for k in ("action", "object_type", "actor")}
     since, until = _day(q.get("since", "")), _day(q.get("until", ""))
-    page = await paginate(_audit_query(filters, since, until, time_zone),
-                          page_number(q.get("page")))
-    types = await AuditEntry.all().distinct().order_by("object_type").values_list(
-        "object_type", flat=True)
-    return render(request, "core/admin_audit.html", {
-        "page": page, "filters": filters, "since": since or "", "until": until or "",
-        "object_types": [t for t in types if t], "time_zone": time_zone,
-        "fields": {e.id: _changed_fields(e) for e in page.items},
-    })
+    page = await paginate(
+        _audit_query(filters, since, until, time_zone), page_number(q.get("page"))
+    )
+    types = (
+        await AuditEntry.all()
+        .distinct()
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+    )
+    return render(
+        request,
+        "core/admin_audit.html",
+        {
+            "page": page,
+            "filters": filters,
+            "since": since or "",
+            "until": until or "",
+            "object_types": [t for t in types if t],
+            "time_zone": time_zone,
+            "fields": {e.id: _changed_fields(e) for e in page.items},
+        },
+    )
 
 
 routes = [

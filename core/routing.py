@@ -107,8 +107,10 @@ def grouped(routes: Sequence[BaseRoute]) -> list[BaseRoute]:
     segments: dict[str, list[BaseRoute]] = {}
     for route in routes:
         segments.setdefault(first_segment(route), []).append(route)
-    return [group[0] if len(group) == 1 else PrefixGroup(segment, group)
-            for segment, group in segments.items()]
+    return [
+        group[0] if len(group) == 1 else PrefixGroup(segment, group)
+        for segment, group in segments.items()
+    ]
 
 
 def flat(routes: Sequence[BaseRoute]) -> Iterator[BaseRoute]:

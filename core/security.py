@@ -104,8 +104,13 @@ def chosen_language(request: Request) -> str | None:
 class RequestContextMiddleware:
     """Request id, security headers, signed-in user and language for every HTTP request."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, user_loader: UserLoader | None = None,
-                 language_saver: LanguageSaver | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        user_loader: UserLoader | None = None,
+        language_saver: LanguageSaver | None = None,
+    ) -> None:
         self.app = app
         self.settings = settings
         self.headers = security_headers(settings)
@@ -149,15 +154,21 @@ class RequestContextMiddleware:
         chosen = chosen_language(request)
         user = request.state.user
         lang = i18n.choose_language(
-            chosen, request.cookies.get(LANG_COOKIE), getattr(user, "language", None),
+            chosen,
+            request.cookies.get(LANG_COOKIE),
+            getattr(user, "language", None),
             self.settings.default_language,
         )
         # Saved on a plain page view only: an unsafe request may yet be refused (CSRF).
-        if (chosen and request.method in SAFE_METHODS and self.language_saver is not None
-                and user is not None and user.language != lang):
+        if (
+            chosen
+            and request.method in SAFE_METHODS
+            and self.language_saver is not None
+            and user is not None
+            and user.language != lang
+        ):
             await self.language_saver(user, lang)
         return lang, chosen is not None
-
 
 
 class CSRFMiddleware:
@@ -186,8 +197,9 @@ class CSRFMiddleware:
             return
         await self.app(scope, _replay(held, receive), send)
 
-    async def _token_from_body(self, request: Request, receive: Receive
-                               ) -> tuple[str | None, list[Message]]:
+    async def _token_from_body(
+        self, request: Request, receive: Receive
+    ) -> tuple[str | None, list[Message]]:
         ctype = request.headers.get("content-type", "")
         limit = 1024 * 1024 if ctype.startswith("application/x-www-form-urlencoded") else 16384
         multipart = ctype.startswith("multipart/form-data")

@@ -88,7 +88,8 @@ class Settings:
 # Environment names that differ from the upper-cased setting name (`ENV` alone is taken by
 # POSIX shells, and hosting platforms set PORT).
 ENV_NAMES: dict[str, tuple[str, ...]] = {
-    "env": ("APP_ENV",), "server_port": ("PORT", "SERVER_PORT"),
+    "env": ("APP_ENV",),
+    "server_port": ("PORT", "SERVER_PORT"),
 }
 ENVIRONMENTS = ("development", "production", "test")
 DATABASE_SCHEMES = ("sqlite://", "postgres://", "postgresql://", "asyncpg://")
@@ -114,8 +115,11 @@ def _from_file(name: str, value: Any, default: Any, path: Path) -> Any:
     """A config.toml value, checked against the type of the setting's default."""
     number = isinstance(value, int | float) and not isinstance(value, bool)
     checks: list[tuple[type, bool, str]] = [  # bool before int: a bool is an int in Python
-        (tuple, isinstance(value, list) and all(isinstance(v, str) for v in value),
-         "a list of strings"),
+        (
+            tuple,
+            isinstance(value, list) and all(isinstance(v, str) for v in value),
+            "a list of strings",
+        ),
         (bool, isinstance(value, bool), "true or false"),
         (int, number and isinstance(value, int), "a whole number"),
         (float, number, "a number"),
@@ -124,8 +128,7 @@ def _from_file(name: str, value: Any, default: Any, path: Path) -> Any:
     for kind, ok, wanted in checks:
         if isinstance(default, kind):
             if not ok:
-                raise SettingsError(f"{path}: {name} = {value!r} is not valid: it must be "
-                                    f"{wanted}")
+                raise SettingsError(f"{path}: {name} = {value!r} is not valid: it must be {wanted}")
             return kind(value)
     return value
 
@@ -196,28 +199,44 @@ def check(settings: Settings) -> None:
 def _rules(s: Settings) -> list[tuple[bool, str]]:
     return [
         (s.env in ENVIRONMENTS, f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}."),
-        (not s.production or s.security_argon2_profile == "default",
-         "SECURITY_ARGON2_PROFILE must be 'default' in production."),
-        (s.security_argon2_profile in {"default", "test"},
-         "SECURITY_ARGON2_PROFILE must be 'default' or 'test'."),
-        (len(s.secret_key) >= 16 or not s.production,
-         "SECRET_KEY must be at least 16 characters in production."),
+        (
+            not s.production or s.security_argon2_profile == "default",
+            "SECURITY_ARGON2_PROFILE must be 'default' in production.",
+        ),
+        (
+            s.security_argon2_profile in {"default", "test"},
+            "SECURITY_ARGON2_PROFILE must be 'default' or 'test'.",
+        ),
+        (
+            len(s.secret_key) >= 16 or not s.production,
+            "SECRET_KEY must be at least 16 characters in production.",
+        ),
         (s.default_language in {"ar", "en"}, "DEFAULT_LANGUAGE must be 'ar' or 'en'."),
-        (_valid_zone(s.time_zone), f"TIME_ZONE {s.time_zone!r} is not a known time zone "
-                                   "(for example Asia/Riyadh)."),
-        (s.base_url.startswith(("http://", "https://")) and len(s.base_url) > 8,
-         "BASE_URL must start with http:// or https://."),
-        (s.database_url.startswith(DATABASE_SCHEMES),
-         "DATABASE_URL must start with sqlite:// or postgres://."),
+        (
+            _valid_zone(s.time_zone),
+            f"TIME_ZONE {s.time_zone!r} is not a known time zone (for example Asia/Riyadh).",
+        ),
+        (
+            s.base_url.startswith(("http://", "https://")) and len(s.base_url) > 8,
+            "BASE_URL must start with http:// or https://.",
+        ),
+        (
+            s.database_url.startswith(DATABASE_SCHEMES),
+            "DATABASE_URL must start with sqlite:// or postgres://.",
+        ),
         (s.smtp_tls in {"none", "starttls", "ssl"}, "SMTP_TLS must be one of none, starttls, ssl."),
         (0 < s.smtp_port < 65536, "SMTP_PORT must be between 1 and 65535."),
         (0 < s.server_port < 65536, "PORT must be between 1 and 65535."),
         (s.server_workers >= 1, "SERVER_WORKERS must be at least 1."),
         (s.uploads_max_bytes > 0, "UPLOADS_MAX_BYTES must be a positive number of bytes."),
-        (not _inside(s.path(s.uploads_dir), ROOT / "static"),
-         "UPLOADS_DIR must not be inside static/: uploads are served only after a check."),
-        (s.mail_backend in {"smtp", "console", "memory"},
-         "MAIL_BACKEND must be one of smtp, console, memory."),
+        (
+            not _inside(s.path(s.uploads_dir), ROOT / "static"),
+            "UPLOADS_DIR must not be inside static/: uploads are served only after a check.",
+        ),
+        (
+            s.mail_backend in {"smtp", "console", "memory"},
+            "MAIL_BACKEND must be one of smtp, console, memory.",
+        ),
         (s.log_level.upper() in LOG_LEVELS, f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}."),
     ]
 

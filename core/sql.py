@@ -57,7 +57,8 @@ class Statement:
         if dialect == "postgres":
             parts = text.split("?")
             text = parts[0] + "".join(
-                f"${number}{part}" for number, part in enumerate(parts[1:], start=1))
+                f"${number}{part}" for number, part in enumerate(parts[1:], start=1)
+            )
         self._texts[dialect] = text
         return text
 
@@ -68,18 +69,19 @@ def connection(given: BaseDBAsyncClient | None = None) -> BaseDBAsyncClient:
     return given or connections.get("default")
 
 
-async def rows(statement: Statement, params: Sequence[Any] = (),
-               conn: BaseDBAsyncClient | None = None) -> list[dict[str, Any]]:
+async def rows(
+    statement: Statement, params: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
+) -> list[dict[str, Any]]:
     db = connection(conn)
     return await db.execute_query_dict(statement.text(db.capabilities.dialect), list(params))
 
 
-async def execute(statement: Statement, params: Sequence[Any] = (),
-                  conn: BaseDBAsyncClient | None = None) -> int:
+async def execute(
+    statement: Statement, params: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
+) -> int:
     """Run a write; the number of rows it changed."""
     db = connection(conn)
-    changed, _rows = await db.execute_query(statement.text(db.capabilities.dialect),
-                                            list(params))
+    changed, _rows = await db.execute_query(statement.text(db.capabilities.dialect), list(params))
     return changed
 
 
@@ -90,8 +92,9 @@ def _column_names(model: type[Model]) -> tuple[str, ...]:
 def columns(model: type[Model], alias: str, prefix: str | None = None) -> str:
     """`"alias"."column" AS "prefix__column", ...` for every column of the model."""
     prefix = prefix or alias
-    return ", ".join(f'"{alias}"."{column}" AS "{prefix}__{column}"'
-                     for column in _column_names(model))
+    return ", ".join(
+        f'"{alias}"."{column}" AS "{prefix}__{column}"' for column in _column_names(model)
+    )
 
 
 def hydrate(model: type[M], row: Mapping[str, Any], prefix: str) -> M | None:
@@ -111,8 +114,9 @@ def _prefixed(model: type[Model], prefix: str) -> tuple[tuple[str, str], ...]:
     return tuple((f"{prefix}__{column}", column) for column in names)
 
 
-def db_values(model: type[Model], values: Mapping[str, Any],
-              order: Iterable[str] | None = None) -> list[Any]:
+def db_values(
+    model: type[Model], values: Mapping[str, Any], order: Iterable[str] | None = None
+) -> list[Any]:
     """The values of these fields as the database stores them, in `order` (default: the
     mapping's own)."""
     fields = model._meta.fields_map
@@ -146,8 +150,7 @@ Steps = list[tuple[str, list[Any], int | None]]
 """A caller's writes as SQLite runs them: (SQL, parameters, rows it must change)."""
 
 
-async def write_together(writes: Sequence[Write], conn: BaseDBAsyncClient | None = None
-                         ) -> None:
+async def write_together(writes: Sequence[Write], conn: BaseDBAsyncClient | None = None) -> None:
     """Run the writes as one transaction, durable when this returns (raises Unchanged, nothing
     kept, when a write's `expect` fails; IntegrityError, nothing kept, when the database
     refuses one).
@@ -198,8 +201,9 @@ class GroupCommit:
                 batch, self.pending = self.pending, []
                 try:
                     async with self.client.acquire_connection() as aio:
-                        outcomes = await aio._execute(_sqlite_batch, aio._conn,
-                                                      [steps for steps, _future in batch])
+                        outcomes = await aio._execute(
+                            _sqlite_batch, aio._conn, [steps for steps, _future in batch]
+                        )
                 except Exception as exc:  # the transaction itself failed: nothing was kept
                     outcomes = [exc] * len(batch)
                 for (_steps, future), outcome in zip(batch, outcomes, strict=True):
@@ -223,8 +227,7 @@ def _settle(future: asyncio.Future[None], outcome: BaseException | None) -> None
         future.set_exception(outcome)
 
 
-_groups: weakref.WeakKeyDictionary[BaseDBAsyncClient, GroupCommit] = \
-    weakref.WeakKeyDictionary()
+_groups: weakref.WeakKeyDictionary[BaseDBAsyncClient, GroupCommit] = weakref.WeakKeyDictionary()
 
 
 def _group_of(client: BaseDBAsyncClient) -> GroupCommit:

@@ -42,10 +42,16 @@ KINDS = {
         Kind("jpeg", "image/jpeg", "jpg"),
         Kind("webp", "image/webp", "webp"),
         Kind("mp4", "video/mp4", "mp4"),
-        Kind("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             "docx"),
-        Kind("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-             "pptx"),
+        Kind(
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        ),
+        Kind(
+            "pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "pptx",
+        ),
         Kind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     )
 }
@@ -54,8 +60,23 @@ DOCUMENTS = frozenset({"pdf", "docx", "pptx", "xlsx"})
 ALL_KINDS = frozenset(KINDS)
 _OOXML = {"word/": "docx", "ppt/": "pptx", "xl/": "xlsx"}
 # ISO base media brands of MP4 video (QuickTime "qt  " and audio-only "M4A " are not accepted)
-_MP4_BRANDS = frozenset({b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42",
-                         b"avc1", b"M4V ", b"dash", b"MSNV", b"mp71"})
+_MP4_BRANDS = frozenset(
+    {
+        b"isom",
+        b"iso2",
+        b"iso3",
+        b"iso4",
+        b"iso5",
+        b"iso6",
+        b"mp41",
+        b"mp42",
+        b"avc1",
+        b"M4V ",
+        b"dash",
+        b"MSNV",
+        b"mp71",
+    }
+)
 
 
 class StoredFile(Model):
@@ -156,8 +177,14 @@ def cap_body(request: Request, max_bytes: int) -> Request:
 
 
 async def store_upload(
-    upload: UploadFile, *, directory: Path, purpose: str, owner_id: int | None,
-    allowed: Collection[str], max_bytes: int, field: str = "file",
+    upload: UploadFile,
+    *,
+    directory: Path,
+    purpose: str,
+    owner_id: int | None,
+    allowed: Collection[str],
+    max_bytes: int,
+    field: str = "file",
 ) -> StoredFile:
     """Check an uploaded file and keep it under a random name; raises Invalid with a message
     for `field`. Nothing is left on disk when the file is refused."""
@@ -169,16 +196,21 @@ async def store_upload(
         size, sha = await _write(upload, target, max_bytes, field)
         kind = _checked_kind(target, size, allowed, field)
         return await StoredFile.create(
-            key=key, original_name=clean_name(upload.filename, kind), kind=kind.name,
-            content_type=kind.mime, size=size, sha256=sha, owner_id=owner_id, purpose=purpose,
+            key=key,
+            original_name=clean_name(upload.filename, kind),
+            kind=kind.name,
+            content_type=kind.mime,
+            size=size,
+            sha256=sha,
+            owner_id=owner_id,
+            purpose=purpose,
         )
     except BaseException:
         _discard(target)
         raise
 
 
-async def _write(upload: UploadFile, target: Path, max_bytes: int,
-                 field: str) -> tuple[int, str]:
+async def _write(upload: UploadFile, target: Path, max_bytes: int, field: str) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
     await upload.seek(0)
     with open(target, "xb") as out:  # noqa: ASYNC230 - small chunks to a local disk
@@ -198,8 +230,9 @@ def _checked_kind(target: Path, size: int, allowed: Collection[str], field: str)
         kind_name = sniff(f.read(64), target)
     if kind_name is None or kind_name not in allowed:
         names = ", ".join(sorted(KINDS[k].extension.upper() for k in allowed))
-        raise Invalid({field: _("This type of file is not accepted. Accepted: %(kinds)s.",
-                                kinds=names)})
+        raise Invalid(
+            {field: _("This type of file is not accepted. Accepted: %(kinds)s.", kinds=names)}
+        )
     return KINDS[kind_name]
 
 

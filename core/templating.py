@@ -40,7 +40,8 @@ def url_for(request: Request, name: str, /, **path_params: Any) -> URL:
     """request.url_for without trying every route each time: the route that answered a name
     is remembered per app (Starlette's own lookup tries the routes one by one)."""
     routes: dict[tuple[str, frozenset[str]], BaseRoute] | None = getattr(
-        request.app.state, "route_cache", None)
+        request.app.state, "route_cache", None
+    )
     if routes is None:  # an app not made by create_app
         return request.url_for(name, **path_params)
     key = (name, frozenset(path_params))
@@ -53,8 +54,9 @@ def url_for(request: Request, name: str, /, **path_params: Any) -> URL:
     return route.url_path_for(name, **path_params).make_absolute_url(base_url=request.base_url)
 
 
-def _route_named(routes: Iterable[BaseRoute], name: str, params: dict[str, Any]
-                 ) -> BaseRoute | None:
+def _route_named(
+    routes: Iterable[BaseRoute], name: str, params: dict[str, Any]
+) -> BaseRoute | None:
     for route in flat(routes):
         try:
             route.url_path_for(name, **params)
@@ -99,8 +101,9 @@ def _context(request: Request) -> dict[str, Any]:
         "csrf_token": lambda: csrf_token(request),
         "flashes": lambda: pop_flashes(request),
         "settings": request.app.state.settings,
-        "nav_links": lambda: [link for provider in request.app.state.hooks.nav
-                              for link in provider(request)],
+        "nav_links": lambda: [
+            link for provider in request.app.state.hooks.nav for link in provider(request)
+        ],
     }
 
 
@@ -129,10 +132,16 @@ def build_environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
-    env.globals.update(localized=i18n.localized, hijri=i18n.hijri_date,
-                       csrf_token=_csrf_token_global, url_for=_url_for)
+    env.globals.update(
+        localized=i18n.localized,
+        hijri=i18n.hijri_date,
+        csrf_token=_csrf_token_global,
+        url_for=_url_for,
+    )
     env.filters.update(
-        datetime=i18n.format_datetime, date=i18n.format_date, number=i18n.format_number,
+        datetime=i18n.format_datetime,
+        date=i18n.format_date,
+        number=i18n.format_number,
         ltr=left_to_right,
     )
     return env
@@ -142,8 +151,13 @@ environment = build_environment()
 templates = Jinja2Templates(env=environment, context_processors=[_context])
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None,
-           status_code: int = 200, headers: dict[str, str] | None = None) -> Any:
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Any:
     return templates.TemplateResponse(
         request, name, context or {}, status_code=status_code, headers=headers
     )

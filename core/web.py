@@ -26,10 +26,12 @@ def safe_next(target: str) -> str:
     return target[:1000]
 
 
-def form_page(request: Request, template: str, form: Form | None, status: int = 200,
-              **extra: Any) -> Response:
+def form_page(
+    request: Request, template: str, form: Form | None, status: int = 200, **extra: Any
+) -> Response:
     """Render a form page with what was typed and the per-field messages (422 when invalid)."""
     values = form.values if form else {}
     errors = form.errors if form else {}
-    return render(request, template, {"values": values, "errors": errors, **extra},
-                  status_code=status)
+    return render(
+        request, template, {"values": values, "errors": errors, **extra}, status_code=status
+    )

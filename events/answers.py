@@ -34,8 +34,13 @@ def option_keys(question: Any) -> list[str]:
     return [str(o.get("key")) for o in question.options or []]
 
 
-def parse(form: Form, questions: Sequence[Any], existing: Mapping[str, Any], *,
-          enforce_required: bool = True) -> ParsedAnswers:
+def parse(
+    form: Form,
+    questions: Sequence[Any],
+    existing: Mapping[str, Any],
+    *,
+    enforce_required: bool = True,
+) -> ParsedAnswers:
     """Read every question's field from `form.data`; messages go to `form.errors`."""
     parsed = ParsedAnswers()
     for question in questions:
@@ -100,8 +105,7 @@ def _many(form: Form, question: Any, required: bool) -> list[str]:
     return [k for k in keys if k in chosen]  # the organizer's order, no duplicates
 
 
-def _file(form: Form, question: Any, existing: Any, required: bool,
-          parsed: ParsedAnswers) -> None:
+def _file(form: Form, question: Any, existing: Any, required: bool, parsed: ParsedAnswers) -> None:
     upload = form.data.get(question.field_name)
     if isinstance(upload, UploadFile) and upload.filename:
         parsed.uploads.append((question, upload))

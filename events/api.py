@@ -50,8 +50,7 @@ class OpenAPIRegistry:
     def document(self, server_url: str) -> dict[str, Any]:
         return {
             "openapi": "3.1.0",
-            "info": {"title": self.title, "version": self.version,
-                     "description": self.description},
+            "info": {"title": self.title, "version": self.version, "description": self.description},
             "servers": [{"url": server_url.rstrip("/") + "/api/v1"}],
             "paths": {path: dict(ops) for path, ops in sorted(self.paths.items())},
             "components": {"schemas": dict(sorted(self.schemas.items()))},
@@ -59,9 +58,11 @@ class OpenAPIRegistry:
 
 
 registry = OpenAPIRegistry(
-    title="Manassa public API", version="1.0.0",
+    title="Manassa public API",
+    version="1.0.0",
     description="Read-only data about published Mediathon events. Dates are UTC (ISO 8601); "
-                "texts come in Arabic (ar) and English (en).")
+    "texts come in Arabic (ar) and English (en).",
+)
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -87,8 +88,9 @@ def event_summary(request: Request, event: Event, moment: dt.datetime) -> dict[s
 
 async def event_list(request: Request) -> Response:
     key = page_cache.public_key(request, "events:api_list")
-    return await public_cache.of(request).serve(key, lambda: _event_list(request, key),
-                                                _list_response)
+    return await public_cache.of(request).serve(
+        key, lambda: _event_list(request, key), _list_response
+    )
 
 
 def _list_response(body: bytes) -> Response:
@@ -99,12 +101,18 @@ async def _event_list(request: Request, key: tuple[Any, ...]) -> Response:
     cache = public_cache.of(request)
     seen = cache.generation
     events = await Event.filter(visibility=Visibility.PUBLISHED).order_by(
-        "-registration_opens", "id")
+        "-registration_opens", "id"
+    )
     moment = now()
-    response = JSONResponse({"events": [event_summary(request, e, moment) for e in events]},
-                            headers=CACHE)
-    cache.put(key, bytes(response.body), seen=seen,
-              milestones=(when for e in events for _name, when in e.timeline.milestones()))
+    response = JSONResponse(
+        {"events": [event_summary(request, e, moment) for e in events]}, headers=CACHE
+    )
+    cache.put(
+        key,
+        bytes(response.body),
+        seen=seen,
+        milestones=(when for e in events for _name, when in e.timeline.milestones()),
+    )
     return response
 
 
@@ -127,20 +135,25 @@ async def event_detail(request: Request) -> Response:
         description=bilingual(event, "description"),
         rules=bilingual(event, "rules"),
         team_size={"min": event.team_min, "max": event.team_max},
-        tracks=[{"id": t.id, "name": bilingual(t, "name"),
-                 "description": bilingual(t, "description")} for t in tracks],
+        tracks=[
+            {"id": t.id, "name": bilingual(t, "name"), "description": bilingual(t, "description")}
+            for t in tracks
+        ],
     )
     return JSONResponse(body, headers=CACHE)
 
 
 # --- results ----------------------------------------------------------------------------------
 
+
 def _track(entry: JudgedEntry) -> dict[str, Any] | None:
     """The track an entry was judged in (its group: the track's id in the events source)."""
     if not entry.group_key.isdigit():
         return None
-    return {"id": int(entry.group_key),
-            "name": {"ar": entry.group_label_ar, "en": entry.group_label_en}}
+    return {
+        "id": int(entry.group_key),
+        "name": {"ar": entry.group_label_ar, "en": entry.group_label_en},
+    }
 
 
 def _placing(placing: judging.Placing) -> dict[str, Any]:
@@ -151,8 +164,12 @@ def _placing(placing: judging.Placing) -> dict[str, Any]:
     return {
         "rank": placing.rank if ranked else None,
         "score": round(placing.score, 2) if ranked else None,
-        "entry": {"id": entry.source_id, "title": bilingual(entry, "title"),
-                  "team": entry.team_label, "track": _track(entry)},
+        "entry": {
+            "id": entry.source_id,
+            "title": bilingual(entry, "title"),
+            "team": entry.team_label,
+            "track": _track(entry),
+        },
     }
 
 
@@ -160,8 +177,9 @@ def _winners(published: judging.PublishedRound) -> list[dict[str, Any]]:
     """Overall winners first (track null), then each track's, by place."""
     found = [{"place": p.place, "track": None, **_placing(p)} for p in published.overall]
     for group in published.groups:
-        found += [{"place": p.place, "track": _track(p.entry), **_placing(p)}
-                  for p in group.winners]
+        found += [
+            {"place": p.place, "track": _track(p.entry), **_placing(p)} for p in group.winners
+        ]
     return found
 
 
@@ -186,14 +204,18 @@ async def event_results(request: Request) -> Response:
     published = await judging.published_results(scope, event.id) if event else None
     if event is None or published is None:
         return _not_found()
-    return JSONResponse({
-        "slug": event.slug,
-        "title": bilingual(event, "title"),
-        "url": str(request.url_for("events:detail", slug=event.slug)),
-        "results_url": str(request.url_for("judging:public_results", scope_type=scope,
-                                           scope_id=event.id)),
-        "rounds": [_round_results(r) for r in published.rounds],
-    }, headers=CACHE)
+    return JSONResponse(
+        {
+            "slug": event.slug,
+            "title": bilingual(event, "title"),
+            "url": str(request.url_for("events:detail", slug=event.slug)),
+            "results_url": str(
+                request.url_for("judging:public_results", scope_type=scope, scope_id=event.id)
+            ),
+            "rounds": [_round_results(r) for r in published.rounds],
+        },
+        headers=CACHE,
+    )
 
 
 async def openapi(request: Request) -> Response:
@@ -201,38 +223,77 @@ async def openapi(request: Request) -> Response:
 
 
 def _register_documentation() -> None:
-    text = {"type": "object", "required": ["ar", "en"],
-            "properties": {"ar": {"type": "string"}, "en": {"type": "string"}}}
+    text = {
+        "type": "object",
+        "required": ["ar", "en"],
+        "properties": {"ar": {"type": "string"}, "en": {"type": "string"}},
+    }
     moment = {"type": ["string", "null"], "format": "date-time"}
     registry.add_schema("Bilingual", text)
-    registry.add_schema("Timeline", {
-        "type": "object", "required": list(TIMELINE_FIELDS),
-        "properties": {name: moment for name in TIMELINE_FIELDS}})
-    registry.add_schema("EventSummary", {
-        "type": "object", "required": ["slug", "title", "phase", "time_zone", "timeline", "url"],
-        "properties": {
-            "slug": {"type": "string"}, "title": {"$ref": "#/components/schemas/Bilingual"},
-            "phase": {"type": "string", "enum": [p.value for p in Phase]},
-            "time_zone": {"type": "string", "examples": ["Asia/Riyadh"]},
-            "timeline": {"$ref": "#/components/schemas/Timeline"},
-            "url": {"type": "string", "format": "uri"}}})
-    registry.add_schema("Track", {
-        "type": "object", "required": ["id", "name", "description"],
-        "properties": {"id": {"type": "integer"},
-                       "name": {"$ref": "#/components/schemas/Bilingual"},
-                       "description": {"$ref": "#/components/schemas/Bilingual"}}})
-    registry.add_schema("Event", {"allOf": [
-        {"$ref": "#/components/schemas/EventSummary"},
-        {"type": "object", "required": ["description", "rules", "team_size", "tracks"],
-         "properties": {
-             "description": {"$ref": "#/components/schemas/Bilingual"},
-             "rules": {"$ref": "#/components/schemas/Bilingual"},
-             "team_size": {"type": "object", "required": ["min", "max"],
-                           "properties": {"min": {"type": "integer"},
-                                          "max": {"type": "integer"}}},
-             "tracks": {"type": "array", "items": {"$ref": "#/components/schemas/Track"}}}}]})
-    registry.add_schema("Error", {"type": "object", "required": ["error"],
-                                  "properties": {"error": {"type": "string"}}})
+    registry.add_schema(
+        "Timeline",
+        {
+            "type": "object",
+            "required": list(TIMELINE_FIELDS),
+            "properties": {name: moment for name in TIMELINE_FIELDS},
+        },
+    )
+    registry.add_schema(
+        "EventSummary",
+        {
+            "type": "object",
+            "required": ["slug", "title", "phase", "time_zone", "timeline", "url"],
+            "properties": {
+                "slug": {"type": "string"},
+                "title": {"$ref": "#/components/schemas/Bilingual"},
+                "phase": {"type": "string", "enum": [p.value for p in Phase]},
+                "time_zone": {"type": "string", "examples": ["Asia/Riyadh"]},
+                "timeline": {"$ref": "#/components/schemas/Timeline"},
+                "url": {"type": "string", "format": "uri"},
+            },
+        },
+    )
+    registry.add_schema(
+        "Track",
+        {
+            "type": "object",
+            "required": ["id", "name", "description"],
+            "properties": {
+                "id": {"type": "integer"},
+                "name": {"$ref": "#/components/schemas/Bilingual"},
+                "description": {"$ref": "#/components/schemas/Bilingual"},
+            },
+        },
+    )
+    registry.add_schema(
+        "Event",
+        {
+            "allOf": [
+                {"$ref": "#/components/schemas/EventSummary"},
+                {
+                    "type": "object",
+                    "required": ["description", "rules", "team_size", "tracks"],
+                    "properties": {
+                        "description": {"$ref": "#/components/schemas/Bilingual"},
+                        "rules": {"$ref": "#/components/schemas/Bilingual"},
+                        "team_size": {
+                            "type": "object",
+                            "required": ["min", "max"],
+                            "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}},
+                        },
+                        "tracks": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Track"},
+                        },
+                    },
+                },
+            ]
+        },
+    )
+    registry.add_schema(
+        "Error",
+        {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+    )
     _register_result_schemas()
     _register_paths()
 
@@ -243,48 +304,105 @@ def _ref(name: str) -> dict[str, str]:
 
 def _register_result_schemas() -> None:
     number = {"type": ["number", "null"]}
-    registry.add_schema("TrackRef", {
-        "type": "object", "required": ["id", "name"],
-        "properties": {"id": {"type": "integer"}, "name": _ref("Bilingual")}})
-    registry.add_schema("ResultEntry", {
-        "type": "object", "required": ["id", "title", "team", "track"],
-        "description": "A submission as it was judged (its last submitted version).",
-        "properties": {"id": {"type": "integer", "description": "The submission's id"},
-                       "title": _ref("Bilingual"), "team": {"type": "string"},
-                       "track": {"oneOf": [_ref("TrackRef"), {"type": "null"}]}}})
-    registry.add_schema("Placing", {
-        "type": "object", "required": ["rank", "score", "entry"],
-        "properties": {
-            "rank": {"type": ["integer", "null"], "description": "1 is first; ties share"},
-            "score": {**number, "description": "Combined score out of 100 under the round's "
-                                               "method, two decimals"},
-            "entry": _ref("ResultEntry")}})
-    registry.add_schema("Winner", {"allOf": [_ref("Placing"), {
-        "type": "object", "required": ["place", "track"],
-        "properties": {
-            "place": {"type": "integer", "enum": [1, 2, 3]},
-            "track": {"oneOf": [_ref("TrackRef"), {"type": "null"}],
-                      "description": "The track this place is in; null for an overall "
-                                     "place"}}}]})
-    registry.add_schema("ResultsRound", {
-        "type": "object",
-        "required": ["id", "name", "published_at", "method", "winners", "honourable_mentions",
-                     "ranking"],
-        "properties": {
-            "id": {"type": "integer"}, "name": _ref("Bilingual"),
-            "published_at": {"type": "string", "format": "date-time"},
-            "method": {"type": "string", "enum": [m.value for m in Method]},
-            "winners": {"type": "array", "items": _ref("Winner")},
-            "honourable_mentions": {"type": "array", "items": _ref("Placing")},
-            "ranking": {"type": "array", "items": _ref("Placing")}}})
-    registry.add_schema("EventResults", {
-        "type": "object", "required": ["slug", "title", "url", "results_url", "rounds"],
-        "properties": {
-            "slug": {"type": "string"}, "title": _ref("Bilingual"),
-            "url": {"type": "string", "format": "uri"},
-            "results_url": {"type": "string", "format": "uri"},
-            "rounds": {"type": "array", "items": _ref("ResultsRound"),
-                       "description": "Published judging rounds, latest first"}}})
+    registry.add_schema(
+        "TrackRef",
+        {
+            "type": "object",
+            "required": ["id", "name"],
+            "properties": {"id": {"type": "integer"}, "name": _ref("Bilingual")},
+        },
+    )
+    registry.add_schema(
+        "ResultEntry",
+        {
+            "type": "object",
+            "required": ["id", "title", "team", "track"],
+            "description": "A submission as it was judged (its last submitted version).",
+            "properties": {
+                "id": {"type": "integer", "description": "The submission's id"},
+                "title": _ref("Bilingual"),
+                "team": {"type": "string"},
+                "track": {"oneOf": [_ref("TrackRef"), {"type": "null"}]},
+            },
+        },
+    )
+    registry.add_schema(
+        "Placing",
+        {
+            "type": "object",
+            "required": ["rank", "score", "entry"],
+            "properties": {
+                "rank": {"type": ["integer", "null"], "description": "1 is first; ties share"},
+                "score": {
+                    **number,
+                    "description": "Combined score out of 100 under the round's "
+                    "method, two decimals",
+                },
+                "entry": _ref("ResultEntry"),
+            },
+        },
+    )
+    registry.add_schema(
+        "Winner",
+        {
+            "allOf": [
+                _ref("Placing"),
+                {
+                    "type": "object",
+                    "required": ["place", "track"],
+                    "properties": {
+                        "place": {"type": "integer", "enum": [1, 2, 3]},
+                        "track": {
+                            "oneOf": [_ref("TrackRef"), {"type": "null"}],
+                            "description": "The track this place is in; null for an overall place",
+                        },
+                    },
+                },
+            ]
+        },
+    )
+    registry.add_schema(
+        "ResultsRound",
+        {
+            "type": "object",
+            "required": [
+                "id",
+                "name",
+                "published_at",
+                "method",
+                "winners",
+                "honourable_mentions",
+                "ranking",
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "name": _ref("Bilingual"),
+                "published_at": {"type": "string", "format": "date-time"},
+                "method": {"type": "string", "enum": [m.value for m in Method]},
+                "winners": {"type": "array", "items": _ref("Winner")},
+                "honourable_mentions": {"type": "array", "items": _ref("Placing")},
+                "ranking": {"type": "array", "items": _ref("Placing")},
+            },
+        },
+    )
+    registry.add_schema(
+        "EventResults",
+        {
+            "type": "object",
+            "required": ["slug", "title", "url", "results_url", "rounds"],
+            "properties": {
+                "slug": {"type": "string"},
+                "title": _ref("Bilingual"),
+                "url": {"type": "string", "format": "uri"},
+                "results_url": {"type": "string", "format": "uri"},
+                "rounds": {
+                    "type": "array",
+                    "items": _ref("ResultsRound"),
+                    "description": "Published judging rounds, latest first",
+                },
+            },
+        },
+    )
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -292,29 +410,64 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _register_paths() -> None:
-    registry.add_path("/events", "get", {
-        "operationId": "listEvents", "summary": "Published Mediathon events",
-        "responses": {"200": _json({"type": "object", "required": ["events"], "properties": {
-            "events": {"type": "array",
-                       "items": {"$ref": "#/components/schemas/EventSummary"}}}},
-            "The published events, latest first")}})
-    registry.add_path("/events/{slug}", "get", {
-        "operationId": "getEvent", "summary": "One published event with its tracks",
-        "parameters": [{"name": "slug", "in": "path", "required": True,
-                        "schema": {"type": "string"}}],
-        "responses": {
-            "200": _json({"$ref": "#/components/schemas/Event"}, "The event"),
-            "404": _json({"$ref": "#/components/schemas/Error"},
-                         "No published event has this slug")}})
-    registry.add_path("/events/{slug}/results", "get", {
-        "operationId": "getEventResults",
-        "summary": "The published results of an event: winners, mentions and the ranking",
-        "parameters": [{"name": "slug", "in": "path", "required": True,
-                        "schema": {"type": "string"}}],
-        "responses": {
-            "200": _json(_ref("EventResults"), "The published results"),
-            "404": _json(_ref("Error"), "No published event has this slug, or its results "
-                                        "are not published yet")}})
+    registry.add_path(
+        "/events",
+        "get",
+        {
+            "operationId": "listEvents",
+            "summary": "Published Mediathon events",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["events"],
+                        "properties": {
+                            "events": {
+                                "type": "array",
+                                "items": {"$ref": "#/components/schemas/EventSummary"},
+                            }
+                        },
+                    },
+                    "The published events, latest first",
+                )
+            },
+        },
+    )
+    registry.add_path(
+        "/events/{slug}",
+        "get",
+        {
+            "operationId": "getEvent",
+            "summary": "One published event with its tracks",
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": _json({"$ref": "#/components/schemas/Event"}, "The event"),
+                "404": _json(
+                    {"$ref": "#/components/schemas/Error"}, "No published event has this slug"
+                ),
+            },
+        },
+    )
+    registry.add_path(
+        "/events/{slug}/results",
+        "get",
+        {
+            "operationId": "getEventResults",
+            "summary": "The published results of an event: winners, mentions and the ranking",
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": _json(_ref("EventResults"), "The published results"),
+                "404": _json(
+                    _ref("Error"),
+                    "No published event has this slug, or its results are not published yet",
+                ),
+            },
+        },
+    )
 
 
 _register_documentation()

@@ -41,6 +41,7 @@ SEARCH_MAX = 100
 
 # --- the participant -----------------------------------------------------------------------
 
+
 async def participant_overview(user: User, moment: dt.datetime) -> dict[str, Any]:
     """My events (registered or in a team), my team, its members, invitations and submission,
     and what is next on each timeline: six queries whatever the number of events."""
@@ -48,25 +49,38 @@ async def participant_overview(user: User, moment: dt.datetime) -> dict[str, Any
     seats = list(await TeamMember.filter(user_id=user.id).select_related("team", "team__track"))
     team_ids = [s.team_id for s in seats]
     people = await _members_by_team(team_ids)
-    sent = await _group(TeamInvitation.filter(team_id__in=team_ids,
-                                              state=InvitationState.PENDING), "team_id")
+    sent = await _group(
+        TeamInvitation.filter(team_id__in=team_ids, state=InvitationState.PENDING), "team_id"
+    )
     work = {s.team_id: s for s in await Submission.filter(team_id__in=team_ids)}
-    received = list(await TeamInvitation.filter(
-        email=user.email, state=InvitationState.PENDING, expires_at__gt=moment)
-        .select_related("team", "event").order_by("-created_at"))
+    received = list(
+        await TeamInvitation.filter(
+            email=user.email, state=InvitationState.PENDING, expires_at__gt=moment
+        )
+        .select_related("team", "event")
+        .order_by("-created_at")
+    )
     team_by_event = {s.event_id: s.team for s in seats}
-    cards = [_card(r.event, team_by_event.get(r.event_id), people, sent, work, moment)
-             for r in sorted(registrations, key=lambda r: r.event.submissions_close,
-                             reverse=True)]
+    cards = [
+        _card(r.event, team_by_event.get(r.event_id), people, sent, work, moment)
+        for r in sorted(registrations, key=lambda r: r.event.submissions_close, reverse=True)
+    ]
     return {"cards": cards, "received": received, "now": moment}
 
 
-def _card(event: Event, team: Team | None, people: dict[int, list[TeamMember]],
-          sent: dict[int, list[Any]], work: dict[int, Submission],
-          moment: dt.datetime) -> dict[str, Any]:
+def _card(
+    event: Event,
+    team: Team | None,
+    people: dict[int, list[TeamMember]],
+    sent: dict[int, list[Any]],
+    work: dict[int, Submission],
+    moment: dt.datetime,
+) -> dict[str, Any]:
     upcoming = phases.next_deadline(event.timeline, moment)
     return {
-        "event": event, "phase": event.phase(moment), "team": team,
+        "event": event,
+        "phase": event.phase(moment),
+        "team": team,
         "members": people.get(team.id, []) if team else [],
         "invitations": sent.get(team.id, []) if team else [],
         "submission": work.get(team.id) if team else None,
@@ -77,8 +91,12 @@ def _card(event: Event, team: Team | None, people: dict[int, list[TeamMember]],
 
 
 async def _members_by_team(team_ids: Sequence[int]) -> dict[int, list[TeamMember]]:
-    return await _group(TeamMember.filter(team_id__in=list(team_ids)).select_related("user")
-                        .order_by("joined_at", "id"), "team_id")
+    return await _group(
+        TeamMember.filter(team_id__in=list(team_ids))
+        .select_related("user")
+        .order_by("joined_at", "id"),
+        "team_id",
+    )
 
 
 async def _group(query: Any, key: str) -> dict[Any, list[Any]]:
@@ -89,6 +107,7 @@ async def _group(query: Any, key: str) -> dict[Any, list[Any]]:
 
 
 # --- the organizer: counts -----------------------------------------------------------------
+
 
 @dataclass
 class Overview:
@@ -113,13 +132,17 @@ async def overview(event: Event) -> Overview:
         incomplete_teams=await active.filter(member_count__lt=event.team_min).count(),
         without_team=await of_event(Registration, event).exclude(user_id__in=seated).count(),
     )
-    grid = await of_event(Submission, event).annotate(n=Count("id")).group_by(
-        "track_id", "state").values("track_id", "state", "n")
-    team_counts = await active.annotate(n=Count("id")).group_by("track_id").values(
-        "track_id", "n")
+    grid = (
+        await of_event(Submission, event)
+        .annotate(n=Count("id"))
+        .group_by("track_id", "state")
+        .values("track_id", "state", "n")
+    )
+    team_counts = await active.annotate(n=Count("id")).group_by("track_id").values("track_id", "n")
     tracks = list(await of_event(Track, event).order_by("position", "id"))
-    result.by_state = {s.value: sum(r["n"] for r in grid if r["state"] == s.value)
-                       for s in SubmissionState}
+    result.by_state = {
+        s.value: sum(r["n"] for r in grid if r["state"] == s.value) for s in SubmissionState
+    }
     result.by_track = _by_track(tracks, grid, team_counts)
     return result
 
@@ -128,8 +151,10 @@ def _by_track(tracks: list[Track], grid: list[dict], team_counts: list[dict]) ->
     rows = []
     for track in [*tracks, None]:
         key = track.id if track else None
-        cells = {s.value: sum(r["n"] for r in grid if r["track_id"] == key
-                              and r["state"] == s.value) for s in SubmissionState}
+        cells = {
+            s.value: sum(r["n"] for r in grid if r["track_id"] == key and r["state"] == s.value)
+            for s in SubmissionState
+        }
         teams = sum(r["n"] for r in team_counts if r["track_id"] == key)
         if track is not None or teams or any(cells.values()):
             rows.append({"track": track, "teams": teams, **cells})
@@ -138,18 +163,23 @@ def _by_track(tracks: list[Track], grid: list[dict], team_counts: list[dict]) ->
 
 # --- the organizer: lists ------------------------------------------------------------------
 
+
 def clean_search(raw: str | None) -> str:
     return " ".join((raw or "").split())[:SEARCH_MAX]
 
 
-async def registrants(event: Event, *, search: str = "", in_team: str = "",
-                      number: int = 1) -> tuple[Page, dict[int, Team]]:
+async def registrants(
+    event: Event, *, search: str = "", in_team: str = "", number: int = 1
+) -> tuple[Page, dict[int, Team]]:
     """A page of registrations with their users, and the team of each (three queries)."""
     query = of_event(Registration, event).select_related("user")
     if search:
-        query = query.filter(Q(user__email__icontains=search) | Q(user__name_ar__icontains=search)
-                             | Q(user__name_en__icontains=search)
-                             | Q(user__organization__icontains=search))
+        query = query.filter(
+            Q(user__email__icontains=search)
+            | Q(user__name_ar__icontains=search)
+            | Q(user__name_en__icontains=search)
+            | Q(user__organization__icontains=search)
+        )
     seated = Subquery(of_event(TeamMember, event).values("user_id"))
     if in_team == "yes":
         query = query.filter(user_id__in=seated)
@@ -164,8 +194,9 @@ async def registrants(event: Event, *, search: str = "", in_team: str = "",
 TEAM_FILTERS = ("incomplete", "complete", "submitted", "not_submitted", "withdrawn")
 
 
-async def team_rows(event: Event, *, search: str = "", track: int | None = None,
-                    show: str = "", number: int = 1) -> tuple[Page, dict, dict]:
+async def team_rows(
+    event: Event, *, search: str = "", track: int | None = None, show: str = "", number: int = 1
+) -> tuple[Page, dict, dict]:
     """A page of teams with track and captain, their submissions and members (four queries)."""
     query = _team_query(event, search, track, show)
     page = await paginate(query, number, PAGE_SIZE)
@@ -180,8 +211,9 @@ def _team_query(event: Event, search: str, track: int | None, show: str) -> Any:
         query = query.filter(name__icontains=search)
     if track:
         query = query.filter(track_id=track)
-    submitted = Subquery(of_event(Submission, event).filter(
-        state=SubmissionState.SUBMITTED).values("team_id"))
+    submitted = Subquery(
+        of_event(Submission, event).filter(state=SubmissionState.SUBMITTED).values("team_id")
+    )
     active = {"state": TeamState.ACTIVE}
     if show == "incomplete":
         query = query.filter(member_count__lt=event.team_min, **active)
@@ -196,8 +228,9 @@ def _team_query(event: Event, search: str, track: int | None, show: str) -> Any:
     return query.order_by("name_key", "id")
 
 
-async def submission_rows(event: Event, *, search: str = "", track: int | None = None,
-                          state: str = "", number: int = 1) -> Page:
+async def submission_rows(
+    event: Event, *, search: str = "", track: int | None = None, state: str = "", number: int = 1
+) -> Page:
     """A page of submissions with their team and track (two queries)."""
     query = of_event(Submission, event).select_related("team", "track")
     if search:
@@ -211,9 +244,13 @@ async def submission_rows(event: Event, *, search: str = "", track: int | None =
 
 # --- the organizer: details ----------------------------------------------------------------
 
+
 async def version_history(submission: Submission) -> list[SubmissionVersion]:
-    return list(await SubmissionVersion.filter(submission_id=submission.id)
-                .select_related("author").order_by("-number"))
+    return list(
+        await SubmissionVersion.filter(submission_id=submission.id)
+        .select_related("author")
+        .order_by("-number")
+    )
 
 
 async def questions_of(event: Event, which: QuestionScope) -> list[Question]:
@@ -249,16 +286,32 @@ def _when(value: dt.datetime | None, event: Event) -> str:
 async def export_registrants(event: Event) -> bytes:
     questions = await questions_of(event, QuestionScope.REGISTRATION)
     rows = await of_event(Registration, event).select_related("user").order_by("created_at", "id")
-    seats = {s.user_id: s.team for s in
-             await of_event(TeamMember, event).select_related("team")}
-    header = [_("Name (Arabic)"), _("Name (English)"), _("E-mail"), _("Organization"),
-              _("Job title"), _("Phone"), _("Registered"), _("Team"),
-              *[localized(q, "label") for q in questions]]
-    body = ([r.user.name_ar, r.user.name_en, r.user.email, r.user.organization,
-             r.user.job_title, r.user.phone, _when(r.created_at, event),
-             seats[r.user_id].name if r.user_id in seats else "",
-             *[answers.display(q, (r.answers or {}).get(str(q.id))) for q in questions]]
-            for r in rows)
+    seats = {s.user_id: s.team for s in await of_event(TeamMember, event).select_related("team")}
+    header = [
+        _("Name (Arabic)"),
+        _("Name (English)"),
+        _("E-mail"),
+        _("Organization"),
+        _("Job title"),
+        _("Phone"),
+        _("Registered"),
+        _("Team"),
+        *[localized(q, "label") for q in questions],
+    ]
+    body = (
+        [
+            r.user.name_ar,
+            r.user.name_en,
+            r.user.email,
+            r.user.organization,
+            r.user.job_title,
+            r.user.phone,
+            _when(r.created_at, event),
+            seats[r.user_id].name if r.user_id in seats else "",
+            *[answers.display(q, (r.answers or {}).get(str(q.id))) for q in questions],
+        ]
+        for r in rows
+    )
     return to_csv(header, body)
 
 
@@ -266,29 +319,72 @@ async def export_teams(event: Event) -> bytes:
     teams = await of_event(Team, event).select_related("track", "captain").order_by("name_key")
     people = await _members_by_team([t.id for t in teams])
     work = {s.team_id: s for s in await of_event(Submission, event)}
-    header = [_("Team"), _("Track"), _("State"), _("Captain"), _("Members"), _("Size"),
-              _("Join code"), _("Submission"), _("Created")]
-    body = ([t.name, localized(t.track, "name") if t.track else "",
-             label(TEAM_STATES, t.state), t.captain.email,
-             "; ".join(m.user.email for m in people.get(t.id, [])), t.member_count, t.join_code,
-             label(SUBMISSION_STATES, work[t.id].state) if t.id in work else _("None"),
-             _when(t.created_at, event)] for t in teams)
+    header = [
+        _("Team"),
+        _("Track"),
+        _("State"),
+        _("Captain"),
+        _("Members"),
+        _("Size"),
+        _("Join code"),
+        _("Submission"),
+        _("Created"),
+    ]
+    body = (
+        [
+            t.name,
+            localized(t.track, "name") if t.track else "",
+            label(TEAM_STATES, t.state),
+            t.captain.email,
+            "; ".join(m.user.email for m in people.get(t.id, [])),
+            t.member_count,
+            t.join_code,
+            label(SUBMISSION_STATES, work[t.id].state) if t.id in work else _("None"),
+            _when(t.created_at, event),
+        ]
+        for t in teams
+    )
     return to_csv(header, body)
 
 
 async def export_submissions(event: Event) -> bytes:
     questions = await questions_of(event, QuestionScope.SUBMISSION)
     rows = await of_event(Submission, event).select_related("team", "track").order_by("id")
-    header = [_("Team"), _("Title"), _("Track"), _("State"), _("Submitted"), _("Versions"),
-              _("Fingerprint"), _("Summary"), _("The problem"), _("Proposed solution"),
-              _("Audience"), _("Video link"), _("Prototype link"),
-              *[localized(q, "label") for q in questions]]
-    body = ([s.team.name, s.title, localized(s.track, "name") if s.track else "",
-             label(SUBMISSION_STATES, s.state), _when(s.submitted_at, event), s.version_count,
-             s.fingerprint, s.summary, s.problem, s.solution, s.audience, s.video_url,
-             s.prototype_url,
-             *[answers.display(q, (s.answers or {}).get(str(q.id))) for q in questions]]
-            for s in rows)
+    header = [
+        _("Team"),
+        _("Title"),
+        _("Track"),
+        _("State"),
+        _("Submitted"),
+        _("Versions"),
+        _("Fingerprint"),
+        _("Summary"),
+        _("The problem"),
+        _("Proposed solution"),
+        _("Audience"),
+        _("Video link"),
+        _("Prototype link"),
+        *[localized(q, "label") for q in questions],
+    ]
+    body = (
+        [
+            s.team.name,
+            s.title,
+            localized(s.track, "name") if s.track else "",
+            label(SUBMISSION_STATES, s.state),
+            _when(s.submitted_at, event),
+            s.version_count,
+            s.fingerprint,
+            s.summary,
+            s.problem,
+            s.solution,
+            s.audience,
+            s.video_url,
+            s.prototype_url,
+            *[answers.display(q, (s.answers or {}).get(str(q.id))) for q in questions],
+        ]
+        for s in rows
+    )
     return to_csv(header, body)
 
 

@@ -14,8 +14,12 @@ def canonical(snapshot: Snapshot) -> str:
     """One spelling for one content: sorted keys, no spaces, Unicode kept, files in hash order."""
     ordered = dict(snapshot)
     if isinstance(ordered.get("files"), list):
-        ordered["files"] = sorted(ordered["files"], key=lambda f: json.dumps(
-            [f.get("sha256", ""), f.get("name", ""), f], sort_keys=True, ensure_ascii=False))
+        ordered["files"] = sorted(
+            ordered["files"],
+            key=lambda f: json.dumps(
+                [f.get("sha256", ""), f.get("name", ""), f], sort_keys=True, ensure_ascii=False
+            ),
+        )
     return json.dumps(ordered, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -28,8 +32,9 @@ def changes(before: Snapshot | None, after: Snapshot) -> dict[str, Any]:
     if before is None:
         return {"fields": [], "added": [], "removed": [], "first": True}
     flat_before, flat_after = _flatten(before), _flatten(after)
-    keys = sorted(k for k in set(flat_before) | set(flat_after)
-                  if flat_before.get(k) != flat_after.get(k))
+    keys = sorted(
+        k for k in set(flat_before) | set(flat_after) if flat_before.get(k) != flat_after.get(k)
+    )
     old = {(f["sha256"], f["name"]) for f in before.get("files", [])}
     new = {(f["sha256"], f["name"]) for f in after.get("files", [])}
     return {

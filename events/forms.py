@@ -18,16 +18,37 @@ SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])")
 RESERVED_SLUGS = frozenset({"new", "api", "manage", "join"})
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 TIME_ZONES = (
-    "Asia/Riyadh", "Asia/Dubai", "Asia/Qatar", "Asia/Kuwait", "Asia/Bahrain", "Asia/Muscat",
-    "Asia/Amman", "Asia/Baghdad", "Asia/Beirut", "Africa/Cairo", "Africa/Casablanca",
-    "Africa/Tunis", "Europe/London", "UTC",
+    "Asia/Riyadh",
+    "Asia/Dubai",
+    "Asia/Qatar",
+    "Asia/Kuwait",
+    "Asia/Bahrain",
+    "Asia/Muscat",
+    "Asia/Amman",
+    "Asia/Baghdad",
+    "Asia/Beirut",
+    "Africa/Cairo",
+    "Africa/Casablanca",
+    "Africa/Tunis",
+    "Europe/London",
+    "UTC",
 )
-TIMELINE_FIELDS = ("registration_opens", "registration_closes", "submissions_open",
-                   "submissions_close", "judging_starts", "judging_ends", "results_at")
+TIMELINE_FIELDS = (
+    "registration_opens",
+    "registration_closes",
+    "submissions_open",
+    "submissions_close",
+    "judging_starts",
+    "judging_ends",
+    "results_at",
+)
 OPTIONAL_DATES = frozenset({"judging_starts", "judging_ends", "results_at"})
 SUBMISSION_TEXTS = (  # name, max length, multiline
-    ("title", 200, False), ("summary", 1000, True), ("problem", 5000, True),
-    ("solution", 5000, True), ("audience", 2000, True),
+    ("title", 200, False),
+    ("summary", 1000, True),
+    ("problem", 5000, True),
+    ("solution", 5000, True),
+    ("audience", 2000, True),
 )
 PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{0,40})\}")
 PLACEHOLDERS = ("name", "team", "event")
@@ -53,8 +74,9 @@ def to_local_input(value: dt.datetime | None, tz: str) -> str:
     return value.astimezone(zone(tz)).strftime(LOCAL_FORMAT) if value else ""
 
 
-def _bilingual(form: Form, base: str, *, max_length: int, multiline: bool = False,
-               required: bool = True) -> None:
+def _bilingual(
+    form: Form, base: str, *, max_length: int, multiline: bool = False, required: bool = True
+) -> None:
     form.text(f"{base}_ar", required=False, max_length=max_length, multiline=multiline)
     form.text(f"{base}_en", required=False, max_length=max_length, multiline=multiline)
     if required and not (form.values[f"{base}_ar"] or form.values[f"{base}_en"]):
@@ -68,8 +90,10 @@ def event(data: Mapping[str, Any]) -> Form:
     if not slug:
         form.error("slug", _("This field is required."))
     elif not SLUG_RE.fullmatch(slug) or slug in RESERVED_SLUGS:
-        form.error("slug", _("Use 3 to 60 lowercase Latin letters, digits and hyphens, like "
-                             "mediathon-2026."))
+        form.error(
+            "slug",
+            _("Use 3 to 60 lowercase Latin letters, digits and hyphens, like mediathon-2026."),
+        )
     _bilingual(form, "title", max_length=200)
     _bilingual(form, "description", max_length=20000, multiline=True, required=False)
     _bilingual(form, "rules", max_length=20000, multiline=True, required=False)
@@ -90,28 +114,55 @@ def _team_size(form: Form) -> None:
 
 
 def _timeline(form: Form, tz: str) -> None:
-    dates = {name: local_datetime(form, name, tz, required=name not in OPTIONAL_DATES)
-             for name in TIMELINE_FIELDS}
+    dates = {
+        name: local_datetime(form, name, tz, required=name not in OPTIONAL_DATES)
+        for name in TIMELINE_FIELDS
+    }
     for later, earlier in phases.timeline_problems(dates).items():
-        form.error(later, _("This date must come after “%(other)s”.",
-                            other=label(MILESTONES, earlier)))
+        form.error(
+            later, _("This date must come after “%(other)s”.", other=label(MILESTONES, earlier))
+        )
     form.values["dates"] = dates
 
 
 def event_values(form: Form) -> dict[str, Any]:
     """The model fields from a valid event form."""
     v = form.values
-    keys = ("slug", "title_ar", "title_en", "description_ar", "description_en", "rules_ar",
-            "rules_en", "time_zone", "team_min", "team_max", "max_attachments",
-            "max_attachment_mb", "gallery_public")
+    keys = (
+        "slug",
+        "title_ar",
+        "title_en",
+        "description_ar",
+        "description_en",
+        "rules_ar",
+        "rules_en",
+        "time_zone",
+        "team_min",
+        "team_max",
+        "max_attachments",
+        "max_attachment_mb",
+        "gallery_public",
+    )
     return {**{k: v[k] for k in keys}, **v["dates"]}
 
 
 def event_initial(obj: Any) -> dict[str, Any]:
     """Form values showing a saved event (dates in its own time zone)."""
-    keys = ("slug", "title_ar", "title_en", "description_ar", "description_en", "rules_ar",
-            "rules_en", "time_zone", "team_min", "team_max", "max_attachments",
-            "max_attachment_mb", "gallery_public")
+    keys = (
+        "slug",
+        "title_ar",
+        "title_en",
+        "description_ar",
+        "description_en",
+        "rules_ar",
+        "rules_en",
+        "time_zone",
+        "team_min",
+        "team_max",
+        "max_attachments",
+        "max_attachment_mb",
+        "gallery_public",
+    )
     values = {k: getattr(obj, k) for k in keys}
     values.update({k: to_local_input(getattr(obj, k), obj.time_zone) for k in TIMELINE_FIELDS})
     return values
@@ -189,8 +240,14 @@ def join(data: Mapping[str, Any]) -> Form:
     return form
 
 
-def submission(data: Mapping[str, Any], track_ids: Sequence[int], questions: Sequence[Any],
-               existing_answers: Mapping[str, Any], *, submit: bool) -> tuple[Form, Any]:
+def submission(
+    data: Mapping[str, Any],
+    track_ids: Sequence[int],
+    questions: Sequence[Any],
+    existing_answers: Mapping[str, Any],
+    *,
+    submit: bool,
+) -> tuple[Form, Any]:
     """The submission fields; on submit every required field must be there, a draft may be
     incomplete (but never over-long or malformed)."""
     form = Form(data)
@@ -216,8 +273,13 @@ def group_mail(data: Mapping[str, Any], track_ids: Sequence[int]) -> Form:
     for name in ("subject_ar", "subject_en", "body_ar", "body_en"):
         unknown = [p for p in PLACEHOLDER_RE.findall(form.values[name]) if p not in PLACEHOLDERS]
         if unknown:
-            form.error(name, _("Unknown placeholder {%(name)s}. Use {name}, {team} or {event}.",
-                               name=unknown[0]))
+            form.error(
+                name,
+                _(
+                    "Unknown placeholder {%(name)s}. Use {name}, {team} or {event}.",
+                    name=unknown[0],
+                ),
+            )
     both = [("subject_ar", "body_ar"), ("subject_en", "body_en")]
     for subject, body in both:
         if bool(form.values[subject]) != bool(form.values[body]):

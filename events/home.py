@@ -21,9 +21,11 @@ TIMELINE_FIELDS = tuple(phases.Timeline.__dataclass_fields__)
 async def published_events() -> list[dict[str, Any]]:
     """title_ar/en, url, when (the next date on the timeline) and time_zone of every published
     event, soonest activity first: one query whatever the number of events."""
-    rows = await Event.filter(visibility=Visibility.PUBLISHED).order_by(
-        "-registration_opens", "id").values("slug", "title_ar", "title_en", "time_zone",
-                                            *TIMELINE_FIELDS)
+    rows = (
+        await Event.filter(visibility=Visibility.PUBLISHED)
+        .order_by("-registration_opens", "id")
+        .values("slug", "title_ar", "title_en", "time_zone", *TIMELINE_FIELDS)
+    )
     moment = now()
     return [_item(row, moment) for row in rows]
 
@@ -32,9 +34,13 @@ def _item(row: dict[str, Any], moment: Any) -> dict[str, Any]:
     timeline = phases.Timeline(**{k: row[k] for k in TIMELINE_FIELDS})
     upcoming = phases.next_deadline(timeline, moment)
     stage = phases.phase(timeline, moment)
-    item = {"title_ar": row["title_ar"], "title_en": row["title_en"],
-            "url": "/events/" + quote(row["slug"]), "time_zone": row["time_zone"],
-            "when": upcoming[1] if upcoming else None}
+    item = {
+        "title_ar": row["title_ar"],
+        "title_en": row["title_en"],
+        "url": "/events/" + quote(row["slug"]),
+        "time_zone": row["time_zone"],
+        "when": upcoming[1] if upcoming else None,
+    }
     for lang in ("ar", "en"):
         with use_locale(lang):
             parts = [_(PHASES[stage])] + ([_(MILESTONES[upcoming[0]])] if upcoming else [])

@@ -29,26 +29,38 @@ class SubmissionSource:
         event = await Event.get_or_none(id=scope_id)
         if event is None:
             return None
-        return ScopeInfo(scope_type=self.scope_type, scope_id=event.id, title_ar=event.title_ar,
-                         title_en=event.title_en, time_zone=event.time_zone,
-                         public_url="/events/" + quote(event.slug))
+        return ScopeInfo(
+            scope_type=self.scope_type,
+            scope_id=event.id,
+            title_ar=event.title_ar,
+            title_en=event.title_en,
+            time_zone=event.time_zone,
+            public_url="/events/" + quote(event.slug),
+        )
 
     async def candidates(self, scope_id: int) -> list[Candidate]:
         """Every submitted submission of the event, with its team's members (four queries)."""
-        rows = list(await Submission.filter(event_id=scope_id, state=SubmissionState.SUBMITTED)
-                    .select_related("team", "track").order_by("id"))
+        rows = list(
+            await Submission.filter(event_id=scope_id, state=SubmissionState.SUBMITTED)
+            .select_related("team", "track")
+            .order_by("id")
+        )
         team_ids = [s.team_id for s in rows]
         people: dict[int, list[Any]] = {tid: [] for tid in team_ids}
-        for member in await TeamMember.filter(team_id__in=team_ids).select_related("user") \
-                .order_by("joined_at", "id"):
+        for member in (
+            await TeamMember.filter(team_id__in=team_ids)
+            .select_related("user")
+            .order_by("joined_at", "id")
+        ):
             people[member.team_id].append(member.user)
         titles = await _submitted_titles([s.id for s in rows])
         return [_candidate(s, people[s.team_id], titles.get(s.id, s.title)) for s in rows]
 
     async def detail(self, source_id: int, *, blind: bool) -> EntryDetail:
         submission = await Submission.get_or_none(id=source_id).select_related("team")
-        version = await SubmissionVersion.filter(submission_id=source_id).order_by(
-            "-number").first()
+        version = (
+            await SubmissionVersion.filter(submission_id=source_id).order_by("-number").first()
+        )
         if submission is None or version is None:
             return EntryDetail()
         snap = version.snapshot
@@ -59,8 +71,11 @@ class SubmissionSource:
         fields += await _answer_fields(submission.event_id, snap.get("answers", {}))
         if not blind:
             fields += await _team_fields(submission)
-        links = [(_(SUBMISSION_FIELDS[name]), snap[name])
-                 for name in ("video_url", "prototype_url") if snap.get(name)]
+        links = [
+            (_(SUBMISSION_FIELDS[name]), snap[name])
+            for name in ("video_url", "prototype_url")
+            if snap.get(name)
+        ]
         ids = [f["id"] for f in version.files or []]
         files = list(await StoredFile.filter(id__in=ids).order_by("original_name")) if ids else []
         return EntryDetail(fields=fields, links=links, files=files)
@@ -69,8 +84,11 @@ class SubmissionSource:
 async def _submitted_titles(submission_ids: list[int]) -> dict[int, str]:
     """The title of each submission's last submitted version."""
     titles: dict[int, str] = {}
-    rows = await SubmissionVersion.filter(submission_id__in=submission_ids).order_by(
-        "submission_id", "-number").values("submission_id", "snapshot")
+    rows = (
+        await SubmissionVersion.filter(submission_id__in=submission_ids)
+        .order_by("submission_id", "-number")
+        .values("submission_id", "snapshot")
+    )
     for row in rows:
         titles.setdefault(row["submission_id"], str(row["snapshot"].get("title", "")))
     return titles
@@ -79,23 +97,30 @@ async def _submitted_titles(submission_ids: list[int]) -> dict[int, str]:
 def _candidate(submission: Submission, users: list[Any], title: str) -> Candidate:
     track = submission.track
     team = submission.team
-    organizations = tuple(sorted({u.organization.strip() for u in users
-                                  if u.organization.strip()}))
+    organizations = tuple(sorted({u.organization.strip() for u in users if u.organization.strip()}))
     return Candidate(
-        source_id=submission.id, title_ar=title, title_en=title,
+        source_id=submission.id,
+        title_ar=title,
+        title_en=title,
         group_key=str(track.id) if track else "",
-        group_label_ar=track.name_ar if track else "", group_label_en=track.name_en if track
-        else "",
-        team_key=f"team:{team.id}", team_label=team.name,
-        members=tuple(Member(email=u.email, language=u.language, name=u.display_name,
-                             organization=u.organization) for u in users),
+        group_label_ar=track.name_ar if track else "",
+        group_label_en=track.name_en if track else "",
+        team_key=f"team:{team.id}",
+        team_label=team.name,
+        members=tuple(
+            Member(
+                email=u.email, language=u.language, name=u.display_name, organization=u.organization
+            )
+            for u in users
+        ),
         organizations=organizations,
     )
 
 
 async def _answer_fields(event_id: int, given: dict[str, Any]) -> list[tuple[str, str]]:
-    questions = await Question.filter(event_id=event_id, scope=QuestionScope.SUBMISSION) \
-        .order_by("position", "id")
+    questions = await Question.filter(event_id=event_id, scope=QuestionScope.SUBMISSION).order_by(
+        "position", "id"
+    )
     shown = []
     for question in questions:
         text = answers.display(question, given.get(str(question.id)))
@@ -105,7 +130,10 @@ async def _answer_fields(event_id: int, given: dict[str, Any]) -> list[tuple[str
 
 
 async def _team_fields(submission: Submission) -> list[tuple[str, str]]:
-    members = await TeamMember.filter(team_id=submission.team_id).select_related("user") \
+    members = (
+        await TeamMember.filter(team_id=submission.team_id)
+        .select_related("user")
         .order_by("joined_at", "id")
+    )
     names = "، ".join(m.user.display_name for m in members)
     return [(_("Team"), submission.team.name), (_("Members"), names)]

@@ -33,9 +33,15 @@ def _user(request: Request) -> User:
 
 # --- the event -----------------------------------------------------------------------------
 
+
 def _event_defaults() -> dict[str, Any]:
-    return {"time_zone": "Asia/Riyadh", "team_min": "1", "team_max": "5",
-            "max_attachments": "5", "max_attachment_mb": "20"}
+    return {
+        "time_zone": "Asia/Riyadh",
+        "team_min": "1",
+        "team_max": "5",
+        "max_attachments": "5",
+        "max_attachment_mb": "20",
+    }
 
 
 async def event_new(request: Request) -> Response:
@@ -79,23 +85,32 @@ async def visibility(request: Request) -> Response:
     data = await request.form()
     wanted = Visibility.PUBLISHED if data.get("visibility") == "published" else Visibility.DRAFT
     await services.set_visibility(_user(request), event, wanted)
-    flash(request, _("The event is published.") if wanted == Visibility.PUBLISHED
-          else _("The event is back to draft: only its organizers can see it."))
+    flash(
+        request,
+        _("The event is published.")
+        if wanted == Visibility.PUBLISHED
+        else _("The event is back to draft: only its organizers can see it."),
+    )
     return redirect(request, "events:manage", slug=event.slug)
 
 
 async def _dashboard_context(event: Event) -> dict[str, Any]:
     moment = now()
-    return {"event": event, "overview": await dashboard.overview(event),
-            "phase": event.phase(moment), "timeline": timeline_items(event, moment),
-            "deadlines": list(Deadline),
-            "results": await judging.published_results(ScopeType.EVENT.value, event.id)}
+    return {
+        "event": event,
+        "overview": await dashboard.overview(event),
+        "phase": event.phase(moment),
+        "timeline": timeline_items(event, moment),
+        "deadlines": list(Deadline),
+        "results": await judging.published_results(ScopeType.EVENT.value, event.id),
+    }
 
 
 async def manage(request: Request) -> Response:
     event = await managed_event(request)
-    return page(request, "events/manage/dashboard.html", Form({}),
-                **await _dashboard_context(event))
+    return page(
+        request, "events/manage/dashboard.html", Form({}), **await _dashboard_context(event)
+    )
 
 
 async def extend(request: Request) -> Response:
@@ -103,18 +118,26 @@ async def extend(request: Request) -> Response:
     form = forms.extend(await request.form(), event.time_zone)
     if form.ok:
         try:
-            await services.extend_deadline(_user(request), event, Deadline(form.values["deadline"]),
-                                           form.values["until_utc"])
+            await services.extend_deadline(
+                _user(request), event, Deadline(form.values["deadline"]), form.values["until_utc"]
+            )
         except DomainError as exc:
-            return refused(request, "events/manage/dashboard.html", form, exc,
-                           **await _dashboard_context(event))
+            return refused(
+                request,
+                "events/manage/dashboard.html",
+                form,
+                exc,
+                **await _dashboard_context(event),
+            )
         flash(request, _("The deadline has been moved."))
         return redirect(request, "events:manage", slug=event.slug)
-    return page(request, "events/manage/dashboard.html", form, 422,
-                **await _dashboard_context(event))
+    return page(
+        request, "events/manage/dashboard.html", form, 422, **await _dashboard_context(event)
+    )
 
 
 # --- tracks and questions ------------------------------------------------------------------
+
 
 async def _tracks(event: Event) -> list[Track]:
     return list(await of_event(Track, event).order_by("position", "id"))
@@ -123,12 +146,19 @@ async def _tracks(event: Event) -> list[Track]:
 async def tracks(request: Request) -> Response:
     event = await managed_event(request)
     if request.method == "GET":
-        return page(request, "events/manage/tracks.html", Form({}), event=event,
-                    tracks=await _tracks(event))
+        return page(
+            request, "events/manage/tracks.html", Form({}), event=event, tracks=await _tracks(event)
+        )
     form = forms.track(await request.form())
     if not form.ok:
-        return page(request, "events/manage/tracks.html", form, 422, event=event,
-                    tracks=await _tracks(event))
+        return page(
+            request,
+            "events/manage/tracks.html",
+            form,
+            422,
+            event=event,
+            tracks=await _tracks(event),
+        )
     await services.add_track(_user(request), event, form.values)
     flash(request, _("The track has been added."))
     return redirect(request, "events:tracks", slug=event.slug)
@@ -150,8 +180,7 @@ async def track_edit(request: Request) -> Response:
         return page(request, "events/manage/track_form.html", form, event=event, track=track)
     form = forms.track(await request.form())
     if not form.ok:
-        return page(request, "events/manage/track_form.html", form, 422, event=event,
-                    track=track)
+        return page(request, "events/manage/track_form.html", form, 422, event=event, track=track)
     await services.update_track(_user(request), event, track, form.values)
     flash(request, _("The track has been saved."))
     return redirect(request, "events:tracks", slug=event.slug)
@@ -185,14 +214,26 @@ async def questions(request: Request) -> Response:
     event = await managed_event(request)
     if request.method == "GET":
         form = Form({})
-        form.values.update({"scope": request.query_params.get("scope", "registration"),
-                            "kind": "short_text"})
-        return page(request, "events/manage/questions.html", form, event=event,
-                    lists=await _question_lists(event))
+        form.values.update(
+            {"scope": request.query_params.get("scope", "registration"), "kind": "short_text"}
+        )
+        return page(
+            request,
+            "events/manage/questions.html",
+            form,
+            event=event,
+            lists=await _question_lists(event),
+        )
     form = forms.question(await request.form())
     if not form.ok:
-        return page(request, "events/manage/questions.html", form, 422, event=event,
-                    lists=await _question_lists(event))
+        return page(
+            request,
+            "events/manage/questions.html",
+            form,
+            422,
+            event=event,
+            lists=await _question_lists(event),
+        )
     await services.add_question(_user(request), event, form.values)
     flash(request, _("The question has been added."))
     return redirect(request, "events:questions", slug=event.slug)
@@ -211,14 +252,17 @@ async def question_edit(request: Request) -> Response:
     if request.method == "GET":
         form = Form({})
         form.values.update({k: getattr(question, k) for k in services.QUESTION_FIELDS})
-        form.values.update(scope=question.scope.value, options=forms.options_text(
-            question.options or []))
-        return page(request, "events/manage/question_form.html", form, event=event,
-                    question=question)
+        form.values.update(
+            scope=question.scope.value, options=forms.options_text(question.options or [])
+        )
+        return page(
+            request, "events/manage/question_form.html", form, event=event, question=question
+        )
     form = forms.question({**(await request.form()), "scope": question.scope.value})
     if not form.ok:
-        return page(request, "events/manage/question_form.html", form, 422, event=event,
-                    question=question)
+        return page(
+            request, "events/manage/question_form.html", form, 422, event=event, question=question
+        )
     await services.update_question(_user(request), event, question, form.values)
     flash(request, _("The question has been saved."))
     return redirect(request, "events:questions", slug=event.slug)
@@ -242,6 +286,7 @@ async def question_delete(request: Request) -> Response:
 
 # --- lists and details ---------------------------------------------------------------------
 
+
 def _track_filter(request: Request) -> int | None:
     raw = request.query_params.get("track", "")
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
@@ -252,10 +297,18 @@ async def registrants(request: Request) -> Response:
     q = request.query_params
     search = dashboard.clean_search(q.get("q"))
     in_team = q.get("in_team", "") if q.get("in_team") in {"yes", "no"} else ""
-    rows, seats = await dashboard.registrants(event, search=search, in_team=in_team,
-                                              number=page_number(q.get("page")))
-    return page(request, "events/manage/registrants.html", event=event, page_=rows,
-                seats=seats, search=search, in_team=in_team)
+    rows, seats = await dashboard.registrants(
+        event, search=search, in_team=in_team, number=page_number(q.get("page"))
+    )
+    return page(
+        request,
+        "events/manage/registrants.html",
+        event=event,
+        page_=rows,
+        seats=seats,
+        search=search,
+        in_team=in_team,
+    )
 
 
 async def team_list(request: Request) -> Response:
@@ -263,11 +316,22 @@ async def team_list(request: Request) -> Response:
     q = request.query_params
     search, track = dashboard.clean_search(q.get("q")), _track_filter(request)
     show = q.get("show", "") if q.get("show") in dashboard.TEAM_FILTERS else ""
-    rows, work, people = await dashboard.team_rows(event, search=search, track=track, show=show,
-                                                   number=page_number(q.get("page")))
-    return page(request, "events/manage/teams.html", event=event, page_=rows, work=work,
-                people=people, search=search, track=track, show=show,
-                tracks=await _tracks(event), filters=dashboard.TEAM_FILTERS)
+    rows, work, people = await dashboard.team_rows(
+        event, search=search, track=track, show=show, number=page_number(q.get("page"))
+    )
+    return page(
+        request,
+        "events/manage/teams.html",
+        event=event,
+        page_=rows,
+        work=work,
+        people=people,
+        search=search,
+        track=track,
+        show=show,
+        tracks=await _tracks(event),
+        filters=dashboard.TEAM_FILTERS,
+    )
 
 
 async def submission_list(request: Request) -> Response:
@@ -275,40 +339,69 @@ async def submission_list(request: Request) -> Response:
     q = request.query_params
     search, track = dashboard.clean_search(q.get("q")), _track_filter(request)
     state = q.get("state", "")
-    rows = await dashboard.submission_rows(event, search=search, track=track, state=state,
-                                           number=page_number(q.get("page")))
-    return page(request, "events/manage/submissions.html", event=event, page_=rows,
-                search=search, track=track, state=state, tracks=await _tracks(event))
+    rows = await dashboard.submission_rows(
+        event, search=search, track=track, state=state, number=page_number(q.get("page"))
+    )
+    return page(
+        request,
+        "events/manage/submissions.html",
+        event=event,
+        page_=rows,
+        search=search,
+        track=track,
+        state=state,
+        tracks=await _tracks(event),
+    )
 
 
 async def team_detail(request: Request) -> Response:
     event = await managed_event(request)
-    team = await of_event(Team, event).get_or_none(id=request.path_params["team_id"]) \
+    team = (
+        await of_event(Team, event)
+        .get_or_none(id=request.path_params["team_id"])
         .select_related("track", "captain")
+    )
     if team is None:
         raise not_found()
     submission = await submissions.submission_of(event, team)
-    return page(request, "events/manage/team.html", event=event, team=team,
-                members=await teams.members(team),
-                invitations=await teams.pending_of_team(event, team), submission=submission,
-                versions=await dashboard.version_history(submission) if submission else [])
+    return page(
+        request,
+        "events/manage/team.html",
+        event=event,
+        team=team,
+        members=await teams.members(team),
+        invitations=await teams.pending_of_team(event, team),
+        submission=submission,
+        versions=await dashboard.version_history(submission) if submission else [],
+    )
 
 
 async def submission_detail(request: Request) -> Response:
     event = await managed_event(request)
-    submission = await of_event(Submission, event).get_or_none(
-        id=request.path_params["submission_id"]).select_related("team", "track")
+    submission = (
+        await of_event(Submission, event)
+        .get_or_none(id=request.path_params["submission_id"])
+        .select_related("team", "track")
+    )
     if submission is None:
         raise not_found()
-    return page(request, "events/manage/submission.html", event=event, submission=submission,
-                files=await submissions.current_files(submission),
-                questions=await dashboard.questions_of(event, QuestionScope.SUBMISSION),
-                versions=await dashboard.version_history(submission),
-                tracks={t.id: t for t in await _tracks(event)})
+    return page(
+        request,
+        "events/manage/submission.html",
+        event=event,
+        submission=submission,
+        files=await submissions.current_files(submission),
+        questions=await dashboard.questions_of(event, QuestionScope.SUBMISSION),
+        versions=await dashboard.version_history(submission),
+        tracks={t.id: t for t in await _tracks(event)},
+    )
 
 
-EXPORTS = {"registrants": dashboard.export_registrants, "teams": dashboard.export_teams,
-           "submissions": dashboard.export_submissions}
+EXPORTS = {
+    "registrants": dashboard.export_registrants,
+    "teams": dashboard.export_teams,
+    "submissions": dashboard.export_submissions,
+}
 
 
 async def export(request: Request) -> Response:
@@ -318,22 +411,34 @@ async def export(request: Request) -> Response:
         raise NotFound(_("This page does not exist or is not available to you."))
     data = await EXPORTS[kind](event)
     filename = f"{event.slug}-{kind}-{now():%Y%m%d-%H%M}.csv"
-    return Response(data, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "private, no-store"})
+    return Response(
+        data,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 # --- mail to a group -----------------------------------------------------------------------
 
+
 async def group_mail(request: Request) -> Response:
     event = await managed_event(request)
     all_tracks = await _tracks(event)
-    context: dict[str, Any] = {"event": event, "tracks": all_tracks, "groups": list(MailGroup),
-                               "preview": None, "count": 0}
+    context: dict[str, Any] = {
+        "event": event,
+        "tracks": all_tracks,
+        "groups": list(MailGroup),
+        "preview": None,
+        "count": 0,
+    }
     if request.method == "GET":
         form = Form({})
-        form.values.update(group="registrants", body_ar="مرحبًا {name}،\n\n",
-                           body_en="Hello {name},\n\n")
+        form.values.update(
+            group="registrants", body_ar="مرحبًا {name}،\n\n", body_en="Hello {name},\n\n"
+        )
         return page(request, "events/manage/mail.html", form, **context)
     data = await request.form()
     form = forms.group_mail(data, [t.id for t in all_tracks])
@@ -343,8 +448,10 @@ async def group_mail(request: Request) -> Response:
     track = int(form.values["track"]) if group == MailGroup.TRACK else None
     if data.get("action") != "send":
         people = await mailing.recipients(event, group, track)
-        context.update(count=len(people), preview=mailing.compose(event, people[0], form.values)
-                       if people else None)
+        context.update(
+            count=len(people),
+            preview=mailing.compose(event, people[0], form.values) if people else None,
+        )
         return page(request, "events/manage/mail.html", form, **context)
     sent = await mailing.send(_user(request), event, group, track, form.values)
     flash(request, _("%(n)s mails are queued in the outbox.", n=sent))
@@ -361,25 +468,47 @@ routes = [
     Route(f"{M}/visibility", visibility, methods=["POST"], name="events:visibility"),
     Route(f"{M}/extend", extend, methods=["POST"], name="events:extend"),
     Route(f"{M}/tracks", tracks, methods=["GET", "POST"], name="events:tracks"),
-    Route(f"{M}/tracks/{{track_id:int}}", track_edit, methods=["GET", "POST"],
-          name="events:track_edit"),
-    Route(f"{M}/tracks/{{track_id:int}}/move", track_move, methods=["POST"],
-          name="events:track_move"),
-    Route(f"{M}/tracks/{{track_id:int}}/delete", track_delete, methods=["POST"],
-          name="events:track_delete"),
+    Route(
+        f"{M}/tracks/{{track_id:int}}",
+        track_edit,
+        methods=["GET", "POST"],
+        name="events:track_edit",
+    ),
+    Route(
+        f"{M}/tracks/{{track_id:int}}/move", track_move, methods=["POST"], name="events:track_move"
+    ),
+    Route(
+        f"{M}/tracks/{{track_id:int}}/delete",
+        track_delete,
+        methods=["POST"],
+        name="events:track_delete",
+    ),
     Route(f"{M}/questions", questions, methods=["GET", "POST"], name="events:questions"),
-    Route(f"{M}/questions/{{question_id:int}}", question_edit, methods=["GET", "POST"],
-          name="events:question_edit"),
-    Route(f"{M}/questions/{{question_id:int}}/move", question_move, methods=["POST"],
-          name="events:question_move"),
-    Route(f"{M}/questions/{{question_id:int}}/delete", question_delete, methods=["POST"],
-          name="events:question_delete"),
+    Route(
+        f"{M}/questions/{{question_id:int}}",
+        question_edit,
+        methods=["GET", "POST"],
+        name="events:question_edit",
+    ),
+    Route(
+        f"{M}/questions/{{question_id:int}}/move",
+        question_move,
+        methods=["POST"],
+        name="events:question_move",
+    ),
+    Route(
+        f"{M}/questions/{{question_id:int}}/delete",
+        question_delete,
+        methods=["POST"],
+        name="events:question_delete",
+    ),
     Route(f"{M}/registrants", registrants, name="events:registrants"),
     Route(f"{M}/teams", team_list, name="events:teams"),
     Route(f"{M}/teams/{{team_id:int}}", team_detail, name="events:manage_team"),
     Route(f"{M}/submissions", submission_list, name="events:submissions"),
-    Route(f"{M}/submissions/{{submission_id:int}}", submission_detail,
-          name="events:manage_submission"),
+    Route(
+        f"{M}/submissions/{{submission_id:int}}", submission_detail, name="events:manage_submission"
+    ),
     Route(f"{M}/export/{{kind}}.csv", export, name="events:export"),
     Route(f"{M}/mail", group_mail, methods=["GET", "POST"], name="events:mail"),
 ]

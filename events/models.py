@@ -101,7 +101,8 @@ class Track(Model):
 
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
-        "models.Event", related_name="tracks", on_delete=fields.CASCADE)
+        "models.Event", related_name="tracks", on_delete=fields.CASCADE
+    )
     name_ar = fields.CharField(max_length=200, default="")
     name_en = fields.CharField(max_length=200, default="")
     description_ar = fields.TextField(default="")
@@ -119,7 +120,8 @@ class Question(Model):
 
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
-        "models.Event", related_name="questions", on_delete=fields.CASCADE)
+        "models.Event", related_name="questions", on_delete=fields.CASCADE
+    )
     scope = fields.CharEnumField(QuestionScope, max_length=20)
     kind = fields.CharEnumField(QuestionKind, max_length=20)
     label_ar = fields.CharField(max_length=300, default="")
@@ -144,9 +146,11 @@ class Question(Model):
 class Registration(Model):
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
-        "models.Event", related_name="registrations", on_delete=fields.CASCADE)
+        "models.Event", related_name="registrations", on_delete=fields.CASCADE
+    )
     user: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
-        "models.User", related_name="event_registrations", on_delete=fields.CASCADE)
+        "models.User", related_name="event_registrations", on_delete=fields.CASCADE
+    )
     answers: Any = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -163,13 +167,17 @@ class RegistrationFile(Model):
 
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
-        "models.Event", related_name="registration_files", on_delete=fields.CASCADE)
+        "models.Event", related_name="registration_files", on_delete=fields.CASCADE
+    )
     registration: fields.ForeignKeyRelation[Registration] = fields.ForeignKeyField(
-        "models.Registration", related_name="files", on_delete=fields.CASCADE)
+        "models.Registration", related_name="files", on_delete=fields.CASCADE
+    )
     question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
-        "models.Question", related_name="registration_files", on_delete=fields.CASCADE)
+        "models.Question", related_name="registration_files", on_delete=fields.CASCADE
+    )
     file: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
-        "models.StoredFile", related_name=False, on_delete=fields.CASCADE, unique=True)
+        "models.StoredFile", related_name=False, on_delete=fields.CASCADE, unique=True
+    )
 
     class Meta:
         table = "events_registration_file"
@@ -178,16 +186,18 @@ class RegistrationFile(Model):
 class Team(Model):
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
-        "models.Event", related_name="teams", on_delete=fields.CASCADE)
+        "models.Event", related_name="teams", on_delete=fields.CASCADE
+    )
     name = fields.CharField(max_length=80)
     name_key = fields.CharField(max_length=80)  # casefolded: names unique regardless of case
     track: fields.ForeignKeyNullableRelation[Track] = fields.ForeignKeyField(
-        "models.Track", related_name="teams", null=True, on_delete=fields.SET_NULL)
+        "models.Track", related_name="teams", null=True, on_delete=fields.SET_NULL
+    )
     captain: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
-        "models.User", related_name="captained_teams", on_delete=fields.RESTRICT)
+        "models.User", related_name="captained_teams", on_delete=fields.RESTRICT
+    )
     join_code = fields.CharField(max_length=12, unique=True)
-    state = fields.CharEnumField(TeamState, default=TeamState.ACTIVE, max_length=20,
-                                 db_index=True)
+    state = fields.CharEnumField(TeamState, default=TeamState.ACTIVE, max_length=20, db_index=True)
     member_count = fields.IntField(default=0)  # guarded by a conditional update
     created_at = fields.DatetimeField(auto_now_add=True)
     withdrawn_at = fields.DatetimeField(null=True)
@@ -207,11 +217,14 @@ class Team(Model):
 class TeamMember(Model):
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
-        "models.Event", related_name="team_members", on_delete=fields.CASCADE)
+        "models.Event", related_name="team_members", on_delete=fields.CASCADE
+    )
     team: fields.ForeignKeyRelation[Team] = fields.ForeignKeyField(
-        "models.Team", related_name="members", on_delete=fields.CASCADE)
+        "models.Team", related_name="members", on_delete=fields.CASCADE
+    )
     user: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
-        "models.User", related_name="team_memberships", on_delete=fields.CASCADE)
+        "models.User", related_name="team_memberships", on_delete=fields.CASCADE
+    )
     joined_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -224,16 +237,17 @@ class TeamMember(Model):
 class TeamInvitation(Model):
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
-        "models.Event", related_name="team_invitations", on_delete=fields.CASCADE)
+        "models.Event", related_name="team_invitations", on_delete=fields.CASCADE
+    )
     team: fields.ForeignKeyRelation[Team] = fields.ForeignKeyField(
-        "models.Team", related_name="invitations", on_delete=fields.CASCADE)
+        "models.Team", related_name="invitations", on_delete=fields.CASCADE
+    )
     email = fields.CharField(max_length=254, db_index=True)
     token = fields.CharField(max_length=64, unique=True)  # random nonce inside the signed link
-    state = fields.CharEnumField(InvitationState, default=InvitationState.PENDING,
-                                 max_length=20)
+    state = fields.CharEnumField(InvitationState, default=InvitationState.PENDING, max_length=20)
     invited_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
-        "models.User", related_name="sent_team_invitations", null=True,
-        on_delete=fields.SET_NULL)
+        "models.User", related_name="sent_team_invitations", null=True, on_delete=fields.SET_NULL
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     answered_at = fields.DatetimeField(null=True)
@@ -252,11 +266,14 @@ class Submission(Model):
 
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
-        "models.Event", related_name="submissions", on_delete=fields.CASCADE)
+        "models.Event", related_name="submissions", on_delete=fields.CASCADE
+    )
     team: fields.OneToOneRelation[Team] = fields.OneToOneField(
-        "models.Team", related_name="submission", on_delete=fields.CASCADE)
+        "models.Team", related_name="submission", on_delete=fields.CASCADE
+    )
     track: fields.ForeignKeyNullableRelation[Track] = fields.ForeignKeyField(
-        "models.Track", related_name="submissions", null=True, on_delete=fields.SET_NULL)
+        "models.Track", related_name="submissions", null=True, on_delete=fields.SET_NULL
+    )
     title = fields.CharField(max_length=200, default="")
     summary = fields.TextField(default="")
     problem = fields.TextField(default="")
@@ -265,8 +282,9 @@ class Submission(Model):
     video_url = fields.CharField(max_length=2000, default="")
     prototype_url = fields.CharField(max_length=2000, default="")
     answers: Any = fields.JSONField(default=dict)
-    state = fields.CharEnumField(SubmissionState, default=SubmissionState.DRAFT, max_length=20,
-                                 db_index=True)
+    state = fields.CharEnumField(
+        SubmissionState, default=SubmissionState.DRAFT, max_length=20, db_index=True
+    )
     submitted_at = fields.DatetimeField(null=True)
     fingerprint = fields.CharField(max_length=64, default="")
     version_count = fields.IntField(default=0)
@@ -284,7 +302,8 @@ class SubmissionVersion(Model):
 
     id = fields.IntField(primary_key=True)
     submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
-        "models.Submission", related_name="versions", on_delete=fields.CASCADE)
+        "models.Submission", related_name="versions", on_delete=fields.CASCADE
+    )
     number = fields.IntField()
     snapshot: Any = fields.JSONField()
     files: Any = fields.JSONField(default=list)  # [{"id", "name", "sha256", "size"}]
@@ -292,8 +311,8 @@ class SubmissionVersion(Model):
     fingerprint = fields.CharField(max_length=64)
     created_at = fields.DatetimeField()
     author: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
-        "models.User", related_name="submission_versions", null=True,
-        on_delete=fields.SET_NULL)
+        "models.User", related_name="submission_versions", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "events_submission_version"
@@ -307,12 +326,14 @@ class SubmissionFile(Model):
 
     id = fields.IntField(primary_key=True)
     submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
-        "models.Submission", related_name="files", on_delete=fields.CASCADE)
+        "models.Submission", related_name="files", on_delete=fields.CASCADE
+    )
     file: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
-        "models.StoredFile", related_name=False, on_delete=fields.CASCADE, unique=True)
+        "models.StoredFile", related_name=False, on_delete=fields.CASCADE, unique=True
+    )
     question: fields.ForeignKeyNullableRelation[Question] = fields.ForeignKeyField(
-        "models.Question", related_name="submission_files", null=True,
-        on_delete=fields.SET_NULL)
+        "models.Question", related_name="submission_files", null=True, on_delete=fields.SET_NULL
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
     detached_at = fields.DatetimeField(null=True)
 

@@ -17,8 +17,7 @@ REGISTRATION_PURPOSE = "events.registration"
 async def submission_file(user: Any, stored: StoredFile) -> bool:
     if user is None:
         return False
-    link = await SubmissionFile.get_or_none(file_id=stored.id).select_related(
-        "submission__event")
+    link = await SubmissionFile.get_or_none(file_id=stored.id).select_related("submission__event")
     if link is None:
         return False
     submission = link.submission
@@ -46,11 +45,13 @@ async def registration_file(user: Any, stored: StoredFile) -> bool:
     if user is None:
         return False
     link = await RegistrationFile.get_or_none(file_id=stored.id).select_related(
-        "event", "registration")
+        "event", "registration"
+    )
     if link is None:
         return False
-    return (link.registration.user_id == user.id
-            or permissions.allowed(user, "events.manage", link.event))
+    return link.registration.user_id == user.id or permissions.allowed(
+        user, "events.manage", link.event
+    )
 
 
 FILE_POLICIES = {SUBMISSION_PURPOSE: submission_file, REGISTRATION_PURPOSE: registration_file}

@@ -78,31 +78,41 @@ def _needs_registration(request: Request, event: Event, exc: DomainError) -> Res
 
 
 def _too_large(request: Request, template: str, per_file: int, **extra: Any) -> Response:
-    message = _("The upload is too large. Each file may be at most %(size)s.",
-                size=human_size(per_file))
+    message = _(
+        "The upload is too large. Each file may be at most %(size)s.", size=human_size(per_file)
+    )
     return page(request, template, Form({}), 413, message=message, **extra)
 
 
 # --- public pages --------------------------------------------------------------------------
 
+
 async def event_list(request: Request) -> Response:
     user = _user(request)
     published = await Event.filter(visibility=Visibility.PUBLISHED).order_by(
-        "-registration_opens", "id")
+        "-registration_opens", "id"
+    )
     organized: list[Event] = []
     if user is not None and user.is_admin:
         organized = list(await Event.all().order_by("-registration_opens", "id"))
     elif user is not None:
         ids = [i for t, i, r in user.roles if t == "event" and r == "organizer"]
         organized = list(await Event.filter(id__in=ids).order_by("-registration_opens", "id"))
-    return page(request, "events/list.html", events=published, organized=organized,
-                can_create=permissions.allowed(user, "events.create"), now=now())
+    return page(
+        request,
+        "events/list.html",
+        events=published,
+        organized=organized,
+        can_create=permissions.allowed(user, "events.create"),
+        now=now(),
+    )
 
 
 async def event_detail(request: Request) -> Response:
     key = page_cache.anonymous_key(request, "events:detail", request.path_params["slug"])
-    return await public_cache.of(request).serve(key, lambda: _event_page(request, key),
-                                                HTMLResponse)
+    return await public_cache.of(request).serve(
+        key, lambda: _event_page(request, key), HTMLResponse
+    )
 
 
 async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response:
@@ -112,19 +122,29 @@ async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response
     user = _user(request)
     moment = now()
     tracks = await of_event(Track, event).order_by("position", "id")
-    response = page(request, "events/detail.html", event=event, tracks=tracks,
-                    timeline=timeline_items(event, moment), phase=event.phase(moment),
-                    registration_open=phases.registration_open(event.timeline, moment),
-                    teams_open=phases.teams_open(event.timeline, moment),
-                    registration=await services.registration_of(event, user),
-                    team=await teams.team_of(event, user),
-                    can_manage=permissions.allowed(user, "events.manage", event),
-                    results=await judging.published_results(ScopeType.EVENT.value, event.id))
+    response = page(
+        request,
+        "events/detail.html",
+        event=event,
+        tracks=tracks,
+        timeline=timeline_items(event, moment),
+        phase=event.phase(moment),
+        registration_open=phases.registration_open(event.timeline, moment),
+        teams_open=phases.teams_open(event.timeline, moment),
+        registration=await services.registration_of(event, user),
+        team=await teams.team_of(event, user),
+        can_manage=permissions.allowed(user, "events.manage", event),
+        results=await judging.published_results(ScopeType.EVENT.value, event.id),
+    )
     if user is None and page_cache.session_free(request):  # the page used nobody's session
         settled, changes = await _results_outlook(event, moment)
         if settled:
-            cache.put(key, bytes(response.body), seen=seen, milestones=[
-                *(when for _name, when in event.timeline.milestones()), *changes])
+            cache.put(
+                key,
+                bytes(response.body),
+                seen=seen,
+                milestones=[*(when for _name, when in event.timeline.milestones()), *changes],
+            )
     return response
 
 
@@ -133,7 +153,8 @@ async def _results_outlook(event: Event, moment: dt.datetime) -> tuple[bool, lis
     scoring is over: the page is then not kept), and when that can start (an open round's end,
     a scheduled publication)."""
     rounds = await Round.filter(scope_type=ScopeType.EVENT.value, scope_id=event.id).only(
-        "id", "state", "ends_at", "publish_at")
+        "id", "state", "ends_at", "publish_at"
+    )
     if any(r.effective_state(moment) == RoundState.CLOSED for r in rounds):
         return False, []
     changes = [r.ends_at for r in rounds if r.state == RoundState.OPEN and r.ends_at]
@@ -142,6 +163,7 @@ async def _results_outlook(event: Event, moment: dt.datetime) -> tuple[bool, lis
 
 
 # --- registration --------------------------------------------------------------------------
+
 
 async def register(request: Request) -> Response:
     event = await event_or_404(request)
@@ -152,10 +174,14 @@ async def register(request: Request) -> Response:
     questions = await services.questions(event, QuestionScope.REGISTRATION)
     registration = await services.registration_of(event, user)
     existing = registration.answers if registration else {}
-    context = {"event": event, "questions": questions, "registration": registration,
-               "next": safe_next(request.query_params.get("next", "")),
-               "has_files": any(q.kind == QuestionKind.FILE for q in questions),
-               "existing": existing}
+    context = {
+        "event": event,
+        "questions": questions,
+        "registration": registration,
+        "next": safe_next(request.query_params.get("next", "")),
+        "has_files": any(q.kind == QuestionKind.FILE for q in questions),
+        "existing": existing,
+    }
     if request.method == "GET":
         form = Form({})
         form.values.update(answers.initial_values(questions, existing))
@@ -169,15 +195,21 @@ async def register(request: Request) -> Response:
         return _too_large(request, "events/register.html", cap, **context)
 
 
-async def _save_registration(request: Request, event: Event, user: User, data: Any,
-                             context: dict[str, Any]) -> Response:
+async def _save_registration(
+    request: Request, event: Event, user: User, data: Any, context: dict[str, Any]
+) -> Response:
     form = Form(data)
     parsed = answers.parse(form, context["questions"], context["existing"])
     if not form.ok:
         return page(request, "events/register.html", form, 422, **context)
-    stored = await store_all(request, form, [(q.id, q.field_name, up) for q, up in parsed.uploads],
-                             purpose="events.registration", owner_id=user.id,
-                             max_bytes=file_cap(request, event))
+    stored = await store_all(
+        request,
+        form,
+        [(q.id, q.field_name, up) for q, up in parsed.uploads],
+        purpose="events.registration",
+        owner_id=user.id,
+        max_bytes=file_cap(request, event),
+    )
     if stored is None:
         return page(request, "events/register.html", form, 422, **context)
     try:
@@ -185,8 +217,12 @@ async def _save_registration(request: Request, event: Event, user: User, data: A
     except DomainError as exc:
         await discard(request, stored)
         return refused(request, "events/register.html", form, exc, **context)
-    flash(request, _("You are registered for %(event)s.", event=localized(event, "title"))
-          if context["registration"] is None else _("Your answers have been saved."))
+    flash(
+        request,
+        _("You are registered for %(event)s.", event=localized(event, "title"))
+        if context["registration"] is None
+        else _("Your answers have been saved."),
+    )
     if context["next"]:
         return RedirectResponse(context["next"], status_code=303)
     return redirect(request, "events:detail", slug=event.slug)
@@ -207,6 +243,7 @@ async def unregister(request: Request) -> Response:
 
 
 # --- teams ---------------------------------------------------------------------------------
+
 
 async def team_new(request: Request) -> Response:
     event = await event_or_404(request)
@@ -239,13 +276,20 @@ async def _team_context(request: Request, found: TeamAccess) -> dict[str, Any]:
     submission = await submissions.submission_of(event, team)
     files = await submissions.current_files(submission)
     moment = now()
-    changed = bool(submission and submission.state == SubmissionState.SUBMITTED
-                   and submissions.fp.fingerprint(submissions.snapshot(submission, files))
-                   != submission.fingerprint)
+    changed = bool(
+        submission
+        and submission.state == SubmissionState.SUBMITTED
+        and submissions.fp.fingerprint(submissions.snapshot(submission, files))
+        != submission.fingerprint
+    )
     return {
-        "event": event, "team": team, "members": await teams.members(team),
+        "event": event,
+        "team": team,
+        "members": await teams.members(team),
         "invitations": await teams.pending_of_team(event, team),
-        "submission": submission, "files": files, "unsubmitted_changes": changed,
+        "submission": submission,
+        "files": files,
+        "unsubmitted_changes": changed,
         "versions": await submissions.versions(submission) if submission else [],
         "is_captain": permissions.allowed(_user(request), "events.team_manage", found),
         "is_member": permissions.allowed(_user(request), "events.team_member", found),
@@ -262,8 +306,9 @@ async def team_page(request: Request) -> Response:
     return page(request, "events/team.html", Form({}), **await _team_context(request, found))
 
 
-async def _team_refused(request: Request, found: TeamAccess, form: Form,
-                        exc: DomainError) -> Response:
+async def _team_refused(
+    request: Request, found: TeamAccess, form: Form, exc: DomainError
+) -> Response:
     return refused(request, "events/team.html", form, exc, **await _team_context(request, found))
 
 
@@ -274,8 +319,7 @@ async def team_invite(request: Request) -> Response:
     assert user is not None
     form = forms.invite(await request.form())
     if not form.ok:
-        return page(request, "events/team.html", form, 422,
-                    **await _team_context(request, found))
+        return page(request, "events/team.html", form, 422, **await _team_context(request, found))
     try:
         await teams.invite(secret(request), links(request), user, found, form.values["email"])
     except DomainError as exc:
@@ -297,15 +341,23 @@ async def _captain_action(request: Request, action: str) -> Response:
     assert user is not None
     data = await request.form()
     done = {
-        "revoke": (lambda: teams.revoke(user, found, _int(data, "invitation")),
-                   _("The invitation has been withdrawn.")),
-        "remove": (lambda: teams.remove_member(user, found, _int(data, "member")),
-                   _("The member has been removed from the team.")),
-        "captain": (lambda: teams.hand_over(user, found, _int(data, "member")),
-                    _("Captaincy has been handed over.")),
+        "revoke": (
+            lambda: teams.revoke(user, found, _int(data, "invitation")),
+            _("The invitation has been withdrawn."),
+        ),
+        "remove": (
+            lambda: teams.remove_member(user, found, _int(data, "member")),
+            _("The member has been removed from the team."),
+        ),
+        "captain": (
+            lambda: teams.hand_over(user, found, _int(data, "member")),
+            _("Captaincy has been handed over."),
+        ),
         "code": (lambda: teams.new_code(user, found), _("The team has a new join code.")),
-        "withdraw": (lambda: teams.withdraw(user, found),
-                     _("Your team has withdrawn from the event.")),
+        "withdraw": (
+            lambda: teams.withdraw(user, found),
+            _("Your team has withdrawn from the event."),
+        ),
         "leave": (lambda: teams.leave(user, found), _("You have left the team.")),
     }
     call, message = done[action]
@@ -351,10 +403,10 @@ async def join(request: Request) -> Response:
 
 # --- invitations ---------------------------------------------------------------------------
 
+
 async def _invitation(request: Request) -> tuple[Event, Any]:
     event = await visible_event(request)
-    invitation = await teams.invitation_for(secret(request), event,
-                                            request.path_params["token"])
+    invitation = await teams.invitation_for(secret(request), event, request.path_params["token"])
     return event, invitation
 
 
@@ -362,13 +414,24 @@ async def invitation(request: Request) -> Response:
     event, found = await _invitation(request)
     status = 200 if found is not None else 404
     usable = found is not None and found.usable(now())
-    return page(request, "events/invitation.html", Form({}), status, event=event,
-                invitation=found, usable=usable, here=_invitation_path(request, event))
+    return page(
+        request,
+        "events/invitation.html",
+        Form({}),
+        status,
+        event=event,
+        invitation=found,
+        usable=usable,
+        here=_invitation_path(request, event),
+    )
 
 
 def _invitation_path(request: Request, event: Event) -> str:
-    return str(request.app.url_path_for("events:invitation", slug=event.slug,
-                                        token=request.path_params["token"]))
+    return str(
+        request.app.url_path_for(
+            "events:invitation", slug=event.slug, token=request.path_params["token"]
+        )
+    )
 
 
 async def invitation_accept(request: Request) -> Response:
@@ -385,8 +448,16 @@ async def _answer(request: Request, *, accepting: bool) -> Response:
     permissions.require(user, "events.register", event, visible="events.view")
     assert user is not None
     if found is None:
-        return page(request, "events/invitation.html", Form({}), 404, event=event,
-                    invitation=None, usable=False, here=_invitation_path(request, event))
+        return page(
+            request,
+            "events/invitation.html",
+            Form({}),
+            404,
+            event=event,
+            invitation=None,
+            usable=False,
+            here=_invitation_path(request, event),
+        )
     try:
         if accepting:
             await teams.accept(user, event, found)
@@ -394,11 +465,20 @@ async def _answer(request: Request, *, accepting: bool) -> Response:
             await teams.decline(user, event, found)
     except services.RegistrationNeeded as exc:
         flash(request, exc.message, "info")
-        return RedirectResponse(_register_url(request, event, _invitation_path(request, event)),
-                                status_code=303)
+        return RedirectResponse(
+            _register_url(request, event, _invitation_path(request, event)), status_code=303
+        )
     except DomainError as exc:
-        return refused(request, "events/invitation.html", Form({}), exc, event=event,
-                       invitation=found, usable=False, here=_invitation_path(request, event))
+        return refused(
+            request,
+            "events/invitation.html",
+            Form({}),
+            exc,
+            event=event,
+            invitation=found,
+            usable=False,
+            here=_invitation_path(request, event),
+        )
     if not accepting:
         flash(request, _("You have declined the invitation."))
         return redirect(request, "events:mine")
@@ -408,11 +488,14 @@ async def _answer(request: Request, *, accepting: bool) -> Response:
 
 # --- the submission ------------------------------------------------------------------------
 
+
 async def _submission_context(request: Request, found: TeamAccess) -> dict[str, Any]:
     event, team = found.event, found.team
     submission = await submissions.submission_of(event, team)
     return {
-        "event": event, "team": team, "submission": submission,
+        "event": event,
+        "team": team,
+        "submission": submission,
         "files": await submissions.current_files(submission),
         "tracks": list(await of_event(Track, event).order_by("position", "id")),
         "questions": await services.questions(event, QuestionScope.SUBMISSION),
@@ -420,7 +503,8 @@ async def _submission_context(request: Request, found: TeamAccess) -> dict[str, 
         "submissions_open": phases.submissions_open(event.timeline, now()),
         # isolated, so "20 MB" keeps its order inside an Arabic sentence
         "file_limit": Markup('<bdi dir="ltr">{}</bdi>').format(
-            human_size(file_cap(request, event))),
+            human_size(file_cap(request, event))
+        ),
     }
 
 
@@ -452,24 +536,36 @@ async def submission_edit(request: Request) -> Response:
         return _too_large(request, "events/submission.html", cap, **context)
 
 
-def _parse_submission(data: Any, found: TeamAccess,
-                      context: dict[str, Any]) -> tuple[Form, Any, list[Any]]:
+def _parse_submission(
+    data: Any, found: TeamAccess, context: dict[str, Any]
+) -> tuple[Form, Any, list[Any]]:
     """The fields, the answers and the new attachments, with messages for what is wrong."""
     event = found.event
     existing = context["submission"].answers if context["submission"] else {}
-    form, parsed = forms.submission(data, [t.id for t in context["tracks"]],
-                                    context["questions"], existing,
-                                    submit=data.get("action") == "submit")
+    form, parsed = forms.submission(
+        data,
+        [t.id for t in context["tracks"]],
+        context["questions"],
+        existing,
+        submit=data.get("action") == "submit",
+    )
     attachments = uploads_in(data, "attachments")
     present = sum(1 for f in context["files"] if f.question_id is None)
     if present + len(attachments) > event.max_attachments:
-        form.error("attachments", _("A submission can have at most %(n)s attachments; it has "
-                                    "%(present)s.", n=event.max_attachments, present=present))
+        form.error(
+            "attachments",
+            _(
+                "A submission can have at most %(n)s attachments; it has %(present)s.",
+                n=event.max_attachments,
+                present=present,
+            ),
+        )
     return form, parsed, attachments
 
 
-async def _save_submission(request: Request, found: TeamAccess, data: Any,
-                           context: dict[str, Any]) -> Response:
+async def _save_submission(
+    request: Request, found: TeamAccess, data: Any, context: dict[str, Any]
+) -> Response:
     event, user = found.event, _user(request)
     assert user is not None
     form, parsed, attachments = _parse_submission(data, found, context)
@@ -480,15 +576,32 @@ async def _save_submission(request: Request, found: TeamAccess, data: Any,
         return refused(request, "events/submission.html", form, exc, **context)
     wanted = [(None, "attachments", up) for up in attachments]
     wanted += [(q.id, q.field_name, up) for q, up in parsed.uploads]
-    stored = await store_all(request, form, wanted, purpose=submissions.PURPOSE, owner_id=None,
-                             max_bytes=file_cap(request, event)) if form.ok else None
+    stored = (
+        await store_all(
+            request,
+            form,
+            wanted,
+            purpose=submissions.PURPOSE,
+            owner_id=None,
+            max_bytes=file_cap(request, event),
+        )
+        if form.ok
+        else None
+    )
     if stored is None:
         return page(request, "events/submission.html", form, 422, **context)
     track = next((t for t in context["tracks"] if str(t.id) == form.values.get("track")), None)
     try:
-        saved = await submissions.save(links(request), user, found, values=form.values,
-                                       track=track, answers=parsed.answers, uploads=stored,
-                                       submit=data.get("action") == "submit")
+        saved = await submissions.save(
+            links(request),
+            user,
+            found,
+            values=form.values,
+            track=track,
+            answers=parsed.answers,
+            uploads=stored,
+            submit=data.get("action") == "submit",
+        )
     except DomainError as exc:
         await discard(request, stored)
         return refused(request, "events/submission.html", form, exc, **context)
@@ -501,8 +614,11 @@ def _saved_message(saved: submissions.Saved) -> str:
         return _("Nothing has changed since your last submission.")
     if saved.version is None:
         return _("Your draft has been saved. It is not submitted yet.")
-    return _("Version %(n)s is submitted. Fingerprint: %(fp)s. A receipt is on its way to "
-             "every member.", n=saved.version.number, fp=saved.version.fingerprint)
+    return _(
+        "Version %(n)s is submitted. Fingerprint: %(fp)s. A receipt is on its way to every member.",
+        n=saved.version.number,
+        fp=saved.version.fingerprint,
+    )
 
 
 async def submission_withdraw(request: Request) -> Response:
@@ -514,8 +630,9 @@ async def submission_withdraw(request: Request) -> Response:
         await submissions.withdraw(user, found)
     except DomainError as exc:
         return await _team_refused(request, found, Form({}), exc)
-    flash(request, _("Your submission has been withdrawn. You can submit again until the "
-                     "deadline."))
+    flash(
+        request, _("Your submission has been withdrawn. You can submit again until the deadline.")
+    )
     return redirect(request, "events:team", slug=event.slug, team_id=found.team.id)
 
 
@@ -525,8 +642,9 @@ async def submission_file_delete(request: Request) -> Response:
     user = _user(request)
     assert user is not None
     try:
-        await submissions.remove_file(upload_dir(request), user, found,
-                                      request.path_params["link_id"])
+        await submissions.remove_file(
+            upload_dir(request), user, found, request.path_params["link_id"]
+        )
     except DomainError as exc:
         return await _team_refused(request, found, Form({}), exc)
     flash(request, _("The file has been removed."))
@@ -535,14 +653,17 @@ async def submission_file_delete(request: Request) -> Response:
 
 # --- the participant's dashboard -----------------------------------------------------------
 
+
 async def my_events(request: Request) -> Response:
     user = _user(request)
     permissions.require(user, "core.signed_in")
     assert user is not None
     overview = await participant_overview(user, now())
     here = replace(links(request), base_url="")
-    overview["received"] = [(inv, teams.invitation_link(secret(request), here, inv.event, inv))
-                            for inv in overview["received"]]
+    overview["received"] = [
+        (inv, teams.invitation_link(secret(request), here, inv.event, inv))
+        for inv in overview["received"]
+    ]
     await _add_feedback_urls(request, overview["cards"])
     return page(request, "events/mine.html", **overview)
 
@@ -550,14 +671,27 @@ async def my_events(request: Request) -> Response:
 async def _add_feedback_urls(request: Request, cards: list[dict]) -> None:
     """Each card's link to its team's feedback once the judges' results are published: one
     query for all the submitted ideas, none for a dashboard of drafts."""
-    submitted = {c["submission"].id for c in cards
-                 if c["submission"] is not None and c["submission"].version_count}
+    submitted = {
+        c["submission"].id
+        for c in cards
+        if c["submission"] is not None and c["submission"].version_count
+    }
     scopes = await judging.feedback_scopes(judging_source.SubmissionSource.source, submitted)
     for card in cards:
         submission = card["submission"]
         scope = scopes.get(submission.id) if submission is not None else None
-        card["feedback_url"] = None if scope is None else str(request.url_for(
-            "judging:feedback", scope_type=scope[0], scope_id=scope[1], source_id=submission.id))
+        card["feedback_url"] = (
+            None
+            if scope is None
+            else str(
+                request.url_for(
+                    "judging:feedback",
+                    scope_type=scope[0],
+                    scope_id=scope[1],
+                    source_id=submission.id,
+                )
+            )
+        )
 
 
 routes = [  # the most visited first: the router tries routes in order
@@ -571,22 +705,52 @@ routes = [  # the most visited first: the router tries routes in order
     Route("/events/{slug}/teams/new", team_new, methods=["GET", "POST"], name="events:team_new"),
     Route("/events/{slug}/join", join, methods=["GET", "POST"], name="events:join"),
     Route("/events/{slug}/teams/{team_id:int}", team_page, name="events:team"),
-    Route("/events/{slug}/teams/{team_id:int}/invite", team_invite, methods=["POST"],
-          name="events:team_invite"),
-    *[Route(f"/events/{{slug}}/teams/{{team_id:int}}/{action}", _team_action(action),
-            methods=["POST"], name=f"events:team_{action}")
-      for action in ("revoke", "remove", "captain", "code", "withdraw", "leave")],
-    Route("/events/{slug}/teams/{team_id:int}/submission", submission_edit,
-          methods=["GET", "POST"], name="events:submission"),
-    Route("/events/{slug}/teams/{team_id:int}/submission/withdraw", submission_withdraw,
-          methods=["POST"], name="events:submission_withdraw"),
-    Route("/events/{slug}/teams/{team_id:int}/submission/files/{link_id:int}/delete",
-          submission_file_delete, methods=["POST"], name="events:submission_file_delete"),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/invite",
+        team_invite,
+        methods=["POST"],
+        name="events:team_invite",
+    ),
+    *[
+        Route(
+            f"/events/{{slug}}/teams/{{team_id:int}}/{action}",
+            _team_action(action),
+            methods=["POST"],
+            name=f"events:team_{action}",
+        )
+        for action in ("revoke", "remove", "captain", "code", "withdraw", "leave")
+    ],
+    Route(
+        "/events/{slug}/teams/{team_id:int}/submission",
+        submission_edit,
+        methods=["GET", "POST"],
+        name="events:submission",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/submission/withdraw",
+        submission_withdraw,
+        methods=["POST"],
+        name="events:submission_withdraw",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/submission/files/{link_id:int}/delete",
+        submission_file_delete,
+        methods=["POST"],
+        name="events:submission_file_delete",
+    ),
     Route("/events/{slug}/invitations/{token}", invitation, name="events:invitation"),
-    Route("/events/{slug}/invitations/{token}/accept", invitation_accept, methods=["POST"],
-          name="events:invitation_accept"),
-    Route("/events/{slug}/invitations/{token}/decline", invitation_decline, methods=["POST"],
-          name="events:invitation_decline"),
+    Route(
+        "/events/{slug}/invitations/{token}/accept",
+        invitation_accept,
+        methods=["POST"],
+        name="events:invitation_accept",
+    ),
+    Route(
+        "/events/{slug}/invitations/{token}/decline",
+        invitation_decline,
+        methods=["POST"],
+        name="events:invitation_decline",
+    ),
     *manage_routes.routes,
 ]
 

@@ -44,8 +44,10 @@ def published(user: Any, obj: Any) -> bool:
 
 
 def organizes_any_event(user: Any, obj: Any) -> bool:
-    return user is not None and any(t == ScopeType.EVENT.value and r == Role.ORGANIZER.value
-                                    for t, _i, r in getattr(user, "roles", frozenset()))
+    return user is not None and any(
+        t == ScopeType.EVENT.value and r == Role.ORGANIZER.value
+        for t, _i, r in getattr(user, "roles", frozenset())
+    )
 
 
 def team_member(user: Any, obj: Any) -> bool:
@@ -53,8 +55,13 @@ def team_member(user: Any, obj: Any) -> bool:
 
 
 def captain(user: Any, obj: Any) -> bool:
-    return (user is not None and isinstance(obj, TeamAccess) and obj.team.active
-            and obj.team.captain_id == user.id and user.id in obj.member_ids)
+    return (
+        user is not None
+        and isinstance(obj, TeamAccess)
+        and obj.team.active
+        and obj.team.captain_id == user.id
+        and user.id in obj.member_ids
+    )
 
 
 def registers(user: Any, obj: Any) -> bool:

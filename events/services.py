@@ -35,10 +35,25 @@ from events.models import (
     of_event,
 )
 
-EVENT_AUDIT_FIELDS = ("slug", "title_ar", "title_en", "time_zone", "visibility", "team_min",
-                      "team_max", "registration_opens", "registration_closes",
-                      "submissions_open", "submissions_close", "judging_starts", "judging_ends",
-                      "results_at", "max_attachments", "max_attachment_mb", "gallery_public")
+EVENT_AUDIT_FIELDS = (
+    "slug",
+    "title_ar",
+    "title_en",
+    "time_zone",
+    "visibility",
+    "team_min",
+    "team_max",
+    "registration_opens",
+    "registration_closes",
+    "submissions_open",
+    "submissions_close",
+    "judging_starts",
+    "judging_ends",
+    "results_at",
+    "max_attachments",
+    "max_attachment_mb",
+    "gallery_public",
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,7 @@ def _slug_taken() -> Invalid:
 
 # --- the event -----------------------------------------------------------------------------
 
+
 async def create_event(actor: User, values: dict[str, Any]) -> Event:
     """A new draft event; its creator becomes its organizer."""
     if await Event.filter(slug=values["slug"]).exists():
@@ -92,8 +108,9 @@ async def create_event(actor: User, values: dict[str, Any]) -> Event:
         async with in_transaction():
             event = await Event.create(**values, visibility=Visibility.DRAFT)
             await grant_role(actor, actor, ScopeType.EVENT, event.id, Role.ORGANIZER)
-            await audit.record(actor, "events.create", event, after=_snapshot(event),
-                               scope=scope(event))
+            await audit.record(
+                actor, "events.create", event, after=_snapshot(event), scope=scope(event)
+            )
     except IntegrityError as exc:  # the same address chosen at the same moment
         raise _slug_taken() from exc
     public_cache.changed()
@@ -111,8 +128,9 @@ async def update_event(actor: User, event: Event, values: dict[str, Any]) -> Eve
             await event.save()
             old, new = audit.changes(before, _snapshot(event))
             if new:
-                await audit.record(actor, "events.update", event, before=old, after=new,
-                                   scope=scope(event))
+                await audit.record(
+                    actor, "events.update", event, before=old, after=new, scope=scope(event)
+                )
     except IntegrityError as exc:
         raise _slug_taken() from exc
     public_cache.changed()
@@ -127,14 +145,21 @@ async def set_visibility(actor: User, event: Event, visibility: Visibility) -> E
         event.visibility = visibility
         await event.save(update_fields=["visibility", "updated_at"])
         action = "events.publish" if visibility == Visibility.PUBLISHED else "events.unpublish"
-        await audit.record(actor, action, event, before={"visibility": before},
-                           after={"visibility": visibility.value}, scope=scope(event))
+        await audit.record(
+            actor,
+            action,
+            event,
+            before={"visibility": before},
+            after={"visibility": visibility.value},
+            scope=scope(event),
+        )
     public_cache.changed()
     return event
 
 
-async def extend_deadline(actor: User, event: Event, deadline: Deadline,
-                          until: dt.datetime) -> Event:
+async def extend_deadline(
+    actor: User, event: Event, deadline: Deadline, until: dt.datetime
+) -> Event:
     """Move a closing date later (never earlier), keeping the timeline in order."""
     current = getattr(event, deadline.value)
     if current is not None and until <= current:
@@ -142,14 +167,24 @@ async def extend_deadline(actor: User, event: Event, deadline: Deadline,
     dates = {name: getattr(event, name) for name in phases.Timeline.__dataclass_fields__}
     dates[deadline.value] = until
     if phases.timeline_problems(dates):
-        raise Invalid({"until": _("This date would put the timeline out of order: move the "
-                                  "later dates first.")})
+        raise Invalid(
+            {
+                "until": _(
+                    "This date would put the timeline out of order: move the later dates first."
+                )
+            }
+        )
     async with in_transaction():
         setattr(event, deadline.value, until)
         await event.save(update_fields=[deadline.value, "updated_at"])
-        await audit.record(actor, "events.extend_deadline", event,
-                           before={deadline.value: current}, after={deadline.value: until},
-                           scope=scope(event))
+        await audit.record(
+            actor,
+            "events.extend_deadline",
+            event,
+            before={deadline.value: current},
+            after={deadline.value: until},
+            scope=scope(event),
+        )
     public_cache.changed()
     return event
 
@@ -163,10 +198,16 @@ async def add_track(actor: User, event: Event, values: dict[str, Any]) -> Track:
     async with in_transaction():
         last = await of_event(Track, event).order_by("-position").first()
         position = last.position + 1 if last else 1
-        track = await Track.create(event=event, position=position,
-                                   **{k: values[k] for k in TRACK_FIELDS})
-        await audit.record(actor, "events.track_add", track, scope=scope(event),
-                           after={k: values[k] for k in ("name_ar", "name_en")})
+        track = await Track.create(
+            event=event, position=position, **{k: values[k] for k in TRACK_FIELDS}
+        )
+        await audit.record(
+            actor,
+            "events.track_add",
+            track,
+            scope=scope(event),
+            after={k: values[k] for k in ("name_ar", "name_en")},
+        )
     public_cache.changed()
     return track
 
@@ -179,14 +220,16 @@ async def update_track(actor: User, event: Event, track: Track, values: dict[str
         await track.save()
         old, new = audit.changes(before, {k: getattr(track, k) for k in TRACK_FIELDS})
         if new:
-            await audit.record(actor, "events.track_update", track, before=old, after=new,
-                               scope=scope(event))
+            await audit.record(
+                actor, "events.track_update", track, before=old, after=new, scope=scope(event)
+            )
     public_cache.changed()
     return track
 
 
-async def move(actor: User, event: Event, model: type[Track] | type[Question], item: Any,
-               step: int) -> None:
+async def move(
+    actor: User, event: Event, model: type[Track] | type[Question], item: Any, step: int
+) -> None:
     """Swap a track or question with its neighbour (step -1 earlier, +1 later)."""
     async with in_transaction():
         query = of_event(model, event)
@@ -201,18 +244,29 @@ async def move(actor: User, event: Event, model: type[Track] | type[Question], i
         for position, other in enumerate(ordered, start=1):
             if other.position != position:
                 await model.filter(id=other.id).update(position=position)
-        await audit.record(actor, f"events.{model.__name__.lower()}_move", item,
-                           after={"order": [o.id for o in ordered]}, scope=scope(event))
+        await audit.record(
+            actor,
+            f"events.{model.__name__.lower()}_move",
+            item,
+            after={"order": [o.id for o in ordered]},
+            scope=scope(event),
+        )
     public_cache.changed()
 
 
 async def delete_track(actor: User, event: Event, track: Track) -> None:
     if await of_event(Team, event).filter(track_id=track.id).exists():
-        raise Conflict(_("Teams have chosen this track, so it cannot be deleted. Rename it "
-                         "instead."))
+        raise Conflict(
+            _("Teams have chosen this track, so it cannot be deleted. Rename it instead.")
+        )
     async with in_transaction():
-        await audit.record(actor, "events.track_delete", track, scope=scope(event),
-                           before={k: getattr(track, k) for k in ("name_ar", "name_en")})
+        await audit.record(
+            actor,
+            "events.track_delete",
+            track,
+            scope=scope(event),
+            before={k: getattr(track, k) for k in ("name_ar", "name_en")},
+        )
         await track.delete()
     public_cache.changed()
 
@@ -224,20 +278,38 @@ QUESTION_FIELDS = ("kind", "label_ar", "label_en", "help_ar", "help_en", "requir
 
 async def add_question(actor: User, event: Event, values: dict[str, Any]) -> Question:
     async with in_transaction():
-        last = await of_event(Question, event).filter(scope=values["scope"]).order_by(
-            "-position").first()
+        last = (
+            await of_event(Question, event)
+            .filter(scope=values["scope"])
+            .order_by("-position")
+            .first()
+        )
         position = last.position + 1 if last else 1
         question = await Question.create(
-            event=event, scope=values["scope"], position=position,
-            options=values["option_list"], **{k: values[k] for k in QUESTION_FIELDS})
-        await audit.record(actor, "events.question_add", question, scope=scope(event),
-                           after={"scope": values["scope"], "kind": values["kind"],
-                                  "label_ar": values["label_ar"], "label_en": values["label_en"]})
+            event=event,
+            scope=values["scope"],
+            position=position,
+            options=values["option_list"],
+            **{k: values[k] for k in QUESTION_FIELDS},
+        )
+        await audit.record(
+            actor,
+            "events.question_add",
+            question,
+            scope=scope(event),
+            after={
+                "scope": values["scope"],
+                "kind": values["kind"],
+                "label_ar": values["label_ar"],
+                "label_en": values["label_en"],
+            },
+        )
     return question
 
 
-async def update_question(actor: User, event: Event, question: Question,
-                          values: dict[str, Any]) -> Question:
+async def update_question(
+    actor: User, event: Event, question: Question, values: dict[str, Any]
+) -> Question:
     keys = (*QUESTION_FIELDS, "options")
     before = {k: getattr(question, k) for k in keys}
     async with in_transaction():
@@ -247,15 +319,21 @@ async def update_question(actor: User, event: Event, question: Question,
         await question.save()
         old, new = audit.changes(before, {k: getattr(question, k) for k in keys})
         if new:
-            await audit.record(actor, "events.question_update", question, before=old, after=new,
-                               scope=scope(event))
+            await audit.record(
+                actor, "events.question_update", question, before=old, after=new, scope=scope(event)
+            )
     return question
 
 
 async def delete_question(actor: User, event: Event, question: Question) -> None:
     async with in_transaction():
-        await audit.record(actor, "events.question_delete", question, scope=scope(event),
-                           before={"label_ar": question.label_ar, "label_en": question.label_en})
+        await audit.record(
+            actor,
+            "events.question_delete",
+            question,
+            scope=scope(event),
+            before={"label_ar": question.label_ar, "label_en": question.label_en},
+        )
         await question.delete()
 
 
@@ -264,6 +342,7 @@ async def questions(event: Event, which: QuestionScope) -> list[Question]:
 
 
 # --- registration --------------------------------------------------------------------------
+
 
 def require_registration_open(event: Event, when: dt.datetime) -> None:
     t = event.timeline
@@ -279,15 +358,17 @@ async def registration_of(event: Event, user: User | None) -> Registration | Non
     return await of_event(Registration, event).get_or_none(user_id=user.id)
 
 
-async def register(links: Links, user: User, event: Event, answers: dict[str, Any],
-                   files: dict[int, StoredFile]) -> Registration:
+async def register(
+    links: Links, user: User, event: Event, answers: dict[str, Any], files: dict[int, StoredFile]
+) -> Registration:
     """Register (or update the answers of a registration) while registration is open.
     `files` are the stored uploads answering file questions, by question id."""
     require_registration_open(event, now())
     answers = {**answers, **{str(qid): _file_answer(f) for qid, f in files.items()}}
     async with in_transaction():
-        registration = await of_event(Registration, event).select_for_update().get_or_none(
-            user_id=user.id)
+        registration = (
+            await of_event(Registration, event).select_for_update().get_or_none(user_id=user.id)
+        )
         first = registration is None
         if registration is None:
             registration = await _create_registration(user, event, answers)
@@ -297,10 +378,15 @@ async def register(links: Links, user: User, event: Event, answers: dict[str, An
         for question_id, stored in files.items():
             await _replace_registration_file(event, registration, question_id, stored)
         if first:
-            await outbox.queue(user.email, "events/registered", user.language,
-                               name=user.display_name, event_title=_title(event, user),
-                               event_url=links.build(links.event, slug=event.slug),
-                               dashboard_url=links.build(links.dashboard))
+            await outbox.queue(
+                user.email,
+                "events/registered",
+                user.language,
+                name=user.display_name,
+                event_title=_title(event, user),
+                event_url=links.build(links.event, slug=event.slug),
+                dashboard_url=links.build(links.dashboard),
+            )
     outbox.wake()
     return registration
 
@@ -310,22 +396,28 @@ async def _create_registration(user: User, event: Event, answers: dict[str, Any]
         registration = await Registration.create(event=event, user=user, answers=answers)
     except IntegrityError as exc:  # registered in another tab at the same moment
         raise Conflict(_("You are already registered for this event.")) from exc
-    await Membership.get_or_create(user=user, scope_type=ScopeType.EVENT.value,
-                                   scope_id=event.id, role=Role.PARTICIPANT.value)
+    await Membership.get_or_create(
+        user=user, scope_type=ScopeType.EVENT.value, scope_id=event.id, role=Role.PARTICIPANT.value
+    )
     return registration
 
 
-async def _replace_registration_file(event: Event, registration: Registration, question_id: int,
-                                     stored: StoredFile) -> None:
-    await RegistrationFile.filter(registration_id=registration.id,
-                                  question_id=question_id).delete()
-    await RegistrationFile.create(event=event, registration=registration,
-                                  question_id=question_id, file=stored)
+async def _replace_registration_file(
+    event: Event, registration: Registration, question_id: int, stored: StoredFile
+) -> None:
+    await RegistrationFile.filter(registration_id=registration.id, question_id=question_id).delete()
+    await RegistrationFile.create(
+        event=event, registration=registration, question_id=question_id, file=stored
+    )
 
 
 def _file_answer(stored: StoredFile) -> dict[str, Any]:
-    return {"file": str(stored.id), "name": stored.original_name, "size": stored.size,
-            "sha256": stored.sha256}
+    return {
+        "file": str(stored.id),
+        "name": stored.original_name,
+        "size": stored.size,
+        "sha256": stored.sha256,
+    }
 
 
 def _title(event: Event, user: User) -> str:
@@ -337,8 +429,11 @@ async def ensure_registered(user: User, event: Event) -> None:
     code, when the event asks no required registration question."""
     if await of_event(Registration, event).filter(user_id=user.id).exists():
         return
-    if await of_event(Question, event).filter(scope=QuestionScope.REGISTRATION,
-                                              required=True).exists():
+    if (
+        await of_event(Question, event)
+        .filter(scope=QuestionScope.REGISTRATION, required=True)
+        .exists()
+    ):
         raise RegistrationNeeded(_("Register for the event first, then come back to join."))
     await _create_registration(user, event, {})
 
@@ -350,18 +445,23 @@ async def unregister(user: User, event: Event) -> None:
         raise Conflict(_("Leave your team before you cancel your registration."))
     async with in_transaction():
         await of_event(Registration, event).filter(user_id=user.id).delete()
-        await Membership.filter(user_id=user.id, scope_type=ScopeType.EVENT.value,
-                                scope_id=event.id, role=Role.PARTICIPANT.value).delete()
+        await Membership.filter(
+            user_id=user.id,
+            scope_type=ScopeType.EVENT.value,
+            scope_id=event.id,
+            role=Role.PARTICIPANT.value,
+        ).delete()
 
 
 # --- files ---------------------------------------------------------------------------------
+
 
 async def event_of_file(stored: StoredFile) -> tuple[Event, Any] | None:
     """The event and the owning row (registration or submission file) of a stored file."""
     if stored.purpose == "events.registration":
         link = await RegistrationFile.get_or_none(file_id=stored.id).select_related(
-            "event", "registration")
+            "event", "registration"
+        )
         return (link.event, link.registration) if link else None
-    link = await SubmissionFile.get_or_none(file_id=stored.id).select_related(
-        "submission__event")
+    link = await SubmissionFile.get_or_none(file_id=stored.id).select_related("submission__event")
     return (link.submission.event, link.submission) if link else None

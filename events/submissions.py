@@ -38,8 +38,7 @@ from events.models import (
 from events.rules import TeamAccess
 from events.services import Links, PhaseClosed, _title
 
-TEXT_FIELDS = ("title", "summary", "problem", "solution", "audience", "video_url",
-               "prototype_url")
+TEXT_FIELDS = ("title", "summary", "problem", "solution", "audience", "video_url", "prototype_url")
 PURPOSE = "events.submission"
 
 
@@ -56,12 +55,19 @@ class Saved:
 
 def require_submissions_open(event: Event, when: dt.datetime) -> None:
     if when < event.submissions_open:
-        raise PhaseClosed(_("Submissions open on %(when)s.",
-                            when=format_datetime(event.submissions_open, event.time_zone)))
+        raise PhaseClosed(
+            _(
+                "Submissions open on %(when)s.",
+                when=format_datetime(event.submissions_open, event.time_zone),
+            )
+        )
     if when >= event.submissions_close:
-        raise DeadlinePassed(_("The submission deadline passed on %(when)s. Nothing was "
-                               "changed.", when=format_datetime(event.submissions_close,
-                                                                event.time_zone)))
+        raise DeadlinePassed(
+            _(
+                "The submission deadline passed on %(when)s. Nothing was changed.",
+                when=format_datetime(event.submissions_close, event.time_zone),
+            )
+        )
 
 
 async def submission_of(event: Event, team: Team) -> Submission | None:
@@ -71,13 +77,24 @@ async def submission_of(event: Event, team: Team) -> Submission | None:
 async def current_files(submission: Submission | None) -> list[SubmissionFile]:
     if submission is None:
         return []
-    return list(await SubmissionFile.filter(submission_id=submission.id, detached_at=None)
-                .select_related("file").order_by("created_at", "id"))
+    return list(
+        await SubmissionFile.filter(submission_id=submission.id, detached_at=None)
+        .select_related("file")
+        .order_by("created_at", "id")
+    )
 
 
-async def save(links: Links, user: User, team_access: TeamAccess, *, values: dict[str, Any],
-               track: Track | None, answers: dict[str, Any],
-               uploads: list[tuple[int | None, StoredFile]], submit: bool) -> Saved:
+async def save(
+    links: Links,
+    user: User,
+    team_access: TeamAccess,
+    *,
+    values: dict[str, Any],
+    track: Track | None,
+    answers: dict[str, Any],
+    uploads: list[tuple[int | None, StoredFile]],
+    submit: bool,
+) -> Saved:
     """Save the working copy and, when `submit`, record a version and mail the receipts.
     `uploads` are stored files with the question they answer (None for an attachment)."""
     event, team = team_access.event, team_access.team
@@ -99,27 +116,35 @@ async def save(links: Links, user: User, team_access: TeamAccess, *, values: dic
 
 
 async def _working_copy(event: Event, team: Team) -> Submission:
-    submission = await of_event(Submission, event).select_for_update().get_or_none(
-        team_id=team.id)
+    submission = await of_event(Submission, event).select_for_update().get_or_none(team_id=team.id)
     if submission is not None:
         return submission
     try:
         return await Submission.create(event=event, team=team, track_id=team.track_id)
     except IntegrityError as exc:  # a teammate started it at the same moment
-        raise Conflict(_("A teammate is saving the submission right now. Reload and try "
-                         "again.")) from exc
+        raise Conflict(
+            _("A teammate is saving the submission right now. Reload and try again.")
+        ) from exc
 
 
-async def _attach(event: Event, submission: Submission,
-                  uploads: list[tuple[int | None, StoredFile]]) -> None:
+async def _attach(
+    event: Event, submission: Submission, uploads: list[tuple[int | None, StoredFile]]
+) -> None:
     new_attachments = sum(1 for question_id, _f in uploads if question_id is None)
     if new_attachments:
-        present = await SubmissionFile.filter(submission_id=submission.id, detached_at=None,
-                                              question_id=None).count()
+        present = await SubmissionFile.filter(
+            submission_id=submission.id, detached_at=None, question_id=None
+        ).count()
         if present + new_attachments > event.max_attachments:
-            raise Invalid({"attachments": _(
-                "A submission can have at most %(n)s attachments; it has %(present)s.",
-                n=event.max_attachments, present=present)})
+            raise Invalid(
+                {
+                    "attachments": _(
+                        "A submission can have at most %(n)s attachments; it has %(present)s.",
+                        n=event.max_attachments,
+                        present=present,
+                    )
+                }
+            )
     for question_id, stored in uploads:
         if question_id is not None:
             await _release_answer_file(submission, question_id)
@@ -127,12 +152,18 @@ async def _attach(event: Event, submission: Submission,
 
 
 async def _release_answer_file(submission: Submission, question_id: int) -> None:
-    await SubmissionFile.filter(submission_id=submission.id, question_id=question_id,
-                                detached_at=None).update(detached_at=now())
+    await SubmissionFile.filter(
+        submission_id=submission.id, question_id=question_id, detached_at=None
+    ).update(detached_at=now())
 
 
-def _apply(submission: Submission, values: dict[str, Any], track: Track | None,
-           answers: dict[str, Any], uploads: list[tuple[int | None, StoredFile]]) -> None:
+def _apply(
+    submission: Submission,
+    values: dict[str, Any],
+    track: Track | None,
+    answers: dict[str, Any],
+    uploads: list[tuple[int | None, StoredFile]],
+) -> None:
     for name in TEXT_FIELDS:
         setattr(submission, name, values.get(name, ""))
     if track is not None:
@@ -145,32 +176,46 @@ def _apply(submission: Submission, values: dict[str, Any], track: Track | None,
 
 
 def file_answer(stored: StoredFile) -> dict[str, Any]:
-    return {"file": str(stored.id), "name": stored.original_name, "size": stored.size,
-            "sha256": stored.sha256}
+    return {
+        "file": str(stored.id),
+        "name": stored.original_name,
+        "size": stored.size,
+        "sha256": stored.sha256,
+    }
 
 
-async def _submit(links: Links, user: User, event: Event, team: Team,
-                  submission: Submission) -> Saved:
+async def _submit(
+    links: Links, user: User, event: Event, team: Team, submission: Submission
+) -> Saved:
     if team.member_count < event.team_min:
-        raise Conflict(_("Your team needs at least %(n)s members before it can submit.",
-                         n=event.team_min))
+        raise Conflict(
+            _("Your team needs at least %(n)s members before it can submit.", n=event.team_min)
+        )
     files = await current_files(submission)
     snap = snapshot(submission, files)
     digest = fp.fingerprint(snap)
     if submission.state == SubmissionState.SUBMITTED and digest == submission.fingerprint:
         return Saved(submission, None, unchanged=True)
-    previous = await SubmissionVersion.filter(submission_id=submission.id).order_by(
-        "-number").first()
+    previous = (
+        await SubmissionVersion.filter(submission_id=submission.id).order_by("-number").first()
+    )
     version = await SubmissionVersion.create(
-        submission=submission, number=submission.version_count + 1, snapshot=snap,
-        files=[_version_file(f) for f in files], fingerprint=digest, created_at=now(),
-        author=user, changes=fp.changes(previous.snapshot if previous else None, snap))
+        submission=submission,
+        number=submission.version_count + 1,
+        snapshot=snap,
+        files=[_version_file(f) for f in files],
+        fingerprint=digest,
+        created_at=now(),
+        author=user,
+        changes=fp.changes(previous.snapshot if previous else None, snap),
+    )
     submission.state = SubmissionState.SUBMITTED
     submission.submitted_at = version.created_at
     submission.fingerprint = digest
     submission.version_count = version.number
-    await submission.save(update_fields=["state", "submitted_at", "fingerprint",
-                                         "version_count", "updated_at"])
+    await submission.save(
+        update_fields=["state", "submitted_at", "fingerprint", "version_count", "updated_at"]
+    )
     await _queue_receipts(links, event, team, submission, version)
     return Saved(submission, version)
 
@@ -178,43 +223,64 @@ async def _submit(links: Links, user: User, event: Event, team: Team,
 def snapshot(submission: Submission, files: list[SubmissionFile]) -> fp.Snapshot:
     """What a submit fingerprints: the fields, the answers and the attachments' hashes (file
     answers by name and hash too; storage ids are left out, they are not content)."""
-    answers = {key: ({k: v for k, v in value.items() if k != "file"}
-                     if isinstance(value, dict) else value)
-               for key, value in (submission.answers or {}).items()}
+    answers = {
+        key: ({k: v for k, v in value.items() if k != "file"} if isinstance(value, dict) else value)
+        for key, value in (submission.answers or {}).items()
+    }
     return {
         **{name: getattr(submission, name) for name in TEXT_FIELDS},
         "track": submission.track_id,
         "answers": answers,
-        "files": [{"name": f.file.original_name, "sha256": f.file.sha256, "size": f.file.size}
-                  for f in files if f.question_id is None],
+        "files": [
+            {"name": f.file.original_name, "sha256": f.file.sha256, "size": f.file.size}
+            for f in files
+            if f.question_id is None
+        ],
     }
 
 
 def _version_file(f: SubmissionFile) -> dict[str, Any]:
-    return {"id": str(f.file.id), "name": f.file.original_name, "sha256": f.file.sha256,
-            "size": f.file.size, "question": f.question_id}
+    return {
+        "id": str(f.file.id),
+        "name": f.file.original_name,
+        "sha256": f.file.sha256,
+        "size": f.file.size,
+        "question": f.question_id,
+    }
 
 
-async def _queue_receipts(links: Links, event: Event, team: Team, submission: Submission,
-                          version: SubmissionVersion) -> None:
+async def _queue_receipts(
+    links: Links, event: Event, team: Team, submission: Submission, version: SubmissionVersion
+) -> None:
     people = await TeamMember.filter(team_id=team.id).select_related("user")
     for member in people:
         person = member.user
         await outbox.queue(
-            person.email, "events/submission_receipt", person.language,
-            name=person.display_name, event_title=_title(event, person), team_name=team.name,
-            title=submission.title, number=version.number, submitted_at=version.created_at,
-            time_zone=event.time_zone, fingerprint=version.fingerprint,
+            person.email,
+            "events/submission_receipt",
+            person.language,
+            name=person.display_name,
+            event_title=_title(event, person),
+            team_name=team.name,
+            title=submission.title,
+            number=version.number,
+            submitted_at=version.created_at,
+            time_zone=event.time_zone,
+            fingerprint=version.fingerprint,
             files=[f for f in version.files if f["question"] is None],
-            url=links.build(links.team, slug=event.slug, team=team.id))
+            url=links.build(links.team, slug=event.slug, team=team.id),
+        )
 
 
 async def withdraw(user: User, team_access: TeamAccess) -> Submission:
     event = team_access.event
     require_submissions_open(event, now())
     async with in_transaction():
-        submission = await of_event(Submission, event).select_for_update().get_or_none(
-            team_id=team_access.team.id)
+        submission = (
+            await of_event(Submission, event)
+            .select_for_update()
+            .get_or_none(team_id=team_access.team.id)
+        )
         if submission is None or submission.state == SubmissionState.WITHDRAWN:
             raise Conflict(_("There is no submission to withdraw."))
         submission.state = SubmissionState.WITHDRAWN
@@ -222,15 +288,17 @@ async def withdraw(user: User, team_access: TeamAccess) -> Submission:
     return submission
 
 
-async def remove_file(directory: Path, user: User, team_access: TeamAccess,
-                      link_id: int) -> None:
+async def remove_file(directory: Path, user: User, team_access: TeamAccess, link_id: int) -> None:
     """Take an attachment off the submission. A file that was part of a submitted version
     stays in storage for the history; any other is deleted."""
     event = team_access.event
     require_submissions_open(event, now())
     link = await SubmissionFile.get_or_none(
-        id=link_id, submission__team_id=team_access.team.id, submission__event_id=event.id,
-        detached_at=None).select_related("file")
+        id=link_id,
+        submission__team_id=team_access.team.id,
+        submission__event_id=event.id,
+        detached_at=None,
+    ).select_related("file")
     if link is None:
         raise NotFound(_("This file does not exist or is not available to you."))
     if await _in_a_version(link):
@@ -244,10 +312,14 @@ async def remove_file(directory: Path, user: User, team_access: TeamAccess,
 async def _in_a_version(link: SubmissionFile) -> bool:
     wanted = str(link.file_id)
     versions = await SubmissionVersion.filter(submission_id=link.submission_id).values_list(
-        "files", flat=True)
+        "files", flat=True
+    )
     return any(f.get("id") == wanted for files in versions for f in files or [])
 
 
 async def versions(submission: Submission) -> list[SubmissionVersion]:
-    return list(await SubmissionVersion.filter(submission_id=submission.id).select_related(
-        "author").order_by("-number"))
+    return list(
+        await SubmissionVersion.filter(submission_id=submission.id)
+        .select_related("author")
+        .order_by("-number")
+    )

@@ -56,8 +56,7 @@ async def access(event: Event, team: Team) -> TeamAccess:
 async def team_of(event: Event, user: User | None) -> Team | None:
     if user is None:
         return None
-    member = await of_event(TeamMember, event).get_or_none(user_id=user.id).select_related(
-        "team")
+    member = await of_event(TeamMember, event).get_or_none(user_id=user.id).select_related("team")
     return member.team if member else None
 
 
@@ -80,8 +79,15 @@ async def create_team(user: User, event: Event, *, name: str, track: Track | Non
     try:
         async with in_transaction():
             await ensure_registered(user, event)
-            team = await Team.create(event=event, name=name, name_key=key, track=track,
-                                     captain=user, join_code=new_join_code(), member_count=1)
+            team = await Team.create(
+                event=event,
+                name=name,
+                name_key=key,
+                track=track,
+                captain=user,
+                join_code=new_join_code(),
+                member_count=1,
+            )
             await TeamMember.create(event=event, team=team, user=user)
     except IntegrityError as exc:
         if await of_event(TeamMember, event).filter(user_id=user.id).exists():
@@ -92,12 +98,17 @@ async def create_team(user: User, event: Event, *, name: str, track: Track | Non
 
 async def _take_seat(event: Event, team: Team, user: User) -> None:
     """Inside a transaction: one more member, if a seat is free and the person has no team."""
-    taken = await Team.filter(id=team.id, state=TeamState.ACTIVE,
-                              member_count__lt=event.team_max).update(
-        member_count=F("member_count") + 1)
+    taken = await Team.filter(
+        id=team.id, state=TeamState.ACTIVE, member_count__lt=event.team_max
+    ).update(member_count=F("member_count") + 1)
     if not taken:
-        raise Conflict(ngettext("This team is full (%(num)s member).",
-                                "This team is full (%(num)s members).", event.team_max))
+        raise Conflict(
+            ngettext(
+                "This team is full (%(num)s member).",
+                "This team is full (%(num)s members).",
+                event.team_max,
+            )
+        )
     try:
         await TeamMember.create(event=event, team=team, user=user)
     except IntegrityError as exc:
@@ -125,36 +136,50 @@ async def join_by_code(user: User, event: Event, code: str) -> Team:
 
 # --- invitations ---------------------------------------------------------------------------
 
+
 def invitation_link(secret: str, links: Links, event: Event, invitation: TeamInvitation) -> str:
     token = tokens.make(secret, LINK_PURPOSE, {"i": invitation.id, "n": invitation.token})
     return links.build(links.invitation, slug=event.slug, token=token)
 
 
-async def invite(secret: str, links: Links, captain: User, team_access: TeamAccess,
-                 email: str) -> TeamInvitation:
+async def invite(
+    secret: str, links: Links, captain: User, team_access: TeamAccess, email: str
+) -> TeamInvitation:
     """Mail a signed, expiring link that lets its holder join the team."""
     event, team = team_access.event, team_access.team
     require_teams_open(event, now())
     if team.member_count >= event.team_max:
         raise Invalid({"email": _("The team is full: nobody else can join.")})
-    members = await User.filter(id__in=list(team_access.member_ids)).values_list("email",
-                                                                                 flat=True)
+    members = await User.filter(id__in=list(team_access.member_ids)).values_list("email", flat=True)
     if email in members:
         raise Invalid({"email": _("This person is already in your team.")})
     invitee = await User.get_or_none(email=email)
     language = invitee.language if invitee else captain.language
     async with in_transaction():
-        await of_event(TeamInvitation, event).filter(
-            team_id=team.id, email=email, state=InvitationState.PENDING).update(
-            state=InvitationState.REVOKED, answered_at=now())
+        await (
+            of_event(TeamInvitation, event)
+            .filter(team_id=team.id, email=email, state=InvitationState.PENDING)
+            .update(state=InvitationState.REVOKED, answered_at=now())
+        )
         invitation = await TeamInvitation.create(
-            event=event, team=team, email=email, token=secrets.token_hex(16),
-            invited_by=captain, expires_at=now() + dt.timedelta(days=INVITATION_DAYS))
-        await outbox.queue(email, "events/team_invitation", language,
-                           inviter=captain.display_name, team_name=team.name,
-                           event_title=_title(event, invitee or captain),
-                           url=invitation_link(secret, links, event, invitation),
-                           days=INVITATION_DAYS, code=team.join_code)
+            event=event,
+            team=team,
+            email=email,
+            token=secrets.token_hex(16),
+            invited_by=captain,
+            expires_at=now() + dt.timedelta(days=INVITATION_DAYS),
+        )
+        await outbox.queue(
+            email,
+            "events/team_invitation",
+            language,
+            inviter=captain.display_name,
+            team_name=team.name,
+            event_title=_title(event, invitee or captain),
+            url=invitation_link(secret, links, event, invitation),
+            days=INVITATION_DAYS,
+            code=team.join_code,
+        )
     outbox.wake()
     return invitation
 
@@ -164,8 +189,11 @@ async def invitation_for(secret: str, event: Event, token: str) -> TeamInvitatio
     data = tokens.read(secret, LINK_PURPOSE, token, INVITATION_MAX_AGE)
     if not data:
         return None
-    invitation = await of_event(TeamInvitation, event).get_or_none(
-        id=data.get("i"), token=str(data.get("n", ""))).select_related("team", "invited_by")
+    invitation = (
+        await of_event(TeamInvitation, event)
+        .get_or_none(id=data.get("i"), token=str(data.get("n", "")))
+        .select_related("team", "invited_by")
+    )
     return invitation
 
 
@@ -183,8 +211,8 @@ async def accept(user: User, event: Event, invitation: TeamInvitation) -> Team:
     async with in_transaction():
         await _join(user, event, invitation.team)
         answered = await TeamInvitation.filter(
-            id=invitation.id, state=InvitationState.PENDING).update(
-            state=InvitationState.ACCEPTED, answered_at=now())
+            id=invitation.id, state=InvitationState.PENDING
+        ).update(state=InvitationState.ACCEPTED, answered_at=now())
         if not answered:
             raise Conflict(_("This invitation has already been used."))
     return invitation.team
@@ -193,29 +221,38 @@ async def accept(user: User, event: Event, invitation: TeamInvitation) -> Team:
 async def decline(user: User, event: Event, invitation: TeamInvitation) -> None:
     _require_usable(invitation)
     await TeamInvitation.filter(id=invitation.id, state=InvitationState.PENDING).update(
-        state=InvitationState.DECLINED, answered_at=now())
+        state=InvitationState.DECLINED, answered_at=now()
+    )
 
 
 async def revoke(captain: User, team_access: TeamAccess, invitation_id: int) -> None:
-    updated = await of_event(TeamInvitation, team_access.event).filter(
-        id=invitation_id, team_id=team_access.team.id, state=InvitationState.PENDING).update(
-        state=InvitationState.REVOKED, answered_at=now())
+    updated = (
+        await of_event(TeamInvitation, team_access.event)
+        .filter(id=invitation_id, team_id=team_access.team.id, state=InvitationState.PENDING)
+        .update(state=InvitationState.REVOKED, answered_at=now())
+    )
     if not updated:
         raise NotFound(_("This invitation does not exist or was already answered."))
 
 
 async def pending_for(event: Event, email: str) -> list[TeamInvitation]:
-    return list(await of_event(TeamInvitation, event).filter(
-        email=email, state=InvitationState.PENDING, expires_at__gt=now()).select_related("team"))
+    return list(
+        await of_event(TeamInvitation, event)
+        .filter(email=email, state=InvitationState.PENDING, expires_at__gt=now())
+        .select_related("team")
+    )
 
 
 async def pending_of_team(event: Event, team: Team) -> list[TeamInvitation]:
-    return list(await of_event(TeamInvitation, event).filter(
-        team_id=team.id, state=InvitationState.PENDING, expires_at__gt=now()).order_by(
-        "-created_at"))
+    return list(
+        await of_event(TeamInvitation, event)
+        .filter(team_id=team.id, state=InvitationState.PENDING, expires_at__gt=now())
+        .order_by("-created_at")
+    )
 
 
 # --- membership changes --------------------------------------------------------------------
+
 
 async def _release(event: Event, team: Team, user_id: int) -> None:
     """Inside a transaction: one member out, the counter down."""
@@ -250,8 +287,9 @@ async def hand_over(captain: User, team_access: TeamAccess, user_id: int) -> Non
     require_teams_open(team_access.event, now())
     if user_id == captain.id or user_id not in team_access.member_ids:
         raise Invalid({"captain": _("Choose another member of the team.")})
-    await Team.filter(id=team_access.team.id, captain_id=captain.id,
-                      state=TeamState.ACTIVE).update(captain_id=user_id)
+    await Team.filter(id=team_access.team.id, captain_id=captain.id, state=TeamState.ACTIVE).update(
+        captain_id=user_id
+    )
 
 
 async def new_code(captain: User, team_access: TeamAccess) -> str:
@@ -266,23 +304,28 @@ async def withdraw(captain: User, team_access: TeamAccess) -> None:
     its members are free to join or form another team."""
     event, team = team_access.event, team_access.team
     require_teams_open(event, now())
-    former = [{"email": m.user.email, "name": m.user.display_name}
-              for m in await members(team)]
+    former = [{"email": m.user.email, "name": m.user.display_name} for m in await members(team)]
     async with in_transaction():
         changed = await Team.filter(id=team.id, state=TeamState.ACTIVE).update(
-            state=TeamState.WITHDRAWN, withdrawn_at=now(), member_count=0,
-            former_members=former)
+            state=TeamState.WITHDRAWN, withdrawn_at=now(), member_count=0, former_members=former
+        )
         if not changed:
             raise Conflict(_("This team has already withdrawn."))
         await of_event(TeamMember, event).filter(team_id=team.id).delete()
-        await of_event(TeamInvitation, event).filter(
-            team_id=team.id, state=InvitationState.PENDING).update(
-            state=InvitationState.REVOKED, answered_at=now())
-        await of_event(Submission, event).filter(team_id=team.id).update(
-            state=SubmissionState.WITHDRAWN)
+        await (
+            of_event(TeamInvitation, event)
+            .filter(team_id=team.id, state=InvitationState.PENDING)
+            .update(state=InvitationState.REVOKED, answered_at=now())
+        )
+        await (
+            of_event(Submission, event)
+            .filter(team_id=team.id)
+            .update(state=SubmissionState.WITHDRAWN)
+        )
 
 
 async def members(team: Team) -> list[Any]:
     """The members with their accounts, in joining order."""
-    return list(await TeamMember.filter(team_id=team.id).select_related("user").order_by(
-        "joined_at", "id"))
+    return list(
+        await TeamMember.filter(team_id=team.id).select_related("user").order_by("joined_at", "id")
+    )

@@ -67,12 +67,16 @@ async def managed_event(request: Request) -> Event:
     return event
 
 
-async def team_access(request: Request, event: Event, rule: str,
-                      visible: str = "events.team_view") -> TeamAccess:
+async def team_access(
+    request: Request, event: Event, rule: str, visible: str = "events.team_view"
+) -> TeamAccess:
     """The team of the URL within the event, checked against `rule` (404 if not visible)."""
     permissions.require(request.state.user, "core.signed_in")
-    team = await of_event(Team, event).get_or_none(id=request.path_params["team_id"]) \
+    team = (
+        await of_event(Team, event)
+        .get_or_none(id=request.path_params["team_id"])
         .select_related("track")
+    )
     if team is None:
         raise not_found()
     found = await teams.access(event, team)
@@ -82,8 +86,10 @@ async def team_access(request: Request, event: Event, rule: str,
 
 def timeline_items(event: Event, moment: dt.datetime) -> list[dict[str, Any]]:
     """The event's dates in order, named, and whether each has passed."""
-    return [{"key": key, "label": _(labels.MILESTONES[key]), "when": when,
-             "passed": when <= moment} for key, when in event.timeline.milestones()]
+    return [
+        {"key": key, "label": _(labels.MILESTONES[key]), "when": when, "passed": when <= moment}
+        for key, when in event.timeline.milestones()
+    ]
 
 
 def links(request: Request) -> Links:
@@ -112,17 +118,30 @@ def uploads_in(data: Any, name: str) -> list[UploadFile]:
     return [v for v in values if isinstance(v, UploadFile) and v.filename]
 
 
-async def store_all(request: Request, form: Form, wanted: Sequence[tuple[Any, str, UploadFile]],
-                    *, purpose: str, owner_id: int | None, max_bytes: int,
-                    allowed: Any = ATTACHMENT_KINDS) -> list[tuple[Any, StoredFile]] | None:
+async def store_all(
+    request: Request,
+    form: Form,
+    wanted: Sequence[tuple[Any, str, UploadFile]],
+    *,
+    purpose: str,
+    owner_id: int | None,
+    max_bytes: int,
+    allowed: Any = ATTACHMENT_KINDS,
+) -> list[tuple[Any, StoredFile]] | None:
     """Store every upload or none: (key, field, file) in, (key, stored) out; on any refusal
     the messages go to `form` and whatever was stored is removed again."""
     stored: list[tuple[Any, StoredFile]] = []
     for key, field, upload in wanted:
         try:
-            kept = await store_upload(upload, directory=upload_dir(request), purpose=purpose,
-                                      owner_id=owner_id, allowed=allowed, max_bytes=max_bytes,
-                                      field=field)
+            kept = await store_upload(
+                upload,
+                directory=upload_dir(request),
+                purpose=purpose,
+                owner_id=owner_id,
+                allowed=allowed,
+                max_bytes=max_bytes,
+                field=field,
+            )
         except Invalid as exc:
             for name, message in exc.errors.items():
                 form.error(name, message)
@@ -139,15 +158,26 @@ async def discard(request: Request, stored: Sequence[tuple[Any, StoredFile]]) ->
         await delete_file(upload_dir(request), kept)
 
 
-def page(request: Request, template: str, form: Form | None = None, status: int = 200,
-         **extra: Any) -> Response:
+def page(
+    request: Request, template: str, form: Form | None = None, status: int = 200, **extra: Any
+) -> Response:
     """An events page: the form's values and messages, plus the label helpers."""
-    return form_page(request, template, form, status, labels=labels, label=labels.label,
-                     answer=answers.display, file_size=human_size, **extra)
+    return form_page(
+        request,
+        template,
+        form,
+        status,
+        labels=labels,
+        label=labels.label,
+        answer=answers.display,
+        file_size=human_size,
+        **extra,
+    )
 
 
-def refused(request: Request, template: str, form: Form, exc: DomainError,
-            **extra: Any) -> Response:
+def refused(
+    request: Request, template: str, form: Form, exc: DomainError, **extra: Any
+) -> Response:
     """The form again with what was typed and the service's reason."""
     if isinstance(exc, Invalid):
         for name, message in exc.errors.items():

@@ -22,25 +22,59 @@ JUDGES = ("judge@manassa.local", "judge2@manassa.local")
 DAY = dt.timedelta(days=1)
 
 RUBRIC: tuple[dict[str, Any], ...] = (
-    {"name_ar": "وضوح المشكلة", "name_en": "Clarity of the problem", "weight": 3,
-     "guidance_ar": "هل تصف المبادرة مشكلة إعلامية حقيقية بوضوح وبأدلة؟",
-     "guidance_en": "Does the initiative describe a real media problem clearly, with evidence?",
-     "levels": [{"score": 5, "ar": "مشكلة محددة ومدعومة بأدلة", "en": "Precise and evidenced"},
-                {"score": 3, "ar": "واضحة لكن عامة", "en": "Clear but broad"},
-                {"score": 1, "ar": "غير واضحة", "en": "Unclear"}],
-     "min_score": 1, "max_score": 5, "step": 1, "priority": 1},
-    {"name_ar": "الأثر المتوقع", "name_en": "Expected impact", "weight": 2,
-     "guidance_ar": "كم شخصًا تخدم المبادرة وما مقدار التغيير؟",
-     "guidance_en": "How many people does it serve, and how much does it change?",
-     "levels": [], "min_score": 0, "max_score": 10, "step": 0.5, "priority": 2},
-    {"name_ar": "قابلية التنفيذ", "name_en": "Feasibility", "weight": 1,
-     "guidance_ar": "هل يمكن للفريق تنفيذها بالموارد المتاحة؟",
-     "guidance_en": "Can the team build it with the resources at hand?",
-     "levels": [], "min_score": 1, "max_score": 5, "step": 1, "priority": None},
-    {"name_ar": "جودة العرض", "name_en": "Pitch quality", "weight": 0, "independent": True,
-     "guidance_ar": "تُسجَّل للملاحظات ولا تدخل في المجموع.",
-     "guidance_en": "Recorded for feedback, not counted in the total.",
-     "levels": [], "min_score": 1, "max_score": 5, "step": 1, "priority": None},
+    {
+        "name_ar": "وضوح المشكلة",
+        "name_en": "Clarity of the problem",
+        "weight": 3,
+        "guidance_ar": "هل تصف المبادرة مشكلة إعلامية حقيقية بوضوح وبأدلة؟",
+        "guidance_en": "Does the initiative describe a real media problem clearly, with evidence?",
+        "levels": [
+            {"score": 5, "ar": "مشكلة محددة ومدعومة بأدلة", "en": "Precise and evidenced"},
+            {"score": 3, "ar": "واضحة لكن عامة", "en": "Clear but broad"},
+            {"score": 1, "ar": "غير واضحة", "en": "Unclear"},
+        ],
+        "min_score": 1,
+        "max_score": 5,
+        "step": 1,
+        "priority": 1,
+    },
+    {
+        "name_ar": "الأثر المتوقع",
+        "name_en": "Expected impact",
+        "weight": 2,
+        "guidance_ar": "كم شخصًا تخدم المبادرة وما مقدار التغيير؟",
+        "guidance_en": "How many people does it serve, and how much does it change?",
+        "levels": [],
+        "min_score": 0,
+        "max_score": 10,
+        "step": 0.5,
+        "priority": 2,
+    },
+    {
+        "name_ar": "قابلية التنفيذ",
+        "name_en": "Feasibility",
+        "weight": 1,
+        "guidance_ar": "هل يمكن للفريق تنفيذها بالموارد المتاحة؟",
+        "guidance_en": "Can the team build it with the resources at hand?",
+        "levels": [],
+        "min_score": 1,
+        "max_score": 5,
+        "step": 1,
+        "priority": None,
+    },
+    {
+        "name_ar": "جودة العرض",
+        "name_en": "Pitch quality",
+        "weight": 0,
+        "independent": True,
+        "guidance_ar": "تُسجَّل للملاحظات ولا تدخل في المجموع.",
+        "guidance_en": "Recorded for feedback, not counted in the total.",
+        "levels": [],
+        "min_score": 1,
+        "max_score": 5,
+        "step": 1,
+        "priority": None,
+    },
 )
 COMMENTS = (
     "فكرة قوية ومشكلة واضحة؛ نقترح اختبارها مع جمهور صغير أولًا.",
@@ -68,8 +102,10 @@ async def load(settings: Settings, source: EntrySource | None = None) -> list[st
     lines.append(f"  {_path(past, 'results')}  published results of {past.title_en}")
     for scope, _candidates in scopes[1:2]:
         round_ = await _ready(source, scope, organizer, judges)
-        lines.append(f"  {_path(scope, f'rounds/{round_.id}')}  a round of {scope.title_en} "
-                     "ready to open (organizer@)")
+        lines.append(
+            f"  {_path(scope, f'rounds/{round_.id}')}  a round of {scope.title_en} "
+            "ready to open (organizer@)"
+        )
     lines.append("  judge@ and judge2@ judge both; their queue is at /judging/queue")
     return lines
 
@@ -86,8 +122,9 @@ def _event_source(settings: Settings) -> EntrySource | None:
 
 
 async def _organized(source: EntrySource, organizer: User) -> list[tuple[ScopeInfo, list[Any]]]:
-    ids = await Membership.filter(user=organizer, scope_type=ScopeType.EVENT.value,
-                                  role=Role.ORGANIZER.value).values_list("scope_id", flat=True)
+    ids = await Membership.filter(
+        user=organizer, scope_type=ScopeType.EVENT.value, role=Role.ORGANIZER.value
+    ).values_list("scope_id", flat=True)
     found = []
     for scope_id in sorted(ids):
         scope = await source.scope(scope_id)
@@ -97,10 +134,16 @@ async def _organized(source: EntrySource, organizer: User) -> list[tuple[ScopeIn
 
 
 async def _round(scope: ScopeInfo, start: dt.datetime, **fields: Any) -> Round:
-    round_ = await Round.create(scope_type=scope.scope_type, scope_id=scope.scope_id,
-                                name_ar="التحكيم عبر الإنترنت", name_en="Online judging",
-                                starts_at=start, ends_at=start + 8 * DAY, judges_per_entry=2,
-                                **fields)
+    round_ = await Round.create(
+        scope_type=scope.scope_type,
+        scope_id=scope.scope_id,
+        name_ar="التحكيم عبر الإنترنت",
+        name_en="Online judging",
+        starts_at=start,
+        ends_at=start + 8 * DAY,
+        judges_per_entry=2,
+        **fields,
+    )
     for position, values in enumerate(RUBRIC, start=1):
         await Criterion.create(round=round_, key=f"c{position}", position=position, **values)
     return round_
@@ -108,38 +151,53 @@ async def _round(scope: ScopeInfo, start: dt.datetime, **fields: Any) -> Round:
 
 async def _seat(scope: ScopeInfo, user: User, organizer: User) -> Judge:
     judge, _created = await Judge.get_or_create(
-        scope_type=scope.scope_type, scope_id=scope.scope_id, email=user.email,
-        defaults={"name": user.name_en, "language": user.language, "user": user,
-                  "state": JudgeState.ACCEPTED, "token_hash": secrets.token_hex(32),
-                  "responded_at": now()})
-    await accounts_services.grant_role(organizer, user, ScopeType(scope.scope_type),
-                                       scope.scope_id, Role.JUDGE)
+        scope_type=scope.scope_type,
+        scope_id=scope.scope_id,
+        email=user.email,
+        defaults={
+            "name": user.name_en,
+            "language": user.language,
+            "user": user,
+            "state": JudgeState.ACCEPTED,
+            "token_hash": secrets.token_hex(32),
+            "responded_at": now(),
+        },
+    )
+    await accounts_services.grant_role(
+        organizer, user, ScopeType(scope.scope_type), scope.scope_id, Role.JUDGE
+    )
     return judge
 
 
-async def _prepare(source: EntrySource, scope: ScopeInfo, round_: Round, organizer: User,
-                   judges: list[User]) -> None:
+async def _prepare(
+    source: EntrySource, scope: ScopeInfo, round_: Round, organizer: User, judges: list[User]
+) -> None:
     for user in judges:
         await _seat(scope, user, organizer)
     await services.refresh_entries(organizer, round_, source)
     # Every demo account shares the made-up domain manassa.local (and most the organization
     # "Manassa Demo"): that says nothing about real ties, so the organizer lifts it.
-    for conflict in await Conflict.filter(scope_type=scope.scope_type, scope_id=scope.scope_id,
-                                          value__in=["manassa.local", "manassa demo"]):
+    for conflict in await Conflict.filter(
+        scope_type=scope.scope_type,
+        scope_id=scope.scope_id,
+        value__in=["manassa.local", "manassa demo"],
+    ):
         await services.lift_conflict(organizer, conflict)
     await services.auto_assign(organizer, round_)
 
 
-async def _ready(source: EntrySource, scope: ScopeInfo, organizer: User,
-                 judges: list[User]) -> Round:
+async def _ready(
+    source: EntrySource, scope: ScopeInfo, organizer: User, judges: list[User]
+) -> Round:
     start = now().replace(hour=9, minute=0, second=0, microsecond=0) + 22 * DAY
     round_ = await _round(scope, start, blind=True)
     await _prepare(source, scope, round_, organizer, judges)
     return round_
 
 
-async def _judged(settings: Settings, source: EntrySource, scope: ScopeInfo, organizer: User,
-                  judges: list[User]) -> Round:
+async def _judged(
+    settings: Settings, source: EntrySource, scope: ScopeInfo, organizer: User, judges: list[User]
+) -> Round:
     start = now().replace(hour=9, minute=0, second=0, microsecond=0) - 333 * DAY
     round_ = await _round(scope, start, gallery=True)
     await _prepare(source, scope, round_, organizer, judges)
@@ -150,8 +208,7 @@ async def _judged(settings: Settings, source: EntrySource, scope: ScopeInfo, org
     await services.change_state(organizer, round_, "close")
     await _decide(round_, organizer)
     await services.publish(organizer, round_, scope, _links(settings))
-    await Round.filter(id=round_.id).update(ends_at=start + 8 * DAY,
-                                            publish_at=start + 13 * DAY)
+    await Round.filter(id=round_.id).update(ends_at=start + 8 * DAY, publish_at=start + 13 * DAY)
     return round_
 
 
@@ -170,22 +227,38 @@ async def _score(round_: Round, judges: list[User]) -> None:
         seen = await services.scoring_for(user, row.entry_id)
         quality = (row.entry_id * 7 + index) % 4  # a spread of good and weaker entries
         await services.save_sheet(
-            user, seen, version=0, submit=True, note="",
-            scores={"c1": 2 + quality, "c2": 4 + 1.5 * quality, "c3": 3 + quality % 3,
-                    "c4": 3 + quality % 2},
-            comment=COMMENTS[index % len(COMMENTS)])
+            user,
+            seen,
+            version=0,
+            submit=True,
+            note="",
+            scores={
+                "c1": 2 + quality,
+                "c2": 4 + 1.5 * quality,
+                "c3": 3 + quality % 3,
+                "c4": 3 + quality % 2,
+            },
+            comment=COMMENTS[index % len(COMMENTS)],
+        )
 
 
 async def _decide(round_: Round, organizer: User) -> None:
     data = await services.round_data(round_)
     ranking = services.ranked(data, {})
     if ranking:
-        await services.set_mark(organizer, round_, ranking[0].entry_id, kind=MarkKind.WINNER,
-                                place=1, per_group=False)
+        await services.set_mark(
+            organizer, round_, ranking[0].entry_id, kind=MarkKind.WINNER, place=1, per_group=False
+        )
     if len(ranking) > 1:
-        await services.set_mark(organizer, round_, ranking[1].entry_id, kind=MarkKind.WINNER,
-                                place=2, per_group=False)
+        await services.set_mark(
+            organizer, round_, ranking[1].entry_id, kind=MarkKind.WINNER, place=2, per_group=False
+        )
     if len(ranking) > 2:
-        await services.set_mark(organizer, round_, ranking[2].entry_id,
-                                kind=MarkKind.HONOURABLE_MENTION, place=None, per_group=False)
-
+        await services.set_mark(
+            organizer,
+            round_,
+            ranking[2].entry_id,
+            kind=MarkKind.HONOURABLE_MENTION,
+            place=None,
+            per_group=False,
+        )

@@ -67,10 +67,29 @@ class MarkKind(StrEnum):
 
 PLACES = (1, 2, 3)
 
-PUBLIC_MAIL_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "outlook.sa",
-    "live.com", "msn.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "icloud.com", "me.com",
-    "mac.com", "aol.com", "proton.me", "protonmail.com", "mail.com", "gmx.com", "zoho.com",
-    "yandex.com",
-})
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "outlook.com",
+        "outlook.sa",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "ymail.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "mail.com",
+        "gmx.com",
+        "zoho.com",
+        "yandex.com",
+    }
+)
 """Free mail providers: sharing one says nothing about a shared employer."""

@@ -24,8 +24,14 @@ class JudgingForm(Form):
         super().__init__(data)
         self.clean: dict[str, Any] = {}
 
-    def number(self, name: str, *, required: bool = True, minimum: float | None = None,
-               maximum: float | None = None) -> float | None:
+    def number(
+        self,
+        name: str,
+        *,
+        required: bool = True,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> float | None:
         """A decimal number typed with Western or Arabic digits and either separator."""
         raw = to_western_digits(self.raw(name).strip()).replace("٫", ".").replace(",", ".")
         self.values[name] = raw
@@ -39,8 +45,9 @@ class JudgingForm(Form):
         value = float(raw)
         too_low = minimum is not None and value < minimum
         if too_low or (maximum is not None and value > maximum):
-            self.errors[name] = _("Enter a number from %(lo)s to %(hi)s.",
-                                  lo=_fmt(minimum), hi=_fmt(maximum))
+            self.errors[name] = _(
+                "Enter a number from %(lo)s to %(hi)s.", lo=_fmt(minimum), hi=_fmt(maximum)
+            )
             return None
         return value
 
@@ -81,12 +88,12 @@ def local_input(value: dt.datetime | None, time_zone: str) -> str:
 def _bilingual(form: JudgingForm, field: str, max_length: int, multiline: bool = False) -> None:
     for lang in ("ar", "en"):
         name = f"{field}_{lang}"
-        form.clean[name] = form.text(name, required=False, max_length=max_length,
-                                     multiline=multiline)
+        form.clean[name] = form.text(
+            name, required=False, max_length=max_length, multiline=multiline
+        )
 
 
-def round_form(data: Mapping[str, Any], time_zone: str,
-               previous_ids: Sequence[int]) -> JudgingForm:
+def round_form(data: Mapping[str, Any], time_zone: str, previous_ids: Sequence[int]) -> JudgingForm:
     form = JudgingForm(data)
     _bilingual(form, "name", 200)
     if not (form.clean["name_ar"] or form.clean["name_en"]):
@@ -101,22 +108,34 @@ def round_form(data: Mapping[str, Any], time_zone: str,
     form.clean["entry_rule"] = EntryRule(rule) if rule in rules else EntryRule.ALL_SUBMITTED
     previous = form.choice("previous_id", {str(i) for i in previous_ids}, required=False)
     form.clean["previous_id"] = int(previous) if previous.isdigit() else None
-    form.clean["min_scores_for_zscore"] = form.integer("min_scores_for_zscore", minimum=1,
-                                                       maximum=1000)
+    form.clean["min_scores_for_zscore"] = form.integer(
+        "min_scores_for_zscore", minimum=1, maximum=1000
+    )
     form.clean["spread_threshold"] = form.number("spread_threshold", minimum=0, maximum=100)
-    form.clean["tiebreak"] = [step.value for step in TIEBREAK_CHAIN
-                              if form.checkbox(f"tiebreak_{step.value}")]
+    form.clean["tiebreak"] = [
+        step.value for step in TIEBREAK_CHAIN if form.checkbox(f"tiebreak_{step.value}")
+    ]
     return form
 
 
 def round_values(round_: Any, time_zone: str) -> dict[str, Any]:
     """A round as the values of its form."""
-    values = {k: getattr(round_, k) for k in ("name_ar", "name_en", "judges_per_entry", "blind",
-                                              "gallery", "min_scores_for_zscore")}
+    values = {
+        k: getattr(round_, k)
+        for k in (
+            "name_ar",
+            "name_en",
+            "judges_per_entry",
+            "blind",
+            "gallery",
+            "min_scores_for_zscore",
+        )
+    }
     values.update(
         starts_at=local_input(round_.starts_at, time_zone),
         ends_at=local_input(round_.ends_at, time_zone),
-        entry_rule=str(round_.entry_rule), previous_id=str(round_.previous_id or ""),
+        entry_rule=str(round_.entry_rule),
+        previous_id=str(round_.previous_id or ""),
         spread_threshold=f"{round_.spread_threshold:g}",
     )
     for step in TIEBREAK_CHAIN:
@@ -125,8 +144,12 @@ def round_values(round_: Any, time_zone: str) -> dict[str, Any]:
 
 
 def new_round_values() -> dict[str, Any]:
-    values: dict[str, Any] = {"judges_per_entry": 3, "min_scores_for_zscore": 3,
-                              "spread_threshold": "20", "entry_rule": "all_submitted"}
+    values: dict[str, Any] = {
+        "judges_per_entry": 3,
+        "min_scores_for_zscore": 3,
+        "spread_threshold": "20",
+        "entry_rule": "all_submitted",
+    }
     values.update({f"tiebreak_{step.value}": True for step in TIEBREAK_CHAIN})
     return values
 
@@ -155,12 +178,19 @@ def _check_scale(form: JudgingForm) -> None:
     elif low is not None and high is not None and step:
         steps = (high - low) / step
         if abs(steps - round(steps)) > _STEP_SLACK * max(1.0, steps):
-            form.error("step", _("The step must divide the scale evenly (from %(lo)s to %(hi)s).",
-                                 lo=_fmt(low), hi=_fmt(high)))
+            form.error(
+                "step",
+                _(
+                    "The step must divide the scale evenly (from %(lo)s to %(hi)s).",
+                    lo=_fmt(low),
+                    hi=_fmt(high),
+                ),
+            )
     weight = form.clean["weight"]
     if weight is not None and weight <= 0 and not form.clean["independent"]:
-        form.error("weight", _("A counted criterion needs a weight above zero (or mark it "
-                               "independent)."))
+        form.error(
+            "weight", _("A counted criterion needs a weight above zero (or mark it independent).")
+        )
 
 
 def _levels(form: JudgingForm) -> list[dict[str, Any]]:
@@ -173,8 +203,13 @@ def _levels(form: JudgingForm) -> list[dict[str, Any]]:
             match = _LEVEL_LINE.match(line)
             score = _level_score(match.group(1)) if match else None
             if match is None or score is None or not _on_scale(form, score):
-                form.error(name, _("Write one level per line as “score: description”, with "
-                                   "a score on the scale, like “5: Excellent”."))
+                form.error(
+                    name,
+                    _(
+                        "Write one level per line as “score: description”, with "
+                        "a score on the scale, like “5: Excellent”."
+                    ),
+                )
                 continue
             merged.setdefault(score, {"score": score})[lang] = normalize_text(match.group(2))
     return [merged[k] for k in sorted(merged, reverse=True)]
@@ -195,14 +230,17 @@ def _on_scale(form: JudgingForm, score: float) -> bool:
 
 
 def criterion_values(criterion: Any) -> dict[str, Any]:
-    values = {k: getattr(criterion, k) for k in ("name_ar", "name_en", "guidance_ar",
-                                                 "guidance_en", "independent")}
+    values = {
+        k: getattr(criterion, k)
+        for k in ("name_ar", "name_en", "guidance_ar", "guidance_en", "independent")
+    }
     for key in ("weight", "min_score", "max_score", "step"):
         values[key] = f"{getattr(criterion, key):g}"
     values["priority"] = criterion.priority or ""
     for lang in ("ar", "en"):
-        values[f"levels_{lang}"] = "\n".join(f"{level['score']:g}: {level[lang]}"
-                                             for level in criterion.levels if level.get(lang))
+        values[f"levels_{lang}"] = "\n".join(
+            f"{level['score']:g}: {level[lang]}" for level in criterion.levels if level.get(lang)
+        )
     return values
 
 
@@ -217,10 +255,12 @@ def sheet_form(data: Mapping[str, Any], criteria: Sequence[Any]) -> JudgingForm:
     for criterion in criteria:
         scores[criterion.key] = form.number(f"score_{criterion.key}", required=False)
     form.clean["scores"] = scores
-    form.clean["comment"] = form.text("comment_for_team", required=False, max_length=5000,
-                                      multiline=True)
-    form.clean["note"] = form.text("note_for_organizers", required=False, max_length=5000,
-                                   multiline=True)
+    form.clean["comment"] = form.text(
+        "comment_for_team", required=False, max_length=5000, multiline=True
+    )
+    form.clean["note"] = form.text(
+        "note_for_organizers", required=False, max_length=5000, multiline=True
+    )
     form.clean["version"] = form.integer("version", minimum=0) or 0
     form.clean["submit"] = form.raw("action") == "submit"
     return form
@@ -234,8 +274,9 @@ def invite_form(data: Mapping[str, Any]) -> JudgingForm:
     return form
 
 
-def conflict_form(data: Mapping[str, Any], kinds: Sequence[ConflictKind],
-                  judge_ids: Sequence[int] = ()) -> JudgingForm:
+def conflict_form(
+    data: Mapping[str, Any], kinds: Sequence[ConflictKind], judge_ids: Sequence[int] = ()
+) -> JudgingForm:
     """A conflict named by a judge (team or organization) or by an organizer (any kind, for
     a chosen judge)."""
     form = JudgingForm(data)

@@ -74,8 +74,11 @@ class Round(Model):
         return self.effective_state(at) == RoundState.OPEN
 
     def results_public(self, at: dt.datetime) -> bool:
-        return (self.state == RoundState.PUBLISHED and self.publish_at is not None
-                and self.publish_at <= at)
+        return (
+            self.state == RoundState.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= at
+        )
 
 
 class Criterion(Model):

@@ -23,14 +23,12 @@ manage = permissions.any_of(permissions.admin, organizer)
 
 def _own_seat(user: Any, obj: Any) -> bool:
     judge = obj.judge
-    return (user is not None and judge.user_id == user.id
-            and judge.state == JudgeState.ACCEPTED)
+    return user is not None and judge.user_id == user.id and judge.state == JudgeState.ACCEPTED
 
 
 def sees_entry(user: Any, obj: Any) -> bool:
     """A judge's view of an entry (services.Scoring): theirs, not conflicted, round started."""
-    return (_own_seat(user, obj) and not obj.conflicted
-            and obj.round.state != RoundState.DRAFT)
+    return _own_seat(user, obj) and not obj.conflicted and obj.round.state != RoundState.DRAFT
 
 
 def scores_entry(user: Any, obj: Any) -> bool:
@@ -57,10 +55,12 @@ def invited(user: Any, obj: Any) -> bool:
     return user is not None and user.email.lower() == obj.email.lower()
 
 
-permissions.register({
-    "judging.manage": manage,
-    "judging.see_entry": sees_entry,
-    "judging.score": scores_entry,
-    "judging.results": results_public,
-    "judging.feedback": reads_feedback,
-})
+permissions.register(
+    {
+        "judging.manage": manage,
+        "judging.see_entry": sees_entry,
+        "judging.score": scores_entry,
+        "judging.results": results_public,
+        "judging.feedback": reads_feedback,
+    }
+)

@@ -69,11 +69,18 @@ async def smtp_sink() -> AsyncIterator[Sink]:
 @pytest.fixture
 def settings(smtp_sink: Sink, tmp_path) -> Settings:  # noqa: ANN001
     return Settings(
-        env="test", secret_key="test-secret-key", base_url="http://testserver",
-        database_url=TEST_DATABASE_URL or "sqlite://:memory:", mail_backend="smtp",
-        mail_worker_in_app=False, mail_dev_sink=False, smtp_port=smtp_sink.port,
-        smtp_timeout=5.0, security_argon2_profile="test",
-        uploads_dir=str(tmp_path / "uploads"), uploads_max_bytes=2 * 1024 * 1024,
+        env="test",
+        secret_key="test-secret-key",
+        base_url="http://testserver",
+        database_url=TEST_DATABASE_URL or "sqlite://:memory:",
+        mail_backend="smtp",
+        mail_worker_in_app=False,
+        mail_dev_sink=False,
+        smtp_port=smtp_sink.port,
+        smtp_timeout=5.0,
+        security_argon2_profile="test",
+        uploads_dir=str(tmp_path / "uploads"),
+        uploads_max_bytes=2 * 1024 * 1024,
     )
 
 
@@ -123,7 +130,8 @@ async def csrf(client: httpx.AsyncClient, page: str = "/login") -> str:
     return match.group(1)
 
 
-async def post_form(client: httpx.AsyncClient, url: str, data: dict, page: str = "/login",
-                    **kwargs) -> httpx.Response:  # noqa: ANN003
+async def post_form(
+    client: httpx.AsyncClient, url: str, data: dict, page: str = "/login", **kwargs
+) -> httpx.Response:  # noqa: ANN003
     token = await csrf(client, page)
     return await client.post(url, data={"csrf_token": token, **data}, **kwargs)

@@ -33,8 +33,13 @@ async def queue(recipient: str, template: str, locale: str, **context: Any) -> O
     """Add a mail to the outbox. Call inside the service's transaction, then `wake()` after."""
     subject, text, html = render(template, locale, context)
     return await OutboxMessage.create(
-        recipient=recipient, locale=locale, template=template, subject=subject,
-        body_text=text, body_html=html, next_attempt_at=now(),
+        recipient=recipient,
+        locale=locale,
+        template=template,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        next_attempt_at=now(),
     )
 
 

@@ -51,9 +51,13 @@ class SMTPSender:
         s = self.settings
         try:
             await aiosmtplib.send(
-                message, hostname=s.smtp_host, port=s.smtp_port,
-                username=s.smtp_user or None, password=s.smtp_password or None,
-                use_tls=s.smtp_tls == "ssl", start_tls=s.smtp_tls == "starttls",
+                message,
+                hostname=s.smtp_host,
+                port=s.smtp_port,
+                username=s.smtp_user or None,
+                password=s.smtp_password or None,
+                use_tls=s.smtp_tls == "ssl",
+                start_tls=s.smtp_tls == "starttls",
                 timeout=s.smtp_timeout,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
@@ -70,8 +74,12 @@ class SMTPSender:
 @dataclass
 class ConsoleSender:
     async def send(self, message: EmailMessage) -> None:
-        log.info("mail to %s: %s\n%s", message["To"], message["Subject"],
-                 message.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+        log.info(
+            "mail to %s: %s\n%s",
+            message["To"],
+            message["Subject"],
+            message.get_body(("plain",)).get_content(),
+        )  # type: ignore[union-attr]
 
 
 @dataclass

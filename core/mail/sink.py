@@ -45,8 +45,9 @@ class CollectingHandler:
         log.info("mail to %s: %s (saved as %s)", message["To"], message["Subject"], path)
 
 
-async def start_sink(handler: CollectingHandler, host: str = "127.0.0.1",
-                     port: int = 0) -> asyncio.base_events.Server:
+async def start_sink(
+    handler: CollectingHandler, host: str = "127.0.0.1", port: int = 0
+) -> asyncio.base_events.Server:
     loop = asyncio.get_running_loop()
     return await loop.create_server(
         lambda: SMTP(handler, hostname="localhost", enable_SMTPUTF8=True), host=host, port=port

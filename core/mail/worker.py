@@ -38,7 +38,9 @@ class MailWorker:
         await self._give_up_stale()
         due = (
             await OutboxMessage.filter(state=MailState.QUEUED, next_attempt_at__lte=now())
-            .order_by("id").limit(limit).values_list("id", flat=True)
+            .order_by("id")
+            .limit(limit)
+            .values_list("id", flat=True)
         )
         handled = 0
         for row_id in due:
@@ -49,7 +51,9 @@ class MailWorker:
 
     async def _claim(self, row_id: int) -> bool:
         claimed = await OutboxMessage.filter(id=row_id, state=MailState.QUEUED).update(
-            state=MailState.SENDING, locked_by=self.name, locked_at=now(),
+            state=MailState.SENDING,
+            locked_by=self.name,
+            locked_at=now(),
             attempts=F("attempts") + 1,
         )
         return claimed == 1
@@ -76,11 +80,13 @@ class MailWorker:
         if row.attempts >= self.settings.mail_max_attempts:
             await self._finish(row, MailState.FAILED, error=error)
         else:
-            await self._finish(row, MailState.QUEUED, error=error,
-                               next_attempt_at=now() + backoff(row.attempts))
+            await self._finish(
+                row, MailState.QUEUED, error=error, next_attempt_at=now() + backoff(row.attempts)
+            )
 
-    async def _finish(self, row: OutboxMessage, state: MailState, error: str = "",
-                      **values: object) -> None:
+    async def _finish(
+        self, row: OutboxMessage, state: MailState, error: str = "", **values: object
+    ) -> None:
         await OutboxMessage.filter(id=row.id, locked_by=self.name).update(
             state=state, last_error=error[:2000], locked_by="", locked_at=None, **values
         )

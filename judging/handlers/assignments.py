@@ -21,15 +21,28 @@ async def assignments(request: Request) -> Response:
     return await _assignments_page(request, scope, round_)
 
 
-async def _assignments_page(request: Request, scope: ScopeInfo, round_: Round,
-                            status: int = 200, message: str = "",
-                            form: forms.JudgingForm | None = None) -> Response:
+async def _assignments_page(
+    request: Request,
+    scope: ScopeInfo,
+    round_: Round,
+    status: int = 200,
+    message: str = "",
+    form: forms.JudgingForm | None = None,
+) -> Response:
     seats = await services.judges_of(scope.scope_type, scope.scope_id)
-    return form_page(request, "judging/assignments.html", form or forms.prefilled(), status,
-                     scope=scope, round=round_, progress=await services.progress(round_),
-                     message=message,
-                     accepted=[j for j in seats if j.state == JudgeState.ACCEPTED],
-                     closed=services.is_over(round_), labels=labels())
+    return form_page(
+        request,
+        "judging/assignments.html",
+        form or forms.prefilled(),
+        status,
+        scope=scope,
+        round=round_,
+        progress=await services.progress(round_),
+        message=message,
+        accepted=[j for j in seats if j.state == JudgeState.ACCEPTED],
+        closed=services.is_over(round_),
+        labels=labels(),
+    )
 
 
 async def assign(request: Request) -> Response:
@@ -38,15 +51,22 @@ async def assign(request: Request) -> Response:
         outcome = await services.auto_assign(user, round_)
     except Conflict as exc:
         return await _assignments_page(request, scope, round_, 409, exc.message)
-    flash(request, ngettext("%(num)s assignment added.", "%(num)s assignments added.",
-                            outcome.added))
+    flash(
+        request, ngettext("%(num)s assignment added.", "%(num)s assignments added.", outcome.added)
+    )
     if outcome.unfilled:
-        flash(request, ngettext(
-            "%(num)s entry could not get %(k)s judges: there are too few judges without a "
-            "conflict. Invite more judges or lower the number of judges per entry.",
-            "%(num)s entries could not get %(k)s judges: there are too few judges without a "
-            "conflict. Invite more judges or lower the number of judges per entry.",
-            len(outcome.unfilled), k=round_.judges_per_entry), "error")
+        flash(
+            request,
+            ngettext(
+                "%(num)s entry could not get %(k)s judges: there are too few judges without a "
+                "conflict. Invite more judges or lower the number of judges per entry.",
+                "%(num)s entries could not get %(k)s judges: there are too few judges without a "
+                "conflict. Invite more judges or lower the number of judges per entry.",
+                len(outcome.unfilled),
+                k=round_.judges_per_entry,
+            ),
+            "error",
+        )
     return round_redirect(request, "judging:assignments", round_)
 
 
@@ -56,8 +76,7 @@ async def assignment_add(request: Request) -> Response:
     if not form.ok:
         return await _assignments_page(request, scope, round_, 422, form=form)
     try:
-        await services.add_assignment(user, round_, form.clean["entry_id"],
-                                      form.clean["judge_id"])
+        await services.add_assignment(user, round_, form.clean["entry_id"], form.clean["judge_id"])
     except Invalid as exc:
         form.errors.update(exc.errors)
         return await _assignments_page(request, scope, round_, 422, form=form)
@@ -82,17 +101,28 @@ async def judge_replace(request: Request) -> Response:
     form = forms.judge_choice_form(await request.form())
     if not form.ok:
         return await _assignments_page(request, scope, round_, 422, form=form)
-    judge = await services.judge_in_scope(scope.scope_type, scope.scope_id,
-                                          form.clean["judge_id"])
+    judge = await services.judge_in_scope(scope.scope_type, scope.scope_id, form.clean["judge_id"])
     try:
         moved, left = await services.replace_judge(user, round_, judge)
     except Conflict as exc:
         return await _assignments_page(request, scope, round_, 409, exc.message)
-    flash(request, ngettext("%(judge)s has been replaced: %(num)s entry moved to another judge.",
-                            "%(judge)s has been replaced: %(num)s entries moved to other judges.",
-                            moved, judge=judge.label))
+    flash(
+        request,
+        ngettext(
+            "%(judge)s has been replaced: %(num)s entry moved to another judge.",
+            "%(judge)s has been replaced: %(num)s entries moved to other judges.",
+            moved,
+            judge=judge.label,
+        ),
+    )
     if left:
-        flash(request, ngettext("%(num)s entry found no other judge without a conflict.",
-                                "%(num)s entries found no other judge without a conflict.",
-                                left), "error")
+        flash(
+            request,
+            ngettext(
+                "%(num)s entry found no other judge without a conflict.",
+                "%(num)s entries found no other judge without a conflict.",
+                left,
+            ),
+            "error",
+        )
     return round_redirect(request, "judging:assignments", round_)

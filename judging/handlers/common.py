@@ -57,8 +57,9 @@ async def managed(request: Request) -> tuple[User, EntrySource, ScopeInfo]:
 
 async def managed_round(request: Request) -> tuple[User, EntrySource, ScopeInfo, Round]:
     user, source, scope = await managed(request)
-    round_ = await services.round_in_scope(scope.scope_type, scope.scope_id,
-                                           request.path_params["round_id"])
+    round_ = await services.round_in_scope(
+        scope.scope_type, scope.scope_id, request.path_params["round_id"]
+    )
     return user, source, scope, round_
 
 
@@ -67,8 +68,9 @@ def links(request: Request) -> services.Links:
 
 
 def round_redirect(request: Request, name: str, round_: Round) -> RedirectResponse:
-    return redirect(request, name, scope_type=round_.scope_type, scope_id=round_.scope_id,
-                    round_id=round_.id)
+    return redirect(
+        request, name, scope_type=round_.scope_type, scope_id=round_.scope_id, round_id=round_.id
+    )
 
 
 def scope_redirect(request: Request, name: str, scope: ScopeInfo) -> RedirectResponse:
@@ -78,23 +80,44 @@ def scope_redirect(request: Request, name: str, scope: ScopeInfo) -> RedirectRes
 def labels() -> dict[str, dict[Any, str]]:
     """Translated names of the judging states and choices, for templates."""
     return {
-        "state": {RoundState.DRAFT: _("In preparation"), RoundState.OPEN: _("Open for scoring"),
-                  RoundState.CLOSED: _("Closed"), RoundState.PUBLISHED: _("Results published")},
-        "rule": {EntryRule.ALL_SUBMITTED: _("All submitted entries"),
-                 EntryRule.SHORTLIST_OF_PREVIOUS: _("The shortlist of a previous round")},
-        "method": {Method.MEAN: _("Mean"), Method.MEDIAN: _("Median"),
-                   Method.TRIMMED_MEAN: _("Trimmed mean"), Method.ZSCORE: _("Z-score calibration"),
-                   Method.LENIENCY: _("Judge-leniency model")},
-        "tiebreak": {"criteria": _("Criteria in priority order"),
-                     "top_scores": _("Count of top scores"),
-                     "decision": _("The organizer's recorded decision")},
-        "judge": {JudgeState.INVITED: _("Invited"), JudgeState.ACCEPTED: _("Accepted"),
-                  JudgeState.DECLINED: _("Declined"), JudgeState.WITHDRAWN: _("Withdrawn")},
-        "kind": {ConflictKind.ENTRY: _("Entry"), ConflictKind.TEAM: _("Team"),
-                 ConflictKind.ORGANIZATION: _("Organization or e-mail domain")},
-        "origin": {ConflictOrigin.DECLARED: _("Declared by the judge"),
-                   ConflictOrigin.DETECTED: _("Detected: shared organization or e-mail domain"),
-                   ConflictOrigin.ORGANIZER: _("Added by an organizer")},
+        "state": {
+            RoundState.DRAFT: _("In preparation"),
+            RoundState.OPEN: _("Open for scoring"),
+            RoundState.CLOSED: _("Closed"),
+            RoundState.PUBLISHED: _("Results published"),
+        },
+        "rule": {
+            EntryRule.ALL_SUBMITTED: _("All submitted entries"),
+            EntryRule.SHORTLIST_OF_PREVIOUS: _("The shortlist of a previous round"),
+        },
+        "method": {
+            Method.MEAN: _("Mean"),
+            Method.MEDIAN: _("Median"),
+            Method.TRIMMED_MEAN: _("Trimmed mean"),
+            Method.ZSCORE: _("Z-score calibration"),
+            Method.LENIENCY: _("Judge-leniency model"),
+        },
+        "tiebreak": {
+            "criteria": _("Criteria in priority order"),
+            "top_scores": _("Count of top scores"),
+            "decision": _("The organizer's recorded decision"),
+        },
+        "judge": {
+            JudgeState.INVITED: _("Invited"),
+            JudgeState.ACCEPTED: _("Accepted"),
+            JudgeState.DECLINED: _("Declined"),
+            JudgeState.WITHDRAWN: _("Withdrawn"),
+        },
+        "kind": {
+            ConflictKind.ENTRY: _("Entry"),
+            ConflictKind.TEAM: _("Team"),
+            ConflictKind.ORGANIZATION: _("Organization or e-mail domain"),
+        },
+        "origin": {
+            ConflictOrigin.DECLARED: _("Declared by the judge"),
+            ConflictOrigin.DETECTED: _("Detected: shared organization or e-mail domain"),
+            ConflictOrigin.ORGANIZER: _("Added by an organizer"),
+        },
         "sheet": {"draft": _("Draft"), "submitted": _("Submitted"), "": _("Not started")},
         "place": {1: _("First place"), 2: _("Second place"), 3: _("Third place")},
     }

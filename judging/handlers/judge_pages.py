@@ -40,13 +40,20 @@ async def invitation(request: Request) -> Response:
     if scope is None:
         raise NotFound(_("This invitation link is not valid. Ask the organizer for a new one."))
     if user is None or request.method == "GET" or judge.state != JudgeState.INVITED:
-        return page(request, "judging/invitation.html", judge=judge, scope=scope,
-                    mismatch=user is not None and not rules.invited(user, judge))
+        return page(
+            request,
+            "judging/invitation.html",
+            judge=judge,
+            scope=scope,
+            mismatch=user is not None and not rules.invited(user, judge),
+        )
     accept = (await request.form()).get("answer") == "accept"
     await services.answer_invitation(user, judge, accept=accept)
     if accept:
-        flash(request, _("Thank you: you are now a judge of %(scope)s.",
-                         scope=localized(scope, "title")))
+        flash(
+            request,
+            _("Thank you: you are now a judge of %(scope)s.", scope=localized(scope, "title")),
+        )
         return redirect(request, "judging:queue")
     flash(request, _("You have declined the invitation."))
     return redirect(request, "core:home")
@@ -56,20 +63,28 @@ async def queue(request: Request) -> Response:
     user = signed_in(request)
     rounds = await services.judge_queue(user)
     seats = [(s.scope_type, s.scope_id) for s in await services.judge_seats(user)]
-    scopes = await _scope_infos(request, {(q.round.scope_type, q.round.scope_id)
-                                          for q in rounds} | set(seats))
-    return page(request, "judging/queue.html", rounds=rounds, scopes=scopes,
-                seats=[scopes[key] for key in seats])
+    scopes = await _scope_infos(
+        request, {(q.round.scope_type, q.round.scope_id) for q in rounds} | set(seats)
+    )
+    return page(
+        request,
+        "judging/queue.html",
+        rounds=rounds,
+        scopes=scopes,
+        seats=[scopes[key] for key in seats],
+    )
 
 
-async def _scope_infos(request: Request, keys: set[tuple[str, int]]
-                       ) -> dict[tuple[str, int], ScopeInfo]:
+async def _scope_infos(
+    request: Request, keys: set[tuple[str, int]]
+) -> dict[tuple[str, int], ScopeInfo]:
     """Each scope's description; one its domain no longer knows gets a bare one."""
     found = {}
     for scope_type, scope_id in keys:
         info = await scope_info(request, scope_type, scope_id)
-        found[(scope_type, scope_id)] = info or ScopeInfo(scope_type, scope_id, "", "",
-                                                          request.app.state.settings.time_zone)
+        found[(scope_type, scope_id)] = info or ScopeInfo(
+            scope_type, scope_id, "", "", request.app.state.settings.time_zone
+        )
     return found
 
 
@@ -89,9 +104,15 @@ async def score(request: Request) -> Response:
     if not form.ok:
         return await _score_page(request, seen, form.values, form.errors, 422)
     try:
-        await services.save_sheet(user, seen, scores=form.clean["scores"],
-                                  comment=form.clean["comment"], note=form.clean["note"],
-                                  version=form.clean["version"], submit=form.clean["submit"])
+        await services.save_sheet(
+            user,
+            seen,
+            scores=form.clean["scores"],
+            comment=form.clean["comment"],
+            note=form.clean["note"],
+            version=form.clean["version"],
+            submit=form.clean["submit"],
+        )
     except services.StaleSheet as exc:
         fresh = await services.scoring_for(user, seen.entry.id)
         return await _score_page(request, fresh, _sheet_values(fresh), {}, 409, exc.message)
@@ -99,8 +120,12 @@ async def score(request: Request) -> Response:
         return await _score_page(request, seen, form.values, exc.errors, 422)
     except Conflict as exc:
         return await _score_page(request, seen, form.values, {}, 409, exc.message)
-    flash(request, _("Your scores have been submitted. You can revise them until the round "
-                     "closes.") if form.clean["submit"] else _("Your draft has been saved."))
+    flash(
+        request,
+        _("Your scores have been submitted. You can revise them until the round closes.")
+        if form.clean["submit"]
+        else _("Your draft has been saved."),
+    )
     return redirect(request, "judging:score", entry_id=seen.entry.id)
 
 
@@ -110,22 +135,40 @@ def _sheet_values(seen: services.Scoring) -> dict[str, Any]:
     if sheet is None:
         return {"version": 0}
     values: dict[str, Any] = {f"score_{k}": f"{v:g}" for k, v in sheet.scores.items()}
-    values.update(comment_for_team=sheet.comment_for_team,
-                  note_for_organizers=sheet.note_for_organizers, version=sheet.version)
+    values.update(
+        comment_for_team=sheet.comment_for_team,
+        note_for_organizers=sheet.note_for_organizers,
+        version=sheet.version,
+    )
     return values
 
 
-async def _score_page(request: Request, seen: services.Scoring, values: dict[str, Any],
-                      errors: dict[str, str] | None = None, status: int = 200,
-                      message: str = "") -> Response:
+async def _score_page(
+    request: Request,
+    seen: services.Scoring,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    message: str = "",
+) -> Response:
     round_ = seen.round
     source = entry_source(request, round_.scope_type)
     detail = await source.detail(seen.entry.source_id, blind=round_.blind) if source else None
     scopes = await _scope_infos(request, {(round_.scope_type, round_.scope_id)})
     weights = sum(c.weight for c in seen.criteria if not c.independent)
-    return page(request, "judging/score.html", status, seen=seen, detail=detail,
-                scope=next(iter(scopes.values())), values=values, errors=errors or {},
-                message=message, weights=weights, open=round_.accepts_scores(now()))
+    return page(
+        request,
+        "judging/score.html",
+        status,
+        seen=seen,
+        detail=detail,
+        scope=next(iter(scopes.values())),
+        values=values,
+        errors=errors or {},
+        message=message,
+        weights=weights,
+        open=round_.accepts_scores(now()),
+    )
 
 
 async def entry_conflict(request: Request) -> Response:
@@ -135,8 +178,13 @@ async def entry_conflict(request: Request) -> Response:
     if not form.ok:
         return await _score_page(request, seen, _sheet_values(seen), form.errors, 422)
     await services.declare_entry_conflict(user, seen.entry.id, form.clean["reason"])
-    flash(request, _("Your conflict has been recorded: this entry has left your queue and "
-                     "the organizers will assign it to someone else."))
+    flash(
+        request,
+        _(
+            "Your conflict has been recorded: this entry has left your queue and "
+            "the organizers will assign it to someone else."
+        ),
+    )
     return redirect(request, "judging:queue")
 
 
@@ -150,8 +198,18 @@ async def my_conflicts(request: Request) -> Response:
         if form.ok and await declared(user, judge, form, ConflictOrigin.DECLARED):
             flash(request, _("Your conflict has been recorded."))
             return scope_redirect(request, "judging:my_conflicts", scope)
-    conflicts = [c for c in await services.conflicts_of(scope.scope_type, scope.scope_id)
-                 if c.judge_id == judge.id and c.active]
-    return form_page(request, "judging/my_conflicts.html", form,
-                     422 if request.method == "POST" else 200, scope=scope,
-                     conflicts=conflicts, kinds=DECLARABLE, labels=labels())
+    conflicts = [
+        c
+        for c in await services.conflicts_of(scope.scope_type, scope.scope_id)
+        if c.judge_id == judge.id and c.active
+    ]
+    return form_page(
+        request,
+        "judging/my_conflicts.html",
+        form,
+        422 if request.method == "POST" else 200,
+        scope=scope,
+        conflicts=conflicts,
+        kinds=DECLARABLE,
+        labels=labels(),
+    )

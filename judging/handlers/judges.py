@@ -32,26 +32,46 @@ async def judges(request: Request) -> Response:
     return scope_redirect(request, "judging:judges", scope)
 
 
-async def _judges_page(request: Request, scope: ScopeInfo, form: forms.JudgingForm,
-                       status: int = 200, message: str = "",
-                       conflict_form: forms.JudgingForm | None = None) -> Response:
+async def _judges_page(
+    request: Request,
+    scope: ScopeInfo,
+    form: forms.JudgingForm,
+    status: int = 200,
+    message: str = "",
+    conflict_form: forms.JudgingForm | None = None,
+) -> Response:
     seats = await services.judges_of(scope.scope_type, scope.scope_id)
     conflict_form = conflict_form or forms.prefilled()
-    return form_page(request, "judging/judges.html", form, status, scope=scope, judges=seats,
-                     conflicts=await services.conflicts_of(scope.scope_type, scope.scope_id),
-                     message=message, conflict_values=conflict_form.values,
-                     conflict_errors=conflict_form.errors, labels=labels(),
-                     kinds=list(ConflictKind))
+    return form_page(
+        request,
+        "judging/judges.html",
+        form,
+        status,
+        scope=scope,
+        judges=seats,
+        conflicts=await services.conflicts_of(scope.scope_type, scope.scope_id),
+        message=message,
+        conflict_values=conflict_form.values,
+        conflict_errors=conflict_form.errors,
+        labels=labels(),
+        kinds=list(ConflictKind),
+    )
 
 
-async def declared(user: User, judge: Judge, form: forms.JudgingForm,
-                   origin: ConflictOrigin) -> bool:
+async def declared(
+    user: User, judge: Judge, form: forms.JudgingForm, origin: ConflictOrigin
+) -> bool:
     """Record the conflict a valid conflict form names; False, with the service's messages
     on the form, when it is refused."""
     try:
-        await services.declare_conflict(user, judge, kind=form.clean["kind"],
-                                        value=form.clean["value"],
-                                        reason=form.clean["reason"], origin=origin)
+        await services.declare_conflict(
+            user,
+            judge,
+            kind=form.clean["kind"],
+            value=form.clean["value"],
+            reason=form.clean["reason"],
+            origin=origin,
+        )
     except Invalid as exc:
         form.errors.update(exc.errors)
         return False
@@ -63,8 +83,9 @@ async def conflict_add(request: Request) -> Response:
     seats = await services.judges_of(scope.scope_type, scope.scope_id)
     form = forms.conflict_form(await request.form(), list(ConflictKind), [j.id for j in seats])
     if form.ok:
-        judge = await services.judge_in_scope(scope.scope_type, scope.scope_id,
-                                              form.clean["judge_id"])
+        judge = await services.judge_in_scope(
+            scope.scope_type, scope.scope_id, form.clean["judge_id"]
+        )
         if await declared(user, judge, form, ConflictOrigin.ORGANIZER):
             flash(request, _("The conflict has been recorded."))
             return scope_redirect(request, "judging:judges", scope)
@@ -73,8 +94,9 @@ async def conflict_add(request: Request) -> Response:
 
 async def conflict_lift(request: Request) -> Response:
     user, _source, scope = await managed(request)
-    conflict = await services.conflict_in_scope(scope.scope_type, scope.scope_id,
-                                                request.path_params["conflict_id"])
+    conflict = await services.conflict_in_scope(
+        scope.scope_type, scope.scope_id, request.path_params["conflict_id"]
+    )
     try:
         await services.lift_conflict(user, conflict)
     except Conflict as exc:
@@ -86,6 +108,8 @@ async def conflict_lift(request: Request) -> Response:
 async def conflicts_detect(request: Request) -> Response:
     user, _source, scope = await managed(request)
     found = await services.detect_conflicts(user, scope.scope_type, scope.scope_id)
-    flash(request, ngettext("%(num)s new conflict detected.", "%(num)s new conflicts detected.",
-                            found))
+    flash(
+        request,
+        ngettext("%(num)s new conflict detected.", "%(num)s new conflicts detected.", found),
+    )
     return scope_redirect(request, "judging:judges", scope)

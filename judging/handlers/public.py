@@ -32,11 +32,11 @@ def _cache(request: Request) -> page_cache.PageCache[bytes]:
 async def _results_page(request: Request, key: tuple[Any, ...] | None) -> Response:
     _source, scope = await path_scope(request)
     published = await services.published_results(scope.scope_type, scope.scope_id)
-    permissions.require(request.state.user, "judging.results", published,
-                        visible="judging.results")
+    permissions.require(request.state.user, "judging.results", published, visible="judging.results")
     assert published is not None
-    response = page(request, "judging/public_results.html", scope=scope,
-                    rounds=published.rounds, preview=False)
+    response = page(
+        request, "judging/public_results.html", scope=scope, rounds=published.rounds, preview=False
+    )
     if page_cache.session_free(request):  # the page used nobody's session
         _cache(request).put(key, bytes(response.body), milestones=[published.upcoming])
     return response
@@ -45,8 +45,10 @@ async def _results_page(request: Request, key: tuple[Any, ...] | None) -> Respon
 async def feedback(request: Request) -> Response:
     source, scope = await path_scope(request)
     found = await services.feedback_for(source.source, request.path_params["source_id"])
-    if found is not None and (found.scope_type, found.scope_id) != (scope.scope_type,
-                                                                   scope.scope_id):
+    if found is not None and (found.scope_type, found.scope_id) != (
+        scope.scope_type,
+        scope.scope_id,
+    ):
         found = None
     if request.state.user is None and found is not None:
         permissions.require(None, "core.signed_in")

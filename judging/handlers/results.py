@@ -28,13 +28,29 @@ async def results(request: Request) -> Response:
     return await _results_page(request, scope, round_)
 
 
-async def _results_page(request: Request, scope: ScopeInfo, round_: Round, status: int = 200,
-                        message: str = "", form: forms.JudgingForm | None = None) -> Response:
-    return form_page(request, "judging/results.html", form or forms.prefilled(), status,
-                     scope=scope, round=round_, results=await services.round_results(round_),
-                     message=message, state=round_.effective_state(now()), labels=labels(),
-                     public=round_.results_public(now()),
-                     methods=list(Method), chain=[s.value for s in TIEBREAK_CHAIN])
+async def _results_page(
+    request: Request,
+    scope: ScopeInfo,
+    round_: Round,
+    status: int = 200,
+    message: str = "",
+    form: forms.JudgingForm | None = None,
+) -> Response:
+    return form_page(
+        request,
+        "judging/results.html",
+        form or forms.prefilled(),
+        status,
+        scope=scope,
+        round=round_,
+        results=await services.round_results(round_),
+        message=message,
+        state=round_.effective_state(now()),
+        labels=labels(),
+        public=round_.results_public(now()),
+        methods=list(Method),
+        chain=[s.value for s in TIEBREAK_CHAIN],
+    )
 
 
 async def _results_action(request: Request, call: ResultsCall, done: str) -> Response:
@@ -72,16 +88,23 @@ async def results_method(request: Request) -> Response:
 
 async def results_ties(request: Request) -> Response:
     data = await request.form()
-    ids = [int(k.split("_", 1)[1]) for k in data if k.startswith("position_")
-           and k.split("_", 1)[1].isdigit()]
+    ids = [
+        int(k.split("_", 1)[1])
+        for k in data
+        if k.startswith("position_") and k.split("_", 1)[1].isdigit()
+    ]
     form = forms.tie_form(data, ids)
 
     async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
         if not form.ok or not ids:
-            raise _form_invalid(form) if form.errors else Invalid(
-                {}, _("Give each tied entry a position."))
-        await services.record_tie_decision(user, round_, form.clean["positions"],
-                                           form.clean["reason"])
+            raise (
+                _form_invalid(form)
+                if form.errors
+                else Invalid({}, _("Give each tied entry a position."))
+            )
+        await services.record_tie_decision(
+            user, round_, form.clean["positions"], form.clean["reason"]
+        )
 
     return await _results_action(request, call, _("Your decision on the tie has been recorded."))
 
@@ -92,11 +115,22 @@ async def shortlist(request: Request) -> Response:
     async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
         if not form.ok:
             raise _form_invalid(form)
-        chosen = await services.shortlist(user, round_, scope, links(request),
-                                          count=form.clean["count"],
-                                          per_group=form.clean["per_group"])
-        flash(request, ngettext("%(num)s entry is on the shortlist.",
-                                "%(num)s entries are on the shortlist.", len(chosen)))
+        chosen = await services.shortlist(
+            user,
+            round_,
+            scope,
+            links(request),
+            count=form.clean["count"],
+            per_group=form.clean["per_group"],
+        )
+        flash(
+            request,
+            ngettext(
+                "%(num)s entry is on the shortlist.",
+                "%(num)s entries are on the shortlist.",
+                len(chosen),
+            ),
+        )
 
     return await _results_action(request, call, _("The teams on the shortlist are being told."))
 
@@ -107,8 +141,14 @@ async def mark_set(request: Request) -> Response:
     async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
         if not form.ok:
             raise _form_invalid(form)
-        await services.set_mark(user, round_, form.clean["entry_id"], kind=form.clean["kind"],
-                                place=form.clean["place"], per_group=form.clean["per_group"])
+        await services.set_mark(
+            user,
+            round_,
+            form.clean["entry_id"],
+            kind=form.clean["kind"],
+            place=form.clean["place"],
+            per_group=form.clean["per_group"],
+        )
 
     return await _results_action(request, call, _("The mark has been saved."))
 
@@ -132,22 +172,31 @@ async def publish(request: Request) -> Response:
     if round_.results_public(now()):
         flash(request, _("The results are published and the teams are being told."))
     else:
-        flash(request, _("The results will be published on %(when)s.",
-                         when=format_datetime(round_.publish_at, scope.time_zone)))
+        flash(
+            request,
+            _(
+                "The results will be published on %(when)s.",
+                when=format_datetime(round_.publish_at, scope.time_zone),
+            ),
+        )
     return round_redirect(request, "judging:results", round_)
 
 
 async def results_preview(request: Request) -> Response:
     _user, _source, scope, round_ = await managed_round(request)
     preview = await services.preview_results(round_)
-    return page(request, "judging/public_results.html", scope=scope, rounds=[preview],
-                preview=True)
+    return page(request, "judging/public_results.html", scope=scope, rounds=[preview], preview=True)
 
 
 async def export(request: Request) -> Response:
     _user, _source, _scope, round_ = await managed_round(request)
     text = services.export_csv(await services.round_data(round_))
     name = f"scores-round-{round_.id}.csv"
-    return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "Cache-Control": "private, no-store"})
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -53,15 +53,25 @@ def _options(rounds: list[Round]) -> list[tuple[str, str]]:
     return [(str(r.id), localized(r, "name")) for r in rounds]
 
 
-async def _round_form(request: Request, scope: ScopeInfo, round_: Round | None,
-                      earlier: list[Round], first_values: dict[str, Any],
-                      save: SaveRound) -> Response:
+async def _round_form(
+    request: Request,
+    scope: ScopeInfo,
+    round_: Round | None,
+    earlier: list[Round],
+    first_values: dict[str, Any],
+    save: SaveRound,
+) -> Response:
     """The round form: shown, or parsed and saved (the new or the edited round)."""
-    context = {"scope": scope, "round": round_, "previous_options": _options(earlier),
-               "labels": labels()}
+    context = {
+        "scope": scope,
+        "round": round_,
+        "previous_options": _options(earlier),
+        "labels": labels(),
+    }
     if request.method == "GET":
-        return form_page(request, "judging/round_form.html", forms.prefilled(first_values),
-                         **context)
+        return form_page(
+            request, "judging/round_form.html", forms.prefilled(first_values), **context
+        )
     form = forms.round_form(await request.form(), scope.time_zone, [r.id for r in earlier])
     if form.ok:
         try:
@@ -69,8 +79,9 @@ async def _round_form(request: Request, scope: ScopeInfo, round_: Round | None,
         except Invalid as exc:
             form.errors.update(exc.errors)
         except Conflict as exc:
-            return form_page(request, "judging/round_form.html", form, 409,
-                             message=exc.message, **context)
+            return form_page(
+                request, "judging/round_form.html", form, 409, message=exc.message, **context
+            )
         else:
             return _saved(request, round_ is None, saved)
     return form_page(request, "judging/round_form.html", form, 422, **context)
@@ -96,14 +107,16 @@ async def round_new(request: Request) -> Response:
 
 async def round_edit(request: Request) -> Response:
     user, _source, scope, round_ = await managed_round(request)
-    earlier = [r for r in await services.scope_rounds(scope.scope_type, scope.scope_id)
-               if r.id < round_.id]
+    earlier = [
+        r for r in await services.scope_rounds(scope.scope_type, scope.scope_id) if r.id < round_.id
+    ]
 
     async def update(values: dict[str, Any]) -> Round:
         return await services.update_round(user, round_, values)
 
-    return await _round_form(request, scope, round_, earlier,
-                             forms.round_values(round_, scope.time_zone), update)
+    return await _round_form(
+        request, scope, round_, earlier, forms.round_values(round_, scope.time_zone), update
+    )
 
 
 async def round_page(request: Request) -> Response:
@@ -111,14 +124,22 @@ async def round_page(request: Request) -> Response:
     return await render_round(request, scope, round_)
 
 
-async def render_round(request: Request, scope: ScopeInfo, round_: Round, status: int = 200,
-                       message: str = "") -> Response:
-    return page(request, "judging/round.html", status, scope=scope, round=round_,
-                state=round_.effective_state(now()),
-                criteria=await services.criteria_of(round_),
-                entries=await services.entries_of(round_),
-                progress=await services.progress(round_),
-                locked=await services.rubric_locked(round_), message=message)
+async def render_round(
+    request: Request, scope: ScopeInfo, round_: Round, status: int = 200, message: str = ""
+) -> Response:
+    return page(
+        request,
+        "judging/round.html",
+        status,
+        scope=scope,
+        round=round_,
+        state=round_.effective_state(now()),
+        criteria=await services.criteria_of(round_),
+        entries=await services.entries_of(round_),
+        progress=await services.progress(round_),
+        locked=await services.rubric_locked(round_),
+        message=message,
+    )
 
 
 async def round_state(request: Request) -> Response:
@@ -128,9 +149,11 @@ async def round_state(request: Request) -> Response:
         await services.change_state(user, round_, action)
     except Conflict as exc:
         return await render_round(request, scope, round_, 409, exc.message)
-    messages = {"open": _("The round is open: judges can score now."),
-                "close": _("The round is closed: scores can no longer change."),
-                "reopen": _("The round is open again.")}
+    messages = {
+        "open": _("The round is open: judges can score now."),
+        "close": _("The round is closed: scores can no longer change."),
+        "reopen": _("The round is open again."),
+    }
     flash(request, messages[action])
     return round_redirect(request, "judging:round", round_)
 
@@ -151,8 +174,15 @@ async def entries_refresh(request: Request) -> Response:
         done = await services.refresh_entries(user, round_, source)
     except Conflict as exc:
         return await render_round(request, scope, round_, 409, exc.message)
-    flash(request, _("Entries updated: %(added)s added, %(updated)s changed, %(removed)s "
-                     "removed, %(kept)s kept because they already have scores.",
-                     added=done.added, updated=done.updated, removed=done.removed,
-                     kept=done.kept))
+    flash(
+        request,
+        _(
+            "Entries updated: %(added)s added, %(updated)s changed, %(removed)s "
+            "removed, %(kept)s kept because they already have scores.",
+            added=done.added,
+            updated=done.updated,
+            removed=done.removed,
+            kept=done.kept,
+        ),
+    )
     return round_redirect(request, "judging:round", round_)

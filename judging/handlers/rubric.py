@@ -19,8 +19,9 @@ from judging.sources import ScopeInfo
 async def rubric(request: Request) -> Response:
     user, _source, scope, round_ = await managed_round(request)
     if request.method == "GET":
-        return await _rubric_page(request, scope, round_,
-                                  forms.prefilled(forms.new_criterion_values()))
+        return await _rubric_page(
+            request, scope, round_, forms.prefilled(forms.new_criterion_values())
+        )
     form = forms.criterion_form(await request.form())
     if not form.ok:
         return await _rubric_page(request, scope, round_, form, 422)
@@ -32,13 +33,29 @@ async def rubric(request: Request) -> Response:
     return round_redirect(request, "judging:rubric", round_)
 
 
-async def _rubric_page(request: Request, scope: ScopeInfo, round_: Round,
-                       form: forms.JudgingForm, status: int = 200, message: str = "") -> Response:
+async def _rubric_page(
+    request: Request,
+    scope: ScopeInfo,
+    round_: Round,
+    form: forms.JudgingForm,
+    status: int = 200,
+    message: str = "",
+) -> Response:
     criteria = await services.criteria_of(round_)
     weights = sum(c.weight for c in criteria if not c.independent)
-    return form_page(request, "judging/rubric.html", form, status, scope=scope, round=round_,
-                     criteria=criteria, weights=weights, message=message,
-                     locked=await services.rubric_locked(round_), labels=labels())
+    return form_page(
+        request,
+        "judging/rubric.html",
+        form,
+        status,
+        scope=scope,
+        round=round_,
+        criteria=criteria,
+        weights=weights,
+        message=message,
+        locked=await services.rubric_locked(round_),
+        labels=labels(),
+    )
 
 
 async def _criterion(round_: Round, request: Request) -> Criterion:
@@ -51,19 +68,28 @@ async def _criterion(round_: Round, request: Request) -> Criterion:
 async def criterion_edit(request: Request) -> Response:
     user, _source, scope, round_ = await managed_round(request)
     criterion = await _criterion(round_, request)
-    context: dict[str, Any] = {"scope": scope, "round": round_, "criterion": criterion,
-                               "locked": await services.rubric_locked(round_)}
+    context: dict[str, Any] = {
+        "scope": scope,
+        "round": round_,
+        "criterion": criterion,
+        "locked": await services.rubric_locked(round_),
+    }
     if request.method == "GET":
-        return form_page(request, "judging/criterion_form.html",
-                         forms.prefilled(forms.criterion_values(criterion)), **context)
+        return form_page(
+            request,
+            "judging/criterion_form.html",
+            forms.prefilled(forms.criterion_values(criterion)),
+            **context,
+        )
     form = forms.criterion_form(await request.form())
     if not form.ok:
         return form_page(request, "judging/criterion_form.html", form, 422, **context)
     try:
         await services.save_criterion(user, round_, form.clean, criterion)
     except Conflict as exc:
-        return form_page(request, "judging/criterion_form.html", form, 409,
-                         message=exc.message, **context)
+        return form_page(
+            request, "judging/criterion_form.html", form, 409, message=exc.message, **context
+        )
     flash(request, _("The criterion has been saved."))
     return round_redirect(request, "judging:rubric", round_)
 
@@ -74,8 +100,8 @@ async def criterion_delete(request: Request) -> Response:
     try:
         await services.delete_criterion(user, round_, criterion)
     except Conflict as exc:
-        return await _rubric_page(request, scope, round_,
-                                  forms.prefilled(forms.new_criterion_values()), 409,
-                                  exc.message)
+        return await _rubric_page(
+            request, scope, round_, forms.prefilled(forms.new_criterion_values()), 409, exc.message
+        )
     flash(request, _("The criterion has been deleted."))
     return round_redirect(request, "judging:rubric", round_)

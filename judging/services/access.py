@@ -12,8 +12,11 @@ async def judge_may_read(user_id: int, source: str, source_id: int) -> bool:
     this source and source id in a round that is open or closed. The events domain's file
     policy asks this so assigned judges can download submission files."""
     assignments = await Assignment.filter(
-        judge__user_id=user_id, judge__state=JudgeState.ACCEPTED, entry__source=source,
-        entry__source_id=source_id, round__state__in=[RoundState.OPEN, RoundState.CLOSED],
+        judge__user_id=user_id,
+        judge__state=JudgeState.ACCEPTED,
+        entry__source=source,
+        entry__source_id=source_id,
+        round__state__in=[RoundState.OPEN, RoundState.CLOSED],
     ).select_related("entry", "judge")
     for row in assignments:
         if not await is_conflicted(row.judge_id, row.entry):

@@ -43,8 +43,9 @@ def scope_of(obj: Any) -> tuple[str, int]:
     return (obj.scope_type, obj.scope_id)
 
 
-async def in_scope(model: type[ModelT], scope_type: str, scope_id: int, row_id: int,
-                   missing: str) -> ModelT:
+async def in_scope(
+    model: type[ModelT], scope_type: str, scope_id: int, row_id: int, missing: str
+) -> ModelT:
     """A row of ``model`` by id, only if it belongs to this scope (else a 404 saying
     ``missing``): a scope's organizer never reaches another scope's rows by changing an id."""
     found = await model.get_or_none(id=row_id, scope_type=scope_type, scope_id=scope_id)
@@ -59,8 +60,9 @@ def is_over(round_: Round) -> bool:
 
 
 def already_published() -> ConflictError:
-    return ConflictError(_("The results of this round are already published: they can no "
-                           "longer change."))
+    return ConflictError(
+        _("The results of this round are already published: they can no longer change.")
+    )
 
 
 def refuse_unless_closed(round_: Round) -> None:
@@ -69,5 +71,4 @@ def refuse_unless_closed(round_: Round) -> None:
     if state == RoundState.PUBLISHED:
         raise already_published()
     if state != RoundState.CLOSED:
-        raise ConflictError(_("Close the round first: results are decided once scoring is "
-                              "over."))
+        raise ConflictError(_("Close the round first: results are decided once scoring is over."))

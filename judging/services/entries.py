@@ -19,8 +19,18 @@ from judging.services.common import is_over, scope_of
 from judging.services.conflicts import detect_conflicts
 from judging.sources import Candidate, EntrySource
 
-ENTRY_FIELDS = ("source", "title_ar", "title_en", "group_key", "group_label_ar",
-                "group_label_en", "team_key", "team_label", "members", "organizations")
+ENTRY_FIELDS = (
+    "source",
+    "title_ar",
+    "title_en",
+    "group_key",
+    "group_label_ar",
+    "group_label_en",
+    "team_key",
+    "team_label",
+    "members",
+    "organizations",
+)
 
 Snapshots = Mapping[int, dict[str, Any]]
 """Entry values by source id."""
@@ -37,9 +47,12 @@ class EntriesRefreshed:
 def _candidate_snapshot(source: str, candidate: Candidate) -> dict[str, Any]:
     return {
         "source": source,
-        "title_ar": candidate.title_ar, "title_en": candidate.title_en,
-        "group_key": candidate.group_key, "group_label_ar": candidate.group_label_ar,
-        "group_label_en": candidate.group_label_en, "team_key": candidate.team_key,
+        "title_ar": candidate.title_ar,
+        "title_en": candidate.title_en,
+        "group_key": candidate.group_key,
+        "group_label_ar": candidate.group_label_ar,
+        "group_label_en": candidate.group_label_en,
+        "team_key": candidate.team_key,
         "team_label": candidate.team_label,
         "members": [asdict(member) for member in candidate.members],
         "organizations": list(candidate.organizations),
@@ -63,12 +76,15 @@ async def shortlisted_snapshots(round_id: int | None) -> dict[int, dict[str, Any
 async def _wanted_entries(round_: Round, source: EntrySource) -> dict[int, dict[str, Any]]:
     if round_.entry_rule == EntryRule.SHORTLIST_OF_PREVIOUS:
         return await shortlisted_snapshots(round_.previous_id)
-    return {c.source_id: _candidate_snapshot(source.source, c)
-            for c in await source.candidates(round_.scope_id)}
+    return {
+        c.source_id: _candidate_snapshot(source.source, c)
+        for c in await source.candidates(round_.scope_id)
+    }
 
 
-async def refresh_entries(actor: User | None, round_: Round,
-                          source: EntrySource) -> EntriesRefreshed:
+async def refresh_entries(
+    actor: User | None, round_: Round, source: EntrySource
+) -> EntriesRefreshed:
     """Bring the round's entries in line with the source (all submitted entries) or with the
     previous round's shortlist. An entry that left but already has a score sheet is kept."""
     if is_over(round_):
@@ -76,8 +92,9 @@ async def refresh_entries(actor: User | None, round_: Round,
     wanted = await _wanted_entries(round_, source)
     async with in_transaction():
         result = await sync_entries(round_, wanted)
-        await audit.record(actor, "judging.entries_refreshed", round_, scope=scope_of(round_),
-                           after=asdict(result))
+        await audit.record(
+            actor, "judging.entries_refreshed", round_, scope=scope_of(round_), after=asdict(result)
+        )
     await detect_conflicts(None, round_.scope_type, round_.scope_id)
     return result
 
@@ -101,8 +118,11 @@ async def sync_entries(round_: Round, wanted: Snapshots) -> EntriesRefreshed:
 
 async def _remove_unscored(round_: Round, leaving: list[Entry]) -> tuple[int, int]:
     """Delete the leaving entries nobody has scored yet; (removed, kept)."""
-    scored = set(await ScoreSheet.filter(assignment__round_id=round_.id)
-                 .values_list("assignment__entry_id", flat=True))
+    scored = set(
+        await ScoreSheet.filter(assignment__round_id=round_.id).values_list(
+            "assignment__entry_id", flat=True
+        )
+    )
     for entry in leaving:
         if entry.id not in scored:
             await entry.delete()

@@ -17,9 +17,20 @@ def export_csv(data: RoundData) -> str:
     """Every score sheet of the round, UTF-8 with a BOM so Excel reads the Arabic."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_("Entry"), _("Group"), _("Judge"), _("E-mail"), _("State"),
-                     *[localized(c, "name") for c in data.criteria], _("Weighted total"),
-                     _("Comment for the team"), _("Note for organizers"), _("Submitted at")])
+    writer.writerow(
+        [
+            _("Entry"),
+            _("Group"),
+            _("Judge"),
+            _("E-mail"),
+            _("State"),
+            *[localized(c, "name") for c in data.criteria],
+            _("Weighted total"),
+            _("Comment for the team"),
+            _("Note for organizers"),
+            _("Submitted at"),
+        ]
+    )
     entries = {e.id: e for e in data.entries}
     for row in data.assignments:
         sheet = data.sheets.get(row.id)
@@ -31,12 +42,15 @@ def export_csv(data: RoundData) -> str:
 def _sheet_row(data: RoundData, entry: Entry, row: Assignment, sheet: ScoreSheet) -> list[str]:
     judge = data.judges[row.judge_id]
     return [
-        localized(entry, "title"), localized(entry, "group_label") or entry.group_key,
-        judge.label, judge.email, _state_label(sheet.state),
-        *[fmt_number(sheet.scores[c.key]) if c.key in sheet.scores else ""
-          for c in data.criteria],
+        localized(entry, "title"),
+        localized(entry, "group_label") or entry.group_key,
+        judge.label,
+        judge.email,
+        _state_label(sheet.state),
+        *[fmt_number(sheet.scores[c.key]) if c.key in sheet.scores else "" for c in data.criteria],
         f"{sheet.total:.2f}" if sheet.total is not None else "",
-        sheet.comment_for_team, sheet.note_for_organizers,
+        sheet.comment_for_team,
+        sheet.note_for_organizers,
         sheet.submitted_at.isoformat() if sheet.submitted_at else "",
     ]
 

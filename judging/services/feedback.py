@@ -39,15 +39,17 @@ class Feedback:
     rounds: list[RoundFeedback]
 
 
-async def feedback_scopes(source: str, source_ids: Collection[int]
-                          ) -> dict[int, tuple[str, int]]:
+async def feedback_scopes(source: str, source_ids: Collection[int]) -> dict[int, tuple[str, int]]:
     """For each of these source ids with published feedback, the scope its feedback page is
     in: one query whatever the number of ids (a team dashboard lists many)."""
     if not source_ids:
         return {}
     at = now()
-    entries = await Entry.filter(source=source, source_id__in=list(source_ids)).select_related(
-        "round").order_by("round_id")
+    entries = (
+        await Entry.filter(source=source, source_id__in=list(source_ids))
+        .select_related("round")
+        .order_by("round_id")
+    )
     found: dict[int, tuple[str, int]] = {}
     for entry in entries:
         if entry.round.results_public(at):
@@ -59,29 +61,37 @@ async def feedback_for(source: str, source_id: int) -> Feedback | None:
     """A team's feedback from every published round: per-criterion averages and the judges'
     comments for the team, never who wrote them. None before publication."""
     at = now()
-    entries = [e for e in await Entry.filter(source=source, source_id=source_id)
-               .select_related("round").order_by("round_id") if e.round.results_public(at)]
+    entries = [
+        e
+        for e in await Entry.filter(source=source, source_id=source_id)
+        .select_related("round")
+        .order_by("round_id")
+        if e.round.results_public(at)
+    ]
     if not entries:
         return None
     rounds = [await _round_feedback(entry) for entry in entries]
     first = entries[0]
     emails = set().union(*(e.member_emails for e in entries))
-    return Feedback(source, source_id, first.round.scope_type, first.round.scope_id, emails,
-                    rounds)
+    return Feedback(source, source_id, first.round.scope_type, first.round.scope_id, emails, rounds)
 
 
 async def _round_feedback(entry: Entry) -> RoundFeedback:
     criteria = await criteria_of(entry.round)
-    sheets = await ScoreSheet.filter(assignment__entry_id=entry.id,
-                                     state=SheetState.SUBMITTED).select_related("assignment")
+    sheets = await ScoreSheet.filter(
+        assignment__entry_id=entry.id, state=SheetState.SUBMITTED
+    ).select_related("assignment")
     left_out = await _conflicted_at_publication(entry)
     counted = [s for s in sheets if s.assignment.judge_id not in left_out]
     averages = scoring.criterion_averages(
         [scoring.Sheet(entry.id, s.assignment.judge_id, s.scores) for s in counted]
     ).get(entry.id, {})
-    return RoundFeedback(entry.round, entry,
-                         [CriterionFeedback(c, averages.get(c.key)) for c in criteria],
-                         _anonymous_order(s.comment_for_team for s in counted))
+    return RoundFeedback(
+        entry.round,
+        entry,
+        [CriterionFeedback(c, averages.get(c.key)) for c in criteria],
+        _anonymous_order(s.comment_for_team for s in counted),
+    )
 
 
 async def _conflicted_at_publication(entry: Entry) -> set[int]:
@@ -97,5 +107,7 @@ async def _conflicted_at_publication(entry: Entry) -> set[int]:
 
 def _anonymous_order(comments: Iterable[str]) -> list[str]:
     """Comments in an order that says nothing about which judge wrote which."""
-    return sorted((text for text in comments if text.strip()),
-                  key=lambda text: hashlib.blake2b(text.encode(), digest_size=8).digest())
+    return sorted(
+        (text for text in comments if text.strip()),
+        key=lambda text: hashlib.blake2b(text.encode(), digest_size=8).digest(),
+    )

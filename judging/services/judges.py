@@ -29,24 +29,30 @@ def _token_hash(token: str) -> str:
 
 async def judges_of(scope_type: str, scope_id: int) -> list[Judge]:
     """The scope's judges, each with their user (for `Judge.label`)."""
-    return await Judge.filter(scope_type=scope_type, scope_id=scope_id).select_related(
-        "user").order_by("id")
+    return (
+        await Judge.filter(scope_type=scope_type, scope_id=scope_id)
+        .select_related("user")
+        .order_by("id")
+    )
 
 
 async def accepted_judges(scope_type: str, scope_id: int) -> list[Judge]:
-    return await Judge.filter(scope_type=scope_type, scope_id=scope_id,
-                              state=JudgeState.ACCEPTED).select_related("user").order_by("id")
+    return (
+        await Judge.filter(scope_type=scope_type, scope_id=scope_id, state=JudgeState.ACCEPTED)
+        .select_related("user")
+        .order_by("id")
+    )
 
 
 async def judge_in_scope(scope_type: str, scope_id: int, judge_id: int) -> Judge:
-    judge = await in_scope(Judge, scope_type, scope_id, judge_id,
-                           _("This judge does not exist."))
+    judge = await in_scope(Judge, scope_type, scope_id, judge_id, _("This judge does not exist."))
     await judge.fetch_related("user")
     return judge
 
 
-async def invite_judge(actor: User, scope: ScopeInfo, links: Links, *, email: str,
-                       name: str = "", language: str = "ar") -> Judge:
+async def invite_judge(
+    actor: User, scope: ScopeInfo, links: Links, *, email: str, name: str = "", language: str = "ar"
+) -> Judge:
     """Invite someone to judge in this scope; inviting again sends a fresh link."""
     email = email.strip().lower()
     user = await User.get_or_none(email=email)
@@ -54,26 +60,39 @@ async def invite_judge(actor: User, scope: ScopeInfo, links: Links, *, email: st
     token = secrets.token_urlsafe(32)
     async with in_transaction():
         judge = await _invited_seat(scope, email, name, language, _token_hash(token))
-        await outbox.queue(email, "judging/invitation", language, scope=scope,
-                           name=name or (user.display_name if user else ""),
-                           url=links.url("judging:invitation", token=token))
-        await audit.record(actor, "judging.judge_invited", judge, scope=scope_of(judge),
-                           after={"email": email})
+        await outbox.queue(
+            email,
+            "judging/invitation",
+            language,
+            scope=scope,
+            name=name or (user.display_name if user else ""),
+            url=links.url("judging:invitation", token=token),
+        )
+        await audit.record(
+            actor, "judging.judge_invited", judge, scope=scope_of(judge), after={"email": email}
+        )
     outbox.wake()
     return judge
 
 
-async def _invited_seat(scope: ScopeInfo, email: str, name: str, language: str,
-                        token_hash: str) -> Judge:
+async def _invited_seat(
+    scope: ScopeInfo, email: str, name: str, language: str, token_hash: str
+) -> Judge:
     """A new seat, or the existing one invited again with a fresh token."""
-    judge = await Judge.get_or_none(scope_type=scope.scope_type, scope_id=scope.scope_id,
-                                    email=email)
+    judge = await Judge.get_or_none(
+        scope_type=scope.scope_type, scope_id=scope.scope_id, email=email
+    )
     if judge is not None and judge.state == JudgeState.ACCEPTED:
         raise ConflictError(_("%(email)s is already a judge here.", email=email))
     if judge is None:
-        return await Judge.create(scope_type=scope.scope_type, scope_id=scope.scope_id,
-                                  email=email, name=name, language=language,
-                                  token_hash=token_hash)
+        return await Judge.create(
+            scope_type=scope.scope_type,
+            scope_id=scope.scope_id,
+            email=email,
+            name=name,
+            language=language,
+            token_hash=token_hash,
+        )
     judge.state, judge.token_hash, judge.language = JudgeState.INVITED, token_hash, language
     judge.name = name or judge.name
     await judge.save()
@@ -83,16 +102,19 @@ async def _invited_seat(scope: ScopeInfo, email: str, name: str, language: str,
 async def judge_for_token(token: str) -> Judge:
     judge = await Judge.get_or_none(token_hash=_token_hash(token))
     if judge is None:
-        raise NotFound(_("This invitation link is not valid. Ask the organizer for a new "
-                         "one."))
+        raise NotFound(_("This invitation link is not valid. Ask the organizer for a new one."))
     return judge
 
 
 async def answer_invitation(user: User, judge: Judge, *, accept: bool) -> Judge:
     """Accept (which grants the judge role in the scope) or decline an invitation."""
     if user.email.lower() != judge.email.lower():
-        raise Forbidden(_("This invitation was sent to %(email)s. Sign in with that address "
-                          "to answer it.", email=judge.email))
+        raise Forbidden(
+            _(
+                "This invitation was sent to %(email)s. Sign in with that address to answer it.",
+                email=judge.email,
+            )
+        )
     if judge.state != JudgeState.INVITED:
         raise ConflictError(_("This invitation has already been answered."))
     async with in_transaction():
@@ -101,11 +123,11 @@ async def answer_invitation(user: User, judge: Judge, *, accept: bool) -> Judge:
         judge.responded_at = now()
         await judge.save(update_fields=["state", "user_id", "responded_at"])
         if accept:
-            await accounts_services.grant_role(user, user, ScopeType(judge.scope_type),
-                                               judge.scope_id, Role.JUDGE)
+            await accounts_services.grant_role(
+                user, user, ScopeType(judge.scope_type), judge.scope_id, Role.JUDGE
+            )
         action = "judging.invitation_accepted" if accept else "judging.invitation_declined"
-        await audit.record(user, action, judge, scope=scope_of(judge),
-                           after={"state": judge.state})
+        await audit.record(user, action, judge, scope=scope_of(judge), after={"state": judge.state})
     if accept:
         await detect_conflicts(None, judge.scope_type, judge.scope_id)
     return judge
@@ -116,8 +138,9 @@ async def judge_seats(user: User) -> list[Judge]:
 
 
 async def seat_in_scope(user: User, scope_type: str, scope_id: int) -> Judge:
-    judge = await Judge.get_or_none(user_id=user.id, scope_type=scope_type, scope_id=scope_id,
-                                    state=JudgeState.ACCEPTED)
+    judge = await Judge.get_or_none(
+        user_id=user.id, scope_type=scope_type, scope_id=scope_id, state=JudgeState.ACCEPTED
+    )
     if judge is None:
         raise NotFound(_("You are not a judge here."))
     return judge

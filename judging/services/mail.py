@@ -27,14 +27,21 @@ def recipients(entries: Iterable[Entry]) -> Iterator[Recipient]:
             email = str(member.get("email", "")).lower()
             if email and email not in seen:
                 seen.add(email)
-                yield Recipient(entry, email, str(member.get("language") or "ar"),
-                                str(member.get("name", "")))
+                yield Recipient(
+                    entry, email, str(member.get("language") or "ar"), str(member.get("name", ""))
+                )
 
 
 async def queue_to(person: Recipient, template: str, **context: Any) -> OutboxMessage:
     """Queue one mail to one member; the template gets the entry and the member's name."""
-    return await outbox.queue(person.email, template, person.language, entry=person.entry,
-                              member_name=person.name, **context)
+    return await outbox.queue(
+        person.email,
+        template,
+        person.language,
+        entry=person.entry,
+        member_name=person.name,
+        **context,
+    )
 
 
 async def mail_members(entry: Entry, template: str, **context: Any) -> None:

@@ -23,8 +23,9 @@ def email_domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
 
 
-def organizations_of(members: Iterable[Mapping[str, Any]], organizations: Iterable[str]
-                     ) -> set[str]:
+def organizations_of(
+    members: Iterable[Mapping[str, Any]], organizations: Iterable[str]
+) -> set[str]:
     """Organizations and non-public e-mail domains of an entry's people."""
     names = {normalize_org(o) for o in organizations}
     for member in members:
@@ -38,8 +39,10 @@ def entry_markers(entry: Entry) -> Markers:
     found = {(ConflictKind.ENTRY.value, str(entry.source_id))}
     if entry.team_key:
         found.add((ConflictKind.TEAM.value, entry.team_key))
-    found |= {(ConflictKind.ORGANIZATION.value, o)
-              for o in organizations_of(entry.members, entry.organizations)}
+    found |= {
+        (ConflictKind.ORGANIZATION.value, o)
+        for o in organizations_of(entry.members, entry.organizations)
+    }
     return found
 
 
@@ -53,8 +56,9 @@ def judge_markers(judge: Judge, user: User | None) -> set[str]:
 
 async def active_conflicts(scope_type: str, scope_id: int) -> dict[int, Markers]:
     """Per judge id, the (kind, value) pairs they are conflicted with."""
-    rows = await Conflict.filter(scope_type=scope_type, scope_id=scope_id,
-                                 active=True).values_list("judge_id", "kind", "value")
+    rows = await Conflict.filter(scope_type=scope_type, scope_id=scope_id, active=True).values_list(
+        "judge_id", "kind", "value"
+    )
     found: dict[int, Markers] = defaultdict(set)
     for judge_id, kind, value in rows:
         found[judge_id].add((str(kind), value))
@@ -67,12 +71,18 @@ def meets_conflict(conflicts: Mapping[int, Markers], judge_id: int, entry: Entry
     return bool(named and named & entry_markers(entry))
 
 
-def conflicted_pairs(entries: Sequence[Entry], judge_ids: Iterable[int],
-                     conflicts: Mapping[int, Markers]) -> set[tuple[int, int]]:
+def conflicted_pairs(
+    entries: Sequence[Entry], judge_ids: Iterable[int], conflicts: Mapping[int, Markers]
+) -> set[tuple[int, int]]:
     """(judge id, entry id) pairs that must never meet."""
     markers = {entry.id: entry_markers(entry) for entry in entries}
-    return {(judge_id, entry_id) for judge_id in judge_ids if conflicts.get(judge_id)
-            for entry_id, marks in markers.items() if conflicts[judge_id] & marks}
+    return {
+        (judge_id, entry_id)
+        for judge_id in judge_ids
+        if conflicts.get(judge_id)
+        for entry_id, marks in markers.items()
+        if conflicts[judge_id] & marks
+    }
 
 
 async def is_conflicted(judge_id: int, entry: Entry) -> bool:

@@ -56,13 +56,15 @@ async def published_results(scope_type: str, scope_id: int) -> PublishedResults 
     """The scope's published results (latest round first), or None before publication; in
     three queries however many rounds are published."""
     at = now()
-    published = await Round.filter(scope_type=scope_type, scope_id=scope_id,
-                                   state=RoundState.PUBLISHED).order_by("-publish_at")
+    published = await Round.filter(
+        scope_type=scope_type, scope_id=scope_id, state=RoundState.PUBLISHED
+    ).order_by("-publish_at")
     rounds = [r for r in published if r.results_public(at)]
     if not rounds:
         return None
-    upcoming = min((r.publish_at for r in published if r.publish_at and r.publish_at > at),
-                   default=None)
+    upcoming = min(
+        (r.publish_at for r in published if r.publish_at and r.publish_at > at), default=None
+    )
     built = await _published_rounds([(r, ranking_of(r)) for r in rounds])
     return PublishedResults(scope_type, scope_id, built, upcoming)
 
@@ -88,21 +90,31 @@ async def _published_rounds(items: Sequence[tuple[Round, RankingRows]]) -> list[
     marks: dict[int, list[Mark]] = defaultdict(list)
     for mark in await Mark.filter(round_id__in=ids).order_by("place", "id"):
         marks[mark.round_id].append(mark)
-    return [_published_round(round_, ranking, entries[round_.id], marks[round_.id])
-            for round_, ranking in items]
+    return [
+        _published_round(round_, ranking, entries[round_.id], marks[round_.id])
+        for round_, ranking in items
+    ]
 
 
-def _published_round(round_: Round, ranking: RankingRows, entries: dict[int, Entry],
-                     marks: Sequence[Mark]) -> PublishedRound:
+def _published_round(
+    round_: Round, ranking: RankingRows, entries: dict[int, Entry], marks: Sequence[Mark]
+) -> PublishedRound:
     placings = {e: Placing(entries[e], r, v) for e, r, v in ranking if e in entries}
     overall, groups, mentions = _placed(marks, entries, placings)
     gallery = list(entries.values()) if round_.gallery else []
-    return PublishedRound(round_, overall, groups, mentions,
-                          [placings[e] for e, _r, _v in ranking if e in placings], gallery)
+    return PublishedRound(
+        round_,
+        overall,
+        groups,
+        mentions,
+        [placings[e] for e, _r, _v in ranking if e in placings],
+        gallery,
+    )
 
 
-def _placed(marks: Sequence[Mark], entries: dict[int, Entry], placings: dict[int, Placing]
-            ) -> tuple[list[Placing], list[GroupWinners], list[Placing]]:
+def _placed(
+    marks: Sequence[Mark], entries: dict[int, Entry], placings: dict[int, Placing]
+) -> tuple[list[Placing], list[GroupWinners], list[Placing]]:
     """Winners overall, winners per group (in group order) and honourable mentions."""
     overall: list[Placing] = []
     mentions: list[Placing] = []

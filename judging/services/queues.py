@@ -15,8 +15,7 @@ from judging.services.markers import Markers, active_conflicts, meets_conflict
 
 def queue_order(judge_id: int, round_id: int, entry_id: int) -> str:
     """A judge's own random order of a round's entries, the same on every visit."""
-    return hashlib.blake2b(f"{judge_id}:{round_id}:{entry_id}".encode(),
-                           digest_size=8).hexdigest()
+    return hashlib.blake2b(f"{judge_id}:{round_id}:{entry_id}".encode(), digest_size=8).hexdigest()
 
 
 @dataclass
@@ -60,5 +59,6 @@ async def judge_queue(user: User) -> list[QueueRound]:
         item.items.append(QueueItem(row.entry, row.sheet))
     for queue in rounds.values():
         queue.sort()
-    return sorted(rounds.values(), key=lambda q: (q.round.ends_at is None, q.round.ends_at,
-                                                  q.round.id))
+    return sorted(
+        rounds.values(), key=lambda q: (q.round.ends_at is None, q.round.ends_at, q.round.id)
+    )

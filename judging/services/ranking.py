@@ -32,14 +32,19 @@ class RoundData:
     conflicted: set[tuple[int, int]]
 
     def counted(self) -> list[tuple[Assignment, ScoreSheet]]:
-        return [(a, self.sheets[a.id]) for a in self.assignments
-                if a.id in self.sheets and self.sheets[a.id].state == SheetState.SUBMITTED
-                and self.sheets[a.id].total is not None
-                and (a.judge_id, a.entry_id) not in self.conflicted]
+        return [
+            (a, self.sheets[a.id])
+            for a in self.assignments
+            if a.id in self.sheets
+            and self.sheets[a.id].state == SheetState.SUBMITTED
+            and self.sheets[a.id].total is not None
+            and (a.judge_id, a.entry_id) not in self.conflicted
+        ]
 
     def scores(self) -> list[scoring.Score]:
-        return [scoring.Score(a.entry_id, a.judge_id, float(s.total or 0.0))
-                for a, s in self.counted()]
+        return [
+            scoring.Score(a.entry_id, a.judge_id, float(s.total or 0.0)) for a, s in self.counted()
+        ]
 
     def pure_sheets(self) -> list[scoring.Sheet]:
         return [scoring.Sheet(a.entry_id, a.judge_id, s.scores) for a, s in self.counted()]
@@ -50,18 +55,29 @@ async def round_data(round_: Round) -> RoundData:
     entries = await entries_of(round_)
     judges = {j.id: j for j in await judges_of(round_.scope_type, round_.scope_id)}
     rows = await Assignment.filter(round=round_).select_related("sheet").order_by("id")
-    sheets: dict[int, ScoreSheet] = {a.id: a.sheet for a in rows  # type: ignore[misc]
-                                     if a.sheet is not None}
+    sheets: dict[int, ScoreSheet] = {
+        a.id: a.sheet
+        for a in rows  # type: ignore[misc]
+        if a.sheet is not None
+    }
     conflicts = await active_conflicts(round_.scope_type, round_.scope_id)
-    return RoundData(round_, await criteria_of(round_), entries, judges, rows, sheets,
-                     conflicted_pairs(entries, list(judges), conflicts))
+    return RoundData(
+        round_,
+        await criteria_of(round_),
+        entries,
+        judges,
+        rows,
+        sheets,
+        conflicted_pairs(entries, list(judges), conflicts),
+    )
 
 
 def combination_methods(round_: Round) -> dict[str, scoring.CombineMethod]:
     """The methods by name, z-score calibration with the round's minimum of scores."""
     methods = dict(scoring.METHODS)
-    methods[Method.ZSCORE.value] = partial(scoring.combine_zscore,
-                                           min_scores_per_judge=round_.min_scores_for_zscore)
+    methods[Method.ZSCORE.value] = partial(
+        scoring.combine_zscore, min_scores_per_judge=round_.min_scores_for_zscore
+    )
     return methods
 
 
@@ -75,13 +91,17 @@ def tiebreak_key(data: RoundData, decisions: Mapping[int, int]) -> scoring.Tiebr
         pure = [pure_criterion(c) for c in data.criteria]
         averages = scoring.priority_averages(pure, scoring.criterion_averages(data.pure_sheets()))
     tops = scoring.top_score_counts(data.scores()) if TiebreakStep.TOP_SCORES in steps else {}
-    chosen = ({e: DECISION_BASE - p for e, p in decisions.items()}
-              if TiebreakStep.DECISION in steps else {})
+    chosen = (
+        {e: DECISION_BASE - p for e, p in decisions.items()}
+        if TiebreakStep.DECISION in steps
+        else {}
+    )
     return scoring.tiebreak_chain(averages, tops, chosen)
 
 
-def ranked(data: RoundData, decisions: Mapping[int, int],
-           method: str | None = None) -> list[scoring.RankedEntry]:
+def ranked(
+    data: RoundData, decisions: Mapping[int, int], method: str | None = None
+) -> list[scoring.RankedEntry]:
     """The ranking under the round's method (or another one)."""
     combine = combination_methods(data.round)[method or data.round.method]
     return scoring.rank(combine(data.scores()), tiebreak_key(data, decisions))

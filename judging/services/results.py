@@ -70,17 +70,26 @@ async def round_results(round_: Round) -> Results:
     data = await round_data(round_)
     decisions = await tie_decisions(round_)
     scores = data.scores()
-    comparisons = scoring.compare_methods(scores, combination_methods(round_),
-                                          tiebreak_key(data, decisions))
+    comparisons = scoring.compare_methods(
+        scores, combination_methods(round_), tiebreak_key(data, decisions)
+    )
     chosen = comparisons[round_.method]
     rows = {e.id: ResultRow(e, _judge_scores(data, e.id)) for e in data.entries}
     _fill_rankings(rows, comparisons, round_.method)
     _fill_spread(rows, scoring.spread(scores), round_.spread_threshold)
     await _attach_decisions(round_, rows, decisions)
     ordered = [rows[r.entry_id] for r in chosen]
-    return Results(round_, data.criteria, round_.method, list(comparisons), ordered,
-                   [r for r in rows.values() if not r.ranks], _leniency(data, scores),
-                   _tie_groups(chosen, rows), _groups(data.entries))
+    return Results(
+        round_,
+        data.criteria,
+        round_.method,
+        list(comparisons),
+        ordered,
+        [r for r in rows.values() if not r.ranks],
+        _leniency(data, scores),
+        _tie_groups(chosen, rows),
+        _groups(data.entries),
+    )
 
 
 def _judge_scores(data: RoundData, entry_id: int) -> list[JudgeScore]:
@@ -88,35 +97,42 @@ def _judge_scores(data: RoundData, entry_id: int) -> list[JudgeScore]:
     for row in data.assignments:
         if row.entry_id == entry_id:
             sheet = data.sheets.get(row.id)
-            found.append(JudgeScore(data.judges[row.judge_id], sheet.total if sheet else None,
-                                    SheetState(sheet.state) if sheet else None,
-                                    (row.judge_id, entry_id) in data.conflicted,
-                                    sheet.note_for_organizers if sheet else ""))
+            found.append(
+                JudgeScore(
+                    data.judges[row.judge_id],
+                    sheet.total if sheet else None,
+                    SheetState(sheet.state) if sheet else None,
+                    (row.judge_id, entry_id) in data.conflicted,
+                    sheet.note_for_organizers if sheet else "",
+                )
+            )
     return found
 
 
-def _fill_rankings(rows: dict[int, ResultRow],
-                   comparisons: Mapping[str, list[scoring.RankedEntry]], chosen: str) -> None:
+def _fill_rankings(
+    rows: dict[int, ResultRow], comparisons: Mapping[str, list[scoring.RankedEntry]], chosen: str
+) -> None:
     for method, ranking in comparisons.items():
         for item in ranking:
             rows[item.entry_id].values[method] = item.value
             rows[item.entry_id].ranks[method] = item.rank
-    for method, change in ((m, scoring.rank_changes(comparisons[chosen], comparisons[m]))
-                           for m in comparisons):
+    for method, change in (
+        (m, scoring.rank_changes(comparisons[chosen], comparisons[m])) for m in comparisons
+    ):
         for entry_id, delta in change.items():
             rows[entry_id].changes[method] = delta
 
 
-def _fill_spread(rows: dict[int, ResultRow], widths: Mapping[int, float],
-                 threshold: float) -> None:
+def _fill_spread(rows: dict[int, ResultRow], widths: Mapping[int, float], threshold: float) -> None:
     """Flag the entries whose judges disagree by more than the round's threshold."""
     for entry_id, width in widths.items():
         rows[entry_id].spread = width
         rows[entry_id].disagreement = width > threshold
 
 
-async def _attach_decisions(round_: Round, rows: dict[int, ResultRow],
-                            decisions: Mapping[int, int]) -> None:
+async def _attach_decisions(
+    round_: Round, rows: dict[int, ResultRow], decisions: Mapping[int, int]
+) -> None:
     for mark in await Mark.filter(round=round_):
         rows[mark.entry_id].mark = mark
     for entry_id in await Shortlist.filter(round=round_).values_list("entry_id", flat=True):
@@ -125,8 +141,9 @@ async def _attach_decisions(round_: Round, rows: dict[int, ResultRow],
         rows[entry_id].decision = position
 
 
-def _tie_groups(chosen: Sequence[scoring.RankedEntry],
-                rows: Mapping[int, ResultRow]) -> list[list[ResultRow]]:
+def _tie_groups(
+    chosen: Sequence[scoring.RankedEntry], rows: Mapping[int, ResultRow]
+) -> list[list[ResultRow]]:
     by_rank: dict[int, list[ResultRow]] = defaultdict(list)
     for item in chosen:
         by_rank[item.rank].append(rows[item.entry_id])
@@ -142,10 +159,16 @@ def _leniency(data: RoundData, scores: Sequence[scoring.Score]) -> list[Leniency
     totals: dict[int, list[float]] = defaultdict(list)
     for score in scores:
         totals[score.judge_id].append(score.total)
-    return [LeniencyRow(data.judges[j], len(values), sum(values) / len(values),
-                        fit.leniency.get(j, 0.0),
-                        len(values) >= data.round.min_scores_for_zscore)
-            for j, values in sorted(totals.items())]
+    return [
+        LeniencyRow(
+            data.judges[j],
+            len(values),
+            sum(values) / len(values),
+            fit.leniency.get(j, 0.0),
+            len(values) >= data.round.min_scores_for_zscore,
+        )
+        for j, values in sorted(totals.items())
+    ]
 
 
 def _groups(entries: Sequence[Entry]) -> list[Entry]:

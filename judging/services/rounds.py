@@ -17,9 +17,20 @@ from judging.enums import EntryRule, RoundState
 from judging.models import Assignment, Criterion, Round, ScoreSheet
 from judging.services.common import in_scope, scope_of
 
-ROUND_FIELDS = ("name_ar", "name_en", "starts_at", "ends_at", "judges_per_entry", "blind",
-                "entry_rule", "previous_id", "min_scores_for_zscore", "tiebreak",
-                "spread_threshold", "gallery")
+ROUND_FIELDS = (
+    "name_ar",
+    "name_en",
+    "starts_at",
+    "ends_at",
+    "judges_per_entry",
+    "blind",
+    "entry_rule",
+    "previous_id",
+    "min_scores_for_zscore",
+    "tiebreak",
+    "spread_threshold",
+    "gallery",
+)
 
 STATE_ACTIONS = {
     # action: (the state it starts from, the state it leads to)
@@ -34,21 +45,20 @@ async def scope_rounds(scope_type: str, scope_id: int) -> list[Round]:
 
 
 async def round_in_scope(scope_type: str, scope_id: int, round_id: int) -> Round:
-    return await in_scope(Round, scope_type, scope_id, round_id,
-                          _("This round does not exist."))
+    return await in_scope(Round, scope_type, scope_id, round_id, _("This round does not exist."))
 
 
 def _round_values(round_: Round) -> dict[str, Any]:
     return {k: getattr(round_, k) for k in ROUND_FIELDS}
 
 
-async def _check_round_values(scope_type: str, scope_id: int, values: Mapping[str, Any],
-                              round_id: int | None = None) -> None:
+async def _check_round_values(
+    scope_type: str, scope_id: int, values: Mapping[str, Any], round_id: int | None = None
+) -> None:
     errors: dict[str, str] = {}
     previous_id = values.get("previous_id")
     if previous_id is not None:
-        previous = await Round.get_or_none(id=previous_id, scope_type=scope_type,
-                                           scope_id=scope_id)
+        previous = await Round.get_or_none(id=previous_id, scope_type=scope_type, scope_id=scope_id)
         if previous is None or previous.id == round_id:
             errors["previous_id"] = _("Choose an earlier round of this competition.")
     if values.get("entry_rule") == EntryRule.SHORTLIST_OF_PREVIOUS and previous_id is None:
@@ -60,23 +70,31 @@ async def _check_round_values(scope_type: str, scope_id: int, values: Mapping[st
         raise Invalid(errors)
 
 
-async def create_round(actor: User, scope_type: str, scope_id: int,
-                       values: Mapping[str, Any]) -> Round:
+async def create_round(
+    actor: User, scope_type: str, scope_id: int, values: Mapping[str, Any]
+) -> Round:
     """A new round of the scope, in preparation."""
     await _check_round_values(scope_type, scope_id, values)
     async with in_transaction():
-        created = await Round.create(scope_type=scope_type, scope_id=scope_id,
-                                     **{k: values[k] for k in ROUND_FIELDS if k in values})
-        await audit.record(actor, "judging.round_created", created,
-                           scope=(scope_type, scope_id), after=_round_values(created))
+        created = await Round.create(
+            scope_type=scope_type,
+            scope_id=scope_id,
+            **{k: values[k] for k in ROUND_FIELDS if k in values},
+        )
+        await audit.record(
+            actor,
+            "judging.round_created",
+            created,
+            scope=(scope_type, scope_id),
+            after=_round_values(created),
+        )
     return created
 
 
 async def update_round(actor: User, round_: Round, values: Mapping[str, Any]) -> Round:
     """Change a round's settings, until its results are published."""
     if round_.state == RoundState.PUBLISHED:
-        raise ConflictError(_("The results of this round are published: it can no longer "
-                              "change."))
+        raise ConflictError(_("The results of this round are published: it can no longer change."))
     await _check_round_values(round_.scope_type, round_.scope_id, values, round_.id)
     before = _round_values(round_)
     async with in_transaction():
@@ -85,8 +103,9 @@ async def update_round(actor: User, round_: Round, values: Mapping[str, Any]) ->
                 setattr(round_, key, values[key])
         await round_.save()
         old, new = audit.changes(before, _round_values(round_))
-        await audit.record(actor, "judging.round_updated", round_, scope=scope_of(round_),
-                           before=old, after=new)
+        await audit.record(
+            actor, "judging.round_updated", round_, scope=scope_of(round_), before=old, after=new
+        )
     return round_
 
 
@@ -97,8 +116,13 @@ async def delete_round(actor: User, round_: Round) -> None:
     if await ScoreSheet.filter(assignment__round_id=round_.id).exists():
         raise ConflictError(_("This round already has scores and cannot be deleted."))
     async with in_transaction():
-        await audit.record(actor, "judging.round_deleted", round_, scope=scope_of(round_),
-                           before=_round_values(round_))
+        await audit.record(
+            actor,
+            "judging.round_deleted",
+            round_,
+            scope=scope_of(round_),
+            before=_round_values(round_),
+        )
         await round_.delete()
 
 
@@ -112,8 +136,14 @@ async def change_state(actor: User, round_: Round, action: str) -> Round:
     async with in_transaction():
         round_.state = target
         await round_.save(update_fields=["state"])
-        await audit.record(actor, f"judging.round_{action}", round_, scope=scope_of(round_),
-                           before={"state": current.value}, after={"state": round_.state})
+        await audit.record(
+            actor,
+            f"judging.round_{action}",
+            round_,
+            scope=scope_of(round_),
+            before={"state": current.value},
+            after={"state": round_.state},
+        )
     return round_
 
 
@@ -121,14 +151,16 @@ async def _check_may_change(round_: Round, action: str) -> None:
     if action == "open":
         await _check_ready(round_)
     elif action == "reopen" and round_.ends_at is not None and round_.ends_at <= now():
-        raise ConflictError(_("The round's end has passed. Move the end later before "
-                              "reopening it."))
+        raise ConflictError(
+            _("The round's end has passed. Move the end later before reopening it.")
+        )
 
 
 async def _check_ready(round_: Round) -> None:
     criteria = await Criterion.filter(round=round_)
     if not any(c.weight > 0 and not c.independent for c in criteria):
-        raise ConflictError(_("Add at least one weighted criterion to the rubric before "
-                              "opening the round."))
+        raise ConflictError(
+            _("Add at least one weighted criterion to the rubric before opening the round.")
+        )
     if not await Assignment.filter(round=round_).exists():
         raise ConflictError(_("Assign judges to the entries before opening the round."))

@@ -17,8 +17,19 @@ from judging.enums import RoundState
 from judging.models import Criterion, Round, ScoreSheet
 from judging.services.common import scope_of
 
-CRITERION_FIELDS = ("name_ar", "name_en", "guidance_ar", "guidance_en", "levels", "weight",
-                    "min_score", "max_score", "step", "independent", "priority")
+CRITERION_FIELDS = (
+    "name_ar",
+    "name_en",
+    "guidance_ar",
+    "guidance_en",
+    "levels",
+    "weight",
+    "min_score",
+    "max_score",
+    "step",
+    "independent",
+    "priority",
+)
 
 
 async def rubric_locked(round_: Round) -> bool:
@@ -28,8 +39,12 @@ async def rubric_locked(round_: Round) -> bool:
 
 async def _refuse_if_locked(round_: Round) -> None:
     if round_.state == RoundState.PUBLISHED or await rubric_locked(round_):
-        raise ConflictError(_("The rubric is locked because scoring has started: its "
-                              "criteria can no longer be changed."))
+        raise ConflictError(
+            _(
+                "The rubric is locked because scoring has started: its "
+                "criteria can no longer be changed."
+            )
+        )
 
 
 async def criteria_of(round_: Round) -> list[Criterion]:
@@ -40,8 +55,9 @@ def _criterion_values(criterion: Criterion | None) -> dict[str, Any]:
     return {k: getattr(criterion, k) for k in CRITERION_FIELDS} if criterion else {}
 
 
-async def save_criterion(actor: User, round_: Round, values: Mapping[str, Any],
-                         criterion: Criterion | None = None) -> Criterion:
+async def save_criterion(
+    actor: User, round_: Round, values: Mapping[str, Any], criterion: Criterion | None = None
+) -> Criterion:
     """Add a criterion to the rubric (``criterion`` None) or change one, until it locks."""
     await _refuse_if_locked(round_)
     async with in_transaction():
@@ -53,8 +69,14 @@ async def save_criterion(actor: User, round_: Round, values: Mapping[str, Any],
                 setattr(criterion, key, values[key])
             await criterion.save()
         old, new = audit.changes(before, _criterion_values(criterion))
-        await audit.record(actor, "judging.criterion_saved", criterion,
-                           scope=scope_of(round_), before=old or None, after=new)
+        await audit.record(
+            actor,
+            "judging.criterion_saved",
+            criterion,
+            scope=scope_of(round_),
+            before=old or None,
+            after=new,
+        )
     return criterion
 
 
@@ -62,20 +84,32 @@ async def _new_criterion(round_: Round, values: Mapping[str, Any]) -> Criterion:
     keys = await Criterion.filter(round=round_).values_list("key", flat=True)
     numbers = [int(k[1:]) for k in keys if k[1:].isdigit()]
     number = max(numbers, default=0) + 1
-    return await Criterion.create(round=round_, key=f"c{number}", position=number,
-                                  **{k: values[k] for k in CRITERION_FIELDS})
+    return await Criterion.create(
+        round=round_, key=f"c{number}", position=number, **{k: values[k] for k in CRITERION_FIELDS}
+    )
 
 
 async def delete_criterion(actor: User, round_: Round, criterion: Criterion) -> None:
     """Remove a criterion from the rubric, until it locks."""
     await _refuse_if_locked(round_)
     async with in_transaction():
-        await audit.record(actor, "judging.criterion_deleted", criterion,
-                           scope=scope_of(round_), before=_criterion_values(criterion))
+        await audit.record(
+            actor,
+            "judging.criterion_deleted",
+            criterion,
+            scope=scope_of(round_),
+            before=_criterion_values(criterion),
+        )
         await criterion.delete()
 
 
 def pure_criterion(criterion: Criterion) -> scoring.Criterion:
-    return scoring.Criterion(criterion.key, criterion.weight, criterion.min_score,
-                             criterion.max_score, criterion.step, criterion.independent,
-                             criterion.priority)
+    return scoring.Criterion(
+        criterion.key,
+        criterion.weight,
+        criterion.min_score,
+        criterion.max_score,
+        criterion.step,
+        criterion.independent,
+        criterion.priority,
+    )

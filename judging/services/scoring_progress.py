@@ -54,8 +54,11 @@ async def progress(round_: Round) -> Progress:
     entries = await entries_of(round_)
     judges = await judges_of(round_.scope_type, round_.scope_id)
     rows = await Assignment.filter(round=round_).order_by("id")
-    states = dict(await ScoreSheet.filter(assignment__round_id=round_.id)
-                  .values_list("assignment_id", "state"))
+    states = dict(
+        await ScoreSheet.filter(assignment__round_id=round_.id).values_list(
+            "assignment_id", "state"
+        )
+    )
     conflicts = await active_conflicts(round_.scope_type, round_.scope_id)
     by_judge = {j.id: JudgeProgress(j) for j in judges}
     by_entry = {e.id: EntryProgress(e) for e in entries}
@@ -66,5 +69,8 @@ async def progress(round_: Round) -> Progress:
         by_entry[row.entry_id].rows.append((row, state))
     shown = [p for p in by_judge.values() if p.assigned or p.judge.state == JudgeState.ACCEPTED]
     assigned = {(r.judge_id, r.entry_id) for r in rows}
-    return Progress(shown, list(by_entry.values()),
-                    conflicted_pairs(entries, list(by_judge), conflicts) & assigned)
+    return Progress(
+        shown,
+        list(by_entry.values()),
+        conflicted_pairs(entries, list(by_judge), conflicts) & assigned,
+    )

@@ -54,7 +54,9 @@ class StaleSheet(ConflictError):
     """Another tab or window saved this sheet first."""
 
 
-ASSIGNMENT = sql.Statement(lambda: f"""
+ASSIGNMENT = sql.Statement(
+    lambda: (
+        f"""
     SELECT {sql.columns(Assignment, "a")}, {sql.columns(Entry, "e")}, {sql.columns(Round, "r")},
            {sql.columns(Judge, "j")}, {sql.columns(ScoreSheet, "s")},
            {sql.columns(Criterion, "k")},
@@ -67,7 +69,9 @@ ASSIGNMENT = sql.Statement(lambda: f"""
     LEFT JOIN judging_score_sheet s ON s.assignment_id = a.id
     LEFT JOIN judging_criterion k ON k.round_id = r.id
     WHERE a.entry_id = ? AND j.user_id = ? AND j.state = ?
-    ORDER BY a.id, k.position, k.id""")  # noqa: S608 - columns from the models
+    ORDER BY a.id, k.position, k.id"""  # noqa: S608 - columns from the models
+    )
+)
 """The judge's assignment to an entry with everything a save reads, in one statement: a row
 per criterion of the rubric, and the judge's count of active conflicts (most judges have
 none, and then their conflicts need not be read at all)."""
@@ -89,15 +93,18 @@ async def scoring_for(user: User, entry_id: int, *, allow_conflicted: bool = Fal
     sql.attach(assignment, "sheet", sheet)
     conflicted = bool(row["judge_conflicts"]) and await is_conflicted(judge.id, entry)
     if conflicted and not allow_conflicted:
-        raise NotFound(_("You have a conflict of interest with this entry, so you cannot see "
-                         "or score it."))
+        raise NotFound(
+            _("You have a conflict of interest with this entry, so you cannot see or score it.")
+        )
     criteria = [sql.hydrate(Criterion, r, "k") for r in found if r["a__id"] == assignment.id]
-    return Scoring(round_, entry, judge, assignment, sheet,
-                   [c for c in criteria if c is not None], conflicted)
+    return Scoring(
+        round_, entry, judge, assignment, sheet, [c for c in criteria if c is not None], conflicted
+    )
 
 
-def _score_errors(criteria: Sequence[Criterion], scores: Mapping[str, float | None],
-                  submit: bool) -> dict[str, str]:
+def _score_errors(
+    criteria: Sequence[Criterion], scores: Mapping[str, float | None], submit: bool
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     for criterion in criteria:
         value = scores.get(criterion.key)
@@ -115,11 +122,17 @@ def _score_problem(criterion: Criterion, value: float | None) -> str:
         return _("Give a score for this criterion before submitting.")
     problem = scoring.validate_score(pure_criterion(criterion), value)
     if problem == "out_of_range":
-        return _("Enter a score from %(lo)s to %(hi)s.", lo=fmt_number(criterion.min_score),
-                 hi=fmt_number(criterion.max_score))
+        return _(
+            "Enter a score from %(lo)s to %(hi)s.",
+            lo=fmt_number(criterion.min_score),
+            hi=fmt_number(criterion.max_score),
+        )
     if problem == "off_step":
-        return _("Scores for this criterion go in steps of %(step)s from %(lo)s.",
-                 step=fmt_number(criterion.step), lo=fmt_number(criterion.min_score))
+        return _(
+            "Scores for this criterion go in steps of %(step)s from %(lo)s.",
+            step=fmt_number(criterion.step),
+            lo=fmt_number(criterion.min_score),
+        )
     return ""
 
 
@@ -131,8 +144,16 @@ def sheet_total(criteria: Sequence[Criterion], scores: Mapping[str, float]) -> f
         return None
 
 
-async def save_sheet(user: User, seen: Scoring, *, scores: Mapping[str, float | None],
-                     comment: str, note: str, version: int, submit: bool) -> ScoreSheet:
+async def save_sheet(
+    user: User,
+    seen: Scoring,
+    *,
+    scores: Mapping[str, float | None],
+    comment: str,
+    note: str,
+    version: int,
+    submit: bool,
+) -> ScoreSheet:
     """Save a draft or submit. ``version`` is the sheet version the form was built from: if
     someone saved in between (another tab), the save is refused and the newer sheet kept."""
     _check_sheet(seen, scores, version, submit)
@@ -143,36 +164,52 @@ async def save_sheet(user: User, seen: Scoring, *, scores: Mapping[str, float | 
     return await _update_sheet(user, seen, seen.sheet, values, version, action)
 
 
-async def _create_sheet(user: User, seen: Scoring, values: dict[str, Any], version: int,
-                        action: str) -> ScoreSheet:
+async def _create_sheet(
+    user: User, seen: Scoring, values: dict[str, Any], version: int, action: str
+) -> ScoreSheet:
     """The first save of a sheet (through the ORM: it happens once per sheet)."""
     if version != 0:
         raise _stale()
     try:
         async with in_transaction() as conn:
-            sheet = await ScoreSheet.create(assignment=seen.assignment, version=1,
-                                            using_db=conn, **values)
-            await audit.record(user, action, sheet, scope=scope_of(seen.round), before=None,
-                               after=_audited(sheet), conn=conn)
+            sheet = await ScoreSheet.create(
+                assignment=seen.assignment, version=1, using_db=conn, **values
+            )
+            await audit.record(
+                user,
+                action,
+                sheet,
+                scope=scope_of(seen.round),
+                before=None,
+                after=_audited(sheet),
+                conn=conn,
+            )
     except IntegrityError:  # another tab created the sheet first
         raise _stale() from None
     return sheet
 
 
-async def _update_sheet(user: User, seen: Scoring, sheet: ScoreSheet, values: dict[str, Any],
-                        version: int, action: str) -> ScoreSheet:
+async def _update_sheet(
+    user: User, seen: Scoring, sheet: ScoreSheet, values: dict[str, Any], version: int, action: str
+) -> ScoreSheet:
     """Every later save: the write, only if the sheet is still at ``version`` (the database
     decides, so two tabs never both win), and its audit entry, in one transaction."""
     before = _audited(sheet)
     values.update(version=version + 1, updated_at=now())
     fields = tuple(values)
-    update = sql.Write(_update(fields), [*sql.db_values(ScoreSheet, values, fields), sheet.id,
-                                         version], expect=1)
+    update = sql.Write(
+        _update(fields), [*sql.db_values(ScoreSheet, values, fields), sheet.id, version], expect=1
+    )
     after = {name: values[name] for name in AUDITED}
     try:
-        await sql.write_together([update, audit.write(user, action, sheet,
-                                                      scope=scope_of(seen.round),
-                                                      before=before, after=after)])
+        await sql.write_together(
+            [
+                update,
+                audit.write(
+                    user, action, sheet, scope=scope_of(seen.round), before=before, after=after
+                ),
+            ]
+        )
     except sql.Unchanged:
         raise _stale() from None
     for key, value in values.items():
@@ -180,8 +217,9 @@ async def _update_sheet(user: User, seen: Scoring, sheet: ScoreSheet, values: di
     return sheet
 
 
-def _check_sheet(seen: Scoring, scores: Mapping[str, float | None], version: int,
-                 submit: bool) -> None:
+def _check_sheet(
+    seen: Scoring, scores: Mapping[str, float | None], version: int, submit: bool
+) -> None:
     """Refuse a save into a closed round, from a stale form, with bad scores, or turning a
     submitted sheet back into a draft."""
     if not seen.round.accepts_scores(now()):
@@ -192,26 +230,35 @@ def _check_sheet(seen: Scoring, scores: Mapping[str, float | None], version: int
     if errors:
         raise Invalid(errors)
     if seen.submitted and not submit:
-        raise ConflictError(_("This score sheet is already submitted. Use “Submit changes” to "
-                              "revise it."))
+        raise ConflictError(
+            _("This score sheet is already submitted. Use “Submit changes” to revise it.")
+        )
 
 
-def _new_values(seen: Scoring, scores: Mapping[str, float | None], comment: str, note: str,
-                submit: bool) -> dict[str, Any]:
+def _new_values(
+    seen: Scoring, scores: Mapping[str, float | None], comment: str, note: str, submit: bool
+) -> dict[str, Any]:
     kept = {k: v for k, v in scores.items() if v is not None}
     values: dict[str, Any] = {
-        "scores": kept, "total": sheet_total(seen.criteria, kept),
-        "comment_for_team": comment, "note_for_organizers": note,
-        "state": SheetState.SUBMITTED if submit else SheetState.DRAFT}
+        "scores": kept,
+        "total": sheet_total(seen.criteria, kept),
+        "comment_for_team": comment,
+        "note_for_organizers": note,
+        "state": SheetState.SUBMITTED if submit else SheetState.DRAFT,
+    }
     if submit:
         values["submitted_at"] = now()
     return values
 
 
 def _stale() -> StaleSheet:
-    return StaleSheet(_("This score sheet was saved in another tab or window after you opened "
-                        "it. Nothing was changed: the newer version is shown below. Check it "
-                        "and save again if needed."))
+    return StaleSheet(
+        _(
+            "This score sheet was saved in another tab or window after you opened "
+            "it. Nothing was changed: the newer version is shown below. Check it "
+            "and save again if needed."
+        )
+    )
 
 
 AUDITED = ("scores", "total", "state", "version")
@@ -227,7 +274,8 @@ def _update(fields: tuple[str, ...]) -> sql.Statement:
     """UPDATE of these fields of one sheet, if it is still at the version the form showed."""
     assignments = ", ".join(f"{sql.column_of(ScoreSheet, name)} = ?" for name in fields)
     return sql.Statement(
-        f"UPDATE judging_score_sheet SET {assignments} WHERE id = ? AND version = ?")  # noqa: S608
+        f"UPDATE judging_score_sheet SET {assignments} WHERE id = ? AND version = ?"  # noqa: S608
+    )
 
 
 async def declare_entry_conflict(user: User, entry_id: int, reason: str) -> Conflict:
@@ -235,7 +283,12 @@ async def declare_entry_conflict(user: User, entry_id: int, reason: str) -> Conf
     seen = await scoring_for(user, entry_id, allow_conflicted=True)
     if not reason:
         raise Invalid({"reason": _("Say briefly why you have a conflict.")})
-    return await record_conflict(user, seen.judge, kind=ConflictKind.ENTRY,
-                                 value=str(seen.entry.source_id),
-                                 label=seen.entry.title_ar or seen.entry.title_en,
-                                 reason=reason, origin=ConflictOrigin.DECLARED)
+    return await record_conflict(
+        user,
+        seen.judge,
+        kind=ConflictKind.ENTRY,
+        value=str(seen.entry.source_id),
+        label=seen.entry.title_ar or seen.entry.title_en,
+        reason=reason,
+        origin=ConflictOrigin.DECLARED,
+    )

@@ -26,8 +26,11 @@ Ranking = Sequence[scoring.RankedEntry]
 
 def _cutoff(ranking: Ranking, count: int) -> int:
     """The rank of the last place that goes through."""
-    return ranking[count - 1].rank if 0 < count <= len(ranking) else (
-        ranking[-1].rank if ranking else 0)
+    return (
+        ranking[count - 1].rank
+        if 0 < count <= len(ranking)
+        else (ranking[-1].rank if ranking else 0)
+    )
 
 
 def _group_rank(items: Ranking, index: int) -> int:
@@ -36,14 +39,16 @@ def _group_rank(items: Ranking, index: int) -> int:
 
 
 def _top_of_group(items: Ranking, count: int) -> list[scoring.RankedEntry]:
-    positions = [scoring.RankedEntry(i.entry_id, i.value, _group_rank(items, n))
-                 for n, i in enumerate(items)]
+    positions = [
+        scoring.RankedEntry(i.entry_id, i.value, _group_rank(items, n)) for n, i in enumerate(items)
+    ]
     cutoff = _cutoff(positions, count)
     return [i for i, p in zip(items, positions, strict=True) if p.rank <= cutoff]
 
 
-def _top(ranking: Ranking, entries: Mapping[int, Entry], count: int,
-         per_group: bool) -> list[scoring.RankedEntry]:
+def _top(
+    ranking: Ranking, entries: Mapping[int, Entry], count: int, per_group: bool
+) -> list[scoring.RankedEntry]:
     """The first ``count`` places overall or in each group (entries tied on the last place
     all go through)."""
     if not per_group:
@@ -56,17 +61,21 @@ def _top(ranking: Ranking, entries: Mapping[int, Entry], count: int,
 
 async def _following(round_: Round) -> list[Round]:
     """The rounds still to run that take this round's shortlist as their entries."""
-    following = await Round.filter(previous=round_,
-                                   entry_rule=EntryRule.SHORTLIST_OF_PREVIOUS,
-                                   state__in=[RoundState.DRAFT, RoundState.OPEN])
+    following = await Round.filter(
+        previous=round_,
+        entry_rule=EntryRule.SHORTLIST_OF_PREVIOUS,
+        state__in=[RoundState.DRAFT, RoundState.OPEN],
+    )
     if not following:
-        raise ConflictError(_("Create the next round first, taking the shortlist of this "
-                              "round as its entries."))
+        raise ConflictError(
+            _("Create the next round first, taking the shortlist of this round as its entries.")
+        )
     return following
 
 
-async def shortlist(actor: User, round_: Round, scope: ScopeInfo, links: Links, *, count: int,
-                    per_group: bool) -> list[Entry]:
+async def shortlist(
+    actor: User, round_: Round, scope: ScopeInfo, links: Links, *, count: int, per_group: bool
+) -> list[Entry]:
     """Promote the top ``count`` (overall or per group) into the next round(s) — those that
     take this round's shortlist — and mail the newly shortlisted entries' members."""
     refuse_unless_closed(round_)
@@ -78,12 +87,21 @@ async def shortlist(actor: User, round_: Round, scope: ScopeInfo, links: Links, 
     async with in_transaction():
         await _replace_shortlist(round_, chosen, ranking)
         for entry in (e for e in chosen if e.id not in before):
-            await mail_members(entry, "judging/shortlisted", scope=scope, round=following[0],
-                               url=links.absolute(scope.public_url))
-        await audit.record(actor, "judging.shortlisted", round_, scope=scope_of(round_),
-                           before={"entries": sorted(before)},
-                           after={"entries": [e.id for e in chosen], "count": count,
-                                  "per_group": per_group})
+            await mail_members(
+                entry,
+                "judging/shortlisted",
+                scope=scope,
+                round=following[0],
+                url=links.absolute(scope.public_url),
+            )
+        await audit.record(
+            actor,
+            "judging.shortlisted",
+            round_,
+            scope=scope_of(round_),
+            before={"entries": sorted(before)},
+            after={"entries": [e.id for e in chosen], "count": count, "per_group": per_group},
+        )
         wanted = await shortlisted_snapshots(round_.id)
         for nxt in following:
             await sync_entries(nxt, wanted)
@@ -94,5 +112,6 @@ async def shortlist(actor: User, round_: Round, scope: ScopeInfo, links: Links, 
 async def _replace_shortlist(round_: Round, chosen: Sequence[Entry], ranking: Ranking) -> None:
     ranks = {r.entry_id: r.rank for r in ranking}
     await Shortlist.filter(round=round_).delete()
-    await Shortlist.bulk_create([Shortlist(round_id=round_.id, entry_id=e.id, rank=ranks[e.id])
-                                 for e in chosen])
+    await Shortlist.bulk_create(
+        [Shortlist(round_id=round_.id, entry_id=e.id, rank=ranks[e.id]) for e in chosen]
+    )

@@ -29,8 +29,13 @@ def text(lang: str, message: str, **variables: Any) -> str:
 
 
 def escape(value: str) -> str:
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&#34;").replace("'", "&#39;"))
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
 
 
 def field_errors(page: str) -> dict[str, str]:
@@ -63,25 +68,41 @@ def nav_name(page: str) -> str | None:
     return match[1] if match else None
 
 
-async def sign_up(client: httpx.AsyncClient, email: str, *, name: str = "ريم الزهراني",
-                  password: str = GOOD_PASSWORD, confirm: str | None = None,
-                  language: str = "ar", **extra: str) -> httpx.Response:
-    data = {"name": name, "email": email, "password": password,
-            "password_confirm": password if confirm is None else confirm,
-            "language": language, **extra}
+async def sign_up(
+    client: httpx.AsyncClient,
+    email: str,
+    *,
+    name: str = "ريم الزهراني",
+    password: str = GOOD_PASSWORD,
+    confirm: str | None = None,
+    language: str = "ar",
+    **extra: str,
+) -> httpx.Response:
+    data = {
+        "name": name,
+        "email": email,
+        "password": password,
+        "password_confirm": password if confirm is None else confirm,
+        "language": language,
+        **extra,
+    }
     return await post_form(client, "/signup", data, page="/signup")
 
 
-async def log_in(client: httpx.AsyncClient, email: str, password: str = GOOD_PASSWORD,
-                 **extra: str) -> httpx.Response:
+async def log_in(
+    client: httpx.AsyncClient, email: str, password: str = GOOD_PASSWORD, **extra: str
+) -> httpx.Response:
     return await post_form(client, "/login", {"email": email, "password": password, **extra})
 
 
 async def snapshot() -> dict[str, Any]:
     """Row counts and every user's stored fields, to show that a refused form changed nothing."""
     users = await User.all().order_by("id").values()
-    return {"users": users, "mails": await OutboxMessage.all().count(),
-            "hits": await RateLimitHit.all().count()}
+    return {
+        "users": users,
+        "mails": await OutboxMessage.all().count(),
+        "hits": await RateLimitHit.all().count(),
+    }
 
 
 def local_path(url: str) -> str:

@@ -21,10 +21,14 @@ from tests.conftest import body, post_form
 from tests.factories import PASSWORD, make_user, sign_in
 
 
-async def change(client: httpx.AsyncClient, current: str, new: str,
-                 confirm: str | None = None) -> httpx.Response:
-    data = {"current_password": current, "password": new,
-            "password_confirm": new if confirm is None else confirm}
+async def change(
+    client: httpx.AsyncClient, current: str, new: str, confirm: str | None = None
+) -> httpx.Response:
+    data = {
+        "current_password": current,
+        "password": new,
+        "password_confirm": new if confirm is None else confirm,
+    }
     return await post_form(client, "/account/password", data, page="/account/password")
 
 
@@ -86,19 +90,38 @@ async def test_guessing_the_current_password_is_limited(client):
     assert (await User.get(id=user.id)).password_hash == user.password_hash
 
 
-@pytest.mark.parametrize(("current", "new", "confirm", "expected"), [
-    ("", "", "", {"current_password": "هذا الحقل مطلوب.", "password": "هذا الحقل مطلوب."}),
-    (PASSWORD, "tiny", "tiny", {"password": "استخدم 10 أحرف على الأقل."}),
-    (PASSWORD, "y" * 200, "y" * 200, {"password": "استخدم 128 حرفًا على الأكثر."}),
-    (PASSWORD, "1234567890", "1234567890",
-     {"password": "كلمة المرور هذه سهلة التخمين. استخدم عبارة أطول وأقل شيوعًا."}),
-    (PASSWORD, "i am nasser.k indeed", "i am nasser.k indeed",
-     {"password": "لا تستخدم بريدك الإلكتروني ضمن كلمة المرور."}),
-    (PASSWORD, NEW_PASSWORD, "something else entirely",
-     {"password_confirm": "كلمتا المرور غير متطابقتين."}),
-    (PASSWORD, PASSWORD, PASSWORD,
-     {"password": "اختر كلمة مرور مختلفة عن كلمة المرور الحالية."}),
-])
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "expected"),
+    [
+        ("", "", "", {"current_password": "هذا الحقل مطلوب.", "password": "هذا الحقل مطلوب."}),
+        (PASSWORD, "tiny", "tiny", {"password": "استخدم 10 أحرف على الأقل."}),
+        (PASSWORD, "y" * 200, "y" * 200, {"password": "استخدم 128 حرفًا على الأكثر."}),
+        (
+            PASSWORD,
+            "1234567890",
+            "1234567890",
+            {"password": "كلمة المرور هذه سهلة التخمين. استخدم عبارة أطول وأقل شيوعًا."},
+        ),
+        (
+            PASSWORD,
+            "i am nasser.k indeed",
+            "i am nasser.k indeed",
+            {"password": "لا تستخدم بريدك الإلكتروني ضمن كلمة المرور."},
+        ),
+        (
+            PASSWORD,
+            NEW_PASSWORD,
+            "something else entirely",
+            {"password_confirm": "كلمتا المرور غير متطابقتين."},
+        ),
+        (
+            PASSWORD,
+            PASSWORD,
+            PASSWORD,
+            {"password": "اختر كلمة مرور مختلفة عن كلمة المرور الحالية."},
+        ),
+    ],
+)
 async def test_bad_change_password_input(client, current, new, confirm, expected):
     user = await make_user("nasser.k@example.org")
     await sign_in(client, user)

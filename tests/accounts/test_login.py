@@ -33,8 +33,9 @@ def session_cookie(response: httpx.Response) -> str:
 
 
 async def test_a_verified_person_signs_in_and_sees_their_name(client):
-    user = await make_user("khalid@example.org", name_ar="خالد المنصوري",
-                           name_en="Khalid Al-Mansoori")
+    user = await make_user(
+        "khalid@example.org", name_ar="خالد المنصوري", name_en="Khalid Al-Mansoori"
+    )
     response = await log_in(client, "Khalid@Example.org ", PASSWORD)
     assert response.status_code == 303
     assert response.headers["location"] == "http://testserver/"
@@ -51,23 +52,35 @@ async def test_unknown_email_and_wrong_password_look_the_same(client):
     unknown = await log_in(client, "unknown@example.org", "not my password at all")
     assert wrong.status_code == unknown.status_code == 422
     assert WRONG in wrong.text
-    assert (wrong.text.replace("known@example.org", "E")
-            == unknown.text.replace("unknown@example.org", "E"))
+    assert wrong.text.replace("known@example.org", "E") == unknown.text.replace(
+        "unknown@example.org", "E"
+    )
     assert input_value(wrong.text, "email") == "known@example.org"
     assert "not my password at all" not in wrong.text
     assert nav_name(wrong.text) is None
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    ({"email": "", "password": ""},
-     {"email": "هذا الحقل مطلوب.", "password": "هذا الحقل مطلوب."}),
-    ({"email": "not-an-email", "password": PASSWORD},
-     {"email": "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."}),
-    ({"email": "<script>x</script>@example.org", "password": PASSWORD},
-     {"email": "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."}),
-    ({"email": "known@example.org", "password": "p" * 129},
-     {"password": "استخدم 128 حرفًا على الأكثر."}),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            {"email": "", "password": ""},
+            {"email": "هذا الحقل مطلوب.", "password": "هذا الحقل مطلوب."},
+        ),
+        (
+            {"email": "not-an-email", "password": PASSWORD},
+            {"email": "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."},
+        ),
+        (
+            {"email": "<script>x</script>@example.org", "password": PASSWORD},
+            {"email": "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."},
+        ),
+        (
+            {"email": "known@example.org", "password": "p" * 129},
+            {"password": "استخدم 128 حرفًا على الأكثر."},
+        ),
+    ],
+)
 async def test_bad_sign_in_input_is_refused_field_by_field(client, data, expected):
     await make_user("known@example.org")
     await client.get("/login")
@@ -144,8 +157,9 @@ async def test_sign_in_rotates_the_session_cookie_and_the_csrf_token(client):
     before = session_cookie(page)
     old_token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
 
-    response = await client.post("/login", data={"csrf_token": old_token, "email": user.email,
-                                                 "password": PASSWORD})
+    response = await client.post(
+        "/login", data={"csrf_token": old_token, "email": user.email, "password": PASSWORD}
+    )
     assert response.status_code == 303
     after = session_cookie(response)
     assert after.split(";")[0] != before.split(";")[0]
@@ -166,8 +180,9 @@ async def test_an_old_session_cookie_is_useless_after_sign_in_elsewhere(client, 
     planted = client.cookies["session"]
     await log_in(client, user.email, PASSWORD)
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 1234))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver",
-                                 cookies={"session": planted}) as attacker:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", cookies={"session": planted}
+    ) as attacker:
         assert nav_name((await attacker.get("/")).text) is None
 
 
@@ -181,10 +196,19 @@ async def test_next_sends_back_to_a_local_page(client, target):
     assert response.headers["location"] == target
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example", "https://evil.example", "/\\evil.example", "\\\\evil.example",
-    "http:evil.example", "javascript:alert(1)", " //evil.example", "/\t/evil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "http:evil.example",
+        "javascript:alert(1)",
+        " //evil.example",
+        "/\t/evil.example",
+    ],
+)
 async def test_next_ignores_other_sites(client, target):
     user = await make_user()
     page = await client.get("/login", params={"next": target})
@@ -281,8 +305,9 @@ async def test_a_deactivated_account_is_signed_out(client):
 
 
 async def test_the_welcome_speaks_the_profile_language_and_sign_out_keeps_it(client):
-    user = await make_user("sarah@example.org", language="en", name_ar="سارة",
-                           name_en="Sarah Johnson")
+    user = await make_user(
+        "sarah@example.org", language="en", name_ar="سارة", name_en="Sarah Johnson"
+    )
     assert html_lang((await client.get("/login")).text) == ("ar", "rtl")  # a fresh browser
     await log_in(client, user.email, PASSWORD)
     home = await client.get("/")

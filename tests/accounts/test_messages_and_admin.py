@@ -16,17 +16,18 @@ def test_every_accounts_message_has_an_arabic_translation():
     assert [p for p in messages.problems("ar") if p.startswith("accounts:")] == []
 
 
-async def test_create_admin_makes_a_verified_admin_and_promotes_an_existing_user(settings,
-                                                                                 client):
-    admin = await services.create_admin(settings, email="boss@example.org",
-                                        password="admin pass phrase 1", name="Boss")
+async def test_create_admin_makes_a_verified_admin_and_promotes_an_existing_user(settings, client):
+    admin = await services.create_admin(
+        settings, email="boss@example.org", password="admin pass phrase 1", name="Boss"
+    )
     assert admin.is_admin and admin.verified
     assert (await log_in(client, "boss@example.org", "admin pass phrase 1")).status_code == 303
     assert ">صندوق الصادر</a>" in (await client.get("/")).text  # the admin menu shows
 
     someone = await make_user("someone@example.org", verified=False)
-    promoted = await services.create_admin(settings, email=someone.email,
-                                           password="another admin phrase")
+    promoted = await services.create_admin(
+        settings, email=someone.email, password="another admin phrase"
+    )
     assert promoted.id == someone.id and promoted.is_admin and promoted.verified
     actions = await AuditEntry.filter(action="accounts.create_admin").count()
     assert actions == 2

@@ -24,16 +24,18 @@ from tests.accounts.helpers import (
 from tests.conftest import body, first_link, html_body, post_form
 from tests.factories import PASSWORD, make_user
 
-LINK_NOT_VALID = ("رابط إعادة التعيين هذا غير صالح أو منتهي الصلاحية أو سبق استخدامه. "
-                  "اطلب رابطًا جديدًا.")
+LINK_NOT_VALID = (
+    "رابط إعادة التعيين هذا غير صالح أو منتهي الصلاحية أو سبق استخدامه. اطلب رابطًا جديدًا."
+)
 
 
 async def ask_for_link(client: httpx.AsyncClient, email: str) -> httpx.Response:
     return await post_form(client, "/password/forgot", {"email": email}, page="/password/forgot")
 
 
-async def choose(client: httpx.AsyncClient, path: str, password: str,
-                 confirm: str | None = None) -> httpx.Response:
+async def choose(
+    client: httpx.AsyncClient, path: str, password: str, confirm: str | None = None
+) -> httpx.Response:
     """Post a new password; the CSRF token comes from the forgot page, so a dead link's
     refusal (which shows no form) can be posted to as well."""
     data = {"password": password, "password_confirm": password if confirm is None else confirm}
@@ -54,8 +56,9 @@ async def test_reset_from_the_mailed_link_end_to_end(client, deliver):
     sent = await ask_for_link(client, "huda@example.org")
     assert sent.status_code == 200
     assert heading(sent.text) == "تحقّق من بريدك الوارد"
-    assert ("إذا كان هناك حساب مسجّل بالبريد الإلكتروني "
-            '<bdi dir="ltr">huda@example.org</bdi>') in sent.text
+    assert (
+        'إذا كان هناك حساب مسجّل بالبريد الإلكتروني <bdi dir="ltr">huda@example.org</bdi>'
+    ) in sent.text
 
     [mail] = await deliver()
     assert mail["Subject"] == "إعادة تعيين كلمة المرور لحسابك على منصّة"
@@ -135,9 +138,18 @@ async def test_a_tampered_or_foreign_token_is_refused(client, deliver):
 
 
 async def test_a_verification_link_is_not_a_reset_link(client, deliver):
-    await post_form(client, "/signup", {
-        "name": "ريم", "email": "mix@example.org", "password": "tall palms by the sea 42",
-        "password_confirm": "tall palms by the sea 42", "language": "ar"}, page="/signup")
+    await post_form(
+        client,
+        "/signup",
+        {
+            "name": "ريم",
+            "email": "mix@example.org",
+            "password": "tall palms by the sea 42",
+            "password_confirm": "tall palms by the sea 42",
+            "language": "ar",
+        },
+        page="/signup",
+    )
     verify = local_path(first_link((await deliver())[0]))
     token = verify.rsplit("/", 1)[1]
     assert (await client.get(f"/password/reset/{token}")).status_code == 400
@@ -148,8 +160,9 @@ async def test_unknown_and_known_addresses_get_the_same_page(client, deliver):
     known = await ask_for_link(client, "real@example.org")
     unknown = await ask_for_link(client, "ghost@example.org")
     assert known.status_code == unknown.status_code == 200
-    assert (known.text.replace("real@example.org", "E")
-            == unknown.text.replace("ghost@example.org", "E"))
+    assert known.text.replace("real@example.org", "E") == unknown.text.replace(
+        "ghost@example.org", "E"
+    )
     assert [m["To"] for m in await deliver()] == ["real@example.org"]
 
 
@@ -171,12 +184,15 @@ async def test_the_forgot_form_is_rate_limited_per_address(client):
     assert input_value(response.text, "email") == "p10@example.org"
 
 
-@pytest.mark.parametrize(("email", "message"), [
-    ("", "هذا الحقل مطلوب."),
-    ("no-at-sign", "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."),
-    ("<b>x</b>@example.org", "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."),
-    ("x" * 300 + "@example.org", "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."),
-])
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("", "هذا الحقل مطلوب."),
+        ("no-at-sign", "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."),
+        ("<b>x</b>@example.org", "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."),
+        ("x" * 300 + "@example.org", "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."),
+    ],
+)
 async def test_bad_forgot_input_is_refused(client, email, message):
     await client.get("/password/forgot")
     before = await snapshot()
@@ -188,16 +204,25 @@ async def test_bad_forgot_input_is_refused(client, email, message):
     assert await snapshot() == before
 
 
-@pytest.mark.parametrize(("password", "confirm", "expected"), [
-    ("", "", {"password": "هذا الحقل مطلوب."}),
-    ("short", "short", {"password": "استخدم 10 أحرف على الأقل."}),
-    ("z" * 129, "z" * 129, {"password": "استخدم 128 حرفًا على الأكثر."}),
-    ("password123", "password123",
-     {"password": "كلمة المرور هذه سهلة التخمين. استخدم عبارة أطول وأقل شيوعًا."}),
-    ("weak-maryam.q-2026", "weak-maryam.q-2026",
-     {"password": "لا تستخدم بريدك الإلكتروني ضمن كلمة المرور."}),
-    (NEW_PASSWORD, NEW_PASSWORD + "!", {"password_confirm": "كلمتا المرور غير متطابقتين."}),
-])
+@pytest.mark.parametrize(
+    ("password", "confirm", "expected"),
+    [
+        ("", "", {"password": "هذا الحقل مطلوب."}),
+        ("short", "short", {"password": "استخدم 10 أحرف على الأقل."}),
+        ("z" * 129, "z" * 129, {"password": "استخدم 128 حرفًا على الأكثر."}),
+        (
+            "password123",
+            "password123",
+            {"password": "كلمة المرور هذه سهلة التخمين. استخدم عبارة أطول وأقل شيوعًا."},
+        ),
+        (
+            "weak-maryam.q-2026",
+            "weak-maryam.q-2026",
+            {"password": "لا تستخدم بريدك الإلكتروني ضمن كلمة المرور."},
+        ),
+        (NEW_PASSWORD, NEW_PASSWORD + "!", {"password_confirm": "كلمتا المرور غير متطابقتين."}),
+    ],
+)
 async def test_bad_new_passwords_are_refused(client, deliver, password, confirm, expected):
     user = await make_user("maryam.q@example.org")
     link = await reset_link(client, deliver, user.email)

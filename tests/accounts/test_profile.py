@@ -19,14 +19,18 @@ from tests.accounts.helpers import (
 from tests.conftest import post_form
 from tests.factories import make_user, sign_in
 
-FULL = {"name_ar": "نورة القحطاني", "name_en": "Noura Al-Qahtani",
-        "organization": "قناة الخليج الإخبارية", "job_title": "محررة أخبار",
-        "phone": "+966 50 123 4567", "language": "ar"}
+FULL = {
+    "name_ar": "نورة القحطاني",
+    "name_en": "Noura Al-Qahtani",
+    "organization": "قناة الخليج الإخبارية",
+    "job_title": "محررة أخبار",
+    "phone": "+966 50 123 4567",
+    "language": "ar",
+}
 
 
 async def save(client: httpx.AsyncClient, **changes: str) -> httpx.Response:
-    return await post_form(client, "/account/profile", {**FULL, **changes},
-                           page="/account/profile")
+    return await post_form(client, "/account/profile", {**FULL, **changes}, page="/account/profile")
 
 
 @pytest.fixture
@@ -54,9 +58,21 @@ async def test_saving_the_profile_stores_every_field(client, noura):
     assert notices(page.text) == ["تم حفظ ملفك الشخصي."]
     assert nav_name(page.text) == "نورة القحطاني"
     user = await User.get(id=noura.id)
-    assert (user.name_ar, user.name_en, user.organization, user.job_title, user.phone,
-            user.language) == ("نورة القحطاني", "Noura Al-Qahtani", "قناة الخليج الإخبارية",
-                               "محررة أخبار", "+966 50 123 4567", "ar")
+    assert (
+        user.name_ar,
+        user.name_en,
+        user.organization,
+        user.job_title,
+        user.phone,
+        user.language,
+    ) == (
+        "نورة القحطاني",
+        "Noura Al-Qahtani",
+        "قناة الخليج الإخبارية",
+        "محررة أخبار",
+        "+966 50 123 4567",
+        "ar",
+    )
     assert input_value(page.text, "organization") == "قناة الخليج الإخبارية"
 
 
@@ -85,8 +101,9 @@ async def test_the_language_follows_the_person_to_a_new_browser(client, app, nou
 
 
 async def test_optional_fields_may_be_empty_and_one_name_is_enough(client, noura):
-    response = await save(client, name_ar="", name_en="Noura", organization="", job_title="",
-                          phone="")
+    response = await save(
+        client, name_ar="", name_en="Noura", organization="", job_title="", phone=""
+    )
     assert response.status_code == 303
     user = await User.get(id=noura.id)
     assert (user.name_ar, user.name_en, user.organization, user.phone) == ("", "Noura", "", "")
@@ -94,12 +111,16 @@ async def test_optional_fields_may_be_empty_and_one_name_is_enough(client, noura
 
 
 async def test_mixed_direction_text_is_kept_as_typed(client, noura):
-    response = await save(client, name_ar="نورة Noura", organization="BBC عربي",
-                          job_title="Senior محررة")
+    response = await save(
+        client, name_ar="نورة Noura", organization="BBC عربي", job_title="Senior محررة"
+    )
     assert response.status_code == 303
     user = await User.get(id=noura.id)
     assert (user.name_ar, user.organization, user.job_title) == (
-        "نورة Noura", "BBC عربي", "Senior محررة")
+        "نورة Noura",
+        "BBC عربي",
+        "Senior محررة",
+    )
 
 
 NAME_CHARS = "استخدم الحروف والمسافات والنقاط والفواصل العليا والشرطات فقط."
@@ -107,22 +128,29 @@ NO_MARKUP = "احذف الرمزين < و >."
 PHONE = "أدخل رقم الهاتف بالأرقام، مثل +966 5x xxx xxxx."
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"name_ar": "", "name_en": ""},
-     {"name_ar": "اكتب اسمك بالعربية أو بالإنجليزية أو بكلتيهما."}),
-    ({"name_ar": "ن" * 201}, {"name_ar": "استخدم ما لا يزيد على 200 من الأحرف (استخدمت 201)."}),
-    ({"name_en": "<script>alert(1)</script>"}, {"name_en": NAME_CHARS}),
-    ({"name_ar": "نورة 123"}, {"name_ar": NAME_CHARS}),
-    ({"organization": "<img src=x onerror=alert(1)>"}, {"organization": NO_MARKUP}),
-    ({"job_title": "</textarea><script>x</script>"}, {"job_title": NO_MARKUP}),
-    ({"organization": "م" * 201},
-     {"organization": "استخدم ما لا يزيد على 200 من الأحرف (استخدمت 201)."}),
-    ({"phone": "call me maybe"}, {"phone": PHONE}),
-    ({"phone": "12345"}, {"phone": PHONE}),
-    ({"phone": "1" * 21}, {"phone": PHONE}),
-    ({"language": "de"}, {"language": "اختر أحد الخيارات."}),
-    ({"language": ""}, {"language": "اختر أحد الخيارات."}),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"name_ar": "", "name_en": ""},
+            {"name_ar": "اكتب اسمك بالعربية أو بالإنجليزية أو بكلتيهما."},
+        ),
+        ({"name_ar": "ن" * 201}, {"name_ar": "استخدم ما لا يزيد على 200 من الأحرف (استخدمت 201)."}),
+        ({"name_en": "<script>alert(1)</script>"}, {"name_en": NAME_CHARS}),
+        ({"name_ar": "نورة 123"}, {"name_ar": NAME_CHARS}),
+        ({"organization": "<img src=x onerror=alert(1)>"}, {"organization": NO_MARKUP}),
+        ({"job_title": "</textarea><script>x</script>"}, {"job_title": NO_MARKUP}),
+        (
+            {"organization": "م" * 201},
+            {"organization": "استخدم ما لا يزيد على 200 من الأحرف (استخدمت 201)."},
+        ),
+        ({"phone": "call me maybe"}, {"phone": PHONE}),
+        ({"phone": "12345"}, {"phone": PHONE}),
+        ({"phone": "1" * 21}, {"phone": PHONE}),
+        ({"language": "de"}, {"language": "اختر أحد الخيارات."}),
+        ({"language": ""}, {"language": "اختر أحد الخيارات."}),
+    ],
+)
 async def test_bad_profile_input_is_refused_field_by_field(client, noura, changes, expected):
     await client.get("/account/profile")
     before = await snapshot()

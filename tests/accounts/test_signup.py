@@ -35,9 +35,11 @@ async def test_arabic_sign_up_verify_sign_in_and_out(client, deliver):
     response = await sign_up(client, "reem@example.org", name="ريم الزهراني")
     assert response.status_code == 200
     assert heading(response.text) == "تحقّق من بريدك الوارد"
-    assert ('أرسلنا رسالة إلى <bdi dir="ltr">reem@example.org</bdi>. '
-            "افتح الرابط الوارد فيها لتأكيد بريدك الإلكتروني "
-            "وإكمال إنشاء حسابك.") in response.text
+    assert (
+        'أرسلنا رسالة إلى <bdi dir="ltr">reem@example.org</bdi>. '
+        "افتح الرابط الوارد فيها لتأكيد بريدك الإلكتروني "
+        "وإكمال إنشاء حسابك."
+    ) in response.text
 
     [mail] = await deliver()
     assert mail["To"] == "reem@example.org"
@@ -82,11 +84,13 @@ async def test_english_sign_up_gets_an_english_mail(client, deliver):
     assert heading(page.text) == "Create account"
     assert '<option value="en" selected>' in page.text  # the page's language is preselected
 
-    response = await sign_up(client, "Sarah.Johnson@Example.org", name="Sarah Johnson",
-                             language="en")
+    response = await sign_up(
+        client, "Sarah.Johnson@Example.org", name="Sarah Johnson", language="en"
+    )
     assert heading(response.text) == "Check your inbox"
-    assert ('We have sent a message to <bdi dir="ltr">sarah.johnson@example.org</bdi>.'
-            in response.text)
+    assert (
+        'We have sent a message to <bdi dir="ltr">sarah.johnson@example.org</bdi>.' in response.text
+    )
 
     [mail] = await deliver()
     assert mail["To"] == "sarah.johnson@example.org"
@@ -108,15 +112,13 @@ async def test_the_mail_follows_the_chosen_language_not_the_page(client, deliver
     assert (user.name_ar, user.name_en) == ("عمر حداد", "")  # Arabic letters: the Arabic name
 
 
-async def test_sign_in_before_verifying_is_refused_and_sends_a_new_link(client, deliver,
-                                                                         smtp_sink):
+async def test_sign_in_before_verifying_is_refused_and_sends_a_new_link(client, deliver, smtp_sink):
     await sign_up(client, "new@example.org")
     await deliver()
 
     refused = await log_in(client, "new@example.org")
     assert refused.status_code == 403
-    assert ("يُرجى تأكيد بريدك الإلكتروني أولًا. أرسلنا إليك رابط تأكيد جديدًا."
-            in refused.text)
+    assert "يُرجى تأكيد بريدك الإلكتروني أولًا. أرسلنا إليك رابط تأكيد جديدًا." in refused.text
     assert input_value(refused.text, "email") == "new@example.org"
     assert nav_name(refused.text) is None
     mails = await deliver()
@@ -150,29 +152,34 @@ async def test_a_wrong_password_on_an_unverified_account_reveals_nothing(client,
 
 async def test_the_check_inbox_page_can_send_a_new_link(client, deliver):
     await sign_up(client, "again@example.org", language="en")
-    response = await post_form(client, "/verify/resend", {"email": "again@example.org"},
-                               page="/signup")
+    response = await post_form(
+        client, "/verify/resend", {"email": "again@example.org"}, page="/signup"
+    )
     assert response.status_code == 200
     assert heading(response.text) == "تحقّق من بريدك الوارد"
     assert [m["To"] for m in await deliver()] == ["again@example.org"] * 2
 
 
 async def test_an_already_registered_address_gets_the_same_page_and_a_different_mail(
-        client, deliver):
+    client, deliver
+):
     owner_page = await sign_up(client, "taken@example.org", name="صاحب الحساب")
     await deliver()
     newcomer_page = await sign_up(client, "fresh@example.org", name="Someone Else")
-    again_page = await sign_up(client, "taken@example.org", name="Someone Else",
-                               password="a different long phrase")
+    again_page = await sign_up(
+        client, "taken@example.org", name="Someone Else", password="a different long phrase"
+    )
 
     assert again_page.status_code == newcomer_page.status_code == 200
 
     def without_email(page: str, email: str) -> str:
         return page.replace(email, "EMAIL")
 
-    assert (without_email(again_page.text, "taken@example.org")
-            == without_email(newcomer_page.text, "fresh@example.org")
-            == without_email(owner_page.text, "taken@example.org"))
+    assert (
+        without_email(again_page.text, "taken@example.org")
+        == without_email(newcomer_page.text, "fresh@example.org")
+        == without_email(owner_page.text, "taken@example.org")
+    )
 
     mails = {m["To"]: m for m in (await deliver())[1:]}
     assert mails["fresh@example.org"]["Subject"] == "أكّد بريدك الإلكتروني على منصّة"
@@ -193,8 +200,10 @@ async def test_the_verification_link_expires_after_three_days(client, deliver):
     response = await client.get(link + "?lang=en")
     assert response.status_code == 400
     assert heading(response.text) == "Link not valid"
-    assert ("This verification link is invalid or has expired. Sign in to get a new one."
-            in response.text)
+    assert (
+        "This verification link is invalid or has expired. Sign in to get a new one."
+        in response.text
+    )
     assert (await User.get(email="late@example.org")).email_verified_at is None
 
 
@@ -224,33 +233,59 @@ REQUIRED = "هذا الحقل مطلوب."
 BAD_EMAIL = "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com."
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"name": "", "email": "", "password": "", "password_confirm": "", "language": ""},
-     {"name": REQUIRED, "email": REQUIRED, "password": REQUIRED,
-      "language": "اختر أحد الخيارات."}),
-    ({"name": LONG}, {"name": "استخدم ما لا يزيد على 200 من الأحرف (استخدمت 201)."}),
-    ({"name": "ر"}, {"name": "استخدم ما لا يقل عن 2 من الأحرف."}),
-    ({"email": "reem.example.org"}, {"email": BAD_EMAIL}),
-    ({"email": "reem@example"}, {"email": BAD_EMAIL}),
-    ({"email": "a" * 250 + "@example.org"}, {"email": BAD_EMAIL}),
-    ({"password": "short1", "password_confirm": "short1"},
-     {"password": "استخدم 10 أحرف على الأقل."}),
-    ({"password": "x" * 129, "password_confirm": "x" * 129},
-     {"password": "استخدم 128 حرفًا على الأكثر."}),
-    ({"password": "qwertyuiop", "password_confirm": "qwertyuiop"},
-     {"password": "كلمة المرور هذه سهلة التخمين. استخدم عبارة أطول وأقل شيوعًا."}),
-    ({"password": "my reem.zahrani pass", "password_confirm": "my reem.zahrani pass"},
-     {"password": "لا تستخدم بريدك الإلكتروني ضمن كلمة المرور."}),
-    ({"password_confirm": "tall palms by the sea 43"},
-     {"password_confirm": "كلمتا المرور غير متطابقتين."}),
-    ({"language": "fr"}, {"language": "اختر أحد الخيارات."}),
-    ({"name": "<script>alert(1)</script>"},
-     {"name": "استخدم الحروف والمسافات والنقاط والفواصل العليا والشرطات فقط."}),
-    ({"email": "<script>@example.org"}, {"email": BAD_EMAIL}),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"name": "", "email": "", "password": "", "password_confirm": "", "language": ""},
+            {
+                "name": REQUIRED,
+                "email": REQUIRED,
+                "password": REQUIRED,
+                "language": "اختر أحد الخيارات.",
+            },
+        ),
+        ({"name": LONG}, {"name": "استخدم ما لا يزيد على 200 من الأحرف (استخدمت 201)."}),
+        ({"name": "ر"}, {"name": "استخدم ما لا يقل عن 2 من الأحرف."}),
+        ({"email": "reem.example.org"}, {"email": BAD_EMAIL}),
+        ({"email": "reem@example"}, {"email": BAD_EMAIL}),
+        ({"email": "a" * 250 + "@example.org"}, {"email": BAD_EMAIL}),
+        (
+            {"password": "short1", "password_confirm": "short1"},
+            {"password": "استخدم 10 أحرف على الأقل."},
+        ),
+        (
+            {"password": "x" * 129, "password_confirm": "x" * 129},
+            {"password": "استخدم 128 حرفًا على الأكثر."},
+        ),
+        (
+            {"password": "qwertyuiop", "password_confirm": "qwertyuiop"},
+            {"password": "كلمة المرور هذه سهلة التخمين. استخدم عبارة أطول وأقل شيوعًا."},
+        ),
+        (
+            {"password": "my reem.zahrani pass", "password_confirm": "my reem.zahrani pass"},
+            {"password": "لا تستخدم بريدك الإلكتروني ضمن كلمة المرور."},
+        ),
+        (
+            {"password_confirm": "tall palms by the sea 43"},
+            {"password_confirm": "كلمتا المرور غير متطابقتين."},
+        ),
+        ({"language": "fr"}, {"language": "اختر أحد الخيارات."}),
+        (
+            {"name": "<script>alert(1)</script>"},
+            {"name": "استخدم الحروف والمسافات والنقاط والفواصل العليا والشرطات فقط."},
+        ),
+        ({"email": "<script>@example.org"}, {"email": BAD_EMAIL}),
+    ],
+)
 async def test_bad_sign_up_input_is_refused_field_by_field(client, changes, expected):
-    data = {"name": "ريم الزهراني", "email": "reem.zahrani@example.org",
-            "password": GOOD_PASSWORD, "password_confirm": GOOD_PASSWORD, "language": "ar"}
+    data = {
+        "name": "ريم الزهراني",
+        "email": "reem.zahrani@example.org",
+        "password": GOOD_PASSWORD,
+        "password_confirm": GOOD_PASSWORD,
+        "language": "ar",
+    }
     data.update(changes)
     await client.get("/signup")
     before = await snapshot()
@@ -258,7 +293,8 @@ async def test_bad_sign_up_input_is_refused_field_by_field(client, changes, expe
 
     assert response.status_code == 422
     assert {k: v for k, v in field_errors(response.text).items()} == {
-        k: escape(v) for k, v in expected.items()}
+        k: escape(v) for k, v in expected.items()
+    }
     assert heading(response.text) == "إنشاء حساب"
     assert input_value(response.text, "name") == escape(data["name"])
     assert input_value(response.text, "email") == escape(data["email"].strip().lower())
@@ -276,10 +312,17 @@ async def test_script_in_a_name_is_shown_escaped_never_raw(client):
     assert await User.all().count() == 0
 
 
-@pytest.mark.parametrize("name", [
-    "محمد بن سلمان آل سعود", "O'Brien-Smith", "Dr. Jean-Luc Picard", "سارة Sarah",
-    "عبدُ الرَّحمن", "ريم\u200cالزهراني",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "محمد بن سلمان آل سعود",
+        "O'Brien-Smith",
+        "Dr. Jean-Luc Picard",
+        "سارة Sarah",
+        "عبدُ الرَّحمن",
+        "ريم\u200cالزهراني",
+    ],
+)
 async def test_names_in_arabic_english_and_mixed_are_accepted(client, name):
     response = await sign_up(client, "name@example.org", name=name)
     assert response.status_code == 200, field_errors(response.text)
@@ -317,44 +360,73 @@ async def test_repeated_sign_ups_with_a_taken_address_send_few_mails(client, del
 
 async def test_sign_up_without_the_csrf_token_is_refused(client):
     await client.get("/signup")
-    response = await client.post("/signup", data={
-        "name": "ريم", "email": "csrf@example.org", "password": GOOD_PASSWORD,
-        "password_confirm": GOOD_PASSWORD, "language": "ar"})
+    response = await client.post(
+        "/signup",
+        data={
+            "name": "ريم",
+            "email": "csrf@example.org",
+            "password": GOOD_PASSWORD,
+            "password_confirm": GOOD_PASSWORD,
+            "language": "ar",
+        },
+    )
     assert response.status_code == 403
     assert re.search("انتهت صلاحية النموذج أو أُرسل من موقع آخر", response.text)
     assert await User.all().count() == 0
 
 
-
 async def test_a_newcomer_invited_somewhere_lands_there_after_verifying_and_signing_in(
-        client, deliver):
+    client, deliver
+):
     from tests.conftest import first_link
 
     landing = "/me/events"
     page = await client.get("/signup", params={"next": landing})
     assert f'name="next" value="{landing}"' in page.text
-    response = await post_form(client, "/signup", {
-        "name": "Lina Saleh", "email": "lina@example.org", "password": "a long calm river 42",
-        "password_confirm": "a long calm river 42", "language": "en", "next": landing,
-    }, page="/signup")
+    response = await post_form(
+        client,
+        "/signup",
+        {
+            "name": "Lina Saleh",
+            "email": "lina@example.org",
+            "password": "a long calm river 42",
+            "password_confirm": "a long calm river 42",
+            "language": "en",
+            "next": landing,
+        },
+        page="/signup",
+    )
     assert response.status_code == 200
     link = first_link((await deliver())[-1])
     assert link.endswith("?next=%2Fme%2Fevents")
     verified = await client.get(link.removeprefix("http://testserver"))
     assert verified.status_code == 303
     assert verified.headers["location"].endswith(
-        "/login?email=lina%40example.org&next=%2Fme%2Fevents")
-    signed_in = await post_form(client, "/login", {
-        "email": "lina@example.org", "password": "a long calm river 42", "next": landing})
+        "/login?email=lina%40example.org&next=%2Fme%2Fevents"
+    )
+    signed_in = await post_form(
+        client,
+        "/login",
+        {"email": "lina@example.org", "password": "a long calm river 42", "next": landing},
+    )
     assert signed_in.headers["location"] == landing
 
 
 async def test_an_off_site_next_in_a_sign_up_is_dropped_from_the_mailed_link(client, deliver):
     from tests.conftest import first_link
 
-    await post_form(client, "/signup", {
-        "name": "Lina Saleh", "email": "lina2@example.org", "password": "a long calm river 42",
-        "password_confirm": "a long calm river 42", "language": "en",
-        "next": "//evil.example/x"}, page="/signup")
+    await post_form(
+        client,
+        "/signup",
+        {
+            "name": "Lina Saleh",
+            "email": "lina2@example.org",
+            "password": "a long calm river 42",
+            "password_confirm": "a long calm river 42",
+            "language": "en",
+            "next": "//evil.example/x",
+        },
+        page="/signup",
+    )
     link = first_link((await deliver())[-1])
     assert "next" not in link and "evil" not in link

@@ -14,9 +14,11 @@ from accounts.passwords import dummy_hash, hash_password, verify_password, weakn
 from core import clock
 
 SECRET = "a-test-secret"
-payloads = st.dictionaries(st.sampled_from(["u", "e", "h", "x"]),
-                           st.one_of(st.integers(-2**31, 2**31), st.text(max_size=40)),
-                           min_size=1)
+payloads = st.dictionaries(
+    st.sampled_from(["u", "e", "h", "x"]),
+    st.one_of(st.integers(-(2**31), 2**31), st.text(max_size=40)),
+    min_size=1,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +37,7 @@ def test_a_token_reads_back_what_was_signed(payload, purpose):
 def test_any_change_to_a_token_is_refused(payload, position):
     token = tokens.make(SECRET, "reset", payload)
     i = position % len(token)
-    changed = token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1:]
+    changed = token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1 :]
     # The signature covers every character of the payload and stamp; only the unused low bits
     # of the signature's last base64 character may change without effect.
     assert tokens.read(SECRET, "reset", changed, 3600) is None or i == len(token) - 1
@@ -83,8 +85,11 @@ def test_overlong_passwords_are_refused(password):
     assert weakness(password) == "long"
 
 
-@given(local=st.text(alphabet=string.ascii_lowercase + ".", min_size=4, max_size=20),
-       before=st.text(max_size=40), after=st.text(max_size=40))
+@given(
+    local=st.text(alphabet=string.ascii_lowercase + ".", min_size=4, max_size=20),
+    before=st.text(max_size=40),
+    after=st.text(max_size=40),
+)
 def test_a_password_containing_the_email_name_is_refused(local, before, after):
     password = (before + local.upper() + after).ljust(10, "!")[:128]
     if local.upper() in password:
@@ -123,8 +128,15 @@ def test_names_of_letters_in_any_mix_are_accepted(words):
 @given(st.text(max_size=30), st.sampled_from("<>"), st.text(max_size=30))
 def test_markup_characters_are_refused_in_every_text_field(before, mark, after):
     value = before + mark + after
-    form = forms.profile({"name_ar": value, "name_en": value, "organization": value,
-                          "job_title": value, "language": "ar"})
+    form = forms.profile(
+        {
+            "name_ar": value,
+            "name_en": value,
+            "organization": value,
+            "job_title": value,
+            "language": "ar",
+        }
+    )
     for name in ("name_ar", "name_en", "organization", "job_title"):
         assert name in form.errors
 
@@ -138,6 +150,13 @@ def test_phone_digits_become_western(digits):
 
 
 def test_the_sign_up_form_reports_every_problem_at_once():
-    form = forms.signup({"name": "", "email": "x@example.org", "password": "abc",
-                         "password_confirm": "abd", "language": "ar"})
+    form = forms.signup(
+        {
+            "name": "",
+            "email": "x@example.org",
+            "password": "abc",
+            "password_confirm": "abd",
+            "language": "ar",
+        }
+    )
     assert set(form.errors) == {"name", "password", "password_confirm"}

@@ -70,12 +70,18 @@ def next_link(html: str) -> str:
     return unescape(match.group(1))
 
 
-async def mail(recipient: str, subject: str, state: MailState = MailState.QUEUED,
-               **fields: object) -> OutboxMessage:
+async def mail(
+    recipient: str, subject: str, state: MailState = MailState.QUEUED, **fields: object
+) -> OutboxMessage:
     return await OutboxMessage.create(
-        recipient=recipient, locale=fields.pop("locale", "ar"), template="accounts/verify_email",
-        subject=subject, body_text=fields.pop("body_text", f"{subject}\n"), state=state,
-        next_attempt_at=now(), **fields,
+        recipient=recipient,
+        locale=fields.pop("locale", "ar"),
+        template="accounts/verify_email",
+        subject=subject,
+        body_text=fields.pop("body_text", f"{subject}\n"),
+        state=state,
+        next_attempt_at=now(),
+        **fields,
     )
 
 
@@ -115,10 +121,17 @@ async def test_signed_in_non_admins_see_not_found(client, url):
 
 # --- the outbox -------------------------------------------------------------------------------
 
+
 async def seed_states() -> None:
     await mail("amal@example.org", "تأكيد عنوان بريدك", MailState.SENT, attempts=1, sent_at=now())
-    await mail("john@example.org", "Confirm your address", MailState.FAILED, attempts=1,
-               last_error="550 5.1.1 No such user here", locale="en")
+    await mail(
+        "john@example.org",
+        "Confirm your address",
+        MailState.FAILED,
+        attempts=1,
+        last_error="550 5.1.1 No such user here",
+        locale="en",
+    )
     await mail("sara@example.org", "إعادة تعيين كلمة المرور", MailState.QUEUED)
 
 
@@ -138,8 +151,12 @@ async def test_admin_sees_every_mail_with_its_state_in_their_language(client, ad
         ["amal@example.org", "تأكيد عنوان بريدك", labels["sent"], "1"],
     ]
     assert page.rows[1][6] == "550 5.1.1 No such user here"
-    assert page.counts == {"queued": f"{labels['queued']} 1", "sending": f"{labels['sending']} 0",
-                           "sent": f"{labels['sent']} 1", "failed": f"{labels['failed']} 1"}
+    assert page.counts == {
+        "queued": f"{labels['queued']} 1",
+        "sending": f"{labels['sending']} 0",
+        "sent": f"{labels['sent']} 1",
+        "failed": f"{labels['failed']} 1",
+    }
 
 
 async def test_outbox_state_filter_keeps_the_counts_of_every_state(client, admin):
@@ -199,8 +216,12 @@ async def test_outbox_ignores_filter_values_it_does_not_know(client, admin):
 
 
 async def test_outbox_escapes_what_mails_contain(client, admin):
-    await mail("x@example.org", "<script>alert(1)</script>", MailState.FAILED,
-               last_error="<img src=x onerror=alert(2)>")
+    await mail(
+        "x@example.org",
+        "<script>alert(1)</script>",
+        MailState.FAILED,
+        last_error="<img src=x onerror=alert(2)>",
+    )
 
     response = await client.get("/admin/outbox")
 
@@ -210,17 +231,25 @@ async def test_outbox_escapes_what_mails_contain(client, admin):
 
 
 async def test_outbox_detail_shows_the_text_of_the_mail(client, admin):
-    row = await mail("john@example.org", "Confirm your address", MailState.FAILED, locale="en",
-                     attempts=3, body_text="Hello John,\n\nhttp://testserver/verify/abc\n",
-                     last_error="550 5.1.1 No such user here")
+    row = await mail(
+        "john@example.org",
+        "Confirm your address",
+        MailState.FAILED,
+        locale="en",
+        attempts=3,
+        body_text="Hello John,\n\nhttp://testserver/verify/abc\n",
+        last_error="550 5.1.1 No such user here",
+    )
 
     response = await client.get(f"/admin/outbox/{row.id}")
 
     assert response.status_code == 200
     text = response.text
     assert '<h1 dir="auto">Confirm your address</h1>' in text
-    assert ('<pre class="mail-body" lang="en" dir="ltr">Hello John,\n\n'
-            'http://testserver/verify/abc\n</pre>') in text
+    assert (
+        '<pre class="mail-body" lang="en" dir="ltr">Hello John,\n\n'
+        "http://testserver/verify/abc\n</pre>"
+    ) in text
     assert '<dt>المستلم</dt><dd dir="ltr">john@example.org</dd>' in text
     assert "<dt>اللغة</dt><dd>English</dd>" in text
     assert '<span class="badge badge-failed">فشل</span>' in text
@@ -248,24 +277,46 @@ async def test_outbox_detail_of_a_missing_mail_is_not_found(client, admin):
 # --- the audit log ----------------------------------------------------------------------------
 
 
-async def entry(at: dt.datetime, action: str, actor=None, object_type: str = "Event",  # noqa: ANN001
-                **kwargs) -> AuditEntry:  # noqa: ANN003
-    recorded = await audit.record(actor, action, object_type=object_type,
-                                  object_id=kwargs.pop("object_id", 1), **kwargs)
+async def entry(
+    at: dt.datetime,
+    action: str,
+    actor=None,
+    object_type: str = "Event",  # noqa: ANN001
+    **kwargs,
+) -> AuditEntry:  # noqa: ANN003
+    recorded = await audit.record(
+        actor, action, object_type=object_type, object_id=kwargs.pop("object_id", 1), **kwargs
+    )
     await AuditEntry.filter(id=recorded.id).update(at=at)
     return recorded
 
 
 async def seed_audit(admin) -> None:  # noqa: ANN001
     organizer = await make_user("organizer@example.org")
-    await entry(dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC), "accounts.create_admin",
-                object_type="User", after={"email": "admin@example.org"})
-    await entry(dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC), "events.update", organizer,
-                before={"title_ar": "قديم"}, after={"title_ar": "جديد"}, scope=("event", 1))
+    await entry(
+        dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC),
+        "accounts.create_admin",
+        object_type="User",
+        after={"email": "admin@example.org"},
+    )
+    await entry(
+        dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC),
+        "events.update",
+        organizer,
+        before={"title_ar": "قديم"},
+        after={"title_ar": "جديد"},
+        scope=("event", 1),
+    )
     # 22:30 UTC on the 20th is already the 21st in Riyadh, where the admins are
-    await entry(dt.datetime(2026, 11, 20, 22, 30, tzinfo=dt.UTC), "accounts.grant_role", admin,
-                object_type="Membership", object_id=5, scope=("event", 1),
-                after={"role": "judge", "user": "judge@example.org"})
+    await entry(
+        dt.datetime(2026, 11, 20, 22, 30, tzinfo=dt.UTC),
+        "accounts.grant_role",
+        admin,
+        object_type="Membership",
+        object_id=5,
+        scope=("event", 1),
+        after={"role": "judge", "user": "judge@example.org"},
+    )
 
 
 async def test_audit_log_lists_entries_newest_first_with_their_values(client, admin):
@@ -285,18 +336,23 @@ async def test_audit_log_lists_entries_newest_first_with_their_values(client, ad
     assert "21 نوفمبر 2026" in rows[0][0]  # shown in the site's time zone
 
 
-@pytest.mark.parametrize(("query", "actions"), [
-    ("action=events", ["events.update"]),
-    ("object_type=Membership", ["accounts.grant_role"]),
-    ("actor=ORGANIZER", ["events.update"]),
-    ("since=2026-11-10", ["accounts.grant_role", "events.update"]),
-    ("until=2026-11-10", ["events.update", "accounts.create_admin"]),
-    ("since=2026-11-21&until=2026-11-21", ["accounts.grant_role"]),
-    ("until=2026-11-20", ["events.update", "accounts.create_admin"]),
-    ("since=2026-11-02&until=2026-11-09", []),
-    ("since=not-a-date&object_type=", ["accounts.grant_role", "events.update",
-                                        "accounts.create_admin"]),
-])
+@pytest.mark.parametrize(
+    ("query", "actions"),
+    [
+        ("action=events", ["events.update"]),
+        ("object_type=Membership", ["accounts.grant_role"]),
+        ("actor=ORGANIZER", ["events.update"]),
+        ("since=2026-11-10", ["accounts.grant_role", "events.update"]),
+        ("until=2026-11-10", ["events.update", "accounts.create_admin"]),
+        ("since=2026-11-21&until=2026-11-21", ["accounts.grant_role"]),
+        ("until=2026-11-20", ["events.update", "accounts.create_admin"]),
+        ("since=2026-11-02&until=2026-11-09", []),
+        (
+            "since=not-a-date&object_type=",
+            ["accounts.grant_role", "events.update", "accounts.create_admin"],
+        ),
+    ],
+)
 async def test_audit_log_filters(client, admin, query, actions):
     await seed_audit(admin)
 
@@ -326,7 +382,8 @@ async def test_audit_log_pages_and_keeps_the_filters(client, admin):
     second = await client.get(next_link(first.text))
 
     assert len(Table(first.text).rows) == 50
-    assert next_link(first.text) == ("http://testserver/admin/audit?action=events&object_type="
-                                     "&actor=&since=&until=&page=2")
+    assert next_link(first.text) == (
+        "http://testserver/admin/audit?action=events&object_type=&actor=&since=&until=&page=2"
+    )
     assert [row[3] for row in Table(second.text).rows] == ["Event 2", "Event 1", "Event 0"]
     assert "الصفحة 2 من 2" in second.text

@@ -23,13 +23,17 @@ from tests.factories import make_user
 async def test_record_stores_actor_action_object_scope_and_values(db):
     admin = await make_user("admin@example.org", admin=True)
     member = await make_user("member@example.org")
-    membership = await Membership.create(user=member, role="judge", scope_type="event",
-                                         scope_id=7)
+    membership = await Membership.create(user=member, role="judge", scope_type="event", scope_id=7)
     clock.travel(dt.timedelta(days=3))
 
-    await audit.record(admin, "accounts.grant_role", membership,
-                       before={"role": None}, after={"role": "judge", "user": member.email},
-                       scope=(ScopeType.EVENT.value, 7))
+    await audit.record(
+        admin,
+        "accounts.grant_role",
+        membership,
+        before={"role": None},
+        after={"role": "judge", "user": member.email},
+        scope=(ScopeType.EVENT.value, 7),
+    )
 
     entry = await AuditEntry.get()
     assert (entry.actor_id, entry.actor_label) == (admin.id, "admin@example.org")
@@ -55,17 +59,34 @@ async def test_values_that_json_cannot_hold_are_stored_as_text(db):
     when = dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.UTC)
     key = uuid.UUID("12345678-1234-5678-1234-567812345678")
 
-    await audit.record(None, "events.update", object_type="Event", object_id=1, after={
-        "opens_at": when, "day": dt.date(2026, 12, 1), "fee": Decimal("12.50"), "key": key,
-        "state": MailState.SENT, "tags": {"b", "a"}, "slots": [when, 3], "nested": {1: when},
-        "ratio": float("nan"),
-    })
+    await audit.record(
+        None,
+        "events.update",
+        object_type="Event",
+        object_id=1,
+        after={
+            "opens_at": when,
+            "day": dt.date(2026, 12, 1),
+            "fee": Decimal("12.50"),
+            "key": key,
+            "state": MailState.SENT,
+            "tags": {"b", "a"},
+            "slots": [when, 3],
+            "nested": {1: when},
+            "ratio": float("nan"),
+        },
+    )
 
     entry = await AuditEntry.get()
     assert entry.after == {
-        "opens_at": "2026-11-22T09:30:00+00:00", "day": "2026-12-01", "fee": "12.50",
-        "key": str(key), "state": "sent", "tags": ["a", "b"],
-        "slots": ["2026-11-22T09:30:00+00:00", 3], "nested": {"1": "2026-11-22T09:30:00+00:00"},
+        "opens_at": "2026-11-22T09:30:00+00:00",
+        "day": "2026-12-01",
+        "fee": "12.50",
+        "key": str(key),
+        "state": "sent",
+        "tags": ["a", "b"],
+        "slots": ["2026-11-22T09:30:00+00:00", 3],
+        "nested": {"1": "2026-11-22T09:30:00+00:00"},
         "ratio": "nan",
     }
 
@@ -84,13 +105,17 @@ def test_changes_keeps_only_changed_fields():
     after = {"title_ar": "جديد", "title_en": "Old", "max_team_size": 5, "public": True}
 
     assert audit.changes(before, after) == (
-        {"title_ar": "قديم", "public": False}, {"title_ar": "جديد", "public": True})
+        {"title_ar": "قديم", "public": False},
+        {"title_ar": "جديد", "public": True},
+    )
     assert audit.changes(after, after) == ({}, {})
 
 
 def test_changes_treats_a_missing_field_as_none():
     assert audit.changes({"a": 1, "gone": "x"}, {"a": 1, "new": 2}) == (
-        {"new": None, "gone": "x"}, {"new": 2, "gone": None})
+        {"new": None, "gone": "x"},
+        {"new": 2, "gone": None},
+    )
 
 
 values = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=3))

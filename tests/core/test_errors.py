@@ -44,18 +44,24 @@ def failing_app(app):  # noqa: ANN001, ANN201
     async def crash(request: Request) -> Response:
         raise RuntimeError("database password is hunter2")
 
-    app.router.routes.extend([
-        Route("/test/forbidden", forbidden), Route("/test/invalid", invalid),
-        Route("/test/missing", missing), Route("/test/conflict", conflict),
-        Route("/test/too-many", too_many), Route("/test/crash", crash),
-    ])
+    app.router.routes.extend(
+        [
+            Route("/test/forbidden", forbidden),
+            Route("/test/invalid", invalid),
+            Route("/test/missing", missing),
+            Route("/test/conflict", conflict),
+            Route("/test/too-many", too_many),
+            Route("/test/crash", crash),
+        ]
+    )
     return app
 
 
 @pytest.fixture
 async def web(failing_app):  # noqa: ANN001, ANN201
-    transport = httpx.ASGITransport(app=failing_app, raise_app_exceptions=False,
-                                    client=("203.0.113.7", 1234))
+    transport = httpx.ASGITransport(
+        app=failing_app, raise_app_exceptions=False, client=("203.0.113.7", 1234)
+    )
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
 
@@ -114,8 +120,10 @@ async def test_other_business_errors(web):
     missing = await web.get("/test/missing?lang=en")
     assert (missing.status_code, h1(missing.text)) == (404, "Page not found")
     conflict = await web.get("/test/conflict?lang=en")
-    assert (conflict.status_code, h1(conflict.text)) == (409,
-                                                         "This conflicts with the current state")
+    assert (conflict.status_code, h1(conflict.text)) == (
+        409,
+        "This conflicts with the current state",
+    )
     limited = await web.get("/test/too-many")
     assert limited.status_code == 429
     assert limited.headers["retry-after"] == "120"
@@ -129,8 +137,10 @@ async def test_crash_is_a_friendly_500_with_the_request_id(web, caplog):
     request_id = response.headers["x-request-id"]
     assert AR in response.text
     assert h1(response.text) == "حدث خطأ من جهتنا"
-    assert ("سُجّلت المشكلة. إن تكررت، أرسل إلينا هذا الرقم المرجعي: "
-            f'<code dir="ltr" data-testid="request-id">{request_id}</code>') in response.text
+    assert (
+        "سُجّلت المشكلة. إن تكررت، أرسل إلينا هذا الرقم المرجعي: "
+        f'<code dir="ltr" data-testid="request-id">{request_id}</code>'
+    ) in response.text
     assert "hunter2" not in response.text
     assert "Traceback" not in response.text and "RuntimeError" not in response.text
     logged = [r for r in caplog.records if request_id in r.getMessage()]
@@ -157,35 +167,60 @@ async def test_crash_page_in_english_after_switching(web):
 
 # --- No input gives a 500 -------------------------------------------------------------------
 
-FUZZ = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 anything = st.text(st.characters(codec="utf-8"), max_size=40)
-segment = st.text(st.characters(codec="utf-8", exclude_characters="/?#"), min_size=1,
-                  max_size=40)
-params = st.lists(st.tuples(st.sampled_from(["lang", "next", "email", "page", "q", "state",
-                                             "inline", "x"]), anything), max_size=5)
+segment = st.text(st.characters(codec="utf-8", exclude_characters="/?#"), min_size=1, max_size=40)
+params = st.lists(
+    st.tuples(
+        st.sampled_from(["lang", "next", "email", "page", "q", "state", "inline", "x"]), anything
+    ),
+    max_size=5,
+)
 
 
 @FUZZ
-@given(path=st.sampled_from(["/", "/login", "/signup", "/password/forgot",
-                             "/no-such-page", "/static/css/site.css"]), query=params)
+@given(
+    path=st.sampled_from(
+        ["/", "/login", "/signup", "/password/forgot", "/no-such-page", "/static/css/site.css"]
+    ),
+    query=params,
+)
 async def test_query_strings_never_give_a_500(web, path, query):
     response = await web.get(path, params=query)
     assert response.status_code < 500, (path, query, response.text[:300])
 
 
 @FUZZ
-@given(prefix=st.sampled_from(["/verify/", "/password/reset/", "/files/", "/static/", "/",
-                               "/static/css/", "/admin/outbox/"]), part=segment)
+@given(
+    prefix=st.sampled_from(
+        [
+            "/verify/",
+            "/password/reset/",
+            "/files/",
+            "/static/",
+            "/",
+            "/static/css/",
+            "/admin/outbox/",
+        ]
+    ),
+    part=segment,
+)
 async def test_path_segments_never_give_a_500(web, prefix, part):
     response = await web.get(prefix + quote(part, safe=""))
     assert response.status_code < 500, (prefix, part, response.text[:300])
 
 
 @FUZZ
-@given(path=st.sampled_from(["/login", "/signup", "/password/forgot", "/verify/resend"]),
-       form=st.dictionaries(st.sampled_from(["email", "password", "name", "language", "next",
-                                             "x", "password_confirm"]), anything, max_size=6))
+@given(
+    path=st.sampled_from(["/login", "/signup", "/password/forgot", "/verify/resend"]),
+    form=st.dictionaries(
+        st.sampled_from(["email", "password", "name", "language", "next", "x", "password_confirm"]),
+        anything,
+        max_size=6,
+    ),
+)
 async def test_form_bodies_never_give_a_500(web, path, form):
     token = await csrf(web)
     response = await web.post(path, data={"csrf_token": token, **form})
@@ -193,12 +228,21 @@ async def test_form_bodies_never_give_a_500(web, path, form):
 
 
 @FUZZ
-@given(raw=st.binary(max_size=200), ctype=st.sampled_from([
-    "application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz",
-    "multipart/form-data", "application/json", "text/plain"]))
+@given(
+    raw=st.binary(max_size=200),
+    ctype=st.sampled_from(
+        [
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=xyz",
+            "multipart/form-data",
+            "application/json",
+            "text/plain",
+        ]
+    ),
+)
 async def test_raw_bodies_never_give_a_500(web, raw, ctype):
     token = await csrf(web)
-    response = await web.post("/login", content=raw,
-                              headers={"Content-Type": ctype, "X-CSRF-Token": token})
+    response = await web.post(
+        "/login", content=raw, headers={"Content-Type": ctype, "X-CSRF-Token": token}
+    )
     assert response.status_code < 500, (raw, ctype, response.text[:300])
-

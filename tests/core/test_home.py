@@ -13,8 +13,7 @@ WHEN = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
 
 
 def section(page: str, key: str) -> str:
-    match = re.search(rf'<section class="home-section" id="section-{key}".*?</section>', page,
-                      re.S)
+    match = re.search(rf'<section class="home-section" id="section-{key}".*?</section>', page, re.S)
     assert match, f"no {key} section"
     return match.group(0)
 
@@ -47,15 +46,28 @@ def published(app):  # noqa: ANN001, ANN201
     async def events() -> list[dict]:
         calls.append("events")
         return [
-            {"title_ar": "ميدياثون الرياض", "title_en": "Riyadh Mediathon", "url": "/events/1",
-             "subtitle_ar": "صحافة البيانات", "subtitle_en": "", "when": WHEN,
-             "time_zone": "Asia/Riyadh"},
+            {
+                "title_ar": "ميدياثون الرياض",
+                "title_en": "Riyadh Mediathon",
+                "url": "/events/1",
+                "subtitle_ar": "صحافة البيانات",
+                "subtitle_en": "",
+                "when": WHEN,
+                "time_zone": "Asia/Riyadh",
+            },
             {"title_ar": "", "title_en": "Only in English", "url": "/events/2"},
         ]
 
     async def awards() -> list[dict]:
-        return [{"title_ar": "جائزة التميز 2026", "title_en": "", "url": "/awards/2026",
-                 "when": WHEN, "time_zone": "Africa/Cairo"}]
+        return [
+            {
+                "title_ar": "جائزة التميز 2026",
+                "title_en": "",
+                "url": "/awards/2026",
+                "when": WHEN,
+                "time_zone": "Africa/Cairo",
+            }
+        ]
 
     app.state.hooks.home_sections.update({"events": events, "awards": awards})
     return calls

@@ -57,8 +57,9 @@ async def test_a_signed_in_page_is_never_served_to_a_visitor(app, client):
 
 async def test_a_flash_after_sign_out_is_shown_once_and_to_nobody_else(app, client):
     await sign_in(client, await make_user())
-    signed_out = await client.post("/logout", data={"csrf_token": await _token(client)},
-                                   follow_redirects=True)
+    signed_out = await client.post(
+        "/logout", data={"csrf_token": await _token(client)}, follow_redirects=True
+    )
     with use_locale("ar"):
         notice = _("You have signed out.")
     assert notice in signed_out.text

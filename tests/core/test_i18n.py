@@ -18,8 +18,10 @@ from tests.factories import make_user, sign_in
 
 AR = '<html lang="ar" dir="rtl">'
 EN = '<html lang="en" dir="ltr">'
-SWITCH = re.compile(r'<a href="([^"]*)" lang="(\w+)" hreflang="\w+" class="lang-switch" '
-                    r'data-testid="lang-switch">([^<]*)</a>')
+SWITCH = re.compile(
+    r'<a href="([^"]*)" lang="(\w+)" hreflang="\w+" class="lang-switch" '
+    r'data-testid="lang-switch">([^<]*)</a>'
+)
 # 21:05 UTC on 22 November 2026 is already 23 November in Riyadh (UTC+3).
 MOMENT = dt.datetime(2026, 11, 22, 21, 5, tzinfo=dt.UTC)
 
@@ -101,13 +103,19 @@ async def test_a_refused_post_does_not_change_the_saved_language(client):
 async def test_switch_link_points_to_the_other_language_keeping_path_and_query(client):
     page = await client.get("/login?next=/account/profile&email=a%40b.org")
     url, lang, label = switch_link(page.text)
-    assert (url, lang, label) == ("/login?next=%2Faccount%2Fprofile&email=a%40b.org&lang=en",
-                                  "en", "English")
+    assert (url, lang, label) == (
+        "/login?next=%2Faccount%2Fprofile&email=a%40b.org&lang=en",
+        "en",
+        "English",
+    )
     english = await client.get(url)
     assert EN in english.text
     url, lang, label = switch_link(english.text)
-    assert (url, lang, label) == ("/login?next=%2Faccount%2Fprofile&email=a%40b.org&lang=ar",
-                                  "ar", "العربية")
+    assert (url, lang, label) == (
+        "/login?next=%2Faccount%2Fprofile&email=a%40b.org&lang=ar",
+        "ar",
+        "العربية",
+    )
 
 
 async def test_switch_link_never_points_to_another_site(client):
@@ -125,6 +133,7 @@ async def test_locale_does_not_leak_out_of_a_request(client):
 
 # --- Dates ----------------------------------------------------------------------------------
 
+
 def test_datetime_in_riyadh_with_hijri_in_arabic():
     with use_locale("ar"):
         assert format_datetime(MOMENT) == "23 نوفمبر 2026، 00:05 (13 جمادى الآخرة 1448 هـ)"
@@ -139,11 +148,13 @@ def test_datetime_in_riyadh_with_hijri_in_english():
 def test_datetime_in_another_zone():
     with use_locale("en"):
         assert format_datetime(MOMENT, "Africa/Cairo") == (
-            "22 November 2026, 23:05 (12 Jumada al-Akhirah 1448 AH)")
+            "22 November 2026, 23:05 (12 Jumada al-Akhirah 1448 AH)"
+        )
         assert format_datetime(MOMENT, "Not/AZone") == format_datetime(MOMENT)
     with use_locale("ar"):
         assert format_datetime(MOMENT, "Europe/London") == (
-            "22 نوفمبر 2026، 21:05 (12 جمادى الآخرة 1448 هـ)")
+            "22 نوفمبر 2026، 21:05 (12 جمادى الآخرة 1448 هـ)"
+        )
 
 
 def test_naive_datetime_is_taken_as_utc():
@@ -157,9 +168,11 @@ def test_dates_in_both_languages():
         assert format_date(MOMENT) == "23 نوفمبر 2026 (13 جمادى الآخرة 1448 هـ)"
     with use_locale("en"):
         assert format_date(dt.date(2026, 11, 22)) == (
-            "22 November 2026 (12 Jumada al-Akhirah 1448 AH)")
+            "22 November 2026 (12 Jumada al-Akhirah 1448 AH)"
+        )
         assert format_date(MOMENT, "America/New_York") == (
-            "22 November 2026 (12 Jumada al-Akhirah 1448 AH)")
+            "22 November 2026 (12 Jumada al-Akhirah 1448 AH)"
+        )
     assert format_date(None) == "" and format_datetime(None) == ""
 
 
@@ -169,8 +182,13 @@ def test_hijri_outside_the_umm_al_qura_table_is_left_out():
         assert format_date(dt.date(2200, 1, 1)) == "1 January 2200"
 
 
-@given(st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2070, 12, 31),
-                    timezones=st.just(dt.UTC)))
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1950, 1, 1),
+        max_value=dt.datetime(2070, 12, 31),
+        timezones=st.just(dt.UTC),
+    )
+)
 def test_every_datetime_shows_its_local_day_and_a_hijri_date(value):
     local = value.astimezone(i18n.zone("Asia/Riyadh"))
     with use_locale("en"):
@@ -182,6 +200,7 @@ def test_every_datetime_shows_its_local_day_and_a_hijri_date(value):
 
 
 # --- Organizer content with a fallback ------------------------------------------------------
+
 
 def test_localized_prefers_the_current_language_then_the_other():
     both = SimpleNamespace(title_ar="ميدياثون", title_en="Mediathon")

@@ -111,8 +111,9 @@ async def test_html_part_escapes_context_values_and_text_part_keeps_them(
 
 
 async def test_line_breaks_in_context_cannot_add_headers(db, greeting, smtp_sink, deliver):
-    await queue_greeting(greeting, "john@example.org", "en",
-                         name="John\r\nBcc: evil@example.org\nX-Evil: 1")
+    await queue_greeting(
+        greeting, "john@example.org", "en", name="John\r\nBcc: evil@example.org\nX-Evil: 1"
+    )
 
     [mail] = await deliver()
 
@@ -126,7 +127,10 @@ async def test_queue_stores_one_row_with_the_rendered_parts(db, greeting):
 
     stored = await OutboxMessage.get(id=row.id)
     assert (stored.recipient, stored.locale, stored.template) == (
-        "amal@example.org", "ar", "tests/greeting")
+        "amal@example.org",
+        "ar",
+        "tests/greeting",
+    )
     assert stored.state == MailState.QUEUED
     assert (stored.attempts, stored.last_error, stored.sent_at) == (0, "", None)
     assert stored.subject == "منصّة: ميدياثون الرياض (أمل)"
@@ -143,8 +147,7 @@ async def test_mail_queued_in_a_rolled_back_transaction_never_exists(
 ):
     with pytest.raises(Boom):
         async with in_transaction():
-            await outbox.queue("amal@example.org", greeting, "ar", event=EVENT, name="أمل",
-                               url=URL)
+            await outbox.queue("amal@example.org", greeting, "ar", event=EVENT, name="أمل", url=URL)
             raise Boom
 
     assert await OutboxMessage.all().count() == 0
@@ -186,8 +189,7 @@ async def test_mail_queued_in_a_committed_transaction_arrives(db, greeting, smtp
 
 
 async def test_memory_sender_receives_the_built_message(db, greeting, settings):
-    row = await outbox.queue("john@example.org", greeting, "en", event=EVENT, name="John",
-                             url=URL)
+    row = await outbox.queue("john@example.org", greeting, "en", event=EVENT, name="John", url=URL)
     sender = MemorySender()
 
     handled = await MailWorker(settings, sender, name="memory").run_once()
@@ -202,8 +204,7 @@ async def test_memory_sender_receives_the_built_message(db, greeting, settings):
 
 
 async def test_build_message_leaves_out_the_html_part_when_there_is_none(db, greeting):
-    row = await outbox.queue("john@example.org", greeting, "en", event=EVENT, name="John",
-                             url=URL)
+    row = await outbox.queue("john@example.org", greeting, "en", event=EVENT, name="John", url=URL)
     row.body_html = ""
 
     message = build_message(row, "Manassa <no-reply@manassa.local>")

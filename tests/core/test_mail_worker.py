@@ -50,6 +50,7 @@ def worker(settings: Settings, name: str = "w1", **changes: object) -> MailWorke
 
 # --- temporary failures: retried with backoff -------------------------------------------------
 
+
 async def test_451_leaves_the_mail_queued_until_the_backoff_has_passed(
     db, settings, smtp_sink: Sink
 ):
@@ -127,10 +128,20 @@ async def test_a_server_that_never_answers_times_out_and_is_retried(db, settings
 
 def test_backoff_doubles_up_to_an_hour():
     assert [backoff(n).total_seconds() for n in range(1, 10)] == [
-        30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
+        30,
+        60,
+        120,
+        240,
+        480,
+        960,
+        1920,
+        3600,
+        3600,
+    ]
 
 
 # --- permanent failures -----------------------------------------------------------------------
+
 
 async def test_550_fails_at_once_with_the_error(db, settings, smtp_sink: Sink):
     smtp_sink.handler.refuse_next = ["550 5.1.1 No such user here"]
@@ -183,13 +194,15 @@ async def test_mail_fails_when_the_last_attempt_fails(db, settings, smtp_sink: S
 
 # --- never twice ------------------------------------------------------------------------------
 
+
 async def test_two_workers_at_once_send_every_mail_exactly_once(db, settings, smtp_sink: Sink):
     recipients = [f"person{n}@example.org" for n in range(30)]
     for address in recipients:
         await queue(address, "en" if len(address) % 2 else "ar")
 
-    handled = await asyncio.gather(worker(settings, "w1").run_once(),
-                                   worker(settings, "w2").run_once())
+    handled = await asyncio.gather(
+        worker(settings, "w1").run_once(), worker(settings, "w2").run_once()
+    )
 
     assert sum(handled) == 30
     assert min(handled) > 0  # both workers really claimed rows, side by side
@@ -203,10 +216,14 @@ async def test_two_workers_at_once_send_every_mail_exactly_once(db, settings, sm
 async def test_a_stale_sending_row_is_marked_failed_never_resent(db, settings, smtp_sink: Sink):
     stale, recent = await queue("stale@example.org"), await queue("recent@example.org")
     await OutboxMessage.filter(id=stale.id).update(
-        state=MailState.SENDING, attempts=1, locked_by="dead-worker",
-        locked_at=now() - STALE_AFTER - dt.timedelta(minutes=1))
+        state=MailState.SENDING,
+        attempts=1,
+        locked_by="dead-worker",
+        locked_at=now() - STALE_AFTER - dt.timedelta(minutes=1),
+    )
     await OutboxMessage.filter(id=recent.id).update(
-        state=MailState.SENDING, attempts=1, locked_by="busy-worker", locked_at=now())
+        state=MailState.SENDING, attempts=1, locked_by="busy-worker", locked_at=now()
+    )
 
     assert await worker(settings).run_once() == 0
 
@@ -223,6 +240,7 @@ async def test_a_stale_sending_row_is_marked_failed_never_resent(db, settings, s
 
 
 # --- a sender bug does not stop the worker ----------------------------------------------------
+
 
 class BuggySender:
     """A sender with a bug for one recipient; every other mail really goes out over SMTP."""
@@ -263,10 +281,15 @@ async def test_the_worker_keeps_running_after_a_sender_raises(db, settings, smtp
 
 # --- the command line -------------------------------------------------------------------------
 
+
 async def manassa(*args: str, env: dict[str, str]) -> str:
     process = await asyncio.create_subprocess_exec(
-        MANASSA, *args, cwd=ROOT, env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        MANASSA,
+        *args,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, output.decode()
@@ -275,8 +298,13 @@ async def manassa(*args: str, env: dict[str, str]) -> str:
 
 async def test_mail_worker_once_command_sends_what_is_queued(tmp_path: Path, smtp_sink: Sink):
     database = tmp_path / "manassa.sqlite3"
-    env = {"DATABASE_URL": f"sqlite://{database}", "SMTP_PORT": str(smtp_sink.port),
-           "MAIL_BACKEND": "smtp", "MAIL_DEV_SINK": "false", "LOG_LEVEL": "WARNING"}
+    env = {
+        "DATABASE_URL": f"sqlite://{database}",
+        "SMTP_PORT": str(smtp_sink.port),
+        "MAIL_BACKEND": "smtp",
+        "MAIL_DEV_SINK": "false",
+        "LOG_LEVEL": "WARNING",
+    }
     assert "database is up to date" in await manassa("migrate", env=env)
     queued_at = now().isoformat(" ")  # how Tortoise writes datetimes into SQLite
     with sqlite3.connect(database) as conn:
@@ -296,10 +324,12 @@ async def test_mail_worker_once_command_sends_what_is_queued(tmp_path: Path, smt
     assert body(mail) == "Body text\r\n"  # SMTP line endings
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT state, attempts FROM core_outbox_message").fetchall() == [
-            ("sent", 1)]
+            ("sent", 1)
+        ]
 
 
 # --- the development sink ---------------------------------------------------------------------
+
 
 async def test_development_sink_writes_each_mail_as_an_eml_file(db, settings, tmp_path: Path):
     handler = CollectingHandler(tmp_path / "mail")

@@ -14,8 +14,13 @@ def manassa(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     import os
 
     return subprocess.run(
-        [sys.executable, "-m", "core.cli", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=120, check=False,
+        [sys.executable, "-m", "core.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
     )
 
 
@@ -26,8 +31,11 @@ def test_migrations_match_the_models():
 
 
 def test_migrate_builds_every_table_and_demo_data_loads(tmp_path):
-    env = {"DATABASE_URL": f"sqlite://{tmp_path}/fresh.sqlite3",
-           "SECURITY_ARGON2_PROFILE": "test", "UPLOADS_DIR": str(tmp_path / "uploads")}
+    env = {
+        "DATABASE_URL": f"sqlite://{tmp_path}/fresh.sqlite3",
+        "SECURITY_ARGON2_PROFILE": "test",
+        "UPLOADS_DIR": str(tmp_path / "uploads"),
+    }
     migrated = manassa("migrate", env=env)
     assert migrated.returncode == 0, migrated.stderr
     assert "applied models.0001_initial" in migrated.stdout

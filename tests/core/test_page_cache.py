@@ -14,11 +14,22 @@ from core.page_cache import PageCache, anonymous_key, cacheable, public_key
 TTL = dt.timedelta(seconds=5)
 
 
-def request(method: str = "GET", query: bytes = b"", host: bytes = b"example.org",
-            session: dict[str, str] | None = None) -> Request:
-    scope = {"type": "http", "method": method, "path": "/", "query_string": query,
-             "scheme": "https", "root_path": "", "headers": [(b"host", host)],
-             "session": session or {}}
+def request(
+    method: str = "GET",
+    query: bytes = b"",
+    host: bytes = b"example.org",
+    session: dict[str, str] | None = None,
+) -> Request:
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": "/",
+        "query_string": query,
+        "scheme": "https",
+        "root_path": "",
+        "headers": [(b"host", host)],
+        "session": session or {},
+    }
     return Request(scope)
 
 
@@ -34,8 +45,9 @@ def test_a_copy_is_kept_for_its_ttl_then_expires():
 def test_a_copy_never_outlives_its_next_milestone():
     cache: PageCache[bytes] = PageCache(TTL, kept=8)
     past = clock.now() - dt.timedelta(days=1)
-    cache.put(("event",), b"registration", milestones=[None, past,
-                                                       clock.now() + dt.timedelta(seconds=2)])
+    cache.put(
+        ("event",), b"registration", milestones=[None, past, clock.now() + dt.timedelta(seconds=2)]
+    )
     clock.travel(dt.timedelta(seconds=1))
     assert cache.get(("event",)) == b"registration"  # a milestone already past is ignored
     clock.travel(dt.timedelta(seconds=1))
@@ -82,8 +94,7 @@ async def test_requests_arriving_together_make_the_copy_once():
         cache.put(("page",), b"made")
         return "made"
 
-    served = await asyncio.gather(*(cache.serve(("page",), make, bytes.decode)
-                                    for _ in range(8)))
+    served = await asyncio.gather(*(cache.serve(("page",), make, bytes.decode) for _ in range(8)))
     assert served == ["made"] * 8 and made == ["page"]
 
 
@@ -96,8 +107,7 @@ async def test_a_copy_that_is_not_kept_is_made_by_each_waiting_request():
         await asyncio.sleep(0.01)
         return "personal"
 
-    served = await asyncio.gather(*(cache.serve(("page",), make, bytes.decode)
-                                    for _ in range(4)))
+    served = await asyncio.gather(*(cache.serve(("page",), make, bytes.decode) for _ in range(4)))
     assert served == ["personal"] * 4 and made == [0, 1, 2, 3]
     assert await cache.serve(None, make, bytes.decode) == "personal"  # no key: just made
 

@@ -47,11 +47,13 @@ def published(user: object, event: SimpleNamespace) -> bool:
 def rules() -> Iterator[None]:
     """Rules a test registers under its own names, removed afterwards."""
     before = dict(RULES)
-    register({
-        "test.view": any_of(published, organizer_of, admin),
-        "test.edit": any_of(organizer_of, admin),
-        "test.judge_and_organize": all_of(organizer_of, judge_of),
-    })
+    register(
+        {
+            "test.view": any_of(published, organizer_of, admin),
+            "test.edit": any_of(organizer_of, admin),
+            "test.judge_and_organize": all_of(organizer_of, judge_of),
+        }
+    )
     yield
     RULES.clear()
     RULES.update(before)

@@ -37,8 +37,11 @@ MATRIX = {
 
 
 def test_every_core_and_accounts_route_is_in_the_matrix(app):
-    names = {r.name for r in flat(app.routes) if isinstance(r, Route)
-             and r.name.split(":")[0] in {"core", "accounts"}}
+    names = {
+        r.name
+        for r in flat(app.routes)
+        if isinstance(r, Route) and r.name.split(":")[0] in {"core", "accounts"}
+    }
     assert names == set(MATRIX)
 
 
@@ -56,8 +59,18 @@ async def test_each_visitor_gets_the_expected_answer_on_every_route(client, who)
             assert "الصفحة غير موجودة" in response.text or "غير متاح" in response.text
 
 
-@pytest.mark.parametrize("path", ["/logout", "/verify/resend", "/signup", "/login",
-                                  "/password/forgot", "/account/profile", "/account/password"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/logout",
+        "/verify/resend",
+        "/signup",
+        "/login",
+        "/password/forgot",
+        "/account/profile",
+        "/account/password",
+    ],
+)
 async def test_every_form_refuses_a_post_without_the_csrf_token(client, path):
     await sign_in(client, await make_user())
     response = await client.post(path, data={"email": "x@example.org"})

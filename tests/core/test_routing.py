@@ -40,7 +40,8 @@ def sample_paths(routes: list[BaseRoute]) -> list[str]:
         for name, convertor in route.param_convertors.items():
             value = "7" if type(convertor).__name__ == "IntegerConvertor" else "event"
             template = template.replace("{" + name + ":int}", value).replace(
-                "{" + name + "}", value)
+                "{" + name + "}", value
+            )
         paths += [template, template + "/extra"]
     return paths
 
@@ -95,12 +96,12 @@ async def test_oversized_ids_and_slugs_are_not_found_never_a_server_error(client
             continue
         path = route.path
         for name, convertor in route.param_convertors.items():
-            value = ("9" * 23 if type(convertor).__name__ == "IdConvertor"
-                     else "s" * 300)
+            value = "9" * 23 if type(convertor).__name__ == "IdConvertor" else "s" * 300
             path = re.sub(r"\{" + name + r"(:[a-z]+)?\}", value, path)
         for method in sorted((route.methods or {"GET"}) - {"HEAD"}):
-            answer = await client.request(method, path, data={"csrf_token": token}
-                                          if method == "POST" else None)
+            answer = await client.request(
+                method, path, data={"csrf_token": token} if method == "POST" else None
+            )
             assert answer.status_code < 500, (method, path[:80], answer.status_code)
             answered += 1
     assert answered > 80

@@ -35,7 +35,8 @@ def notes(app) -> list[str]:  # noqa: ANN001
         return PlainTextResponse("saved")
 
     app.router.routes.append(
-        Route("/test/notes", write, methods=["POST", "PUT", "PATCH", "DELETE"]))
+        Route("/test/notes", write, methods=["POST", "PUT", "PATCH", "DELETE"])
+    )
     return kept
 
 
@@ -44,6 +45,7 @@ def _text(html: str) -> str:
 
 
 # --- CSRF -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 async def test_unsafe_request_without_token_is_refused_in_arabic(client, notes, method):
@@ -68,8 +70,9 @@ async def test_refusal_is_in_english_after_switching(client, notes):
 
 async def test_wrong_token_is_refused(client, notes):
     token = await csrf(client)
-    response = await client.post("/test/notes", data={"csrf_token": token[:-2] + "xx",
-                                                      "text": "hello"})
+    response = await client.post(
+        "/test/notes", data={"csrf_token": token[:-2] + "xx", "text": "hello"}
+    )
     assert response.status_code == 403
     assert REFUSED_AR in response.text
     assert notes == []
@@ -80,11 +83,13 @@ async def test_token_of_another_session_is_refused(app, client, notes):
     transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 4321))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
         await csrf(other)  # a session of its own, with a different token
-        response = await other.post("/test/notes", data={"csrf_token": other_token,
-                                                         "text": "stolen"})
+        response = await other.post(
+            "/test/notes", data={"csrf_token": other_token, "text": "stolen"}
+        )
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as fresh:
-        no_session = await fresh.post("/test/notes", data={"csrf_token": other_token,
-                                                           "text": "no session"})
+        no_session = await fresh.post(
+            "/test/notes", data={"csrf_token": other_token, "text": "no session"}
+        )
     assert response.status_code == 403
     assert REFUSED_AR in response.text
     assert no_session.status_code == 403
@@ -120,12 +125,12 @@ async def test_refused_sign_out_keeps_the_user_signed_in(client):
 
 def _multipart(boundary: str, token: str, payload: bytes, chunk: int) -> list[bytes]:
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
-        f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-        f"filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+        f'{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'
     ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
-    return [head] + [payload[i:i + chunk] for i in range(0, len(payload), chunk)] + [tail]
+    return [head] + [payload[i : i + chunk] for i in range(0, len(payload), chunk)] + [tail]
 
 
 class CountingBody:
@@ -149,23 +154,27 @@ async def test_multipart_with_token_first_passes_and_streams(app, client):
         async with request.form() as form:
             upload = form["file"]
             size = len(await upload.read())
-        return JSONResponse({"before": pulled_before_handler, "size": size,
-                             "token_field": form["csrf_token"] != ""})
+        return JSONResponse(
+            {"before": pulled_before_handler, "size": size, "token_field": form["csrf_token"] != ""}
+        )
 
     app.router.routes.append(Route("/test/probe", probe, methods=["POST"]))
     token = await csrf(client)
     body.chunks = _multipart("b0undary", token, b"x" * (50 * 16384), 16384)
     response = await client.post(
-        "/test/probe", content=body,
-        headers={"Content-Type": "multipart/form-data; boundary=b0undary"})
+        "/test/probe",
+        content=body,
+        headers={"Content-Type": "multipart/form-data; boundary=b0undary"},
+    )
     assert response.json() == {"before": 1, "size": 50 * 16384, "token_field": True}
     assert body.pulled == 52  # head, 50 chunks, tail: all of it reached the handler
 
 
 async def test_multipart_with_token_not_first_is_refused(app, client, notes):
     token = await csrf(client)
-    response = await client.post("/test/notes", files={"file": ("a.txt", b"hello")},
-                                 data={"text": "x", "csrf_token": token})
+    response = await client.post(
+        "/test/notes", files={"file": ("a.txt", b"hello")}, data={"text": "x", "csrf_token": token}
+    )
     # httpx puts data fields first: text, then csrf_token, then the file
     assert response.status_code == 403
     assert REFUSED_AR in response.text
@@ -174,8 +183,11 @@ async def test_multipart_with_token_not_first_is_refused(app, client, notes):
 
 async def test_multipart_from_httpx_with_token_first_passes(client, notes):
     token = await csrf(client)
-    response = await client.post("/test/notes", data={"csrf_token": token, "text": "with file"},
-                                 files={"file": ("a.txt", b"hello")})
+    response = await client.post(
+        "/test/notes",
+        data={"csrf_token": token, "text": "with file"},
+        files={"file": ("a.txt", b"hello")},
+    )
     assert response.text == "saved"
     assert notes == ["POST with file"]
 
@@ -188,6 +200,7 @@ async def test_safe_methods_need_no_token(client):
 
 
 # --- Security headers -----------------------------------------------------------------------
+
 
 def _assert_security_headers(response: httpx.Response) -> None:
     assert response.headers["content-security-policy"] == EXPECTED_CSP
@@ -202,8 +215,9 @@ async def test_policy_constant_is_the_one_sent():
     assert CSP == EXPECTED_CSP
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/no-such-page", "/static/css/site.css",
-                                  "/static/missing.css"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/no-such-page", "/static/css/site.css", "/static/missing.css"]
+)
 async def test_security_headers_on_pages_errors_and_static_files(client, path):
     response = await client.get(path)
     _assert_security_headers(response)
@@ -231,8 +245,7 @@ async def test_security_headers_on_a_csrf_refusal(client, notes):
 
 async def test_session_cookie_is_httponly_and_lax_without_secure_over_http(client):
     response = await client.get("/login")
-    cookie = next(c for c in response.headers.get_list("set-cookie")
-                  if c.startswith("session="))
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("session="))
     flags = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert "httponly" in flags
     assert "samesite=lax" in flags
@@ -273,4 +286,6 @@ def test_production_trusts_only_the_base_url_host_unless_told_otherwise(settings
     production = settings.replace(env="production", base_url="https://manassa.example.gov")
     assert production.trusted_hosts == ["manassa.example.gov"]
     assert production.replace(allowed_hosts=("a.example", "b.example")).trusted_hosts == [
-        "a.example", "b.example"]
+        "a.example",
+        "b.example",
+    ]

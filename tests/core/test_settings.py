@@ -63,9 +63,18 @@ def config(tmp_path: Path) -> Path:
 def test_values_come_from_config_toml(config):
     s = load_settings(config, environ={})
     assert (s.env, s.secret_key, s.base_url, s.default_language, s.time_zone) == (
-        "development", "from-the-file-0123456789", "http://files.example", "en", "Africa/Cairo")
+        "development",
+        "from-the-file-0123456789",
+        "http://files.example",
+        "en",
+        "Africa/Cairo",
+    )
     assert (s.database_url, s.smtp_host, s.smtp_port, s.smtp_tls) == (
-        "sqlite://var/from-file.sqlite3", "mail.file.example", 2525, "starttls")
+        "sqlite://var/from-file.sqlite3",
+        "mail.file.example",
+        2525,
+        "starttls",
+    )
     assert (s.uploads_dir, s.uploads_max_bytes, s.server_port) == ("var/file-uploads", 1000, 9000)
     assert s.mail_backend == Settings().mail_backend  # not in the file: the default
 
@@ -75,25 +84,43 @@ def test_environment_overrides_every_documented_value(config):
     assert s.database_url == "postgres://manassa:pw@db.example:5432/manassa"
     assert s.secret_key == "from-the-environment-0123456789"
     assert (s.smtp_host, s.smtp_port, s.smtp_user, s.smtp_password, s.smtp_tls) == (
-        "smtp.env.example", 587, "mailer", "s3cret", "ssl")
+        "smtp.env.example",
+        587,
+        "mailer",
+        "s3cret",
+        "ssl",
+    )
     assert (s.uploads_dir, s.uploads_max_bytes) == ("/srv/manassa/uploads", 5242880)
-    assert (s.default_language, s.time_zone, s.base_url) == ("ar", "Asia/Dubai",
-                                                             "https://manassa.example")
+    assert (s.default_language, s.time_zone, s.base_url) == (
+        "ar",
+        "Asia/Dubai",
+        "https://manassa.example",
+    )
     assert s.server_port == 8080
     assert s.production and s.https
 
 
 def test_server_port_also_reads_server_port_and_port_wins(config):
     assert load_settings(config, environ={"SERVER_PORT": "7000"}).server_port == 7000
-    assert load_settings(config, environ={"SERVER_PORT": "7000", "PORT": "7001"}).server_port \
-        == 7001
+    assert (
+        load_settings(config, environ={"SERVER_PORT": "7000", "PORT": "7001"}).server_port == 7001
+    )
 
 
 def test_booleans_and_lists_from_the_environment(config):
-    s = load_settings(config, environ={"MAIL_WORKER_IN_APP": "off", "MAIL_DEV_SINK": "yes",
-                                       "DOMAINS": "accounts, events"})
-    assert (s.mail_worker_in_app, s.mail_dev_sink, s.domains) == (False, True,
-                                                                  ("accounts", "events"))
+    s = load_settings(
+        config,
+        environ={
+            "MAIL_WORKER_IN_APP": "off",
+            "MAIL_DEV_SINK": "yes",
+            "DOMAINS": "accounts, events",
+        },
+    )
+    assert (s.mail_worker_in_app, s.mail_dev_sink, s.domains) == (
+        False,
+        True,
+        ("accounts", "events"),
+    )
     assert load_settings(config, environ={"DOMAINS": '["awards"]'}).domains == ("awards",)
 
 
@@ -107,25 +134,34 @@ def test_missing_config_file_gives_the_defaults(tmp_path):
     assert s == Settings()
 
 
-@pytest.mark.parametrize(("environ", "message"), [
-    ({"SMTP_PORT": "abc"}, "SMTP_PORT='abc' is not valid: expected int"),
-    ({"PORT": "eighty"}, "PORT='eighty' is not valid: expected int"),
-    ({"UPLOADS_MAX_BYTES": "10MB"}, "UPLOADS_MAX_BYTES='10MB' is not valid: expected int"),
-    ({"UPLOADS_MAX_BYTES": "0"}, "UPLOADS_MAX_BYTES must be a positive number of bytes."),
-    ({"MAIL_WORKER_IN_APP": "maybe"},
-     "MAIL_WORKER_IN_APP='maybe' is not valid: expected true or false"),
-    ({"SMTP_PORT": "70000"}, "SMTP_PORT must be between 1 and 65535."),
-    ({"SMTP_TLS": "tls"}, "SMTP_TLS must be one of none, starttls, ssl."),
-    ({"DEFAULT_LANGUAGE": "fr"}, "DEFAULT_LANGUAGE must be 'ar' or 'en'."),
-    ({"TIME_ZONE": "Mars/Olympus"},
-     "TIME_ZONE 'Mars/Olympus' is not a known time zone (for example Asia/Riyadh)."),
-    ({"BASE_URL": "manassa.example"}, "BASE_URL must start with http:// or https://."),
-    ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL must start with sqlite:// or postgres://."),
-    ({"APP_ENV": "staging"}, "APP_ENV must be one of development, production, test."),
-    ({"UPLOADS_DIR": "static/uploads"},
-     "UPLOADS_DIR must not be inside static/: uploads are served only after a check."),
-    ({"DOMAINS": "[1,"}, "DOMAINS='[1,' is not valid: expected tuple"),
-])
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"SMTP_PORT": "abc"}, "SMTP_PORT='abc' is not valid: expected int"),
+        ({"PORT": "eighty"}, "PORT='eighty' is not valid: expected int"),
+        ({"UPLOADS_MAX_BYTES": "10MB"}, "UPLOADS_MAX_BYTES='10MB' is not valid: expected int"),
+        ({"UPLOADS_MAX_BYTES": "0"}, "UPLOADS_MAX_BYTES must be a positive number of bytes."),
+        (
+            {"MAIL_WORKER_IN_APP": "maybe"},
+            "MAIL_WORKER_IN_APP='maybe' is not valid: expected true or false",
+        ),
+        ({"SMTP_PORT": "70000"}, "SMTP_PORT must be between 1 and 65535."),
+        ({"SMTP_TLS": "tls"}, "SMTP_TLS must be one of none, starttls, ssl."),
+        ({"DEFAULT_LANGUAGE": "fr"}, "DEFAULT_LANGUAGE must be 'ar' or 'en'."),
+        (
+            {"TIME_ZONE": "Mars/Olympus"},
+            "TIME_ZONE 'Mars/Olympus' is not a known time zone (for example Asia/Riyadh).",
+        ),
+        ({"BASE_URL": "manassa.example"}, "BASE_URL must start with http:// or https://."),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL must start with sqlite:// or postgres://."),
+        ({"APP_ENV": "staging"}, "APP_ENV must be one of development, production, test."),
+        (
+            {"UPLOADS_DIR": "static/uploads"},
+            "UPLOADS_DIR must not be inside static/: uploads are served only after a check.",
+        ),
+        ({"DOMAINS": "[1,"}, "DOMAINS='[1,' is not valid: expected tuple"),
+    ],
+)
 def test_invalid_values_give_a_clear_error(config, environ, message):
     with pytest.raises(SettingsError) as caught:
         load_settings(config, environ=environ)
@@ -135,22 +171,35 @@ def test_invalid_values_give_a_clear_error(config, environ, message):
 def test_several_problems_are_reported_together(config):
     with pytest.raises(SettingsError) as caught:
         load_settings(config, environ={"SMTP_TLS": "tls", "DEFAULT_LANGUAGE": "fr"})
-    assert str(caught.value) == ("DEFAULT_LANGUAGE must be 'ar' or 'en'. "
-                                 "SMTP_TLS must be one of none, starttls, ssl.")
+    assert str(caught.value) == (
+        "DEFAULT_LANGUAGE must be 'ar' or 'en'. SMTP_TLS must be one of none, starttls, ssl."
+    )
 
 
-@pytest.mark.parametrize(("toml", "message"), [
-    ('[smtp]\nport = "twenty-five"\n',
-     "{path}: smtp_port = 'twenty-five' is not valid: it must be a whole number"),
-    ("[mail]\nworker_in_app = 1\n",
-     "{path}: mail_worker_in_app = 1 is not valid: it must be true or false"),
-    ('[app]\ndomains = "accounts"\n',
-     "{path}: domains = 'accounts' is not valid: it must be a list of strings"),
-    ('[app]\ncolour = "blue"\n', "unknown settings in {path}: colour"),
-    ('secret_key = "x"\n', "{path}: 'secret_key' must be a [section] of settings"),
-    ("[app\n", "{path} is not valid TOML: Expected ']' at the end of a table declaration "
-                "(at line 1, column 5)"),
-])
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '[smtp]\nport = "twenty-five"\n',
+            "{path}: smtp_port = 'twenty-five' is not valid: it must be a whole number",
+        ),
+        (
+            "[mail]\nworker_in_app = 1\n",
+            "{path}: mail_worker_in_app = 1 is not valid: it must be true or false",
+        ),
+        (
+            '[app]\ndomains = "accounts"\n',
+            "{path}: domains = 'accounts' is not valid: it must be a list of strings",
+        ),
+        ('[app]\ncolour = "blue"\n', "unknown settings in {path}: colour"),
+        ('secret_key = "x"\n', "{path}: 'secret_key' must be a [section] of settings"),
+        (
+            "[app\n",
+            "{path} is not valid TOML: Expected ']' at the end of a table declaration "
+            "(at line 1, column 5)",
+        ),
+    ],
+)
 def test_invalid_config_file_gives_a_clear_error(tmp_path, toml, message):
     path = tmp_path / "config.toml"
     path.write_text(toml, encoding="utf-8")
@@ -159,8 +208,10 @@ def test_invalid_config_file_gives_a_clear_error(tmp_path, toml, message):
     assert str(caught.value) == message.format(path=path)
 
 
-PRODUCTION_REFUSAL = ("Refusing to start in production with the default SECRET_KEY: "
-                      "set SECRET_KEY to a long random value.")
+PRODUCTION_REFUSAL = (
+    "Refusing to start in production with the default SECRET_KEY: "
+    "set SECRET_KEY to a long random value."
+)
 
 
 def test_production_refuses_the_default_secret(config):
@@ -170,24 +221,33 @@ def test_production_refuses_the_default_secret(config):
     with pytest.raises(SettingsError) as short:
         load_settings(config, environ={"APP_ENV": "production", "SECRET_KEY": "short"})
     assert str(short.value) == "SECRET_KEY must be at least 16 characters in production."
-    ok = load_settings(config, environ={"APP_ENV": "production",
-                                        "SECRET_KEY": "a-long-random-value-0123456789"})
+    ok = load_settings(
+        config, environ={"APP_ENV": "production", "SECRET_KEY": "a-long-random-value-0123456789"}
+    )
     assert ok.production
 
 
 def test_development_runs_with_the_default_secret(config):
-    assert load_settings(config, environ={"SECRET_KEY": DEFAULT_SECRET}).secret_key \
-        == DEFAULT_SECRET
+    assert (
+        load_settings(config, environ={"SECRET_KEY": DEFAULT_SECRET}).secret_key == DEFAULT_SECRET
+    )
 
 
 def test_manassa_serve_refuses_to_start_in_production_with_the_default_secret(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"SECRET_KEY", "MANASSA_CONFIG", "PORT"}}
-    env.update({"APP_ENV": "production", "MANASSA_CONFIG": str(ROOT / "config.toml"),
-                "SERVER_PORT": "1"})  # were it to start, binding port 1 would fail too
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "MANASSA_CONFIG", "PORT"}}
+    env.update(
+        {"APP_ENV": "production", "MANASSA_CONFIG": str(ROOT / "config.toml"), "SERVER_PORT": "1"}
+    )  # were it to start, binding port 1 would fail too
     manassa = Path(sys.executable).parent / "manassa"
-    result = subprocess.run([str(manassa), "serve"], env=env, capture_output=True, text=True,
-                            timeout=60, cwd=tmp_path, check=False)
+    result = subprocess.run(
+        [str(manassa), "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == f"manassa: {PRODUCTION_REFUSAL}"
     assert result.stdout == ""

@@ -17,10 +17,12 @@ from core.audit import AuditEntry
 from tests.factories import grant, make_user
 
 RENAME = sql.Statement("UPDATE accounts_user SET name_en = ? WHERE id = ?")
-NEW_USER = sql.Statement("INSERT INTO accounts_user (email, password_hash, name_ar, name_en, "
-                         "organization, job_title, phone, language, is_admin, is_active, "
-                         "session_version, created_at) VALUES (?, 'x', '', '', '', '', '', 'ar', "
-                         "?, ?, 1, ?)")
+NEW_USER = sql.Statement(
+    "INSERT INTO accounts_user (email, password_hash, name_ar, name_en, "
+    "organization, job_title, phone, language, is_admin, is_active, "
+    "session_version, created_at) VALUES (?, 'x', '', '', '', '', '', 'ar', "
+    "?, ?, 1, ?)"
+)
 
 
 def test_placeholders_are_numbered_for_postgresql() -> None:
@@ -43,14 +45,20 @@ async def test_a_hydrated_user_equals_the_one_the_orm_reads(db) -> None:
     assert hydrated.email_verified_at.tzinfo is not None  # aware, as the ORM gives it
     assert hydrated.is_active is True and hydrated.is_admin is False
     assert sorted((r["m_scope_type"], r["m_scope_id"], r["m_role"]) for r in found) == [
-        ("award_cycle", 3, "organizer"), ("event", 7, "judge")]
+        ("award_cycle", 3, "organizer"),
+        ("event", 7, "judge"),
+    ]
 
 
 async def test_a_left_join_that_found_nothing_hydrates_to_none(db) -> None:
-    statement = sql.Statement(lambda: f"""
+    statement = sql.Statement(
+        lambda: (
+            f"""
         SELECT {sql.columns(User, "u")}, {sql.columns(AuditEntry, "a")}
         FROM accounts_user u LEFT JOIN core_audit_entry a ON a.actor_id = u.id
-        WHERE u.id = ?""")
+        WHERE u.id = ?"""
+        )
+    )
     user = await make_user()
     found = await sql.rows(statement, [user.id])
     assert sql.hydrate(AuditEntry, found[0], "a") is None
@@ -60,16 +68,22 @@ async def test_a_left_join_that_found_nothing_hydrates_to_none(db) -> None:
 async def test_writes_together_are_kept_together(db) -> None:
     user = await make_user(name_en="Before")
     entries = await AuditEntry.all().count()
-    await sql.write_together([
-        sql.Write(RENAME, ["After", user.id], expect=1),
-        audit.write(user, "accounts.renamed", user, before={"name": "Before"},
-                    after={"name": "After"}),
-    ])
+    await sql.write_together(
+        [
+            sql.Write(RENAME, ["After", user.id], expect=1),
+            audit.write(
+                user, "accounts.renamed", user, before={"name": "Before"}, after={"name": "After"}
+            ),
+        ]
+    )
     assert (await User.get(id=user.id)).name_en == "After"
     entry = await AuditEntry.all().order_by("-id").first()
     assert await AuditEntry.all().count() == entries + 1
-    assert (entry.action, entry.object_id, entry.after) == ("accounts.renamed", str(user.id),
-                                                            {"name": "After"})
+    assert (entry.action, entry.object_id, entry.after) == (
+        "accounts.renamed",
+        str(user.id),
+        {"name": "After"},
+    )
     assert entry.at is not None and entry.at.tzinfo is not None
 
 
@@ -77,11 +91,13 @@ async def test_a_write_that_misses_its_rows_undoes_the_others(db) -> None:
     user = await make_user(name_en="Kept")
     entries = await AuditEntry.all().count()
     with pytest.raises(sql.Unchanged):
-        await sql.write_together([
-            audit.write(user, "accounts.renamed", user),
-            sql.Write(RENAME, ["Lost", user.id], expect=1),
-            sql.Write(RENAME, ["Lost", user.id + 1000], expect=1),  # no such user
-        ])
+        await sql.write_together(
+            [
+                audit.write(user, "accounts.renamed", user),
+                sql.Write(RENAME, ["Lost", user.id], expect=1),
+                sql.Write(RENAME, ["Lost", user.id + 1000], expect=1),  # no such user
+            ]
+        )
     assert (await User.get(id=user.id)).name_en == "Kept"
     assert await AuditEntry.all().count() == entries
 
@@ -89,10 +105,12 @@ async def test_a_write_that_misses_its_rows_undoes_the_others(db) -> None:
 async def test_a_refused_write_is_an_integrity_error_and_undoes_the_others(db) -> None:
     user = await make_user(name_en="Kept")
     with pytest.raises(IntegrityError):
-        await sql.write_together([
-            sql.Write(RENAME, ["Lost", user.id], expect=1),
-            sql.Write(NEW_USER, [user.email, False, True, user.created_at]),  # e-mail taken
-        ])
+        await sql.write_together(
+            [
+                sql.Write(RENAME, ["Lost", user.id], expect=1),
+                sql.Write(NEW_USER, [user.email, False, True, user.created_at]),  # e-mail taken
+            ]
+        )
     assert (await User.get(id=user.id)).name_en == "Kept"
     assert await User.filter(email=user.email).count() == 1
 
@@ -113,12 +131,29 @@ async def test_inside_a_transaction_the_writes_join_it(db) -> None:
 
 async def test_an_audit_entry_reads_back_as_recorded(db) -> None:
     actor = await make_user()
-    recorded = await audit.record(actor, "test.checked", object_type="Thing", object_id=42,
-                                  scope=("event", 9), before={"n": 1}, after={"n": 2},
-                                  request_id="abc123")
+    recorded = await audit.record(
+        actor,
+        "test.checked",
+        object_type="Thing",
+        object_id=42,
+        scope=("event", 9),
+        before={"n": 1},
+        after={"n": 2},
+        request_id="abc123",
+    )
     stored = await AuditEntry.get(id=recorded.id)
-    for name in ("actor_id", "actor_label", "action", "object_type", "object_id", "scope_type",
-                 "scope_id", "before", "after", "request_id"):
+    for name in (
+        "actor_id",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "scope_type",
+        "scope_id",
+        "before",
+        "after",
+        "request_id",
+    ):
         assert getattr(stored, name) == getattr(recorded, name), name
     assert (stored.object_id, stored.scope_id, stored.after) == ("42", 9, {"n": 2})
 
@@ -141,10 +176,12 @@ async def test_concurrent_writes_commit_in_groups_and_fail_alone(db, monkeypatch
 
     async def rename(user: User, target: int) -> str:
         try:
-            await sql.write_together([
-                audit.write(user, "accounts.renamed", user),
-                sql.Write(RENAME, [f"After {target}", target], expect=1),
-            ])
+            await sql.write_together(
+                [
+                    audit.write(user, "accounts.renamed", user),
+                    sql.Write(RENAME, [f"After {target}", target], expect=1),
+                ]
+            )
         except sql.Unchanged:
             return "unchanged"
         return "saved"
@@ -179,7 +216,8 @@ async def test_a_group_whose_commit_fails_tells_every_caller(db, monkeypatch) ->
     monkeypatch.setattr(sql, "_sqlite_batch", locked)
     results = await asyncio.gather(
         *(sql.write_together([sql.Write(RENAME, ["Lost", u.id], expect=1)]) for u in users),
-        return_exceptions=True)
+        return_exceptions=True,
+    )
     assert all(isinstance(r, OperationalError) for r in results), results
     monkeypatch.undo()
     assert {(await User.get(id=u.id)).name_en for u in users} == {"Kept"}

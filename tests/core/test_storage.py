@@ -43,24 +43,33 @@ from tests.factories import make_user, sign_in
 
 
 def pdf() -> bytes:
-    return (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-            b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-            b"trailer << /Root 1 0 R >>\n%%EOF\n")
+    return (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
 
 
 def png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def jpeg() -> bytes:
-    return (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-            b"\xff\xdb\x00\x43\x00" + bytes(64) + b"\xff\xd9")
+    return (
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        b"\xff\xdb\x00\x43\x00" + bytes(64) + b"\xff\xd9"
+    )
 
 
 def webp() -> bytes:
@@ -78,8 +87,11 @@ def office(folder: str, *, content_types: bool = True, macros: bool = False) -> 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         if content_types:
-            archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns='
-                             '"http://schemas.openxmlformats.org/package/2006/content-types"/>')
+            archive.writestr(
+                "[Content_Types].xml",
+                '<?xml version="1.0"?><Types xmlns='
+                '"http://schemas.openxmlformats.org/package/2006/content-types"/>',
+            )
         archive.writestr("_rels/.rels", "<Relationships/>")
         archive.writestr(f"{folder}/document.xml", "<document/>")
         if macros:
@@ -100,12 +112,24 @@ GOOD = [
     ("photo.jpg", jpeg, "jpeg", "image/jpeg"),
     ("photo.webp", webp, "webp", "image/webp"),
     ("clip.mp4", mp4, "mp4", "video/mp4"),
-    ("idea.docx", lambda: office("word"), "docx",
-     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("pitch.pptx", lambda: office("ppt"), "pptx",
-     "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    ("budget.xlsx", lambda: office("xl"), "xlsx",
-     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (
+        "idea.docx",
+        lambda: office("word"),
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "pitch.pptx",
+        lambda: office("ppt"),
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    (
+        "budget.xlsx",
+        lambda: office("xl"),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
 ]
 EVERYTHING = "DOCX, JPG, MP4, PDF, PNG, PPTX, WEBP, XLSX"
 
@@ -123,13 +147,28 @@ def uploads(settings) -> Path:  # noqa: ANN001
     return upload_dir(settings)
 
 
-async def keep(directory: Path, name: str, data: bytes, *, owner_id: int | None = None,
-               purpose: str = "test", allowed=ALL_KINDS, max_bytes: int = 10_000) -> StoredFile:
-    return await store_upload(upload(name, data), directory=directory, purpose=purpose,
-                              owner_id=owner_id, allowed=allowed, max_bytes=max_bytes)
+async def keep(
+    directory: Path,
+    name: str,
+    data: bytes,
+    *,
+    owner_id: int | None = None,
+    purpose: str = "test",
+    allowed=ALL_KINDS,
+    max_bytes: int = 10_000,
+) -> StoredFile:
+    return await store_upload(
+        upload(name, data),
+        directory=directory,
+        purpose=purpose,
+        owner_id=owner_id,
+        allowed=allowed,
+        max_bytes=max_bytes,
+    )
 
 
 # --- Accepted files -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("name", "build", "kind", "mime"), GOOD)
 async def test_real_files_are_accepted_with_their_kind(db, uploads, name, build, kind, mime):
@@ -177,7 +216,8 @@ async def test_files_are_refused_by_content_whatever_the_name(db, uploads, name,
     with use_locale("en"), pytest.raises(Invalid) as caught:
         await keep(uploads, name, data)
     assert caught.value.errors == {
-        "file": f"This type of file is not accepted. Accepted: {EVERYTHING}."}
+        "file": f"This type of file is not accepted. Accepted: {EVERYTHING}."
+    }
     assert stored_files(uploads) == []
     assert await StoredFile.all().count() == 0
 
@@ -186,7 +226,8 @@ async def test_a_kind_outside_the_allowed_list_is_refused_in_arabic(db, uploads)
     with use_locale("ar"), pytest.raises(Invalid) as caught:
         await keep(uploads, "logo.png", png(), allowed=DOCUMENTS)
     assert caught.value.errors == {
-        "file": "هذا النوع من الملفات غير مقبول. الأنواع المقبولة: DOCX, PDF, PPTX, XLSX."}
+        "file": "هذا النوع من الملفات غير مقبول. الأنواع المقبولة: DOCX, PDF, PPTX, XLSX."
+    }
     assert stored_files(uploads) == []
 
 
@@ -205,27 +246,38 @@ async def test_a_file_over_the_cap_is_refused_and_not_kept(db, uploads):
     # Without a known size the file is refused while it is copied, and nothing stays behind.
     unsized = UploadFile(io.BytesIO(data), filename="big.pdf")
     with pytest.raises(Invalid):
-        await store_upload(unsized, directory=uploads, purpose="test", owner_id=None,
-                           allowed=ALL_KINDS, max_bytes=10_000, field="attachment")
+        await store_upload(
+            unsized,
+            directory=uploads,
+            purpose="test",
+            owner_id=None,
+            allowed=ALL_KINDS,
+            max_bytes=10_000,
+            field="attachment",
+        )
     assert stored_files(uploads) == []
 
 
 # --- Names ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "shown"), [
-    ("../../etc/passwd.pdf", "passwd.pdf"),
-    ("C:\\evil\\a.pdf", "a.pdf"),
-    ("/absolute/path/x.pdf", "x.pdf"),
-    ("inv\u202eoice\u202cfdp.exe", "invoicefdp.pdf"),
-    ("bad\x00name\x07\r\n.pdf", "badname.pdf"),
-    ("zero\u200bwidth\u2066.pdf", "zerowidth.pdf"),
-    ("..", "file.pdf"),
-    ("", "file.pdf"),
-    (None, "file.pdf"),
-    ("   spaced    out   .pdf", "spaced out.pdf"),
-    ("تقرير المشاركة النهائي.pdf", "تقرير المشاركة النهائي.pdf"),
-    ("archive.tar.gz", "archive.tar.pdf"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("C:\\evil\\a.pdf", "a.pdf"),
+        ("/absolute/path/x.pdf", "x.pdf"),
+        ("inv\u202eoice\u202cfdp.exe", "invoicefdp.pdf"),
+        ("bad\x00name\x07\r\n.pdf", "badname.pdf"),
+        ("zero\u200bwidth\u2066.pdf", "zerowidth.pdf"),
+        ("..", "file.pdf"),
+        ("", "file.pdf"),
+        (None, "file.pdf"),
+        ("   spaced    out   .pdf", "spaced out.pdf"),
+        ("تقرير المشاركة النهائي.pdf", "تقرير المشاركة النهائي.pdf"),
+        ("archive.tar.gz", "archive.tar.pdf"),
+    ],
+)
 def test_file_names_are_cleaned_to_a_safe_display_name(name, shown):
     assert clean_name(name, KINDS["pdf"]) == shown
 
@@ -235,8 +287,9 @@ def test_clean_names_never_carry_paths_or_invisible_characters(name, kind):
     shown = clean_name(name, KINDS[kind])
     assert shown.endswith(f".{KINDS[kind].extension}")
     assert "/" not in shown and "\\" not in shown
-    assert not any(ord(c) < 32 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069
-                   for c in shown)
+    assert not any(
+        ord(c) < 32 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in shown
+    )
     assert len(shown) <= 125 and not shown.startswith((".", " "))
 
 
@@ -247,20 +300,31 @@ def test_markup_and_programs_are_never_sniffed_as_an_accepted_kind(tail):
 
 
 def test_sizes_for_people():
-    assert [human_size(n) for n in (512, 2048, 1536, 2 * 1024 * 1024, 3 * 1024 ** 3)] == [
-        "512 B", "2 KB", "1.5 KB", "2 MB", "3 GB"]
+    assert [human_size(n) for n in (512, 2048, 1536, 2 * 1024 * 1024, 3 * 1024**3)] == [
+        "512 B",
+        "2 KB",
+        "1.5 KB",
+        "2 MB",
+        "3 GB",
+    ]
 
 
 # --- Over HTTP: cap_body + request.form() + store_upload -------------------------------------
+
 
 @pytest.fixture
 def upload_app(app):  # noqa: ANN001, ANN201
     async def submit(request: Request) -> Response:
         cap = request.app.state.settings.uploads_max_bytes
         async with cap_body(request, cap).form() as form:
-            stored = await store_upload(form["file"], directory=upload_dir(request),
-                                        purpose="test", owner_id=None,
-                                        allowed=DOCUMENTS | IMAGES, max_bytes=cap)
+            stored = await store_upload(
+                form["file"],
+                directory=upload_dir(request),
+                purpose="test",
+                owner_id=None,
+                allowed=DOCUMENTS | IMAGES,
+                max_bytes=cap,
+            )
         return PlainTextResponse(f"{stored.kind} {stored.original_name}")
 
     app.router.routes.append(Route("/test/upload", submit, methods=["POST"]))
@@ -269,20 +333,26 @@ def upload_app(app):  # noqa: ANN001, ANN201
 
 async def test_upload_over_http_is_stored(upload_app, client, uploads):
     token = await csrf(client)
-    response = await client.post("/test/upload", data={"csrf_token": token},
-                                 files={"file": ("../../خطة.docx", office("word"))})
+    response = await client.post(
+        "/test/upload",
+        data={"csrf_token": token},
+        files={"file": ("../../خطة.docx", office("word"))},
+    )
     assert (response.status_code, response.text) == (200, "docx خطة.docx")
     assert len(stored_files(uploads)) == 1
 
 
 async def test_refused_type_over_http_is_a_422_with_the_message(upload_app, client, uploads):
     token = await csrf(client)
-    response = await client.post("/test/upload", data={"csrf_token": token},
-                                 files={"file": ("page.png", b"<html>hi</html>")})
+    response = await client.post(
+        "/test/upload", data={"csrf_token": token}, files={"file": ("page.png", b"<html>hi</html>")}
+    )
     assert response.status_code == 422
     assert "<h1>يرجى تصحيح النموذج</h1>" in response.text
-    assert ("<li>هذا النوع من الملفات غير مقبول. الأنواع المقبولة: DOCX, JPG, PDF, PNG, PPTX, "
-            "WEBP, XLSX.</li>") in response.text
+    assert (
+        "<li>هذا النوع من الملفات غير مقبول. الأنواع المقبولة: DOCX, JPG, PDF, PNG, PPTX, "
+        "WEBP, XLSX.</li>"
+    ) in response.text
     assert stored_files(uploads) == []
 
 
@@ -290,8 +360,9 @@ async def test_declared_body_over_the_cap_is_a_413(upload_app, client, uploads):
     await client.get("/?lang=en")
     token = await csrf(client)
     big = pdf() + b"0" * (2 * 1024 * 1024)
-    response = await client.post("/test/upload", data={"csrf_token": token},
-                                 files={"file": ("big.pdf", big)})
+    response = await client.post(
+        "/test/upload", data={"csrf_token": token}, files={"file": ("big.pdf", big)}
+    )
     assert response.status_code == 413
     assert "<h1>The upload is too large</h1>" in response.text
     assert "The file is larger than 2 MB." in response.text
@@ -313,13 +384,16 @@ class CountingBody:
 
 async def test_streamed_body_without_length_is_stopped_at_the_cap(upload_app, client, uploads):
     token = await csrf(client)
-    head = ('--cut\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
-            f'{token}\r\n--cut\r\nContent-Disposition: form-data; name="file"; '
-            'filename="huge.pdf"\r\nContent-Type: application/pdf\r\n\r\n').encode()
+    head = (
+        '--cut\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+        f'{token}\r\n--cut\r\nContent-Disposition: form-data; name="file"; '
+        'filename="huge.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+    ).encode()
     chunk = 64 * 1024
     body = CountingBody([head, pdf()] + [b"0" * chunk] * 80 + [b"\r\n--cut--\r\n"])
-    response = await client.post("/test/upload", content=body,
-                                 headers={"Content-Type": "multipart/form-data; boundary=cut"})
+    response = await client.post(
+        "/test/upload", content=body, headers={"Content-Type": "multipart/form-data; boundary=cut"}
+    )
     assert "content-length" not in response.request.headers
     assert response.status_code == 413
     assert "<h1>الملف المرفوع كبير جدًا</h1>" in response.text
@@ -332,11 +406,13 @@ async def test_streamed_body_without_length_is_stopped_at_the_cap(upload_app, cl
 
 # --- Download -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 async def owner_and_file(db, uploads):  # noqa: ANN201
     owner = await make_user()
-    stored = await keep(uploads, "تقرير المشاركة.pdf", pdf(), owner_id=owner.id,
-                        purpose="team-files")
+    stored = await keep(
+        uploads, "تقرير المشاركة.pdf", pdf(), owner_id=owner.id, purpose="team-files"
+    )
     return owner, stored
 
 
@@ -349,7 +425,8 @@ async def test_owner_downloads_as_an_attachment(client, owner_and_file):
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["content-disposition"] == (
         "attachment; filename=\"file.pdf\"; filename*=UTF-8''%D8%AA%D9%82%D8%B1%D9%8A%D8%B1"
-        "%20%D8%A7%D9%84%D9%85%D8%B4%D8%A7%D8%B1%D9%83%D8%A9.pdf")
+        "%20%D8%A7%D9%84%D9%85%D8%B4%D8%A7%D8%B1%D9%83%D8%A9.pdf"
+    )
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "private, no-store"
     assert response.headers["content-security-policy"] == "default-src 'none'; sandbox"
@@ -424,7 +501,8 @@ async def test_stored_files_are_not_reachable_under_static(client, owner_and_fil
 
 def test_content_disposition_escapes_quotes_for_the_fallback():
     assert content_disposition("attachment", 'a"b;c.pdf') == (
-        "attachment; filename=\"a_b_c.pdf\"; filename*=UTF-8''a%22b%3Bc.pdf")
+        "attachment; filename=\"a_b_c.pdf\"; filename*=UTF-8''a%22b%3Bc.pdf"
+    )
 
 
 async def test_download_link_works_over_a_real_client_with_https(settings, db):

@@ -19,9 +19,12 @@ def test_every_domain_with_strings_has_its_arabic_catalog():
 
 def test_arabic_plural_forms_follow_arabic_grammar():
     with i18n.use_locale("ar"):
-        forms = [i18n.ngettext("Please correct %(num)s field below.",
-                               "Please correct %(num)s fields below.", n)
-                 for n in (1, 2, 3, 11, 100)]
+        forms = [
+            i18n.ngettext(
+                "Please correct %(num)s field below.", "Please correct %(num)s fields below.", n
+            )
+            for n in (1, 2, 3, 11, 100)
+        ]
     assert forms == [
         "يرجى تصحيح حقل واحد أدناه.",
         "يرجى تصحيح حقلين أدناه.",

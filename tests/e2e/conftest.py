@@ -42,9 +42,15 @@ ROOT = E2E_DIR.parent.parent
 ARTIFACTS = E2E_DIR / "artifacts"
 REQUIRE_BROWSER = os.environ.get("MANASSA_REQUIRE_BROWSER", "") not in {"", "0", "false"}
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 LOCALES = {"ar": "ar-SA", "en": "en-US"}
 PASSWORD = "a long walk by the sea 42"  # noqa: S105 - test accounts only
@@ -54,6 +60,7 @@ _accounts = itertools.count(1)
 
 
 # --- marking and the "a skip is a failure in CI" rule ------------------------------------------
+
 
 def _is_e2e(item: pytest.Item) -> bool:
     return E2E_DIR in Path(str(item.path)).resolve().parents
@@ -82,20 +89,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 
 # --- Chromium ----------------------------------------------------------------------------------
 
+
 def chromium_path() -> str | None:
     configured = os.environ.get("MANASSA_CHROMIUM", "")
     if configured:
         return configured if Path(configured).exists() else None
     return shutil.which("chromium") or (
-        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     executable = chromium_path()
     if executable is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium, or set "
-                    "MANASSA_CHROMIUM to its path)")
+        pytest.skip(
+            "Chromium is not installed (apt-get install chromium, or set "
+            "MANASSA_CHROMIUM to its path)"
+        )
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
@@ -108,6 +119,7 @@ def browser() -> Iterator[Any]:
 
 
 # --- the live server ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LiveServer:
@@ -122,16 +134,23 @@ class LiveServer:
 def server_env(tmp: Path, port: int) -> dict[str, str]:
     return {
         **os.environ,
-        "APP_ENV": "test", "SECURITY_ARGON2_PROFILE": "test",
+        "APP_ENV": "test",
+        "SECURITY_ARGON2_PROFILE": "test",
         "SECRET_KEY": "e2e-secret-key-not-for-production",
         "DATABASE_URL": f"sqlite://{tmp / 'db.sqlite3'}?busy_timeout=5000",
         "BASE_URL": f"http://127.0.0.1:{port}",
-        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(free_port()), "MAIL_BACKEND": "smtp",
-        "MAIL_WORKER_IN_APP": "true", "MAIL_DEV_SINK": "true",
-        "MAIL_DEV_SINK_DIR": str(tmp / "mail"), "MAIL_POLL_SECONDS": "0.2",
-        "UPLOADS_DIR": str(tmp / "uploads"), "SERVER_WORKERS": "1",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(free_port()),
+        "MAIL_BACKEND": "smtp",
+        "MAIL_WORKER_IN_APP": "true",
+        "MAIL_DEV_SINK": "true",
+        "MAIL_DEV_SINK_DIR": str(tmp / "mail"),
+        "MAIL_POLL_SECONDS": "0.2",
+        "UPLOADS_DIR": str(tmp / "uploads"),
+        "SERVER_WORKERS": "1",
         # many journeys sign up from the same loopback address within the hour
-        "SECURITY_FORM_MAX_PER_HOUR": "10000", "LOG_LEVEL": "WARNING",
+        "SECURITY_FORM_MAX_PER_HOUR": "10000",
+        "LOG_LEVEL": "WARNING",
     }
 
 
@@ -155,13 +174,22 @@ def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     port = free_port()
     env = server_env(tmp, port)
     for step in (["migrate"], ["demo"]):  # the demo data every journey may start from
-        subprocess.run([*manassa_command(), *step], cwd=ROOT, env=env, check=True,  # noqa: S603
-                       capture_output=True)
+        subprocess.run(
+            [*manassa_command(), *step],
+            cwd=ROOT,
+            env=env,
+            check=True,  # noqa: S603
+            capture_output=True,
+        )
     log = tmp / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603
             [*manassa_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     server = LiveServer(env["BASE_URL"], tmp / "mail", tmp)
     try:
         wait_until_healthy(process, server.base_url, log)
@@ -172,13 +200,17 @@ def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 # --- pages -------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
 
     def open_page(lang: str = "ar", path: str | None = None) -> Any:
-        context = browser.new_context(base_url=live_server.base_url, locale=LOCALES[lang],
-                                      viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.base_url,
+            locale=LOCALES[lang],
+            viewport={"width": 1280, "height": 900},
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         new = context.new_page()
@@ -200,6 +232,7 @@ def screenshot(page: Any, name: str) -> Path:
 
 # --- mail --------------------------------------------------------------------------------------
 
+
 @dataclass
 class MailBox:
     directory: Path
@@ -216,7 +249,8 @@ class MailBox:
             message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
             subject = str(message["Subject"] or "")
             if to.lower() in str(message["To"]).lower() and (
-                    subject_contains is None or subject_contains in subject):
+                subject_contains is None or subject_contains in subject
+            ):
                 self.seen.add(path.name)
                 return message  # type: ignore[return-value]
         return None
@@ -236,8 +270,9 @@ def wait_for_mail(mailbox: MailBox) -> Callable[..., EmailMessage]:
             if message is not None:
                 return message
             if time.monotonic() > deadline:
-                raise AssertionError(f"no mail to {to} (subject containing "
-                                     f"{subject_contains!r}) within {timeout} s")
+                raise AssertionError(
+                    f"no mail to {to} (subject containing {subject_contains!r}) within {timeout} s"
+                )
             time.sleep(0.1)
 
     return wait
@@ -252,6 +287,7 @@ def link_in(message: EmailMessage) -> str:
 
 
 # --- accounts ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Account:
@@ -294,14 +330,18 @@ def new_account(lang: str = "en", name: str | None = None) -> Account:
     """A fresh address (unique across runs of the session) and a name in that language."""
     n = next(_accounts)
     if name is None:
-        name = (f"مشارك {_letters(n, 'أبتثجحخدذرزسشصضطظعغفقكلمنهوي')}" if lang == "ar"
-                else f"Participant {_letters(n, 'abcdefghijklmnopqrstuvwxyz').title()}")
+        name = (
+            f"مشارك {_letters(n, 'أبتثجحخدذرزسشصضطظعغفقكلمنهوي')}"
+            if lang == "ar"
+            else f"Participant {_letters(n, 'abcdefghijklmnopqrstuvwxyz').title()}"
+        )
     return Account(f"person-{os.getpid()}-{n}@example.org", PASSWORD, name, lang)
 
 
 @pytest.fixture
-def make_verified_user(page: Callable[..., Any],
-                       wait_for_mail: Callable[..., EmailMessage]) -> Callable[..., Account]:
+def make_verified_user(
+    page: Callable[..., Any], wait_for_mail: Callable[..., EmailMessage]
+) -> Callable[..., Account]:
     def make(lang: str = "en", name: str | None = None) -> Account:
         account = new_account(lang, name)
         browser_page = page(lang)

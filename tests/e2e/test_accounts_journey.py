@@ -17,8 +17,10 @@ from tests.e2e.conftest import (
 
 DIRECTIONS = {"ar": "rtl", "en": "ltr"}
 SWITCH_LABELS = {"ar": "العربية", "en": "English"}
-HOME_TITLE = {"ar": "المسابقات الإعلامية في مكان واحد",
-              "en": "Media competitions, run in one place"}
+HOME_TITLE = {
+    "ar": "المسابقات الإعلامية في مكان واحد",
+    "en": "Media competitions, run in one place",
+}
 
 
 def text(lang: str, message: str, **variables: str) -> str:
@@ -57,8 +59,11 @@ def create_account(page, account: Account, step: str) -> None:  # noqa: ANN001
     page.click("main form button[type=submit]")
     inbox = page.get_by_test_id("check-inbox")
     assert inbox.inner_text() == text(
-        account.lang, "We have sent a message to %(email)s. Follow the link in it to confirm "
-        "your address and finish creating your account.", email=account.email)
+        account.lang,
+        "We have sent a message to %(email)s. Follow the link in it to confirm "
+        "your address and finish creating your account.",
+        email=account.email,
+    )
     assert page.locator("h1").inner_text() == text(account.lang, "Check your inbox")
     screenshot(page, f"{step}-3-check-inbox")
 
@@ -80,8 +85,9 @@ def test_sign_up_verify_sign_in_and_out(lang, page, wait_for_mail) -> None:  # n
     mail = wait_for_mail(account.email)
     assert mail["Subject"] == text(lang, "Confirm your e-mail address on Manassa")
     browser_page.goto(link_in(mail))
-    assert notice(browser_page) == text(lang, "Your e-mail address is confirmed. You can sign "
-                                              "in now.")
+    assert notice(browser_page) == text(
+        lang, "Your e-mail address is confirmed. You can sign in now."
+    )
     assert browser_page.locator("#f-email").input_value() == account.email
     browser_page.fill("#f-password", account.password)
     browser_page.click("main form button[type=submit]")
@@ -103,8 +109,11 @@ def test_sign_up_verify_sign_in_and_out(lang, page, wait_for_mail) -> None:  # n
     screenshot(browser_page, f"{step}-5-signed-out")
 
 
-def test_forgotten_password_is_reset_by_mail(page, make_verified_user,  # noqa: ANN001
-                                             wait_for_mail) -> None:
+def test_forgotten_password_is_reset_by_mail(
+    page,
+    make_verified_user,  # noqa: ANN001
+    wait_for_mail,
+) -> None:
     account = make_verified_user("en")
     browser_page = page("en", "/login?lang=en")
     browser_page.get_by_role("link", name="Forgot your password?").click()
@@ -113,7 +122,8 @@ def test_forgotten_password_is_reset_by_mail(page, make_verified_user,  # noqa: 
     browser_page.click("main form button[type=submit]")
     assert browser_page.get_by_test_id("reset-sent").inner_text() == (
         f"If an account exists for {account.email}, we have sent it a link to choose a new "
-        "password. The link works once and expires in one hour.")
+        "password. The link works once and expires in one hour."
+    )
 
     mail = wait_for_mail(account.email, subject_contains="Reset your Manassa password")
     browser_page.goto(link_in(mail))
@@ -128,8 +138,10 @@ def test_forgotten_password_is_reset_by_mail(page, make_verified_user,  # noqa: 
     browser_page.fill("#f-password", account.password)  # the old one no longer works
     browser_page.click("main form button[type=submit]")
     assert browser_page.get_by_test_id("nav-profile").count() == 0
-    assert "The e-mail address or password is not correct." in browser_page.locator(
-        "main .notice-error").inner_text()
+    assert (
+        "The e-mail address or password is not correct."
+        in browser_page.locator("main .notice-error").inner_text()
+    )
 
     sign_in(browser_page, Account(account.email, new_password, account.name, "en"))
     assert browser_page.get_by_test_id("nav-profile").inner_text() == account.name

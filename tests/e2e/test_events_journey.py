@@ -27,16 +27,22 @@ HEARD_FROM = {"ar": "الجامعة أو جهة العمل", "en": "University o
 FIELD_OF_WORK = {"ar": "مجال عملك أو دراستك", "en": "Your field of work or study"}
 FINGERPRINT = re.compile(r"\b[0-9a-f]{64}\b")
 IDEA = {
-    "ar": {"title": "راوي الحي", "summary": "منصة قصص صوتية يصنعها سكان الحي عن أحيائهم.",
-           "problem": "أخبار الأحياء الصغيرة لا تجد من يرويها.",
-           "solution": "تطبيق يسجّل القصص ويحرّرها ويرسلها إلى الإذاعات المحلية.",
-           "audience": "سكان الأحياء والإذاعات المحلية.",
-           "summary_2": "منصة قصص صوتية قصيرة يصنعها سكان الحي ويتحقق منها محررون."},
-    "en": {"title": "Street Narrator", "summary": "Audio stories made by residents about "
-           "their own streets.", "problem": "Small neighbourhoods have no one to tell their "
-           "news.", "solution": "An app that records, edits and sends stories to local radio.",
-           "audience": "Residents and local radio stations.",
-           "summary_2": "Short audio stories made by residents and checked by editors."},
+    "ar": {
+        "title": "راوي الحي",
+        "summary": "منصة قصص صوتية يصنعها سكان الحي عن أحيائهم.",
+        "problem": "أخبار الأحياء الصغيرة لا تجد من يرويها.",
+        "solution": "تطبيق يسجّل القصص ويحرّرها ويرسلها إلى الإذاعات المحلية.",
+        "audience": "سكان الأحياء والإذاعات المحلية.",
+        "summary_2": "منصة قصص صوتية قصيرة يصنعها سكان الحي ويتحقق منها محررون.",
+    },
+    "en": {
+        "title": "Street Narrator",
+        "summary": "Audio stories made by residents about their own streets.",
+        "problem": "Small neighbourhoods have no one to tell their news.",
+        "solution": "An app that records, edits and sends stories to local radio.",
+        "audience": "Residents and local radio stations.",
+        "summary_2": "Short audio stories made by residents and checked by editors.",
+    },
 }
 
 
@@ -67,11 +73,14 @@ def assert_language(page: Any, lang: str) -> None:
 def pdf(title: str) -> bytes:
     """A small, valid one-page PDF showing `title` (ASCII)."""
     stream = b"BT /F1 18 Tf 72 720 Td (" + title.encode("ascii") + b") Tj ET"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -80,11 +89,14 @@ def pdf(title: str) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
 # --- steps -----------------------------------------------------------------------------------
+
 
 def sign_up_here(page: Any, account: Account) -> None:
     """Fill the sign-up form the page is on (it keeps where the person was going)."""
@@ -99,11 +111,13 @@ def sign_up_here(page: Any, account: Account) -> None:
 
 
 def confirm_and_sign_in(page: Any, account: Account, wait_for_mail: Callable) -> None:
-    mail = wait_for_mail(account.email, text(account.lang, "Confirm your e-mail address on "
-                                                           "Manassa"))
+    mail = wait_for_mail(
+        account.email, text(account.lang, "Confirm your e-mail address on Manassa")
+    )
     page.goto(link_in(mail))
-    assert notice(page) == text(account.lang, "Your e-mail address is confirmed. You can sign "
-                                              "in now.")
+    assert notice(page) == text(
+        account.lang, "Your e-mail address is confirmed. You can sign in now."
+    )
     assert page.locator("#f-email").input_value() == account.email
     page.fill("#f-password", account.password)
     page.click("main form button[type=submit]")
@@ -125,8 +139,12 @@ def submit_idea(page: Any, lang: str, summary: str, *, attachment: bytes | None)
     page.fill("#f-summary", summary)
     page.get_by_role("radio", name=text(lang, "Yes")).check()
     if attachment is not None:
-        page.set_input_files("#f-attachments", files=[{
-            "name": "street-narrator.pdf", "mimeType": "application/pdf", "buffer": attachment}])
+        page.set_input_files(
+            "#f-attachments",
+            files=[
+                {"name": "street-narrator.pdf", "mimeType": "application/pdf", "buffer": attachment}
+            ],
+        )
     page.get_by_role("button", name=text(lang, "Submit"), exact=True).click()
     shown = FINGERPRINT.search(notice(page))
     assert shown, notice(page)
@@ -134,8 +152,7 @@ def submit_idea(page: Any, lang: str, summary: str, *, attachment: bytes | None)
 
 
 def receipt(wait_for_mail: Callable, account: Account, team: str, number: int) -> EmailMessage:
-    subject = text(account.lang, "Receipt: %(team)s submitted version %(n)s", team=team,
-                   n=number)
+    subject = text(account.lang, "Receipt: %(team)s submitted version %(n)s", team=team, n=number)
     return wait_for_mail(account.email, subject)
 
 
@@ -145,9 +162,11 @@ def plain(message: EmailMessage) -> str:
 
 # --- the journey -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_mediathon_from_sign_up_to_the_organizer_export(  # noqa: PLR0915 - one story
-        lang: str, page: Callable, wait_for_mail: Callable) -> None:
+    lang: str, page: Callable, wait_for_mail: Callable
+) -> None:
     step = f"events-{lang}"
     run = os.getpid() % 10000  # the two languages' teams differ by name already
     team = f"رواة الأفق {run}" if lang == "ar" else f"Horizon Crew {run}"
@@ -170,10 +189,12 @@ def test_mediathon_from_sign_up_to_the_organizer_export(  # noqa: PLR0915 - one 
     assert_language(visitor, lang)
     screenshot(visitor, f"{step}-02-registration-form")
     register(visitor, lang, "Journalism" if lang == "en" else "الصحافة")
-    assert notice(visitor) == text(lang, "You are registered for %(event)s.",
-                                   event=EVENT_TITLE[lang])
+    assert notice(visitor) == text(
+        lang, "You are registered for %(event)s.", event=EVENT_TITLE[lang]
+    )
     assert call.locator(".notice-success").inner_text() == text(
-        lang, "You are registered for this event.")
+        lang, "You are registered for this event."
+    )
     assert wait_for_mail(captain.email)["Subject"]  # the registration is confirmed by mail
     screenshot(visitor, f"{step}-03-registered")
 
@@ -181,20 +202,29 @@ def test_mediathon_from_sign_up_to_the_organizer_export(  # noqa: PLR0915 - one 
     call.get_by_role("link", name=text(lang, "Create a team")).click()
     assert heading(visitor) == text(lang, "Create a team")
     visitor.fill("#f-name", team)
-    visitor.select_option("#f-track", label="الإعلام الرقمي للشباب" if lang == "ar"
-                          else "Digital media for youth")
+    visitor.select_option(
+        "#f-track", label="الإعلام الرقمي للشباب" if lang == "ar" else "Digital media for youth"
+    )
     visitor.click("main form button[type=submit]")
-    assert notice(visitor) == text(lang, "Your team %(team)s is ready. Invite your teammates.",
-                                   team=team)
+    assert notice(visitor) == text(
+        lang, "Your team %(team)s is ready. Invite your teammates.", team=team
+    )
     assert heading(visitor) == text(lang, "Team %(team)s", team=team)
-    assert plural(lang, "Your team needs %(num)s more member before it can submit.",
-                  "Your team needs %(num)s more members before it can submit.", 1) in \
-        visitor.locator("main").inner_text()
+    assert (
+        plural(
+            lang,
+            "Your team needs %(num)s more member before it can submit.",
+            "Your team needs %(num)s more members before it can submit.",
+            1,
+        )
+        in visitor.locator("main").inner_text()
+    )
     screenshot(visitor, f"{step}-04-team-created")
     visitor.fill("#f-email", teammate.email)
     visitor.get_by_role("button", name=text(lang, "Send the invitation")).click()
-    assert notice(visitor) == text(lang, "An invitation is on its way to %(email)s.",
-                                   email=teammate.email)
+    assert notice(visitor) == text(
+        lang, "An invitation is on its way to %(email)s.", email=teammate.email
+    )
     screenshot(visitor, f"{step}-05-invited")
 
     # the teammate opens the mail, creates an account from the invitation and accepts
@@ -226,8 +256,11 @@ def test_mediathon_from_sign_up_to_the_organizer_export(  # noqa: PLR0915 - one 
     assert visitor.locator("#f-track").input_value() != ""  # the team's track is preselected
     first = submit_idea(visitor, lang, idea["summary"], attachment=pdf("Street Narrator"))
     assert notice(visitor) == text(
-        lang, "Version %(n)s is submitted. Fingerprint: %(fp)s. A receipt is on its way to "
-        "every member.", n=1, fp=first)
+        lang,
+        "Version %(n)s is submitted. Fingerprint: %(fp)s. A receipt is on its way to every member.",
+        n=1,
+        fp=first,
+    )
     assert visitor.get_by_test_id("submission-state").inner_text() == text(lang, "Submitted")
     assert "street-narrator.pdf" in visitor.locator("#h-submission + dl").inner_text()
     screenshot(visitor, f"{step}-08-submitted")
@@ -242,13 +275,18 @@ def test_mediathon_from_sign_up_to_the_organizer_export(  # noqa: PLR0915 - one 
     second = submit_idea(visitor, lang, idea["summary_2"], attachment=None)
     assert second != first
     assert notice(visitor) == text(
-        lang, "Version %(n)s is submitted. Fingerprint: %(fp)s. A receipt is on its way to "
-        "every member.", n=2, fp=second)
+        lang,
+        "Version %(n)s is submitted. Fingerprint: %(fp)s. A receipt is on its way to every member.",
+        n=2,
+        fp=second,
+    )
     versions = visitor.locator("ol.versions > li")
     assert versions.count() == 2
     assert text(lang, "Version %(n)s", n=2) in versions.first.inner_text()
-    assert text(lang, "Changed: %(fields)s.", fields=text(lang, "Summary")) in \
-        versions.first.inner_text()
+    assert (
+        text(lang, "Changed: %(fields)s.", fields=text(lang, "Summary"))
+        in versions.first.inner_text()
+    )
     screenshot(visitor, f"{step}-10-resubmitted")
     mail = receipt(wait_for_mail, captain, team, 2)
     assert second in plain(mail)

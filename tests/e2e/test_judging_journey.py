@@ -71,12 +71,32 @@ def demo(email: str, lang: str) -> Account:
 
 
 RUNS = {
-    "ar": Run("ar", "جولة التقييم", "Assessment round", "جولة الحسم", "Deciding round", True,
-              demo("judge", "ar"), demo("judge2", "ar"), COPILOT, "trimmed_mean",
-              demo("participant", "ar")),
-    "en": Run("en", "جولة لجنة التحكيم", "Jury round", "النهائي الكبير", "Grand final", False,
-              demo("judge2", "en"), demo("judge", "en"), YOUTH, "leniency",
-              demo("participant2", "en")),
+    "ar": Run(
+        "ar",
+        "جولة التقييم",
+        "Assessment round",
+        "جولة الحسم",
+        "Deciding round",
+        True,
+        demo("judge", "ar"),
+        demo("judge2", "ar"),
+        COPILOT,
+        "trimmed_mean",
+        demo("participant", "ar"),
+    ),
+    "en": Run(
+        "en",
+        "جولة لجنة التحكيم",
+        "Jury round",
+        "النهائي الكبير",
+        "Grand final",
+        False,
+        demo("judge2", "en"),
+        demo("judge", "en"),
+        YOUTH,
+        "leniency",
+        demo("participant2", "en"),
+    ),
 }
 
 
@@ -125,12 +145,14 @@ def shot(page: Any, run: Run, step: str) -> None:
 
 # --- before the journeys: two more teams submit -----------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def three_entries(browser: Any, live_server: LiveServer) -> Iterator[None]:
     """Newsroom Bots submit their draft; Faisal joins Lina's team by its code and Lina submits:
     with the demo's submitted idea, the open event has three entries."""
-    context = browser.new_context(base_url=live_server.base_url, locale=LOCALES["en"],
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.base_url, locale=LOCALES["en"], viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(10_000)
 
     def fresh(account: Account) -> Any:
@@ -142,20 +164,32 @@ def three_entries(browser: Any, live_server: LiveServer) -> Iterator[None]:
 
     try:
         bots = fresh(demo("james", "en"))
-        submit_idea(bots, "en", {"problem": "Local editors drown in council minutes.",
-                                 "solution": "An assistant that drafts briefs from them.",
-                                 "audience": "Editors of local newsrooms."})
+        submit_idea(
+            bots,
+            "en",
+            {
+                "problem": "Local editors drown in council minutes.",
+                "solution": "An assistant that drafts briefs from them.",
+                "audience": "Editors of local newsrooms.",
+            },
+        )
         code = join_code(fresh(demo("lina", "ar")))
         joining = fresh(demo("faisal", "ar"))
         joining.goto(f"/events/{EVENT}/join")
         joining.fill("#f-code", code)
         follow(joining.locator("main form button[type=submit]"))
         joining.wait_for_url(f"**/events/{EVENT}/teams/*")
-        submit_idea(fresh(demo("lina", "ar")), "ar", {
-            "title": YOUTH, "summary": "قصص قصيرة يكتبها الشباب عن أحيائهم.",
-            "problem": "لا يجد الشباب أنفسهم في الأخبار المحلية.",
-            "solution": "منصة قصص قصيرة بأقلامهم مع تحرير مهني.",
-            "audience": "الشباب بين 16 و24 سنة."})
+        submit_idea(
+            fresh(demo("lina", "ar")),
+            "ar",
+            {
+                "title": YOUTH,
+                "summary": "قصص قصيرة يكتبها الشباب عن أحيائهم.",
+                "problem": "لا يجد الشباب أنفسهم في الأخبار المحلية.",
+                "solution": "منصة قصص قصيرة بأقلامهم مع تحرير مهني.",
+                "audience": "الشباب بين 16 و24 سنة.",
+            },
+        )
         yield
     finally:
         context.close()
@@ -174,12 +208,17 @@ def submit_idea(page: Any, lang: str, values: dict[str, str]) -> None:
         page.fill(f"#f-{name}", value)
     follow(page.get_by_role("button", name=text(lang, "Submit"), exact=True))
     (saved,) = flashes(page)
-    before, after = text(lang, "Version %(n)s is submitted. Fingerprint: %(fp)s. A receipt is "
-                               "on its way to every member.", n=1, fp="FP").split("FP")
+    before, after = text(
+        lang,
+        "Version %(n)s is submitted. Fingerprint: %(fp)s. A receipt is on its way to every member.",
+        n=1,
+        fp="FP",
+    ).split("FP")
     assert saved.startswith(before) and saved.endswith(after)
 
 
 # --- the organizer prepares the round ------------------------------------------------------------
+
 
 def open_judging(page: Any, run: Run) -> None:
     page.goto(f"/events/{EVENT}/manage?lang={run.lang}")
@@ -206,15 +245,32 @@ def create_round(page: Any, run: Run, *, final: bool = False) -> None:
 
 
 CRITERIA = (
-    {"name_ar": "وضوح الفكرة", "name_en": "Clarity of the idea",
-     "guidance_ar": "هل المشكلة والحل واضحان؟", "guidance_en": "Are the problem and the "
-     "solution clear?", "levels_ar": "5: واضحة تمامًا\n1: غامضة",
-     "levels_en": "5: Crystal clear\n1: Vague", "min_score": "1", "max_score": "5",
-     "step": "1", "weight": "2", "priority": "1"},
-    {"name_ar": "الأثر المتوقع", "name_en": "Expected impact",
-     "guidance_ar": "كم شخصًا تخدم المبادرة؟", "guidance_en": "How many people does it serve?",
-     "levels_ar": "", "levels_en": "", "min_score": "0", "max_score": "10", "step": "0.5",
-     "weight": "1", "priority": ""},
+    {
+        "name_ar": "وضوح الفكرة",
+        "name_en": "Clarity of the idea",
+        "guidance_ar": "هل المشكلة والحل واضحان؟",
+        "guidance_en": "Are the problem and the solution clear?",
+        "levels_ar": "5: واضحة تمامًا\n1: غامضة",
+        "levels_en": "5: Crystal clear\n1: Vague",
+        "min_score": "1",
+        "max_score": "5",
+        "step": "1",
+        "weight": "2",
+        "priority": "1",
+    },
+    {
+        "name_ar": "الأثر المتوقع",
+        "name_en": "Expected impact",
+        "guidance_ar": "كم شخصًا تخدم المبادرة؟",
+        "guidance_en": "How many people does it serve?",
+        "levels_ar": "",
+        "levels_en": "",
+        "min_score": "0",
+        "max_score": "10",
+        "step": "0.5",
+        "weight": "1",
+        "priority": "",
+    },
 )
 
 
@@ -246,15 +302,24 @@ def bring_entries_and_assign(page: Any, run: Run) -> int:
     titles = page.get_by_test_id("entries").locator("tbody tr td:first-child").all_inner_texts()
     assert {VERIFY, COPILOT, YOUTH} <= set(titles)
     count = len(titles)
-    assert flashes(page) == [text(
-        run.lang, "Entries updated: %(added)s added, %(updated)s changed, %(removed)s removed, "
-        "%(kept)s kept because they already have scores.", added=count, updated=0, removed=0,
-        kept=0)]
+    assert flashes(page) == [
+        text(
+            run.lang,
+            "Entries updated: %(added)s added, %(updated)s changed, %(removed)s removed, "
+            "%(kept)s kept because they already have scores.",
+            added=count,
+            updated=0,
+            removed=0,
+            kept=0,
+        )
+    ]
     tab(page, run, "Judges and progress")
     follow(page.get_by_role("button", name=text(run.lang, "Assign judges")))
     # Two judges per entry, one fewer when the other language's judge has a conflict here.
-    added = {plural(run.lang, "%(num)s assignment added.", "%(num)s assignments added.", n)
-             for n in (2 * count - 1, 2 * count)}
+    added = {
+        plural(run.lang, "%(num)s assignment added.", "%(num)s assignments added.", n)
+        for n in (2 * count - 1, 2 * count)
+    }
     assert flashes(page)[0] in added
     progress = page.get_by_test_id("judge-progress").locator("tbody tr")
     row = progress.filter(has_text=judge_label(run.judge.name, run.lang))
@@ -264,8 +329,10 @@ def bring_entries_and_assign(page: Any, run: Run) -> int:
 
 def judge_label(account: str, lang: str) -> str:
     """A demo judge's profile name in the page's language (accounts/demo.py)."""
-    names = {"judge": {"ar": "خالد المنصوري", "en": "Khalid Al-Mansoori"},
-             "judge2": {"ar": "Sarah Johnson", "en": "Sarah Johnson"}}
+    names = {
+        "judge": {"ar": "خالد المنصوري", "en": "Khalid Al-Mansoori"},
+        "judge2": {"ar": "Sarah Johnson", "en": "Sarah Johnson"},
+    }
     return names[account][lang]
 
 
@@ -278,43 +345,56 @@ def open_round(page: Any, run: Run) -> None:
 
 # --- judges ------------------------------------------------------------------------------------
 
+
 def queue_of(page: Any, run: Run) -> Any:
     page.goto("/judging/queue")
     heading = f"{EVENT_TITLE[run.lang]} · {run.name()}"
     return page.get_by_test_id("queue-round").filter(
-        has=page.get_by_role("heading", name=heading, exact=True))
+        has=page.get_by_role("heading", name=heading, exact=True)
+    )
 
 
 def declare_conflict(page: Any, run: Run, count: int) -> None:
     queue = queue_of(page, run)
     assert {VERIFY, COPILOT, YOUTH} <= set(queue.locator("ol.queue-list a").all_inner_texts())
     assert queue.get_by_test_id("queue-progress").inner_text() == text(
-        run.lang, "%(done)s of %(total)s submitted", done=0, total=count)
+        run.lang, "%(done)s of %(total)s submitted", done=0, total=count
+    )
     shot(page, run, "04-judge-queue")
     follow(queue.get_by_role("link", name=run.conflicted, exact=True))
     page.locator("details.conflict-box summary").click()
-    page.fill("#f-reason", "I advised this team before the event."
-              if run.lang == "en" else "قدّمت استشارة لهذا الفريق قبل الفعالية.")
+    page.fill(
+        "#f-reason",
+        "I advised this team before the event."
+        if run.lang == "en"
+        else "قدّمت استشارة لهذا الفريق قبل الفعالية.",
+    )
     shot(page, run, "05-judge-conflict")
     follow(page.get_by_role("button", name=text(run.lang, "Declare the conflict")))
-    assert flashes(page) == [text(
-        run.lang, "Your conflict has been recorded: this entry has left your queue and the "
-        "organizers will assign it to someone else.")]
+    assert flashes(page) == [
+        text(
+            run.lang,
+            "Your conflict has been recorded: this entry has left your queue and the "
+            "organizers will assign it to someone else.",
+        )
+    ]
     queue = queue_of(page, run)
     assert run.conflicted not in queue.inner_text()
     assert queue.get_by_test_id("queue-progress").inner_text() == text(
-        run.lang, "%(done)s of %(total)s submitted", done=0, total=count - 1)
+        run.lang, "%(done)s of %(total)s submitted", done=0, total=count - 1
+    )
 
 
-def score(page: Any, run: Run, entry: str, marks: dict[str, tuple[str, str]],
-          comment: str) -> None:
+def score(page: Any, run: Run, entry: str, marks: dict[str, tuple[str, str]], comment: str) -> None:
     follow(queue_of(page, run).get_by_role("link", name=entry, exact=True))
     assert page.locator("h1").inner_text() == entry
     detail = page.get_by_test_id("entry-detail").inner_text()
     if run.blind:
         assert TEAM_OF.get(entry, "?") not in detail
-        assert text(run.lang, "Blind round: the team and its members are not shown.") in \
-            page.locator("main").inner_text()
+        assert (
+            text(run.lang, "Blind round: the team and its members are not shown.")
+            in page.locator("main").inner_text()
+        )
     elif entry in TEAM_OF:
         assert TEAM_OF[entry] in detail
     clarity, impact = marks.get(entry, LAST)
@@ -325,19 +405,22 @@ def score(page: Any, run: Run, entry: str, marks: dict[str, tuple[str, str]],
     page.fill("#f-comment_for_team", comment)
     page.fill("#f-note_for_organizers", f"Private note on {entry}")
     follow(page.get_by_role("button", name=text(run.lang, "Submit scores")))
-    assert flashes(page) == [text(run.lang, "Your scores have been submitted. You can revise "
-                                            "them until the round closes.")]
+    assert flashes(page) == [
+        text(
+            run.lang, "Your scores have been submitted. You can revise them until the round closes."
+        )
+    ]
     page.get_by_test_id("sheet-submitted").wait_for()
 
 
 def comment(run: Run, entry: str, whose: str) -> str:
     """A comment for the team, in the run's language, naming the entry and the round."""
-    texts = {("ar", "main"): "فكرة واضحة في «{entry}»، جرّبوها مع جمهور صغير ({round}).",
-             ("ar", "other"): "عرض جيد لـ«{entry}»، أضيفوا أرقامًا تدعم الأثر ({round}).",
-             ("en", "main"): "A clear pitch for “{entry}”: try it with a small audience "
-                             "({round}).",
-             ("en", "other"): "Good work on “{entry}”: add numbers behind the impact "
-                              "({round})."}
+    texts = {
+        ("ar", "main"): "فكرة واضحة في «{entry}»، جرّبوها مع جمهور صغير ({round}).",
+        ("ar", "other"): "عرض جيد لـ«{entry}»، أضيفوا أرقامًا تدعم الأثر ({round}).",
+        ("en", "main"): "A clear pitch for “{entry}”: try it with a small audience ({round}).",
+        ("en", "other"): "Good work on “{entry}”: add numbers behind the impact ({round}).",
+    }
     return texts[(run.lang, whose)].format(entry=entry, round=run.name())
 
 
@@ -349,7 +432,8 @@ def main_judge_scores(page: Any, run: Run, count: int) -> None:
         shot(page, run, f"06-judge-scored-{number}")
     queue = queue_of(page, run)
     assert queue.get_by_test_id("queue-progress").inner_text() == text(
-        run.lang, "%(done)s of %(total)s submitted", done=2, total=count - 1)
+        run.lang, "%(done)s of %(total)s submitted", done=2, total=count - 1
+    )
     shot(page, run, "07-judge-done")
 
 
@@ -361,6 +445,7 @@ def other_judge_scores(page: Any, run: Run) -> None:
 
 
 # --- the organizer decides -------------------------------------------------------------------
+
 
 def close_round(page: Any, run: Run) -> None:
     tab(page, run, "Overview")
@@ -380,7 +465,8 @@ def compare_methods(page: Any, run: Run) -> None:
     assert titles[:3] == [VERIFY, COPILOT, YOUTH]
     leniency = page.get_by_test_id("leniency").locator("tbody tr td:first-child")
     assert sorted(leniency.all_inner_texts()) == sorted(
-        judge_label(name, run.lang) for name in ("judge", "judge2"))
+        judge_label(name, run.lang) for name in ("judge", "judge2")
+    )
     notes = page.get_by_test_id("organizer-note").all_inner_texts()
     assert any(f"Private note on {VERIFY}" in n for n in notes)
     shot(page, run, "08-results-compared")
@@ -388,9 +474,12 @@ def compare_methods(page: Any, run: Run) -> None:
     follow(page.get_by_role("button", name=text(run.lang, "Use this method")))
     assert flashes(page) == [text(run.lang, "The method for this round has been saved.")]
     chosen = page.get_by_test_id("ranking").locator("thead th.chosen").inner_text()
-    assert chosen.strip() == text(run.lang, dict(zip(
-        ("mean", "median", "trimmed_mean", "zscore", "leniency"), METHODS,
-        strict=True))[run.method])
+    assert chosen.strip() == text(
+        run.lang,
+        dict(zip(("mean", "median", "trimmed_mean", "zscore", "leniency"), METHODS, strict=True))[
+            run.method
+        ],
+    )
 
 
 def back_to_results(page: Any, run: Run) -> None:
@@ -403,8 +492,9 @@ def back_to_results(page: Any, run: Run) -> None:
 def shortlist_and_mark(page: Any, run: Run) -> None:
     page.fill("#f-count", "2")
     follow(page.get_by_role("button", name=text(run.lang, "Shortlist and tell the teams")))
-    assert plural(run.lang, "%(num)s entry is on the shortlist.",
-                  "%(num)s entries are on the shortlist.", 2) in flashes(page)
+    assert plural(
+        run.lang, "%(num)s entry is on the shortlist.", "%(num)s entries are on the shortlist.", 2
+    ) in flashes(page)
     shortlisted = text(run.lang, "shortlisted")
     marked = [row.locator("td").last.inner_text() for row in ranking_rows(page).all()]
     assert [shortlisted in cell for cell in marked[:3]] == [True, True, False]
@@ -414,8 +504,9 @@ def shortlist_and_mark(page: Any, run: Run) -> None:
         follow(row.get_by_role("button", name=text(run.lang, "Mark"), exact=True))
         assert flashes(page) == [text(run.lang, "The mark has been saved.")]
     decisions = [row.locator("td").last.inner_text() for row in ranking_rows(page).all()]
-    assert decisions[0].startswith(text(run.lang, "First place") + " · "
-                                   + text(run.lang, "overall"))
+    assert decisions[0].startswith(
+        text(run.lang, "First place") + " · " + text(run.lang, "overall")
+    )
     assert decisions[1].startswith(text(run.lang, "Second place"))
     assert decisions[2].startswith(text(run.lang, "Honourable mention"))
     shot(page, run, "09-results-decided")
@@ -442,13 +533,15 @@ def preview_and_publish(page: Any, run: Run) -> None:
     page.go_back()
     page.once("dialog", lambda dialog: dialog.accept())  # "Publish the results? ..."
     follow(page.get_by_role("button", name=text(run.lang, "Publish and send the announcement")))
-    assert flashes(page) == [text(run.lang, "The results are published and the teams are "
-                                            "being told.")]
+    assert flashes(page) == [
+        text(run.lang, "The results are published and the teams are being told.")
+    ]
     assert page.get_by_test_id("published-notice").is_visible()
     shot(page, run, "11-results-published")
 
 
 # --- the public and the team ----------------------------------------------------------------
+
 
 def round_section(page: Any, testid: str, name: str) -> Any:
     """The part of a results or feedback page about one round (named once there are several)."""
@@ -474,13 +567,13 @@ def public_results(page: Any, run: Run) -> None:
     assert text(run.lang, "Results") in summary and VERIFY in summary
     shot(page, run, "12-public-event-page")
     follow(page.get_by_test_id("results-link"))
-    assert page.locator("h1").inner_text() == text(run.lang, "Results of %(title)s",
-                                                    title=EVENT_TITLE[run.lang])
+    assert page.locator("h1").inner_text() == text(
+        run.lang, "Results of %(title)s", title=EVENT_TITLE[run.lang]
+    )
     ours = round_section(page, "results-round", run.name())
     overall = ours.get_by_test_id("winners-overall").locator("li")
     assert lines(overall.nth(0)) == [text(run.lang, "First place"), VERIFY, TEAM_OF[VERIFY]]
-    assert lines(overall.nth(1)) == [text(run.lang, "Second place"), COPILOT,
-                                     TEAM_OF[COPILOT]]
+    assert lines(overall.nth(1)) == [text(run.lang, "Second place"), COPILOT, TEAM_OF[COPILOT]]
     assert YOUTH in ours.get_by_test_id("mentions").inner_text()
     shot(page, run, "13-public-results")
 
@@ -488,7 +581,8 @@ def public_results(page: Any, run: Run) -> None:
 def read_feedback(page: Any, run: Run) -> None:
     page.goto("/me/events")
     card = page.locator("section.event-card").filter(
-        has=page.get_by_role("heading", name=EVENT_TITLE[run.lang], exact=True))
+        has=page.get_by_role("heading", name=EVENT_TITLE[run.lang], exact=True)
+    )
     follow(card.get_by_test_id("feedback-link"))
     assert_direction(page, run.lang)
     assert page.locator("h1").inner_text() == text(run.lang, "Feedback from the judges")
@@ -506,9 +600,14 @@ def read_feedback(page: Any, run: Run) -> None:
 
 # --- the journey ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", ["ar", "en"])
-def test_judging_from_rubric_to_published_results(lang, page, wait_for_mail,  # noqa: ANN001
-                                                  three_entries) -> None:
+def test_judging_from_rubric_to_published_results(
+    lang,
+    page,
+    wait_for_mail,  # noqa: ANN001
+    three_entries,
+) -> None:
     run = RUNS[lang]
     organizer = signed_in(page, demo("organizer", lang))
     open_judging(organizer, run)

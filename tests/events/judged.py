@@ -24,9 +24,11 @@ LINKS = Links("http://testserver")
 JUDGING_LINKS = services.Links("http://testserver", lambda name, **params: "/")
 # Scores per idea title: (judge one, judge two), each (story 1..5, craft 0..10). Both criteria
 # weigh the same, so a sheet's total is 50 * ((story - 1) / 4 + craft / 10).
-SCORES = {"Verify first": ((5, 10), (5, 8)),  # 100 and 90: mean 95
-          "Local copilot": ((3, 6), (4, 6)),  # 55 and 67.5: mean 61.25
-          "Youth stories": ((2, 4), (1, 2))}  # 32.5 and 10: mean 21.25
+SCORES = {
+    "Verify first": ((5, 10), (5, 8)),  # 100 and 90: mean 95
+    "Local copilot": ((3, 6), (4, 6)),  # 55 and 67.5: mean 61.25
+    "Youth stories": ((2, 4), (1, 2)),
+}  # 32.5 and 10: mean 21.25
 _judges = itertools.count(1)
 
 
@@ -42,20 +44,31 @@ class Judged:
     submissions: dict[str, Submission]
 
 
-async def judged_event(*, publish: bool = True, publish_at: dt.datetime | None = None,
-                       **event_fields: object) -> Judged:
+async def judged_event(
+    *, publish: bool = True, publish_at: dt.datetime | None = None, **event_fields: object
+) -> Judged:
     organizer = await make_user(language="en")
-    event = await make_event(phase="submission", organizer=organizer,
-                             title_ar="ميدياثون", title_en="Mediathon", **event_fields)
+    event = await make_event(
+        phase="submission",
+        organizer=organizer,
+        title_ar="ميدياثون",
+        title_en="Mediathon",
+        **event_fields,
+    )
     tracks = list(await Track.filter(event=event).order_by("position"))
     captain, member = await make_user(language="en"), await make_user(language="en")
     other_captain = await make_user(language="en")
     ayn = await make_team(event, captain, member, name="Ayn", track=tracks[0])
     bots = await make_team(event, other_captain, name="Bots", track=tracks[1])
     youth = await make_team(event, await make_user(), name="Youth", track=tracks[0])
-    found = {title: await _submit(event, team, title)
-             for title, team in (("Verify first", ayn), ("Local copilot", bots),
-                                 ("Youth stories", youth))}
+    found = {
+        title: await _submit(event, team, title)
+        for title, team in (
+            ("Verify first", ayn),
+            ("Local copilot", bots),
+            ("Youth stories", youth),
+        )
+    }
     round_ = await _scored_round(event)
     await _decide(round_, found)
     if publish:
@@ -69,22 +82,55 @@ async def judged_event(*, publish: bool = True, publish_at: dt.datetime | None =
 async def _submit(event: Event, team: Team, title: str) -> Submission:
     access = await teams.access(event, team)
     track = await Track.get(id=team.track_id)
-    values = {"title": title, "summary": "S", "problem": "P", "solution": "So",
-              "audience": "A", "video_url": "", "prototype_url": ""}
-    saved = await submissions.save(LINKS, await team.captain, access, values=values,
-                                   track=track, answers={}, uploads=[], submit=True)
+    values = {
+        "title": title,
+        "summary": "S",
+        "problem": "P",
+        "solution": "So",
+        "audience": "A",
+        "video_url": "",
+        "prototype_url": "",
+    }
+    saved = await submissions.save(
+        LINKS,
+        await team.captain,
+        access,
+        values=values,
+        track=track,
+        answers={},
+        uploads=[],
+        submit=True,
+    )
     return saved.submission
 
 
 async def _scored_round(event: Event) -> Round:
-    round_ = await Round.create(scope_type="event", scope_id=event.id, name_ar="التحكيم",
-                                name_en="Online judging", judges_per_entry=2)
+    round_ = await Round.create(
+        scope_type="event",
+        scope_id=event.id,
+        name_ar="التحكيم",
+        name_en="Online judging",
+        judges_per_entry=2,
+    )
     for key, (name, low, high) in {"c1": ("Story", 1, 5), "c2": ("Craft", 0, 10)}.items():
-        await Criterion.create(round=round_, key=key, position=int(key[1]), name_en=name,
-                               name_ar=name, weight=1, min_score=low, max_score=high, step=1)
+        await Criterion.create(
+            round=round_,
+            key=key,
+            position=int(key[1]),
+            name_en=name,
+            name_ar=name,
+            weight=1,
+            min_score=low,
+            max_score=high,
+            step=1,
+        )
     # Judges from another mail domain than the teams', or detection would find conflicts.
-    seats = [await judge(await make_user(f"judge{next(_judges)}@jury.example", language="en"),
-                         scope_id=event.id) for _ in range(2)]
+    seats = [
+        await judge(
+            await make_user(f"judge{next(_judges)}@jury.example", language="en"), scope_id=event.id
+        )
+        for _ in range(2)
+    ]
     admin = await make_user(admin=True)
     await services.refresh_entries(admin, round_, SubmissionSource())
     await services.auto_assign(admin, round_)
@@ -95,9 +141,15 @@ async def _scored_round(event: Event) -> Round:
         for row in await Assignment.filter(round=round_, judge=seat).select_related("entry"):
             story, craft = SCORES[row.entry.title_en][number]
             seen = await services.scoring_for(user, row.entry_id)
-            await services.save_sheet(user, seen, scores={"c1": story, "c2": craft},
-                                      comment=f"Judge {number + 1} on {row.entry.title_en}",
-                                      note="private", version=0, submit=True)
+            await services.save_sheet(
+                user,
+                seen,
+                scores={"c1": story, "c2": craft},
+                comment=f"Judge {number + 1} on {row.entry.title_en}",
+                note="private",
+                version=0,
+                submit=True,
+            )
     round_.state = RoundState.CLOSED
     await round_.save()
     return round_
@@ -107,12 +159,14 @@ async def _decide(round_: Round, found: dict[str, Submission]) -> None:
     """First place overall, first place in track 2, and an honourable mention."""
     actor = await make_user(admin=True)
     for title, kind, place, per_group in (
-            ("Verify first", MarkKind.WINNER, 1, False),
-            ("Local copilot", MarkKind.WINNER, 1, True),
-            ("Youth stories", MarkKind.HONOURABLE_MENTION, None, False)):
+        ("Verify first", MarkKind.WINNER, 1, False),
+        ("Local copilot", MarkKind.WINNER, 1, True),
+        ("Youth stories", MarkKind.HONOURABLE_MENTION, None, False),
+    ):
         entry = await Entry.get(round=round_, source_id=found[title].id)
-        await services.set_mark(actor, round_, entry.id, kind=kind, place=place,
-                                per_group=per_group)
+        await services.set_mark(
+            actor, round_, entry.id, kind=kind, place=place, per_group=per_group
+        )
 
 
 def later(days: int) -> dt.datetime:

@@ -12,8 +12,9 @@ from events.models import Event, Submission, SubmissionVersion, Team, Track
 
 
 async def test_the_demo_loads_once_with_both_editions(settings, db):
-    assert await demo.load(settings) == ["Mediathon demo data skipped: load the accounts demo "
-                                         "first."]
+    assert await demo.load(settings) == [
+        "Mediathon demo data skipped: load the accounts demo first."
+    ]
     await accounts_demo.load(settings)
     lines = await demo.load(settings)
     assert any("/events/mediathon-2026" in line for line in lines)
@@ -21,10 +22,8 @@ async def test_the_demo_loads_once_with_both_editions(settings, db):
     past = await Event.get(slug="mediathon-2025")
     assert current.published and current.phase(now()) == Phase.SUBMISSION
     assert past.phase(now()) == Phase.RESULTS
-    names = await Track.filter(event=current).order_by("position").values_list("name_en",
-                                                                               flat=True)
-    assert names == ["Countering misinformation", "Digital media for youth",
-                     "AI in the newsroom"]
+    names = await Track.filter(event=current).order_by("position").values_list("name_en", flat=True)
+    assert names == ["Countering misinformation", "Digital media for youth", "AI in the newsroom"]
     assert await Team.filter(event=current).count() == 3
     states = sorted(await Submission.filter(event=current).values_list("state", flat=True))
     assert states == [SubmissionState.DRAFT, SubmissionState.SUBMITTED]

@@ -9,39 +9,70 @@ from hypothesis import strategies as st
 
 from events import fingerprint as fp
 
-SNAP = {"title": "تحقّق قبل أن تشارك", "summary": "s", "track": 3, "answers": {"7": "yes"},
-        "files": [{"name": "b.pdf", "sha256": "bb", "size": 2},
-                  {"name": "a.pdf", "sha256": "aa", "size": 1}]}
+SNAP = {
+    "title": "تحقّق قبل أن تشارك",
+    "summary": "s",
+    "track": 3,
+    "answers": {"7": "yes"},
+    "files": [
+        {"name": "b.pdf", "sha256": "bb", "size": 2},
+        {"name": "a.pdf", "sha256": "aa", "size": 1},
+    ],
+}
 
 
 def test_the_fingerprint_is_the_sha256_of_canonical_utf8_json():
     text = fp.canonical(SNAP)
-    assert text == ('{"answers":{"7":"yes"},"files":[{"name":"a.pdf","sha256":"aa","size":1},'
-                    '{"name":"b.pdf","sha256":"bb","size":2}],"summary":"s",'
-                    '"title":"تحقّق قبل أن تشارك","track":3}')
+    assert text == (
+        '{"answers":{"7":"yes"},"files":[{"name":"a.pdf","sha256":"aa","size":1},'
+        '{"name":"b.pdf","sha256":"bb","size":2}],"summary":"s",'
+        '"title":"تحقّق قبل أن تشارك","track":3}'
+    )
     assert fp.fingerprint(SNAP) == hashlib.sha256(text.encode()).hexdigest()
 
 
 def test_changes_name_fields_answers_and_files():
-    after = {**SNAP, "title": "New", "answers": {"7": "no", "8": "x"},
-             "files": [SNAP["files"][0], {"name": "c.pdf", "sha256": "cc", "size": 3}]}
-    assert fp.changes(SNAP, after) == {"fields": ["answers.7", "answers.8", "title"],
-                                       "added": ["c.pdf"], "removed": ["a.pdf"], "first": False}
+    after = {
+        **SNAP,
+        "title": "New",
+        "answers": {"7": "no", "8": "x"},
+        "files": [SNAP["files"][0], {"name": "c.pdf", "sha256": "cc", "size": 3}],
+    }
+    assert fp.changes(SNAP, after) == {
+        "fields": ["answers.7", "answers.8", "title"],
+        "added": ["c.pdf"],
+        "removed": ["a.pdf"],
+        "first": False,
+    }
     assert fp.changes(None, SNAP)["first"] is True
-    assert fp.changes(SNAP, dict(SNAP)) == {"fields": [], "added": [], "removed": [],
-                                            "first": False}
+    assert fp.changes(SNAP, dict(SNAP)) == {
+        "fields": [],
+        "added": [],
+        "removed": [],
+        "first": False,
+    }
 
 
-files = st.lists(st.fixed_dictionaries({"name": st.text(max_size=5),
-                                        "sha256": st.text("0123456789abcdef", min_size=1,
-                                                          max_size=4),
-                                        "size": st.integers(0, 10)}), max_size=5)
-snapshots = st.fixed_dictionaries({"title": st.text(max_size=20),
-                                   "track": st.none() | st.integers(),
-                                   "answers": st.dictionaries(st.text("0123456789", min_size=1,
-                                                                      max_size=3),
-                                                              st.text(max_size=5), max_size=3),
-                                   "files": files})
+files = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": st.text(max_size=5),
+            "sha256": st.text("0123456789abcdef", min_size=1, max_size=4),
+            "size": st.integers(0, 10),
+        }
+    ),
+    max_size=5,
+)
+snapshots = st.fixed_dictionaries(
+    {
+        "title": st.text(max_size=20),
+        "track": st.none() | st.integers(),
+        "answers": st.dictionaries(
+            st.text("0123456789", min_size=1, max_size=3), st.text(max_size=5), max_size=3
+        ),
+        "files": files,
+    }
+)
 
 
 @given(snapshots, st.randoms())

@@ -17,16 +17,28 @@ async def test_my_events_show_team_members_invitations_submission_and_time_left(
     omar = await make_user(language="en", name_en="Omar")
     team = await make_team(event, reem, omar, name="Ayn")
     await Submission.create(event=event, team=team, title="Verify first")
-    clock.travel(event.submissions_close - clock.now() - dt.timedelta(days=2, hours=3,
-                                                                      minutes=30, seconds=30))
-    await TeamInvitation.create(event=event, team=team, email="lina@example.org", token="a" * 32,
-                                expires_at=clock.now() + dt.timedelta(days=3))
+    clock.travel(
+        event.submissions_close
+        - clock.now()
+        - dt.timedelta(days=2, hours=3, minutes=30, seconds=30)
+    )
+    await TeamInvitation.create(
+        event=event,
+        team=team,
+        email="lina@example.org",
+        token="a" * 32,
+        expires_at=clock.now() + dt.timedelta(days=3),
+    )
     other = await make_event(phase="registration", title_en="Mediathon Next")  # as of now
     await register(reem, other)
     foreign = await make_team(other, await make_user(), name="Bots")
-    invite = await TeamInvitation.create(event=other, team=foreign, email=reem.email,
-                                         token="b" * 32,
-                                         expires_at=clock.now() + dt.timedelta(days=3))
+    invite = await TeamInvitation.create(
+        event=other,
+        team=foreign,
+        email=reem.email,
+        token="b" * 32,
+        expires_at=clock.now() + dt.timedelta(days=3),
+    )
     await sign_in(client, reem)
     response = await client.get("/me/events")
     text = text_of(response.text)

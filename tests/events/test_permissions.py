@@ -28,8 +28,16 @@ from tests.events.builders import make_event, make_question, make_team
 from tests.events.judged import JUDGING_LINKS, judged_event, later
 from tests.factories import make_user, sign_in
 
-ROLES = ("anonymous", "outsider", "other_team", "member", "captain", "organizer",
-         "other_organizer", "admin")
+ROLES = (
+    "anonymous",
+    "outsider",
+    "other_team",
+    "member",
+    "captain",
+    "organizer",
+    "other_organizer",
+    "admin",
+)
 PHASES = ("registration", "submission", "judging")
 SIGNED_IN = ROLES[1:]
 TEAM_SIDE = ("member", "captain")
@@ -56,8 +64,9 @@ def expect(default: int, **by_role: Any) -> dict[str, Any]:
 
 def team_rule(*, member: Any, captain: Any, managers: Any = 403) -> dict[str, Any]:
     """A team route: strangers do not see the team (404), the anonymous are asked to sign in."""
-    return expect(404, anonymous=303, member=member, captain=captain, organizer=managers,
-                  admin=managers)
+    return expect(
+        404, anonymous=303, member=member, captain=captain, organizer=managers, admin=managers
+    )
 
 
 def manage_rule(allowed: Any) -> dict[str, Any]:
@@ -74,46 +83,106 @@ ROUTES: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
     ("GET", "/events/{slug}", {}, expect(200)),
     ("GET", "/me/events", {}, expect(200, anonymous=303)),
     ("GET", "/events/{slug}/register", {}, expect(REGISTRATION, anonymous=303)),
-    ("POST", "/events/{slug}/register", {},
-     expect({"registration": 303, "submission": 303, "judging": 409}, anonymous=303)),
-    ("POST", "/events/{slug}/unregister", {},
-     expect(403, anonymous=303, other_team=303, member=303, captain=303)),
-    ("GET", "/events/{slug}/teams/new", {},
-     expect({"registration": 200, "submission": 200, "judging": 409}, anonymous=303,
-            other_team=OPEN_TEAMS, member=OPEN_TEAMS, captain=OPEN_TEAMS)),
-    ("POST", "/events/{slug}/teams/new", {"name": ""},
-     expect({"registration": 422, "submission": 422, "judging": 409}, anonymous=303,
-            other_team=OPEN_TEAMS, member=OPEN_TEAMS, captain=OPEN_TEAMS)),
+    (
+        "POST",
+        "/events/{slug}/register",
+        {},
+        expect({"registration": 303, "submission": 303, "judging": 409}, anonymous=303),
+    ),
+    (
+        "POST",
+        "/events/{slug}/unregister",
+        {},
+        expect(403, anonymous=303, other_team=303, member=303, captain=303),
+    ),
+    (
+        "GET",
+        "/events/{slug}/teams/new",
+        {},
+        expect(
+            {"registration": 200, "submission": 200, "judging": 409},
+            anonymous=303,
+            other_team=OPEN_TEAMS,
+            member=OPEN_TEAMS,
+            captain=OPEN_TEAMS,
+        ),
+    ),
+    (
+        "POST",
+        "/events/{slug}/teams/new",
+        {"name": ""},
+        expect(
+            {"registration": 422, "submission": 422, "judging": 409},
+            anonymous=303,
+            other_team=OPEN_TEAMS,
+            member=OPEN_TEAMS,
+            captain=OPEN_TEAMS,
+        ),
+    ),
     ("GET", "/events/{slug}/join", {}, expect(200, anonymous=303)),
     ("POST", "/events/{slug}/join", {"code": ""}, expect(422, anonymous=303)),
     ("GET", "/events/{slug}/teams/{team}", {}, team_rule(member=200, captain=200, managers=200)),
-    ("POST", "/events/{slug}/teams/{team}/invite", {"email": ""},
-     team_rule(member=403, captain=422)),
-    ("POST", "/events/{slug}/teams/{team}/revoke", {"invitation": "0"},
-     team_rule(member=403, captain=404)),
-    ("POST", "/events/{slug}/teams/{team}/remove", {"member": "0"},
-     team_rule(member=403, captain={"registration": 404, "submission": 404, "judging": 409})),
-    ("POST", "/events/{slug}/teams/{team}/captain", {"member": "0"},
-     team_rule(member=403, captain={"registration": 422, "submission": 422, "judging": 409})),
+    (
+        "POST",
+        "/events/{slug}/teams/{team}/invite",
+        {"email": ""},
+        team_rule(member=403, captain=422),
+    ),
+    (
+        "POST",
+        "/events/{slug}/teams/{team}/revoke",
+        {"invitation": "0"},
+        team_rule(member=403, captain=404),
+    ),
+    (
+        "POST",
+        "/events/{slug}/teams/{team}/remove",
+        {"member": "0"},
+        team_rule(member=403, captain={"registration": 404, "submission": 404, "judging": 409}),
+    ),
+    (
+        "POST",
+        "/events/{slug}/teams/{team}/captain",
+        {"member": "0"},
+        team_rule(member=403, captain={"registration": 422, "submission": 422, "judging": 409}),
+    ),
     ("POST", "/events/{slug}/teams/{team}/code", {}, team_rule(member=403, captain=OPEN_TEAMS)),
-    ("POST", "/events/{slug}/teams/{team}/withdraw", {},
-     team_rule(member=403, captain=OPEN_TEAMS)),
-    ("POST", "/events/{slug}/teams/{team}/leave", {},
-     team_rule(member=OPEN_TEAMS, captain=409)),
+    ("POST", "/events/{slug}/teams/{team}/withdraw", {}, team_rule(member=403, captain=OPEN_TEAMS)),
+    ("POST", "/events/{slug}/teams/{team}/leave", {}, team_rule(member=OPEN_TEAMS, captain=409)),
     ("GET", "/files/{file}", {}, expect(404, member=200, captain=200, organizer=200, admin=200)),
     ("GET", "/events/{slug}/teams/{team}/submission", {}, team_rule(member=200, captain=200)),
-    ("POST", "/events/{slug}/teams/{team}/submission", {"title": "", "action": "save"},
-     team_rule(member=SUBMISSIONS, captain=SUBMISSIONS)),
-    ("POST", "/events/{slug}/teams/{team}/submission/withdraw", {},
-     team_rule(member={"registration": 409, "submission": 303, "judging": 409},
-               captain={"registration": 409, "submission": 303, "judging": 409})),
-    ("POST", "/events/{slug}/teams/{team}/submission/files/{file}/delete", {},
-     team_rule(member={"registration": 409, "submission": 303, "judging": 409},
-               captain={"registration": 409, "submission": 303, "judging": 409})),
+    (
+        "POST",
+        "/events/{slug}/teams/{team}/submission",
+        {"title": "", "action": "save"},
+        team_rule(member=SUBMISSIONS, captain=SUBMISSIONS),
+    ),
+    (
+        "POST",
+        "/events/{slug}/teams/{team}/submission/withdraw",
+        {},
+        team_rule(
+            member={"registration": 409, "submission": 303, "judging": 409},
+            captain={"registration": 409, "submission": 303, "judging": 409},
+        ),
+    ),
+    (
+        "POST",
+        "/events/{slug}/teams/{team}/submission/files/{file}/delete",
+        {},
+        team_rule(
+            member={"registration": 409, "submission": 303, "judging": 409},
+            captain={"registration": 409, "submission": 303, "judging": 409},
+        ),
+    ),
     ("GET", "/events/{slug}/invitations/{invitation}", {}, expect(200)),
     ("GET", "/events/{slug}/invitations/forged", {}, expect(404)),
-    ("POST", "/events/{slug}/invitations/{invitation}/accept", {},
-     expect(OPEN_TEAMS, anonymous=303, other_team=409, member=409, captain=409)),
+    (
+        "POST",
+        "/events/{slug}/invitations/{invitation}/accept",
+        {},
+        expect(OPEN_TEAMS, anonymous=303, other_team=409, member=409, captain=409),
+    ),
     ("POST", "/events/{slug}/invitations/forged/decline", {}, expect(404, anonymous=303)),
     ("GET", "/events/new", {}, expect(403, anonymous=303, **{r: 200 for r in CREATORS})),
     ("POST", "/events/new", {}, expect(403, anonymous=303, **{r: 422 for r in CREATORS})),
@@ -126,8 +195,7 @@ ROUTES: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
     ("POST", "/events/{slug}/manage/tracks", {}, manage_rule(422)),
     ("GET", "/events/{slug}/manage/tracks/{track}", {}, manage_rule(200)),
     ("POST", "/events/{slug}/manage/tracks/{track}", {}, manage_rule(422)),
-    ("POST", "/events/{slug}/manage/tracks/{track}/move", {"direction": "down"},
-     manage_rule(303)),
+    ("POST", "/events/{slug}/manage/tracks/{track}/move", {"direction": "down"}, manage_rule(303)),
     ("POST", "/events/{slug}/manage/tracks/{track}/delete", {}, manage_rule(303)),
     ("GET", "/events/{slug}/manage/questions", {}, manage_rule(200)),
     ("POST", "/events/{slug}/manage/questions", {}, manage_rule(422)),
@@ -157,18 +225,29 @@ async def build(app, settings, phase: str) -> World:
     organizer, other_organizer = await make_user(), await make_user()
     event = await make_event(phase=phase, organizer=organizer, team_max=3)
     await make_event(organizer=other_organizer)
-    people = {"outsider": await make_user(), "other_team": await make_user(),
-              "member": await make_user(), "captain": await make_user(),
-              "organizer": organizer, "other_organizer": other_organizer,
-              "admin": await make_user(admin=True)}
+    people = {
+        "outsider": await make_user(),
+        "other_team": await make_user(),
+        "member": await make_user(),
+        "captain": await make_user(),
+        "organizer": organizer,
+        "other_organizer": other_organizer,
+        "admin": await make_user(admin=True),
+    }
     team = await make_team(event, people["captain"], people["member"], name="Ayn")
     await make_team(event, people["other_team"], name="Other")
     submission = await Submission.create(event=event, team=team, title="Idea")
     from core.storage import StoredFile
 
-    stored = await StoredFile.create(key="k" * 32, original_name="idea.pdf", kind="pdf",
-                                     content_type="application/pdf", size=4, sha256="0" * 64,
-                                     purpose="events.submission")
+    stored = await StoredFile.create(
+        key="k" * 32,
+        original_name="idea.pdf",
+        kind="pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+        purpose="events.submission",
+    )
     link = await SubmissionFile.create(submission=submission, file=stored)
     from core.storage import upload_dir
 
@@ -177,18 +256,30 @@ async def build(app, settings, phase: str) -> World:
     from core.clock import now
     from events.models import TeamInvitation
 
-    invitation = await TeamInvitation.create(event=event, team=team, email="x@example.org",
-                                             token="t" * 32, expires_at=now().replace(
-                                                 year=now().year + 1))
+    invitation = await TeamInvitation.create(
+        event=event,
+        team=team,
+        email="x@example.org",
+        token="t" * 32,
+        expires_at=now().replace(year=now().year + 1),
+    )
     token = invitation_link(settings.secret_key, Links(""), event, invitation).rsplit("/", 1)[1]
-    ids = {"slug": event.slug, "team": team.id, "track": (await Track.filter(
-        event=event).first()).id, "question": question.id, "submission": submission.id,
-        "file": str(stored.id), "file_link": link.id, "invitation": token}
+    ids = {
+        "slug": event.slug,
+        "team": team.id,
+        "track": (await Track.filter(event=event).first()).id,
+        "question": question.id,
+        "submission": submission.id,
+        "file": str(stored.id),
+        "file_link": link.id,
+        "invitation": token,
+    }
     ids["file_path"] = link.id
     clients, tokens = {}, {}
     for role in ROLES:
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                   base_url="http://testserver")
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        )
         if role != "anonymous":
             await sign_in(client, people[role])
         page = await client.get("/login")
@@ -202,16 +293,16 @@ def fill(path: str, ids: dict[str, Any]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 
-async def attempt(world: World, role: str, method: str, path: str,
-                  data: dict[str, str]) -> httpx.Response:
+async def attempt(
+    world: World, role: str, method: str, path: str, data: dict[str, str]
+) -> httpx.Response:
     client = world.clients[role]
     try:
         async with in_transaction():
             if method == "GET":
                 response = await client.get(path)
             else:
-                response = await client.post(path, data={"csrf_token": world.tokens[role],
-                                                         **data})
+                response = await client.post(path, data={"csrf_token": world.tokens[role], **data})
             raise Rollback(response)
     except Rollback as done:
         return done.response
@@ -229,17 +320,23 @@ async def test_every_route_for_every_role(app, settings, phase):
                 wanted = wanted[phase] if isinstance(wanted, dict) else wanted
                 response = await attempt(world, role, method, path, data)
                 if response.status_code != wanted:
-                    wrong.append(f"{method} {template} as {role}: {response.status_code}, "
-                                 f"expected {wanted}")
+                    wrong.append(
+                        f"{method} {template} as {role}: {response.status_code}, expected {wanted}"
+                    )
     finally:
         for client in world.clients.values():
             await client.aclose()
     assert wrong == []
 
 
-DRAFT_ROUTES = ("/events/{slug}", "/events/{slug}/register", "/events/{slug}/join",
-                "/events/{slug}/teams/new", "/api/v1/events/{slug}",
-                "/api/v1/events/{slug}/results")
+DRAFT_ROUTES = (
+    "/events/{slug}",
+    "/events/{slug}/register",
+    "/events/{slug}/join",
+    "/events/{slug}/teams/new",
+    "/api/v1/events/{slug}",
+    "/api/v1/events/{slug}/results",
+)
 
 
 async def test_a_draft_event_is_hidden_from_all_but_its_organizers(app, settings):
@@ -268,8 +365,9 @@ def test_the_rules_alone():
     event = type("E", (), {"id": 7, "published": False})()
     team = type("T", (), {"captain_id": 1, "active": True})()
     captain = type("U", (), {"id": 1, "roles": frozenset(), "is_admin": False})()
-    organizer = type("U", (), {"id": 2, "roles": frozenset({("event", 7, "organizer")}),
-                               "is_admin": False})()
+    organizer = type(
+        "U", (), {"id": 2, "roles": frozenset({("event", 7, "organizer")}), "is_admin": False}
+    )()
     access = TeamAccess(event=event, team=team, member_ids=frozenset({1}))
     assert permissions.allowed(captain, "events.team_manage", access)
     assert not permissions.allowed(organizer, "events.team_manage", access)
@@ -288,39 +386,55 @@ RESULT_ROUTES: list[tuple[str, dict[str, int], dict[str, int]]] = [
     # (path, status before publication, status after)
     ("/api/v1/events/{slug}/results", expect(404), expect(200)),
     ("/judging/event/{event}/results", expect(404), expect(200)),
-    ("/judging/event/{event}/feedback/{submission}", expect(404),
-     expect(404, anonymous=303, member=200, captain=200, organizer=200, admin=200)),
+    (
+        "/judging/event/{event}/feedback/{submission}",
+        expect(404),
+        expect(404, anonymous=303, member=200, captain=200, organizer=200, admin=200),
+    ),
 ]
 
 
 async def _results_world(app, judged) -> World:  # noqa: ANN001
     other_organizer = await make_user()
     await make_event(organizer=other_organizer)
-    people = {"outsider": await make_user(), "other_team": judged.other_captain,
-              "member": judged.member, "captain": judged.captain,
-              "organizer": judged.organizer, "other_organizer": other_organizer,
-              "admin": await make_user(admin=True)}
+    people = {
+        "outsider": await make_user(),
+        "other_team": judged.other_captain,
+        "member": judged.member,
+        "captain": judged.captain,
+        "organizer": judged.organizer,
+        "other_organizer": other_organizer,
+        "admin": await make_user(admin=True),
+    }
     clients = {}
     for role in ROLES:
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                   base_url="http://testserver")
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        )
         if role != "anonymous":
             await sign_in(client, people[role])
         clients[role] = client
-    ids = {"slug": judged.event.slug, "event": judged.event.id,
-           "submission": judged.submissions["Verify first"].id, "file_link": 0}
+    ids = {
+        "slug": judged.event.slug,
+        "event": judged.event.id,
+        "submission": judged.submissions["Verify first"].id,
+        "file_link": 0,
+    }
     return World(clients, {}, ids)
 
 
-async def _statuses(world: World, moment: str,
-                    wanted_by_route: list[tuple[str, dict[str, int]]]) -> list[str]:
+async def _statuses(
+    world: World, moment: str, wanted_by_route: list[tuple[str, dict[str, int]]]
+) -> list[str]:
     wrong = []
     for template, wanted in wanted_by_route:
         for role in ROLES:
             response = await world.clients[role].get(fill(template, world.ids))
             if response.status_code != wanted[role]:
-                wrong.append(f"{moment}: {template} as {role}: {response.status_code}, "
-                             f"expected {wanted[role]}")
+                wrong.append(
+                    f"{moment}: {template} as {role}: {response.status_code}, "
+                    f"expected {wanted[role]}"
+                )
             if wanted[role] == 404 and "Verify first" in response.text:
                 wrong.append(f"{moment}: {template} as {role} shows the winner")
     return wrong
@@ -334,8 +448,9 @@ async def test_results_stay_hidden_from_everyone_until_published(app):
     try:
         wrong = await _statuses(world, "decided, not published", before)
         scope = await SubmissionSource().scope(judged.event.id)
-        await judging_services.publish(judged.organizer, judged.round, scope, JUDGING_LINKS,
-                                       at=later(3))
+        await judging_services.publish(
+            judged.organizer, judged.round, scope, JUDGING_LINKS, at=later(3)
+        )
         wrong += await _statuses(world, "scheduled", before)
         clock.travel(dt.timedelta(days=3))
         wrong += await _statuses(world, "published", after)

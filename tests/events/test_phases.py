@@ -16,10 +16,15 @@ H = dt.timedelta(hours=1)
 
 
 def example() -> Timeline:
-    return Timeline(registration_opens=T0, registration_closes=T0 + 240 * H,
-                    submissions_open=T0 + 300 * H, submissions_close=T0 + 500 * H,
-                    judging_starts=T0 + 520 * H, judging_ends=T0 + 600 * H,
-                    results_at=T0 + 700 * H)
+    return Timeline(
+        registration_opens=T0,
+        registration_closes=T0 + 240 * H,
+        submissions_open=T0 + 300 * H,
+        submissions_close=T0 + 500 * H,
+        judging_starts=T0 + 520 * H,
+        judging_ends=T0 + 600 * H,
+        results_at=T0 + 700 * H,
+    )
 
 
 def test_each_phase_starts_at_its_date_to_the_second():
@@ -46,8 +51,12 @@ def test_the_same_instant_in_another_zone_is_the_same_phase():
 
 
 def test_without_a_results_date_judging_lasts():
-    t = Timeline(registration_opens=T0, registration_closes=T0 + H, submissions_open=T0,
-                 submissions_close=T0 + 2 * H)
+    t = Timeline(
+        registration_opens=T0,
+        registration_closes=T0 + H,
+        submissions_open=T0,
+        submissions_close=T0 + 2 * H,
+    )
     assert phases.phase(t, T0 + 1000 * H) == Phase.JUDGING
     assert phases.next_deadline(t, T0 + 3 * H) is None
 
@@ -61,13 +70,25 @@ def test_next_deadline_and_remaining():
 
 
 def test_timeline_problems_name_the_date_to_follow():
-    values = {"registration_opens": T0, "registration_closes": T0 - H,
-              "submissions_open": T0, "submissions_close": T0 + H,
-              "judging_starts": None, "judging_ends": None, "results_at": T0}
-    assert phases.timeline_problems(values) == {"registration_closes": "registration_opens",
-                                                "results_at": "submissions_close"}
-    assert phases.timeline_problems({**values, "registration_closes": T0 + H,
-                                     "results_at": T0 + 2 * H}) == {}
+    values = {
+        "registration_opens": T0,
+        "registration_closes": T0 - H,
+        "submissions_open": T0,
+        "submissions_close": T0 + H,
+        "judging_starts": None,
+        "judging_ends": None,
+        "results_at": T0,
+    }
+    assert phases.timeline_problems(values) == {
+        "registration_closes": "registration_opens",
+        "results_at": "submissions_close",
+    }
+    assert (
+        phases.timeline_problems(
+            {**values, "registration_closes": T0 + H, "results_at": T0 + 2 * H}
+        )
+        == {}
+    )
 
 
 hours = st.integers(min_value=0, max_value=2000)
@@ -84,14 +105,22 @@ def timelines(draw: st.DrawFn) -> Timeline:
     f = e + 1 + draw(hours)
     g = f + draw(hours)
     keep = draw(st.booleans())
-    return Timeline(registration_opens=T0 + a * H, registration_closes=T0 + b * H,
-                    submissions_open=T0 + c * H, submissions_close=T0 + d * H,
-                    judging_starts=T0 + e * H if keep else None,
-                    judging_ends=T0 + f * H if keep else None, results_at=T0 + g * H)
+    return Timeline(
+        registration_opens=T0 + a * H,
+        registration_closes=T0 + b * H,
+        submissions_open=T0 + c * H,
+        submissions_close=T0 + d * H,
+        judging_starts=T0 + e * H if keep else None,
+        judging_ends=T0 + f * H if keep else None,
+        results_at=T0 + g * H,
+    )
 
 
-@given(timelines(), st.integers(min_value=-100, max_value=8000),
-       st.integers(min_value=0, max_value=8000))
+@given(
+    timelines(),
+    st.integers(min_value=-100, max_value=8000),
+    st.integers(min_value=0, max_value=8000),
+)
 def test_the_phase_never_goes_back_in_time(t, start, step):
     earlier, later = T0 + start * H, T0 + (start + step) * H
     order = phases.PHASE_ORDER
@@ -101,8 +130,7 @@ def test_the_phase_never_goes_back_in_time(t, start, step):
 @given(timelines(), st.integers(min_value=-100, max_value=8000))
 def test_the_windows_agree_with_the_dates(t, offset):
     now = T0 + offset * H + dt.timedelta(minutes=offset % 60)
-    assert phases.registration_open(t, now) == (t.registration_opens <= now
-                                                < t.registration_closes)
+    assert phases.registration_open(t, now) == (t.registration_opens <= now < t.registration_closes)
     assert phases.submissions_open(t, now) == (phases.phase(t, now) == Phase.SUBMISSION)
     assert phases.teams_open(t, now) == (t.registration_opens <= now < t.submissions_close)
     upcoming = phases.next_deadline(t, now)

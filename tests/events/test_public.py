@@ -14,11 +14,17 @@ from tests.factories import make_user, sign_in
 async def test_the_event_page_shows_tracks_timeline_rules_and_a_call_to_register(client):
     at = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)  # 09:00 in Riyadh
     clock.travel(at + dt.timedelta(days=2) - clock.now())
-    event = await make_event(phase="registration", rules_en="Teams keep their IP.",
-                             rules_ar="", description_en="A media hackathon.",
-                             registration_opens=at, registration_closes=at + dt.timedelta(days=9))
+    event = await make_event(
+        phase="registration",
+        rules_en="Teams keep their IP.",
+        rules_ar="",
+        description_en="A media hackathon.",
+        registration_opens=at,
+        registration_closes=at + dt.timedelta(days=9),
+    )
     await Track.filter(event=event, position=1).update(
-        name_ar="مكافحة الشائعات", name_en="Countering misinformation")
+        name_ar="مكافحة الشائعات", name_en="Countering misinformation"
+    )
     response = await client.get(f"/events/{event.slug}?lang=en")
     assert response.status_code == 200
     text = text_of(response.text)
@@ -62,8 +68,7 @@ async def test_a_draft_answers_404_to_everyone_but_its_organizers(client):
     await sign_in(client, organizer)
     response = await client.get(f"/events/{draft.slug}")
     assert response.status_code == 200
-    assert "This event is a draft: only its organizers can see this page." in text_of(
-        response.text)
+    assert "This event is a draft: only its organizers can see this page." in text_of(response.text)
 
 
 async def test_the_home_section_lists_published_events_in_one_query(db):

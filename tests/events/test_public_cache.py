@@ -33,9 +33,17 @@ async def test_an_organizer_change_shows_at_once(client):
     assert "Track 1" in text_of((await client.get(f"/events/{event.slug}?lang=en")).text)
     assert "Mediathon" in (await client.get("/api/v1/events")).text
     track = await Track.get(event=event, position=1)
-    await services.update_track(organizer, event, track, {
-        "name_ar": "مكافحة الشائعات", "name_en": "Countering misinformation",
-        "description_ar": "", "description_en": ""})
+    await services.update_track(
+        organizer,
+        event,
+        track,
+        {
+            "name_ar": "مكافحة الشائعات",
+            "name_en": "Countering misinformation",
+            "description_ar": "",
+            "description_en": "",
+        },
+    )
     await services.set_visibility(organizer, event, Visibility.DRAFT)
     assert (await client.get(f"/events/{event.slug}?lang=en")).status_code == 404
     assert (await client.get("/api/v1/events")).json() == {"events": []}
@@ -80,9 +88,13 @@ async def test_no_page_is_kept_while_judging_may_publish_results(client):
     """Results appear on the event page when judging publishes them: while a round's scoring
     is over the page is not kept, and an open round's end bounds how long it is."""
     event = await make_event(phase="judging")
-    scoring = await Round.create(scope_type="event", scope_id=event.id, name_en="Final",
-                                 state=RoundState.OPEN,
-                                 ends_at=clock.now() + dt.timedelta(seconds=2))
+    scoring = await Round.create(
+        scope_type="event",
+        scope_id=event.id,
+        name_en="Final",
+        state=RoundState.OPEN,
+        ends_at=clock.now() + dt.timedelta(seconds=2),
+    )
     await client.get(f"/events/{event.slug}?lang=en")
     await Track.filter(event=event, position=2).update(name_en="Renamed in the database")
     assert "Renamed" not in (await client.get(f"/events/{event.slug}?lang=en")).text

@@ -12,19 +12,21 @@ from tests.events.builders import error_of, make_event, make_question, make_team
 from tests.factories import make_user, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-CHOICES = [{"key": "o1", "ar": "طالب", "en": "Student"},
-           {"key": "o2", "ar": "صحفي", "en": "Journalist"},
-           {"key": "o3", "ar": "مصمم", "en": "Designer"}]
+CHOICES = [
+    {"key": "o1", "ar": "طالب", "en": "Student"},
+    {"key": "o2", "ar": "صحفي", "en": "Journalist"},
+    {"key": "o3", "ar": "مصمم", "en": "Designer"},
+]
 
 
 async def every_kind(event):
     return {
         "short": await make_question(event, K.SHORT_TEXT, required=True, label_en="Your field"),
         "long": await make_question(event, K.LONG_TEXT, label_en="Why you?"),
-        "one": await make_question(event, K.SINGLE_CHOICE, required=True, options=CHOICES,
-                                   label_en="Your role"),
-        "many": await make_question(event, K.MULTIPLE_CHOICE, options=CHOICES,
-                                    label_en="Skills"),
+        "one": await make_question(
+            event, K.SINGLE_CHOICE, required=True, options=CHOICES, label_en="Your role"
+        ),
+        "many": await make_question(event, K.MULTIPLE_CHOICE, options=CHOICES, label_en="Skills"),
         "yes": await make_question(event, K.YES_NO, required=True, label_en="Arabic speaker?"),
         "url": await make_question(event, K.URL, label_en="Portfolio"),
         "num": await make_question(event, K.NUMBER, label_en="Years of experience"),
@@ -40,22 +42,39 @@ async def test_a_participant_registers_answering_every_kind_of_question(client, 
     page = await client.get(f"/events/{event.slug}/register")
     assert 'enctype="multipart/form-data"' in page.text
     token = await csrf(client)
-    data = {"csrf_token": token, q["short"].field_name: "  Data journalism ",
-            q["long"].field_name: "Line one\nLine two", q["one"].field_name: "o2",
-            q["many"].field_name: ["o3", "o1"], q["yes"].field_name: "yes",
-            q["url"].field_name: "https://example.org/me", q["num"].field_name: "١٢٫٥"}
-    response = await client.post(f"/events/{event.slug}/register", data=data,
-                                 files={q["file"].field_name: ("../../etc/cv.pdf", PDF,
-                                                                "application/pdf")})
+    data = {
+        "csrf_token": token,
+        q["short"].field_name: "  Data journalism ",
+        q["long"].field_name: "Line one\nLine two",
+        q["one"].field_name: "o2",
+        q["many"].field_name: ["o3", "o1"],
+        q["yes"].field_name: "yes",
+        q["url"].field_name: "https://example.org/me",
+        q["num"].field_name: "١٢٫٥",
+    }
+    response = await client.post(
+        f"/events/{event.slug}/register",
+        data=data,
+        files={q["file"].field_name: ("../../etc/cv.pdf", PDF, "application/pdf")},
+    )
     assert response.status_code == 303, response.text
     registration = await Registration.get(event=event, user=user)
     stored = await StoredFile.get(purpose="events.registration")
     assert registration.answers == {
-        str(q["short"].id): "Data journalism", str(q["long"].id): "Line one\nLine two",
-        str(q["one"].id): "o2", str(q["many"].id): ["o1", "o3"], str(q["yes"].id): "yes",
-        str(q["url"].id): "https://example.org/me", str(q["num"].id): 12.5,
-        str(q["file"].id): {"file": str(stored.id), "name": "cv.pdf", "size": len(PDF),
-                            "sha256": stored.sha256}}
+        str(q["short"].id): "Data journalism",
+        str(q["long"].id): "Line one\nLine two",
+        str(q["one"].id): "o2",
+        str(q["many"].id): ["o1", "o3"],
+        str(q["yes"].id): "yes",
+        str(q["url"].id): "https://example.org/me",
+        str(q["num"].id): 12.5,
+        str(q["file"].id): {
+            "file": str(stored.id),
+            "name": "cv.pdf",
+            "size": len(PDF),
+            "sha256": stored.sha256,
+        },
+    }
     assert stored.owner_id == user.id and stored.original_name == "cv.pdf"
     assert await RegistrationFile.filter(registration=registration, file=stored).exists()
     assert await Membership.filter(user=user, scope_id=event.id, role="participant").exists()
@@ -73,12 +92,20 @@ async def test_bad_answers_get_messages_next_to_each_field_and_are_kept(client):
     q = await every_kind(event)
     await sign_in(client, await make_user(language="en"))
     token = await csrf(client)
-    data = {"csrf_token": token, q["short"].field_name: "x" * 301,
-            q["one"].field_name: "o9", q["many"].field_name: ["o1", "zz"],
-            q["url"].field_name: "javascript:alert(1)", q["num"].field_name: "twelve",
-            q["long"].field_name: "kept text"}
-    response = await client.post(f"/events/{event.slug}/register", data=data,
-                                 files={"unused": ("", b"", "application/octet-stream")})
+    data = {
+        "csrf_token": token,
+        q["short"].field_name: "x" * 301,
+        q["one"].field_name: "o9",
+        q["many"].field_name: ["o1", "zz"],
+        q["url"].field_name: "javascript:alert(1)",
+        q["num"].field_name: "twelve",
+        q["long"].field_name: "kept text",
+    }
+    response = await client.post(
+        f"/events/{event.slug}/register",
+        data=data,
+        files={"unused": ("", b"", "application/octet-stream")},
+    )
     assert response.status_code == 422
     html = response.text
     assert error_of(html, q["short"].field_name) == "Use at most 300 characters (you used 301)."
@@ -98,14 +125,21 @@ async def test_a_refused_file_saves_nothing(client, settings):
     q = await every_kind(event)
     await sign_in(client, await make_user(language="en"))
     token = await csrf(client)
-    data = {"csrf_token": token, q["short"].field_name: "Design", q["one"].field_name: "o1",
-            q["yes"].field_name: "no"}
-    response = await client.post(f"/events/{event.slug}/register", data=data,
-                                 files={q["file"].field_name: ("cv.pdf", b"MZ\x90\x00 not a pdf",
-                                                                "application/pdf")})
+    data = {
+        "csrf_token": token,
+        q["short"].field_name: "Design",
+        q["one"].field_name: "o1",
+        q["yes"].field_name: "no",
+    }
+    response = await client.post(
+        f"/events/{event.slug}/register",
+        data=data,
+        files={q["file"].field_name: ("cv.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")},
+    )
     assert response.status_code == 422
     assert error_of(response.text, q["file"].field_name).startswith(
-        "This type of file is not accepted. Accepted: DOCX, JPG, MP4, PDF")
+        "This type of file is not accepted. Accepted: DOCX, JPG, MP4, PDF"
+    )
     assert 'value="Design"' in response.text
     assert await Registration.all().count() == 0 and await StoredFile.all().count() == 0
 
@@ -141,17 +175,20 @@ async def test_an_anonymous_visitor_is_sent_to_sign_in_and_back(client):
     response = await client.get(f"/events/{event.slug}/register")
     assert response.status_code == 303
     assert response.headers["location"] == (
-        f"http://testserver/login?next=%2Fevents%2F{event.slug}%2Fregister")
+        f"http://testserver/login?next=%2Fevents%2F{event.slug}%2Fregister"
+    )
 
 
 async def test_next_brings_the_participant_back(client):
     event = await make_event(phase="registration")
     await sign_in(client, await make_user(language="en"))
-    response = await post_form(client, f"/events/{event.slug}/register",
-                               {"next": f"/events/{event.slug}/join"})
+    response = await post_form(
+        client, f"/events/{event.slug}/register", {"next": f"/events/{event.slug}/join"}
+    )
     assert response.headers["location"] == f"/events/{event.slug}/join"
-    response = await post_form(client, f"/events/{event.slug}/register",
-                               {"next": "https://evil.example/"})
+    response = await post_form(
+        client, f"/events/{event.slug}/register", {"next": "https://evil.example/"}
+    )
     assert response.headers["location"] == f"http://testserver/events/{event.slug}"
 
 

@@ -15,12 +15,16 @@ from tests.factories import make_user, sign_in
 
 SITE = "http://testserver"
 AT = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)
-WINNERS_EN = ("Results Online judging · Published on 22 November 2026 (12 Jumada al-Akhirah "
-              "1448 AH) First place · overall Verify first Ayn First place · Track 2 Local "
-              "copilot Bots See all the results")
-WINNERS_AR = ("النتائج التحكيم · نُشرت في 22 نوفمبر 2026 (12 جمادى الآخرة 1448 هـ) "
-              "المركز الأول · على المستوى العام Verify first Ayn "
-              "المركز الأول · مسار 2 Local copilot Bots اطّلع على النتائج كاملة")
+WINNERS_EN = (
+    "Results Online judging · Published on 22 November 2026 (12 Jumada al-Akhirah "
+    "1448 AH) First place · overall Verify first Ayn First place · Track 2 Local "
+    "copilot Bots See all the results"
+)
+WINNERS_AR = (
+    "النتائج التحكيم · نُشرت في 22 نوفمبر 2026 (12 جمادى الآخرة 1448 هـ) "
+    "المركز الأول · على المستوى العام Verify first Ayn "
+    "المركز الأول · مسار 2 Local copilot Bots اطّلع على النتائج كاملة"
+)
 
 
 async def publish(judged: Judged, at: dt.datetime | None = None) -> None:
@@ -33,7 +37,7 @@ def section(html: str, testid: str) -> str:
     start = html.find(f'data-testid="{testid}"')
     if start < 0:
         return ""
-    return text_of(html[html.rfind("<", 0, start):html.find("</section>", start)])
+    return text_of(html[html.rfind("<", 0, start) : html.find("</section>", start)])
 
 
 async def test_the_event_page_shows_the_winners_once_published(client):
@@ -62,8 +66,7 @@ async def test_a_round_without_winners_still_links_to_its_results(client):
         await judging_services.remove_mark(judged.organizer, judged.round, mark.id)
     await publish(judged)
     page = (await client.get(f"/events/{judged.event.slug}?lang=en")).text
-    assert section(page, "event-results").endswith(
-        "The results are published. See all the results")
+    assert section(page, "event-results").endswith("The results are published. See all the results")
 
 
 async def test_the_organizers_dashboard_leads_to_judging(client):
@@ -76,7 +79,8 @@ async def test_the_organizers_dashboard_leads_to_judging(client):
     assert section(page, "dashboard-judging") == (
         "Judging Rounds, rubrics, judges and conflicts, scores, winners and the publication of "
         "the results. Open the judging of this event The results are not published yet: the "
-        "public and the teams see nothing of the judging.")
+        "public and the teams see nothing of the judging."
+    )
     scope = await client.get(f"/judging/event/{judged.event.id}?lang=en")
     assert scope.status_code == 200
     assert "Judging of Mediathon" in text_of(scope.text)
@@ -85,10 +89,11 @@ async def test_the_organizers_dashboard_leads_to_judging(client):
     await publish(judged)
     page = (await client.get(dashboard)).text
     assert section(page, "dashboard-judging").endswith(
-        "Open the judging of this event The results are published. See the public results "
-        "page")
-    assert (f'href="{SITE}/judging/event/{judged.event.id}/results">See the public results '
-            'page') in page
+        "Open the judging of this event The results are published. See the public results page"
+    )
+    assert (
+        f'href="{SITE}/judging/event/{judged.event.id}/results">See the public results page'
+    ) in page
 
 
 async def test_the_participants_dashboard_links_to_the_teams_feedback(client):
@@ -102,7 +107,7 @@ async def test_the_participants_dashboard_links_to_the_teams_feedback(client):
     assert "feedback-link" not in (await client.get("/me/events?lang=en")).text
     clock.travel(dt.timedelta(days=1))
     page = (await client.get("/me/events?lang=en")).text
-    assert f"{feedback} data-testid=\"feedback-link\">Read the judges' feedback</a>" in page
+    assert f'{feedback} data-testid="feedback-link">Read the judges\' feedback</a>' in page
     reading = await client.get(f"/judging/event/{judged.event.id}/feedback/{ayn.id}?lang=en")
     assert reading.status_code == 200
     assert "Judge 1 on Verify first" in text_of(reading.text)

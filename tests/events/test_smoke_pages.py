@@ -13,15 +13,31 @@ async def test_pages_render(client):
     team = await make_team(event, member)
     await sign_in(client, member)
     base = f"/events/{event.slug}"
-    for url in ["/events", base, f"{base}/register", f"{base}/join",
-                f"{base}/teams/{team.id}", f"{base}/teams/{team.id}/submission", "/me/events", "/"]:
+    for url in [
+        "/events",
+        base,
+        f"{base}/register",
+        f"{base}/join",
+        f"{base}/teams/{team.id}",
+        f"{base}/teams/{team.id}/submission",
+        "/me/events",
+        "/",
+    ]:
         response = await client.get(url)
         assert response.status_code == 200, (url, response.text[-3000:])
     client.cookies.clear()
     await sign_in(client, organizer)
-    for url in [f"{base}/manage", f"{base}/manage/edit", f"{base}/manage/tracks",
-                f"{base}/manage/questions", f"{base}/manage/registrants", f"{base}/manage/teams",
-                f"{base}/manage/submissions", f"{base}/manage/teams/{team.id}",
-                f"{base}/manage/mail", f"{base}/manage/export/teams.csv"]:
+    for url in [
+        f"{base}/manage",
+        f"{base}/manage/edit",
+        f"{base}/manage/tracks",
+        f"{base}/manage/questions",
+        f"{base}/manage/registrants",
+        f"{base}/manage/teams",
+        f"{base}/manage/submissions",
+        f"{base}/manage/teams/{team.id}",
+        f"{base}/manage/mail",
+        f"{base}/manage/export/teams.csv",
+    ]:
         response = await client.get(url)
         assert response.status_code == 200, (url, response.text[-3000:])

@@ -38,12 +38,20 @@ async def test_a_registered_participant_creates_a_team_and_becomes_captain(clien
     await register(user, event)
     await sign_in(client, user)
     track = (await event.tracks.all().order_by("position"))[1]
-    response = await post_form(client, f"/events/{event.slug}/teams/new",
-                               {"name": "  Fact   Finders ", "track": str(track.id)})
+    response = await post_form(
+        client,
+        f"/events/{event.slug}/teams/new",
+        {"name": "  Fact   Finders ", "track": str(track.id)},
+    )
     assert response.status_code == 303
     team = await Team.get(event=event)
     assert (team.name, team.name_key, team.track_id, team.captain_id, team.member_count) == (
-        "Fact Finders", "fact finders", track.id, user.id, 1)
+        "Fact Finders",
+        "fact finders",
+        track.id,
+        user.id,
+        1,
+    )
     assert len(team.join_code) == 8
     page = await client.get(local(response.headers["location"]))
     text = text_of(page.text)
@@ -62,16 +70,19 @@ async def test_team_names_are_unique_in_the_event_whatever_the_case(client):
     await register(user, event)
     await sign_in(client, user)
     track = await event.tracks.all().first()
-    response = await post_form(client, f"/events/{event.slug}/teams/new",
-                               {"name": "FACT finders", "track": str(track.id)})
+    response = await post_form(
+        client, f"/events/{event.slug}/teams/new", {"name": "FACT finders", "track": str(track.id)}
+    )
     assert response.status_code == 422
     assert error_of(response.text, "name") == "Another team in this event already has this name."
     assert value_of(response.text, "name") == "FACT finders"
-    response = await post_form(client, f"/events/{event.slug}/teams/new",
-                               {"name": "Solo", "track": ""})
+    response = await post_form(
+        client, f"/events/{event.slug}/teams/new", {"name": "Solo", "track": ""}
+    )
     assert error_of(response.text, "track") == "Choose one of the options."
-    response = await post_form(client, f"/events/{event.slug}/teams/new",
-                               {"name": "Solo", "track": str(track.id)})
+    response = await post_form(
+        client, f"/events/{event.slug}/teams/new", {"name": "Solo", "track": str(track.id)}
+    )
     assert response.status_code == 303  # the same name in another event is fine
 
 
@@ -86,8 +97,9 @@ async def test_joining_by_code(client):
     response = await post_form(client, f"/events/{event.slug}/join", {"code": "ABCDEFGH"})
     assert error_of(response.text, "code") == "No team in this event has this join code."
     code = team.join_code.lower()
-    response = await post_form(client, f"/events/{event.slug}/join",
-                               {"code": f"{code[:4]}-{code[4:]}"})
+    response = await post_form(
+        client, f"/events/{event.slug}/join", {"code": f"{code[:4]}-{code[4:]}"}
+    )
     assert response.status_code == 303
     # no required registration question: joining registers too
     assert await Registration.filter(event=event, user=joiner).exists()
@@ -107,8 +119,9 @@ async def test_an_invited_member_accepts_from_the_mail(client, deliver):
     team = await make_team(event, captain, name="Ayn")
     invitee = await make_user("omar@example.org", language="en")
     await sign_in(client, captain)
-    response = await post_form(client, f"/events/{event.slug}/teams/{team.id}/invite",
-                               {"email": "Omar@Example.org"})
+    response = await post_form(
+        client, f"/events/{event.slug}/teams/{team.id}/invite", {"email": "Omar@Example.org"}
+    )
     assert response.status_code == 303
     page = await client.get(f"/events/{event.slug}/teams/{team.id}")
     assert "An invitation is on its way to omar@example.org." in text_of(page.text)
@@ -126,7 +139,8 @@ async def test_an_invited_member_accepts_from_the_mail(client, deliver):
     assert "Reem invites you to join the team “Ayn”" in text_of(landing.text)
     response = await post_form(client, f"{link}/accept", {})
     assert response.status_code == 303 and response.headers["location"].endswith(
-        f"/teams/{team.id}")
+        f"/teams/{team.id}"
+    )
     assert await TeamMember.filter(team=team, user=invitee).exists()
     assert (await TeamInvitation.get()).state == InvitationState.ACCEPTED
     again = await post_form(client, f"{link}/accept", {})
@@ -139,21 +153,32 @@ async def test_a_newcomer_signs_up_and_lands_in_the_team(client, deliver):
     captain = await make_user(language="en", name_en="Reem")
     team = await make_team(event, captain, name="Ayn")
     await sign_in(client, captain)
-    await post_form(client, f"/events/{event.slug}/teams/{team.id}/invite",
-                    {"email": "newcomer@example.org"})
+    await post_form(
+        client, f"/events/{event.slug}/teams/{team.id}/invite", {"email": "newcomer@example.org"}
+    )
     invitation = local(first_link((await deliver())[0]))
     client.cookies.clear()
     landing = await client.get(invitation)
     assert f'href="http://testserver/login?next={invitation}"' in landing.text
-    await post_form(client, "/signup", {"name": "Newcomer", "email": "newcomer@example.org",
-                                        "password": "a long pass phrase 42",
-                                        "password_confirm": "a long pass phrase 42",
-                                        "language": "en"}, page="/signup")
+    await post_form(
+        client,
+        "/signup",
+        {
+            "name": "Newcomer",
+            "email": "newcomer@example.org",
+            "password": "a long pass phrase 42",
+            "password_confirm": "a long pass phrase 42",
+            "language": "en",
+        },
+        page="/signup",
+    )
     verify = [m for m in await deliver() if m["To"] == "newcomer@example.org"][-1]
     await client.get(local(first_link(verify)))
-    response = await post_form(client, "/login", {"email": "newcomer@example.org",
-                                                  "password": "a long pass phrase 42",
-                                                  "next": invitation})
+    response = await post_form(
+        client,
+        "/login",
+        {"email": "newcomer@example.org", "password": "a long pass phrase 42", "next": invitation},
+    )
     assert response.headers["location"] == invitation
     response = await post_form(client, f"{invitation}/accept", {})
     assert response.status_code == 303
@@ -168,20 +193,27 @@ async def test_required_registration_questions_come_first(client, deliver):
     team = await make_team(event, await make_user(), name="Ayn")
     invitee = await make_user(language="en")
     invitation = await TeamInvitation.create(
-        event=event, team=team, email=invitee.email, token="n" * 32,
-        expires_at=clock.now() + dt.timedelta(days=7))
+        event=event,
+        team=team,
+        email=invitee.email,
+        token="n" * 32,
+        expires_at=clock.now() + dt.timedelta(days=7),
+    )
     from events.services import Links
 
-    link = local(teams.invitation_link("test-secret-key", Links("http://testserver"), event,
-                                       invitation))
+    link = local(
+        teams.invitation_link("test-secret-key", Links("http://testserver"), event, invitation)
+    )
     await sign_in(client, invitee)
     response = await post_form(client, f"{link}/accept", {})
     assert response.status_code == 303
     target = response.headers["location"]
-    assert target == (f"http://testserver/events/{event.slug}/register?next="
-                      f"{link.replace('/', '%2F')}")
-    response = await post_form(client, local(target).split("?")[0],
-                               {question.field_name: "Design", "next": link})
+    assert target == (
+        f"http://testserver/events/{event.slug}/register?next={link.replace('/', '%2F')}"
+    )
+    response = await post_form(
+        client, local(target).split("?")[0], {question.field_name: "Design", "next": link}
+    )
     assert response.headers["location"] == link
     response = await post_form(client, f"{link}/accept", {})
     assert response.status_code == 303
@@ -197,8 +229,9 @@ async def test_declined_expired_revoked_and_forged_invitations(client, deliver):
         await post_form(client, f"/events/{event.slug}/teams/{team.id}/invite", {"email": email})
     links = {m["To"]: local(first_link(m)) for m in await deliver()}
     revoked = await TeamInvitation.get(email="c@example.org")
-    await post_form(client, f"/events/{event.slug}/teams/{team.id}/revoke",
-                    {"invitation": str(revoked.id)})
+    await post_form(
+        client, f"/events/{event.slug}/teams/{team.id}/revoke", {"invitation": str(revoked.id)}
+    )
     client.cookies.clear()
     await sign_in(client, await make_user("a@example.org", language="en"))
     await post_form(client, f"{links['a@example.org']}/decline", {})
@@ -220,13 +253,16 @@ async def test_invitation_refusals_keep_the_typed_address(client):
     member = await make_user("member@example.org")
     team = await make_team(event, captain, member)
     await sign_in(client, captain)
-    response = await post_form(client, f"/events/{event.slug}/teams/{team.id}/invite",
-                               {"email": "not-an-address"})
+    response = await post_form(
+        client, f"/events/{event.slug}/teams/{team.id}/invite", {"email": "not-an-address"}
+    )
     assert response.status_code == 422
-    assert error_of(response.text, "email") == ("Enter a valid e-mail address, like "
-                                                "name@example.com.")
-    response = await post_form(client, f"/events/{event.slug}/teams/{team.id}/invite",
-                               {"email": "x@example.org"})
+    assert error_of(response.text, "email") == (
+        "Enter a valid e-mail address, like name@example.com."
+    )
+    response = await post_form(
+        client, f"/events/{event.slug}/teams/{team.id}/invite", {"email": "x@example.org"}
+    )
     assert error_of(response.text, "email") == "The team is full: nobody else can join."
     assert value_of(response.text, "email") == "x@example.org"
 
@@ -243,8 +279,7 @@ async def test_the_captain_removes_a_member_and_hands_over(client):
     assert team.member_count == 2
     assert not await TeamMember.filter(user=a).exists()
     response = await post_form(client, f"{base}/remove", {"member": str(captain.id)})
-    assert "You cannot remove yourself: hand over captaincy, then leave." in text_of(
-        response.text)
+    assert "You cannot remove yourself: hand over captaincy, then leave." in text_of(response.text)
     response = await post_form(client, f"{base}/leave", {})
     assert "Hand over captaincy to another member before you leave." in text_of(response.text)
     await post_form(client, f"{base}/captain", {"member": str(b.id)})
@@ -264,8 +299,12 @@ async def test_members_cannot_do_what_captains_do(client):
     team = await make_team(event, captain, member)
     await sign_in(client, member)
     base = f"/events/{event.slug}/teams/{team.id}"
-    for action, data in (("remove", {"member": str(captain.id)}), ("withdraw", {}),
-                         ("captain", {"member": str(member.id)}), ("code", {})):
+    for action, data in (
+        ("remove", {"member": str(captain.id)}),
+        ("withdraw", {}),
+        ("captain", {"member": str(member.id)}),
+        ("code", {}),
+    ):
         response = await post_form(client, f"{base}/{action}", data)
         assert response.status_code == 403, action
     assert (await Team.get(id=team.id)).captain_id == captain.id
@@ -284,8 +323,9 @@ async def test_withdrawing_frees_the_members_and_withdraws_the_submission(client
     assert [m["email"] for m in team.former_members] == [captain.email, member.email]
     assert (await Submission.get(team=team)).state == SubmissionState.WITHDRAWN
     assert await TeamMember.filter(team=team).count() == 0
-    response = await post_form(client, f"/events/{event.slug}/teams/new",
-                               {"name": "Again", "track": str(team.track_id)})
+    response = await post_form(
+        client, f"/events/{event.slug}/teams/new", {"name": "Again", "track": str(team.track_id)}
+    )
     assert response.status_code == 303
 
 
@@ -294,8 +334,9 @@ async def test_teams_cannot_change_after_submissions_close(client):
     captain, member = await make_user(language="en"), await make_user()
     team = await make_team(event, captain, member)
     await sign_in(client, captain)
-    response = await post_form(client, f"/events/{event.slug}/teams/{team.id}/remove",
-                               {"member": str(member.id)})
+    response = await post_form(
+        client, f"/events/{event.slug}/teams/{team.id}/remove", {"member": str(member.id)}
+    )
     assert response.status_code == 409
     assert "Teams can no longer change: submissions have closed." in text_of(response.text)
     assert await TeamMember.filter(team=team).count() == 2
@@ -328,13 +369,16 @@ async def test_one_person_racing_into_two_teams_ends_in_one(db):
     await register(person, event)
     results = await asyncio.gather(
         teams.join_by_code(person, event, one.join_code),
-        teams.join_by_code(person, event, two.join_code), return_exceptions=True)
+        teams.join_by_code(person, event, two.join_code),
+        return_exceptions=True,
+    )
     assert sum(isinstance(r, Team) for r in results) == 1
     (refused,) = [r for r in results if not isinstance(r, Team)]
     assert isinstance(refused, Conflict)
     assert await TeamMember.filter(user=person).count() == 1
-    counts = sorted([(await Team.get(id=one.id)).member_count,
-                     (await Team.get(id=two.id)).member_count])
+    counts = sorted(
+        [(await Team.get(id=one.id)).member_count, (await Team.get(id=two.id)).member_count]
+    )
     assert counts == [1, 2]
 
 
@@ -343,8 +387,9 @@ async def test_many_people_for_few_seats(db, seats):
     event = await make_event(phase="registration", team_max=seats)
     team = await make_team(event, await make_user())
     people = [await make_user() for _ in range(6)]
-    results = await asyncio.gather(*(teams.join_by_code(p, event, team.join_code)
-                                     for p in people), return_exceptions=True)
+    results = await asyncio.gather(
+        *(teams.join_by_code(p, event, team.join_code) for p in people), return_exceptions=True
+    )
     assert sum(isinstance(r, Team) for r in results) == seats - 1
     await team.refresh_from_db()
     assert team.member_count == seats == await TeamMember.filter(team=team).count()

@@ -42,15 +42,23 @@ async def test_the_assign_button_says_when_judges_are_too_few(client):
     round_ = await make_round(k=3)
     await services.refresh_entries(None, round_, source)
     seats = [await judge(), await judge(), await judge()]
-    await Conflict.create(judge=seats[2], scope_type="event", scope_id=SCOPE_ID,
-                          kind=ConflictKind.ENTRY, value="101", origin=ConflictOrigin.ORGANIZER)
+    await Conflict.create(
+        judge=seats[2],
+        scope_type="event",
+        scope_id=SCOPE_ID,
+        kind=ConflictKind.ENTRY,
+        value="101",
+        origin=ConflictOrigin.ORGANIZER,
+    )
     await sign_in(client, await organizer(language="en"))
     base = f"/judging/event/1/rounds/{round_.id}/assignments"
     page = await follow(client, await post(client, base + "/auto"))
     text = page_text(page.text)
     assert "5 assignments added." in text
-    assert ("1 entry could not get 3 judges: there are too few judges without a conflict. "
-            "Invite more judges or lower the number of judges per entry.") in text
+    assert (
+        "1 entry could not get 3 judges: there are too few judges without a conflict. "
+        "Invite more judges or lower the number of judges per entry."
+    ) in text
     assert "Initiative 101 needs 1 more judge" in text
 
 
@@ -73,18 +81,23 @@ async def test_assign_and_remove_by_hand(client, source):
     extra = next(s for s in seats if s.id not in panel)
     await sign_in(client, await organizer(language="en"))
     base = f"/judging/event/1/rounds/{round_.id}/assignments"
-    page = await follow(client, await post(client, base + "/add", {
-        "entry_id": str(entry.id), "judge_id": str(extra.id)}))
+    page = await follow(
+        client,
+        await post(client, base + "/add", {"entry_id": str(entry.id), "judge_id": str(extra.id)}),
+    )
     assert "The judge has been assigned." in page_text(page.text)
-    response = await post(client, base + "/add", {"entry_id": str(entry.id),
-                                                  "judge_id": str(extra.id)})
+    response = await post(
+        client, base + "/add", {"entry_id": str(entry.id), "judge_id": str(extra.id)}
+    )
     assert response.status_code == 409
     assert f"{extra.name} already judges this entry." in page_text(response.text)
     row = await Assignment.get(entry=entry, judge=extra)
     page = await follow(client, await post(client, f"{base}/{row.id}/remove"))
     assert "The assignment has been removed." in page_text(page.text)
-    assert [e.action for e in await AuditEntry.filter(object_type="Assignment").order_by("id")
-            ] == ["judging.assignment_added", "judging.assignment_removed"]
+    assert [e.action for e in await AuditEntry.filter(object_type="Assignment").order_by("id")] == [
+        "judging.assignment_added",
+        "judging.assignment_removed",
+    ]
 
 
 async def test_a_submitted_assignment_cannot_be_removed(client, source):
@@ -92,14 +105,16 @@ async def test_a_submitted_assignment_cannot_be_removed(client, source):
     row = await Assignment.filter(judge=seats[0]).first()
     user = await seats[0].user
     seen = await services.scoring_for(user, row.entry_id)
-    await services.save_sheet(user, seen, scores={"c1": 1, "c2": 1, "c3": 1}, comment="",
-                              note="", version=0, submit=True)
+    await services.save_sheet(
+        user, seen, scores={"c1": 1, "c2": 1, "c3": 1}, comment="", note="", version=0, submit=True
+    )
     await sign_in(client, await organizer(language="en"))
     base = f"/judging/event/1/rounds/{round_.id}/assignments"
     response = await post(client, f"{base}/{row.id}/remove")
     assert response.status_code == 409
     assert "has already submitted a score for this entry; it cannot be taken away." in (
-        page_text(response.text))
+        page_text(response.text)
+    )
     assert await Assignment.filter(id=row.id).exists()
 
 
@@ -108,11 +123,13 @@ async def test_progress_per_judge_and_per_entry(client, source):
     user = await seats[0].user
     rows = await Assignment.filter(judge=seats[0]).order_by("id")
     seen = await services.scoring_for(user, rows[0].entry_id)
-    await services.save_sheet(user, seen, scores={"c1": 1, "c2": 1, "c3": 1}, comment="",
-                              note="", version=0, submit=True)
+    await services.save_sheet(
+        user, seen, scores={"c1": 1, "c2": 1, "c3": 1}, comment="", note="", version=0, submit=True
+    )
     seen = await services.scoring_for(user, rows[1].entry_id)
-    await services.save_sheet(user, seen, scores={"c1": 1}, comment="", note="", version=0,
-                              submit=False)
+    await services.save_sheet(
+        user, seen, scores={"c1": 1}, comment="", note="", version=0, submit=False
+    )
     await sign_in(client, await organizer(language="en"))
     text = page_text((await client.get(f"/judging/event/1/rounds/{round_.id}/assignments")).text)
     assert f"{seats[0].name} Accepted 6 1 1" in text
@@ -130,8 +147,13 @@ async def test_judges_appear_by_their_own_name_in_the_page_language(client, sour
     await user.save()
     seats[0].name = "Dr Noura"  # typed by the organizer when inviting
     await seats[0].save()
-    await Judge.create(scope_type="event", scope_id=SCOPE_ID, email="expert@example.org",
-                       name="خبير مدعو", token_hash="0" * 64)  # invited, no account yet
+    await Judge.create(
+        scope_type="event",
+        scope_id=SCOPE_ID,
+        email="expert@example.org",
+        name="خبير مدعو",
+        token_hash="0" * 64,
+    )  # invited, no account yet
     lead = await organizer(language="ar")
     await sign_in(client, lead)
     url = f"/judging/event/1/rounds/{round_.id}/assignments"
@@ -152,10 +174,12 @@ async def test_replacing_a_judge_from_the_page(client, source):
     count = await Assignment.filter(judge=leaving).count()
     await sign_in(client, await organizer(language="en"))
     base = f"/judging/event/1/rounds/{round_.id}/assignments"
-    page = await follow(client, await post(client, base + "/replace",
-                                           {"judge_id": str(leaving.id)}))
-    assert (f"{leaving.name} has been replaced: {count} entries moved to other judges."
-            in page_text(page.text))
+    page = await follow(
+        client, await post(client, base + "/replace", {"judge_id": str(leaving.id)})
+    )
+    assert f"{leaving.name} has been replaced: {count} entries moved to other judges." in page_text(
+        page.text
+    )
     assert not await Assignment.filter(judge=leaving).exists()
     assert (await Judge.get(id=leaving.id)).state == JudgeState.WITHDRAWN
     per_entry = Counter(await Assignment.filter(round=round_).values_list("entry_id", flat=True))

@@ -17,8 +17,9 @@ async def test_the_demo_judges_and_publishes_one_edition(db, settings, source):
     organizer = await User.get(email="organizer@manassa.local")
     for scope_id in (SCOPE_ID, OTHER_SCOPE_ID):
         await grant(organizer, Role.ORGANIZER, ScopeType.EVENT, scope_id)
-    source.add(OTHER_SCOPE_ID, candidate(301, members=(
-        member("participant@manassa.local", "Reem"),)))
+    source.add(
+        OTHER_SCOPE_ID, candidate(301, members=(member("participant@manassa.local", "Reem"),))
+    )
     lines = await demo.load(settings, source)
     assert lines[1] == "Judging demo:"
     published, ready = await Round.all().order_by("id")

@@ -15,8 +15,14 @@ from tests.judging.sources import SCOPE_ID, candidate, member
 async def test_an_invited_judge_accepts_from_the_mail_and_gets_the_role(client, deliver):
     invitee = await make_user("reem@media.example", language="ar", name_ar="ريم")
     await sign_in(client, await organizer(language="en"))
-    page = await follow(client, await post(client, "/judging/event/1/judges", {
-        "email": "Reem@Media.example", "name": "Reem", "language": "en"}))
+    page = await follow(
+        client,
+        await post(
+            client,
+            "/judging/event/1/judges",
+            {"email": "Reem@Media.example", "name": "Reem", "language": "en"},
+        ),
+    )
     assert "The invitation has been sent to reem@media.example." in page_text(page.text)
     assert "reem@media.example Invited" in page_text(page.text)
     (mail,) = [m for m in await deliver() if m["To"] == "reem@media.example"]
@@ -33,8 +39,9 @@ async def test_an_invited_judge_accepts_from_the_mail_and_gets_the_role(client, 
     assert page.url.path == "/judging/queue"
     seat = await Judge.get(email="reem@media.example")
     assert (seat.state, seat.user_id) == (JudgeState.ACCEPTED, invitee.id)
-    assert await Membership.filter(user=invitee, scope_type="event", scope_id=SCOPE_ID,
-                                   role="judge").exists()
+    assert await Membership.filter(
+        user=invitee, scope_type="event", scope_id=SCOPE_ID, role="judge"
+    ).exists()
     assert await AuditEntry.filter(action="judging.invitation_accepted").exists()
     again = await client.get(path + "?lang=en")
     assert "This invitation has been accepted." in page_text(again.text)
@@ -42,8 +49,7 @@ async def test_an_invited_judge_accepts_from_the_mail_and_gets_the_role(client, 
 
 async def test_an_invitation_answers_only_its_own_address(client, deliver):
     await sign_in(client, await organizer(language="en"))
-    await post(client, "/judging/event/1/judges", {"email": "new@judge.example",
-                                                   "language": "en"})
+    await post(client, "/judging/event/1/judges", {"email": "new@judge.example", "language": "en"})
     (mail,) = await deliver()
     assert mail["Subject"] == "You are invited to judge Mediathon 2026"
     assert "The organizers of Mediathon 2026 invite you to be a judge." in body(mail)
@@ -51,8 +57,9 @@ async def test_an_invitation_answers_only_its_own_address(client, deliver):
     client.cookies.clear()
     await sign_in(client, await make_user("someone@else.example", language="en"))
     page = await client.get(path)
-    assert ("This invitation was sent to new@judge.example. Sign in with that address to "
-            "answer it.") in page_text(page.text)
+    assert (
+        "This invitation was sent to new@judge.example. Sign in with that address to answer it."
+    ) in page_text(page.text)
     response = await post(client, path, {"answer": "accept"})
     assert response.status_code == 403
     assert (await Judge.get(email="new@judge.example")).state == JudgeState.INVITED
@@ -74,8 +81,9 @@ async def test_a_judge_declines(client, deliver):
 async def test_inviting_an_accepted_judge_again_is_refused(client):
     seat = await judge()
     await sign_in(client, await organizer(language="en"))
-    response = await post(client, "/judging/event/1/judges", {"email": seat.email,
-                                                              "language": "en"})
+    response = await post(
+        client, "/judging/event/1/judges", {"email": seat.email, "language": "en"}
+    )
     assert response.status_code == 409
     assert f"{seat.email} is already a judge here." in page_text(response.text)
 
@@ -83,22 +91,33 @@ async def test_inviting_an_accepted_judge_again_is_refused(client):
 async def test_a_bad_invitation_link_is_a_clear_404(client):
     response = await client.get("/judging/invitations/not-a-token?lang=en")
     assert response.status_code == 404
-    assert ("This invitation link is not valid. Ask the organizer for a new one."
-            in page_text(response.text))
+    assert "This invitation link is not valid. Ask the organizer for a new one." in page_text(
+        response.text
+    )
 
 
 async def test_organizers_add_and_lift_conflicts_with_an_audit_trail(client, source):
     _round, seats = await ready_round(source)
     actor = await organizer(language="en")
     await sign_in(client, actor)
-    response = await post(client, "/judging/event/1/conflicts", {
-        "judge_id": str(seats[0].id), "kind": "organization", "value": "  Gulf   Media ",
-        "reason": "Works there"})
+    response = await post(
+        client,
+        "/judging/event/1/conflicts",
+        {
+            "judge_id": str(seats[0].id),
+            "kind": "organization",
+            "value": "  Gulf   Media ",
+            "reason": "Works there",
+        },
+    )
     page = await follow(client, response)
     assert "The conflict has been recorded." in page_text(page.text)
     conflict = await Conflict.get(judge=seats[0])
     assert (conflict.kind, conflict.value, conflict.origin) == (
-        ConflictKind.ORGANIZATION, "gulf media", ConflictOrigin.ORGANIZER)
+        ConflictKind.ORGANIZATION,
+        "gulf media",
+        ConflictOrigin.ORGANIZER,
+    )
     assert "Added by an organizer" in page_text(page.text)
     lift = f"/judging/event/1/conflicts/{conflict.id}/lift"
     page = await follow(client, await post(client, lift))
@@ -111,12 +130,18 @@ async def test_organizers_add_and_lift_conflicts_with_an_audit_trail(client, sou
 async def test_an_organizers_conflict_needs_a_reason_and_a_real_entry(client, source):
     _round, seats = await ready_round(source)
     await sign_in(client, await organizer(language="en"))
-    response = await post(client, "/judging/event/1/conflicts", {
-        "judge_id": str(seats[0].id), "kind": "entry", "value": "999", "reason": "x"})
+    response = await post(
+        client,
+        "/judging/event/1/conflicts",
+        {"judge_id": str(seats[0].id), "kind": "entry", "value": "999", "reason": "x"},
+    )
     assert response.status_code == 422
     assert "Choose an entry of this competition." in page_text(response.text)
-    response = await post(client, "/judging/event/1/conflicts", {
-        "judge_id": str(seats[0].id), "kind": "entry", "value": "101", "reason": ""})
+    response = await post(
+        client,
+        "/judging/event/1/conflicts",
+        {"judge_id": str(seats[0].id), "kind": "entry", "value": "101", "reason": ""},
+    )
     assert response.status_code == 422
     assert "This field is required." in page_text(response.text)
     assert not await Conflict.exists()
@@ -129,8 +154,11 @@ async def test_a_judge_declares_a_team_conflict_and_the_entry_leaves_the_queue(c
     await user.save()
     row = await Assignment.filter(judge=seats[0]).select_related("entry").first()
     await sign_in(client, user)
-    response = await post(client, "/judging/event/1/my-conflicts", {
-        "kind": "team", "value": row.entry.team_label.upper(), "reason": "My brother is in it"})
+    response = await post(
+        client,
+        "/judging/event/1/my-conflicts",
+        {"kind": "team", "value": row.entry.team_label.upper(), "reason": "My brother is in it"},
+    )
     page = await follow(client, response)
     assert "Your conflict has been recorded." in page_text(page.text)
     assert f"Team: {row.entry.team_label} — My brother is in it" in page_text(page.text)
@@ -151,8 +179,11 @@ async def test_a_judge_declares_a_conflict_from_the_scoring_page(client, source)
     assert page.url.path == "/judging/queue"
     conflict = await Conflict.get(judge=seats[0])
     assert (conflict.kind, conflict.value, conflict.reason, conflict.origin) == (
-        ConflictKind.ENTRY, str(row.entry.source_id), "I coached this team",
-        ConflictOrigin.DECLARED)
+        ConflictKind.ENTRY,
+        str(row.entry.source_id),
+        "I coached this team",
+        ConflictOrigin.DECLARED,
+    )
     assert not await Assignment.filter(id=row.id).exists()
 
 

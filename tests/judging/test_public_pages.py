@@ -23,12 +23,15 @@ async def decided(source, *, gallery: bool = False, publish: bool = True):  # no
     round_.state = RoundState.CLOSED
     await round_.save()
     actor = await make_user(admin=True)
-    for source_id, kind, place, per_group in ((104, MarkKind.WINNER, 1, False),
-                                              (103, MarkKind.WINNER, 1, True),
-                                              (102, MarkKind.HONOURABLE_MENTION, None, False)):
+    for source_id, kind, place, per_group in (
+        (104, MarkKind.WINNER, 1, False),
+        (103, MarkKind.WINNER, 1, True),
+        (102, MarkKind.HONOURABLE_MENTION, None, False),
+    ):
         entry = await Entry.get(round=round_, source_id=source_id)
-        await services.set_mark(actor, round_, entry.id, kind=kind, place=place,
-                                per_group=per_group)
+        await services.set_mark(
+            actor, round_, entry.id, kind=kind, place=place, per_group=per_group
+        )
     if publish:
         await services.publish(actor, round_, source.scopes[SCOPE_ID], LINKS)
     return round_, seats
@@ -36,9 +39,13 @@ async def decided(source, *, gallery: bool = False, publish: bool = True):  # no
 
 async def test_nothing_is_public_before_publication(client, source):
     await decided(source, publish=False)
-    for user in (None, await make_user(language="en"), await organizer(language="en"),
-                 await make_user("captain104@team104.org", language="en"),
-                 await make_user(admin=True, language="en")):
+    for user in (
+        None,
+        await make_user(language="en"),
+        await organizer(language="en"),
+        await make_user("captain104@team104.org", language="en"),
+        await make_user(admin=True, language="en"),
+    ):
         client.cookies.clear()
         if user is not None:
             await sign_in(client, user)
@@ -106,9 +113,14 @@ async def test_visitors_arriving_together_make_the_results_page_once(client, sou
 
 async def test_a_kept_results_page_gives_way_to_a_scheduled_publication(client, source):
     await decided(source)
-    await Round.create(scope_type="event", scope_id=SCOPE_ID, name_en="Final round",
-                       state=RoundState.PUBLISHED, snapshot={"method": "mean", "ranking": []},
-                       publish_at=clock.now() + dt.timedelta(seconds=2))
+    await Round.create(
+        scope_type="event",
+        scope_id=SCOPE_ID,
+        name_en="Final round",
+        state=RoundState.PUBLISHED,
+        snapshot={"method": "mean", "ranking": []},
+        publish_at=clock.now() + dt.timedelta(seconds=2),
+    )
     url = "/judging/event/1/results?lang=en"
     assert "Final round" not in page_text((await client.get(url)).text)
     clock.travel(dt.timedelta(seconds=3))  # the page was kept for 5 seconds, but not past this

@@ -23,9 +23,11 @@ def counted() -> Iterator[list[str]]:
     """Every SQL statement run on the default connection while the block runs."""
     connection = Tortoise.get_connection("default")
     seen: list[str] = []
-    originals = {name: getattr(connection, name) for name in ("execute_query",
-                                                              "execute_query_dict")}
+    originals = {
+        name: getattr(connection, name) for name in ("execute_query", "execute_query_dict")
+    }
     for name, original in originals.items():
+
         def wrapper(sql, values=None, _original=original):  # noqa: ANN001, ANN202
             seen.append(sql)
             return _original(sql, values)
@@ -135,8 +137,14 @@ def one_transaction(*statements: str) -> list[str]:
     return ["begin", *statements, "commit"]
 
 
-DRAFT = {"score_c1": "4", "score_c2": "7.5", "score_c3": "2", "comment_for_team": "Clear",
-         "note_for_organizers": "", "action": "draft"}
+DRAFT = {
+    "score_c1": "4",
+    "score_c2": "7.5",
+    "score_c3": "2",
+    "comment_for_team": "Clear",
+    "note_for_organizers": "",
+    "action": "draft",
+}
 
 
 async def test_saving_a_score_sheet_costs_three_round_trips(client, source, monkeypatch):
@@ -154,12 +162,15 @@ async def test_saving_a_score_sheet_costs_three_round_trips(client, source, monk
     token = await csrf(client, "/login")
     url = f"/judging/entries/{row.entry_id}"
     reads = ["SELECT", "SELECT"]
-    for version, writes in ((0, ["begin", "INSERT", "INSERT", "commit"]),
-                            (1, one_transaction("UPDATE", "INSERT")),
-                            (2, one_transaction("UPDATE", "INSERT"))):
+    for version, writes in (
+        (0, ["begin", "INSERT", "INSERT", "commit"]),
+        (1, one_transaction("UPDATE", "INSERT")),
+        (2, one_transaction("UPDATE", "INSERT")),
+    ):
         with round_trips(monkeypatch) as seen:
-            answer = await client.post(url, data={"csrf_token": token, **DRAFT,
-                                                  "version": str(version)})
+            answer = await client.post(
+                url, data={"csrf_token": token, **DRAFT, "version": str(version)}
+            )
         assert answer.status_code == 303
         assert seen == [*reads, *writes]
     assert (await ScoreSheet.get(assignment_id=row.id)).version == 3
@@ -170,14 +181,20 @@ async def test_a_judge_with_conflicts_costs_one_round_trip_more(client, source, 
     from tests.judging.builders import ready_round
 
     _round, seats = await ready_round(source, judges=2, k=2)
-    await ConflictRow.create(judge=seats[0], scope_type="event", scope_id=SCOPE_ID,
-                             kind=ConflictKind.ORGANIZATION, value="elsewhere.org",
-                             origin=ConflictOrigin.DECLARED)
+    await ConflictRow.create(
+        judge=seats[0],
+        scope_type="event",
+        scope_id=SCOPE_ID,
+        kind=ConflictKind.ORGANIZATION,
+        value="elsewhere.org",
+        origin=ConflictOrigin.DECLARED,
+    )
     row = await Assignment.filter(judge=seats[0]).order_by("id").first()
     await sign_in(client, await seats[0].user)
     token = await csrf(client, "/login")
     with round_trips(monkeypatch) as seen:
-        answer = await client.post(f"/judging/entries/{row.entry_id}",
-                                   data={"csrf_token": token, **DRAFT, "version": "0"})
+        answer = await client.post(
+            f"/judging/entries/{row.entry_id}", data={"csrf_token": token, **DRAFT, "version": "0"}
+        )
     assert answer.status_code == 303
     assert seen == ["SELECT"] * 3 + ["begin", "INSERT", "INSERT", "commit"]

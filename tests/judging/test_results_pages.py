@@ -44,8 +44,7 @@ async def test_the_ranking_under_every_method_with_leniency_and_disagreement(cli
     await sign_in(client, await organizer(language="en"))
     page = await client.get(base(round_))
     text = page_text(page.text)
-    for name in ("Mean", "Median", "Trimmed mean", "Z-score calibration",
-                 "Judge-leniency model"):
+    for name in ("Mean", "Median", "Trimmed mean", "Z-score calibration", "Judge-leniency model"):
         assert name in text
     assert "Leniency of each judge" in text
     lenient = seats[0].name  # the English profile name, as the builder names seats
@@ -61,8 +60,7 @@ async def test_the_ranking_under_every_method_with_leniency_and_disagreement(cli
 async def test_the_organizer_picks_the_method(client, source):
     round_, _seats = await ready_round(source)
     await sign_in(client, await organizer(language="en"))
-    page = await follow(client, await post(client, base(round_) + "/method",
-                                           {"method": "zscore"}))
+    page = await follow(client, await post(client, base(round_) + "/method", {"method": "zscore"}))
     assert "The method for this round has been saved." in page_text(page.text)
     assert (await Round.get(id=round_.id)).method == Method.ZSCORE
     assert '<option value="zscore" selected>' in page.text
@@ -82,22 +80,43 @@ async def test_ties_are_broken_by_the_organizers_recorded_decision(client):
         user = await seat.user
         for row in await Assignment.filter(judge=seat):
             seen = await services.scoring_for(user, row.entry_id)
-            await services.save_sheet(user, seen, scores={"c1": 3, "c2": 5, "c3": 3},
-                                      comment="", note="", version=0, submit=True)
+            await services.save_sheet(
+                user,
+                seen,
+                scores={"c1": 3, "c2": 5, "c3": 3},
+                comment="",
+                note="",
+                version=0,
+                submit=True,
+            )
     round_.state = RoundState.CLOSED
     await round_.save()
     first, second = await Entry.filter(round=round_).order_by("id")
     await sign_in(client, await organizer(language="en"))
     text = page_text((await client.get(base(round_))).text)
-    assert ("These entries are still tied after the tie-break chain (Criteria in priority "
-            "order, Count of top scores, The organizer's recorded decision).") in text
-    response = await post(client, base(round_) + "/ties", {
-        f"position_{first.id}": "1", f"position_{second.id}": "1", "reason": "x"})
+    assert (
+        "These entries are still tied after the tie-break chain (Criteria in priority "
+        "order, Count of top scores, The organizer's recorded decision)."
+    ) in text
+    response = await post(
+        client,
+        base(round_) + "/ties",
+        {f"position_{first.id}": "1", f"position_{second.id}": "1", "reason": "x"},
+    )
     assert response.status_code == 422
     assert "Give each tied entry a different position." in page_text(response.text)
-    page = await follow(client, await post(client, base(round_) + "/ties", {
-        f"position_{first.id}": "2", f"position_{second.id}": "1",
-        "reason": "Better pitch on the day"}))
+    page = await follow(
+        client,
+        await post(
+            client,
+            base(round_) + "/ties",
+            {
+                f"position_{first.id}": "2",
+                f"position_{second.id}": "1",
+                "reason": "Better pitch on the day",
+            },
+        ),
+    )
     assert "Your decision on the tie has been recorded." in page_text(page.text)
     results = await services.round_results(round_)
     assert [r.entry.id for r in results.rows] == [second.id, first.id]
@@ -107,21 +126,26 @@ async def test_ties_are_broken_by_the_organizers_recorded_decision(client):
 
 async def test_shortlisting_mails_the_teams_in_their_language(client, source, deliver):
     round_, _seats = await closed_round(source)
-    final = await make_round(entry_rule=EntryRule.SHORTLIST_OF_PREVIOUS, previous=round_,
-                             name_en="Final", name_ar="النهائي")
+    final = await make_round(
+        entry_rule=EntryRule.SHORTLIST_OF_PREVIOUS,
+        previous=round_,
+        name_en="Final",
+        name_ar="النهائي",
+    )
     await sign_in(client, await organizer(language="en"))
     page = await follow(client, await post(client, base(round_) + "/shortlist", {"count": "2"}))
     text = page_text(page.text)
     assert "2 entries are on the shortlist." in text
     assert text.count("shortlisted") == 2
-    assert sorted(await Entry.filter(round=final).values_list("source_id", flat=True)) == [
-        103, 104]
+    assert sorted(await Entry.filter(round=final).values_list("source_id", flat=True)) == [103, 104]
     mails = {m["To"]: m for m in await deliver()}
     assert set(mails) == {"captain103@team103.org", "captain104@team104.org"}
     english = mails["captain103@team103.org"]
     assert english["Subject"] == "Your entry is on the shortlist of Mediathon 2026"
-    assert ("Congratulations: “Initiative 103” is on the shortlist and goes on to the next "
-            "round, Final.") in body(english)
+    assert (
+        "Congratulations: “Initiative 103” is on the shortlist and goes on to the next "
+        "round, Final."
+    ) in body(english)
     assert "http://testserver/events/mediathon-2026" in body(english)
     assert "النهائي" in body(mails["captain104@team104.org"])
 
@@ -131,28 +155,39 @@ async def test_shortlisting_needs_a_next_round(client, source):
     await sign_in(client, await organizer(language="en"))
     response = await post(client, base(round_) + "/shortlist", {"count": "2"})
     assert response.status_code == 409
-    assert ("Create the next round first, taking the shortlist of this round as its entries."
-            in page_text(response.text))
+    assert (
+        "Create the next round first, taking the shortlist of this round as its entries."
+        in page_text(response.text)
+    )
 
 
 async def test_winners_and_mentions(client, source):
     round_, _seats = await closed_round(source)
     top, runner, other = [await Entry.get(round=round_, source_id=n) for n in (104, 103, 102)]
     await sign_in(client, await organizer(language="en"))
-    page = await follow(client, await post(client, base(round_) + "/marks", {
-        "entry_id": str(top.id), "mark": "1"}))
+    page = await follow(
+        client, await post(client, base(round_) + "/marks", {"entry_id": str(top.id), "mark": "1"})
+    )
     assert "The mark has been saved." in page_text(page.text)
-    response = await post(client, base(round_) + "/marks", {"entry_id": str(runner.id),
-                                                            "mark": "1"})
+    response = await post(
+        client, base(round_) + "/marks", {"entry_id": str(runner.id), "mark": "1"}
+    )
     assert response.status_code == 409
-    assert ("That place is already given to another entry. Remove it there first."
-            in page_text(response.text))
-    await post(client, base(round_) + "/marks", {"entry_id": str(runner.id), "mark": "1",
-                                                 "per_group": "on"})
+    assert "That place is already given to another entry. Remove it there first." in page_text(
+        response.text
+    )
+    await post(
+        client,
+        base(round_) + "/marks",
+        {"entry_id": str(runner.id), "mark": "1", "per_group": "on"},
+    )
     await post(client, base(round_) + "/marks", {"entry_id": str(other.id), "mark": "mention"})
     marks = {(m.entry_id, m.kind, m.place, m.group_key) for m in await Mark.all()}
-    assert marks == {(top.id, "winner", 1, ""), (runner.id, "winner", 1, "a"),
-                     (other.id, "honourable_mention", None, "")}
+    assert marks == {
+        (top.id, "winner", 1, ""),
+        (runner.id, "winner", 1, "a"),
+        (other.id, "honourable_mention", None, ""),
+    }
     preview = await client.get(base(round_) + "/preview")
     text = page_text(preview.text)
     assert "Preview: this is what the public will see" in text
@@ -166,16 +201,15 @@ async def test_marks_wait_for_the_round_to_close(client, source):
     round_, _seats = await ready_round(source)
     entry = await Entry.filter(round=round_).first()
     await sign_in(client, await organizer(language="en"))
-    response = await post(client, base(round_) + "/marks", {"entry_id": str(entry.id),
-                                                            "mark": "1"})
+    response = await post(client, base(round_) + "/marks", {"entry_id": str(entry.id), "mark": "1"})
     assert response.status_code == 409
-    assert ("Close the round first: results are decided once scoring is over."
-            in page_text(response.text))
+    assert "Close the round first: results are decided once scoring is over." in page_text(
+        response.text
+    )
     assert not await Mark.exists()
 
 
-async def test_publishing_now_sends_the_announcement_and_twice_is_refused(
-        client, source, deliver):
+async def test_publishing_now_sends_the_announcement_and_twice_is_refused(client, source, deliver):
     round_, _seats = await closed_round(source)
     await sign_in(client, await organizer(language="en"))
     page = await follow(client, await post(client, base(round_) + "/publish", {"when": "now"}))
@@ -189,8 +223,10 @@ async def test_publishing_now_sends_the_announcement_and_twice_is_refused(
     assert "http://testserver/judging/event/1/feedback/101" in body(english)
     response = await post(client, base(round_) + "/publish", {"when": "now"})
     assert response.status_code == 409
-    assert ("The results of this round are already published: they can no longer change."
-            in page_text(response.text))
+    assert (
+        "The results of this round are already published: they can no longer change."
+        in page_text(response.text)
+    )
     assert len(await deliver()) == 6
 
 
@@ -198,8 +234,14 @@ async def test_publishing_at_a_set_time(client, source, deliver):
     round_, _seats = await closed_round(source)
     await sign_in(client, await organizer(language="en"))
     when = (clock.now() + dt.timedelta(days=2)).astimezone(dt.timezone(dt.timedelta(hours=3)))
-    page = await follow(client, await post(client, base(round_) + "/publish", {
-        "when": "at", "publish_at": when.strftime("%Y-%m-%dT%H:%M")}))
+    page = await follow(
+        client,
+        await post(
+            client,
+            base(round_) + "/publish",
+            {"when": "at", "publish_at": when.strftime("%Y-%m-%dT%H:%M")},
+        ),
+    )
     assert "The results will be published on" in page_text(page.text)
     assert await deliver() == []
     assert (await client.get("/judging/event/1/results")).status_code == 404
@@ -237,9 +279,15 @@ async def test_organizers_read_the_judges_private_notes(client, source):
     row = await Assignment.filter(judge=seats[0]).first()
     user = await seats[0].user
     seen = await services.scoring_for(user, row.entry_id)
-    await services.save_sheet(user, seen, scores={"c1": 3, "c2": 5, "c3": 3}, comment="",
-                              note="The budget is copied from another team", version=0,
-                              submit=True)
+    await services.save_sheet(
+        user,
+        seen,
+        scores={"c1": 3, "c2": 5, "c3": 3},
+        comment="",
+        note="The budget is copied from another team",
+        version=0,
+        submit=True,
+    )
     await sign_in(client, await organizer(language="en"))
     text = page_text((await client.get(base(round_))).text)
     assert "Note for organizers: The budget is copied from another team" in text
