@@ -24,6 +24,7 @@ key are compared, and keys shared by too many nominations (common words) are ski
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -50,6 +51,8 @@ _ARABIC_MAP = {
 _ARABIC_MAP.update({chr(0x0660 + d): str(d) for d in range(10)})  # ٠-٩
 _ARABIC_MAP.update({chr(0x06F0 + d): str(d) for d in range(10)})  # ۰-۹
 TATWEEL = "\u0640"
+_ARTICLES = ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0627\u0644")  # وال بال ال
+_ARTICLE_STARTS = frozenset(article[0] for article in _ARTICLES)
 TRACKING_PARAMETERS = frozenset(
     {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid"}
 )
@@ -59,43 +62,78 @@ SIMILAR_WITH_OUTLET = Fraction(1, 2)  # enough when the outlet and the date are 
 BLOCK_LIMIT = 50  # a token shared by more nominations than this is too common to block on
 
 
+class _CharTable(dict[int, str]):
+    """str.translate's table, filled on first sight of each character: Arabic variants and
+    digits mapped, marks, format characters and the tatweel dropped, punctuation, symbols,
+    separators and controls turned into spaces, anything else kept."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        mapped = _ARABIC_MAP.get(char, char)
+        category = unicodedata.category(mapped)
+        if mapped == TATWEEL or category in ("Mn", "Me", "Cf"):
+            value = ""
+        elif category[0] in "PSZC":
+            value = " "
+        else:
+            value = mapped
+        self[code] = value
+        return value
+
+
+_TABLE = _CharTable()
+
+
 def _one_pass(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).casefold()
-    text = unicodedata.normalize("NFKD", text)
-    out: list[str] = []
-    for char in text:
-        char = _ARABIC_MAP.get(char, char)
-        if char == TATWEEL:
-            continue
-        category = unicodedata.category(char)
-        if category in ("Mn", "Me", "Cf"):
-            continue
-        if category[0] in "PSZC":
-            out.append(" ")
-        else:
-            out.append(char)
-    return " ".join("".join(out).split())
+    text = unicodedata.normalize("NFKD", text).translate(_TABLE)
+    return " ".join(text.split())
 
 
 def normalize_text(text: str) -> str:
     """Text for comparison: Arabic letter variants, harakat, tatweel and digits folded, Latin
     case and accents folded, punctuation to spaces, whitespace collapsed. Idempotent."""
-    previous, current = None, text
-    while current != previous:
+    previous, current = None, _one_pass(text)
+    while current != previous and not _is_fixed(current):
         previous, current = current, _one_pass(current)
     return current
+
+
+_FIXED: set[str] = {" "}
+_SEEN: set[str] = {" "}
+
+
+def _is_fixed(text: str) -> bool:
+    """Whether one more pass would leave `text` (a pass's output) unchanged: true when every
+    character is its own NFKD decomposition and case fold, has combining class 0 and is kept
+    by the table (so the whole string is unchanged too); the second pass is skipped then."""
+    chars = set(text)
+    for char in chars - _SEEN:
+        _SEEN.add(char)
+        if (
+            unicodedata.normalize("NFKD", char) == char
+            and char.casefold() == char
+            and unicodedata.combining(char) == 0
+            and _TABLE[ord(char)] == char
+        ):
+            _FIXED.add(char)
+    return chars <= _FIXED
 
 
 def tokens(text: str) -> list[str]:
     """The words of the normalized text, the Arabic article (ال, وال, بال) taken off words
     long enough to keep a stem of three letters."""
-    words = []
-    for word in normalize_text(text).split():
-        for article in ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0627\u0644"):
-            if word.startswith(article) and len(word) - len(article) >= 3:
-                word = word[len(article) :]
-                break
-        words.append(word)
+    return _words(normalize_text(text))
+
+
+def _words(normalized: str) -> list[str]:
+    words = normalized.split()
+    for index, word in enumerate(words):
+        if word[:1] in _ARTICLE_STARTS:
+            for article in _ARTICLES:
+                if word.startswith(article) and len(word) - len(article) >= 3:
+                    words[index] = word[len(article) :]
+                    break
     return words
 
 
@@ -131,11 +169,17 @@ def canonical_url(url: str) -> str:
 
 def trigrams(text: str) -> frozenset[str]:
     """Character trigrams of each normalized word, padded with a space on each side."""
-    grams: set[str] = set()
-    for word in tokens(text):
-        padded = f" {word} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return frozenset(grams)
+    return _grams(tokens(text))
+
+
+def _grams(words: Iterable[str]) -> frozenset[str]:
+    return frozenset().union(*map(_word_grams, words))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_grams(word: str) -> frozenset[str]:
+    padded = f" {word} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
 def dice(first: frozenset[str], second: frozenset[str]) -> Fraction:
@@ -191,15 +235,26 @@ class Duplicates:
     likely: tuple[LikelyPair, ...]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Features:
-    names: tuple[frozenset[str], ...]
-    titles: tuple[frozenset[str], ...]
+    """A nomination prepared for comparison; the trigram sets are computed when first needed
+    (only nominations that share a blocking key with another are ever compared)."""
+
+    name_words: tuple[tuple[str, ...], ...]
+    title_words: tuple[tuple[str, ...], ...]
     email: str
     urls: frozenset[str]
     outlet: str
     published: str
     words: frozenset[str]
+
+    @functools.cached_property
+    def names(self) -> tuple[frozenset[str], ...]:
+        return tuple(g for g in map(_grams, self.name_words) if g)
+
+    @functools.cached_property
+    def titles(self) -> tuple[frozenset[str], ...]:
+        return tuple(g for g in map(_grams, self.title_words) if g)
 
 
 def _features(nomination: Nomination) -> _Features:
@@ -207,20 +262,32 @@ def _features(nomination: Nomination) -> _Features:
         email = canonical_email(nomination.email) if nomination.email.strip() else ""
     except AddressError:
         email = nomination.email.strip().lower()
-    texts = nomination.names + nomination.titles
+    names = [tuple(_words(normalize_text(n))) for n in nomination.names]
+    titles = [tuple(_words(normalize_text(t))) for t in nomination.titles]
     return _Features(
-        tuple(g for g in (trigrams(n) for n in nomination.names) if g),
-        tuple(g for g in (trigrams(t) for t in nomination.titles) if g),
+        tuple(names),
+        tuple(titles),
         email,
         frozenset(canonical_url(u) for u in nomination.urls if u.strip()),
         normalize_text(nomination.outlet),
         nomination.published.strip(),
-        frozenset(w for text in texts for w in tokens(text) if len(w) >= 3),
+        frozenset(w for words in names + titles for w in words if len(w) >= 3),
     )
 
 
-def _best(first: Iterable[frozenset[str]], second: Sequence[frozenset[str]]) -> Fraction:
-    return max((dice(a, b) for a in first for b in second), default=Fraction(0))
+def _best(first: Iterable[frozenset[str]], second: Sequence[frozenset[str]]) -> tuple[int, int]:
+    """The highest Dice coefficient between the two lists, as (numerator, denominator)."""
+    best = (0, 1)
+    for a in first:
+        for b in second:
+            part = (2 * len(a & b), len(a) + len(b))
+            if part[0] * best[1] > best[0] * part[1]:
+                best = part
+    return best
+
+
+def _at_least(part: tuple[int, int], limit: Fraction) -> bool:
+    return part[0] * limit.denominator >= limit.numerator * part[1]
 
 
 def likely_duplicate(first: Nomination, second: Nomination) -> LikelyPair | None:
@@ -231,18 +298,19 @@ def likely_duplicate(first: Nomination, second: Nomination) -> LikelyPair | None
 def _compare(a: str, fa: _Features, b: str, fb: _Features) -> LikelyPair | None:
     name = _best(fa.names, fb.names)
     title = _best(fa.titles, fb.titles)
+    best = name if name[0] * title[1] >= title[0] * name[1] else title
     same_place = bool(fa.outlet) and fa.outlet == fb.outlet and bool(fa.published)
     same_place = same_place and fa.published == fb.published
     reasons = []
-    if name >= SIMILAR:
+    if _at_least(name, SIMILAR):
         reasons.append("similar name")
-    if title >= SIMILAR:
+    if _at_least(title, SIMILAR):
         reasons.append("similar title")
-    if same_place and (reasons or max(name, title) >= SIMILAR_WITH_OUTLET):
+    if same_place and (reasons or _at_least(best, SIMILAR_WITH_OUTLET)):
         reasons.append("same outlet and date")
     if not reasons:
         return None
-    return LikelyPair(a, b, max(name, title), tuple(reasons))
+    return LikelyPair(a, b, Fraction(*best), tuple(reasons))
 
 
 def find_duplicates(nominations: Sequence[Nomination]) -> Duplicates:
