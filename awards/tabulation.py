@@ -61,6 +61,15 @@ Number = int | Fraction
 EUROVISION_SCALE = (12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
 SWEEP_STEPS = 20  # the sensitivity sweep: w = 0, 1/20, 2/20, ... 1
 EXHAUSTED = "exhausted"  # the key of exhausted ballots in a round's transfers
+CONFLICT_HANDLING = {
+    "irv": "A conflicted juror's ballot leaves the conflicted finalist out; it counts for the "
+    "juror's other preferences like any ballot and exhausts when they are all eliminated. "
+    "Nothing is reweighted.",
+    "borda": "A conflicted juror's ballot leaves the conflicted finalist out and is scored over "
+    "the finalists the juror may rank; each finalist's score is its points times the non-empty "
+    "ballots divided by the ballots allowed to rank it (eligibleBallots), which equals its "
+    "points when no juror is conflicted with it.",
+}
 
 
 class Method(StrEnum):
@@ -427,7 +436,7 @@ def _count_borda(
         for name in finalists
     }
     order, breaks = order_by(scores, history=[], context=context, stage="jury borda")
-    winner = order[0] if non_empty and scores[order[0]] > 0 else None
+    winner = order[0] if non_empty else None
     reason = "highest score" if winner else "no ballot ranks any finalist"
     only = Round(1, dict(sorted(scores.items())), 0, non_empty, None, winner, None, reason)
     return JuryResult(
@@ -792,6 +801,9 @@ def result_document(result: CategoryResult, date: str) -> dict[str, Any]:
             "nonEmptyBallots": jury.non_empty,
             "quorumMet": result.quorum_met,
             "conflicts": jury.conflicts,
+            "conflictHandling": CONFLICT_HANDLING[
+                "irv" if config.method is Method.IRV else "borda"
+            ],
             "eligibleBallots": jury.eligible,
             "ranking": list(jury.ranking),
             "winner": jury.winner,

@@ -377,3 +377,29 @@ def test_irv_rounds_in_the_tabulator_json():
     ]
     assert [t["rule"] for t in document["tieBreaks"]] == ["jury-score", "earlier-round"]
     assert document["public"] is None
+
+
+def test_the_report_states_how_conflicts_were_counted():
+    three = [
+        Ballot("j1", ("A", "B", "C")),
+        Ballot("j2", ("B", "A", "C")),
+        Ballot("j3", ("B", "C"), frozenset({"A"})),
+    ]
+    borda = result_document(
+        tabulate_category(config(method=Method.BORDA, public_vote=False), three, {}, CONTEXT), "d"
+    )
+    assert borda["jury"]["conflicts"] == 1
+    assert borda["jury"]["eligibleBallots"] == {"A": 2, "B": 3, "C": 3}
+    assert borda["jury"]["points"] == {"A": 3, "B": 4, "C": 0}
+    assert borda["results"][0]["tally"] == {"A": "9/2", "B": 4, "C": 0}
+    assert "divided by the ballots allowed to rank it" in borda["jury"]["conflictHandling"]
+    irv = result_document(tabulate_category(config(public_vote=False), three, {}, CONTEXT), "d")
+    assert irv["jury"]["conflictHandling"].startswith(
+        "A conflicted juror's ballot leaves the conflicted finalist out; it counts for the "
+        "juror's other preferences"
+    )
+
+
+def test_a_single_finalist_wins_a_standard_borda_count():
+    result = count_jury(Method.BORDA, ["A"], [Ballot("j1", ("A",))], CONTEXT)
+    assert (result.points, result.winner) == ({"A": 0}, "A")
