@@ -3,8 +3,8 @@
 Uses only the standard library and the pure modules (`awards.bundle`, `awards.tabulation`).
 It checks, in this order, and stops at the first difference:
 
-1. every file listed in manifest.json is in the zip with the SHA-256 the manifest states, and
-   the zip holds no file the manifest does not list;
+1. every file listed in manifest.json is in the zip with the SHA-256 the manifest states, the
+   zip holds no file the manifest does not list, and manifest.json is in canonical form;
 2. the seed in config.json is the record digest of the five record files (see `awards.bundle`);
 3. counting every category again from config.json and the record files gives result.json byte
    for byte.
@@ -15,6 +15,7 @@ it prints the first difference and exits 1 (2 for a wrong command line or an unr
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -24,6 +25,7 @@ from awards.bundle import (
     MANIFEST,
     RESULT,
     BundleError,
+    manifest_text,
     read_record,
     read_zip,
     record_seed,
@@ -70,6 +72,9 @@ def check_manifest(files: Mapping[str, bytes]) -> None:
     for name in sorted(files):
         if name != MANIFEST and name not in listed:
             raise Difference(f"{name} is in the bundle but not listed in {MANIFEST}")
+    others = {name: files[name] for name in sorted(files) if name != MANIFEST}
+    if files[MANIFEST] != manifest_text(others):
+        raise Difference(f"{MANIFEST} is not in canonical form (its digests agree)")
 
 
 def recount(data: bytes) -> str:
@@ -85,6 +90,8 @@ def recount(data: bytes) -> str:
         expected, _ = tabulate_record(record.cycle, record.date, seed, record.categories)
     except (BundleError, BallotError, CountError) as error:
         raise Difference(str(error)) from error
+    except (ValueError, TypeError, KeyError, csv.Error) as error:
+        raise Difference(f"the bundle is not understood: {error!r}") from error
     if RESULT not in files:
         raise Difference(f"{RESULT} is missing")
     if expected != files[RESULT]:

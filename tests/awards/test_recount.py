@@ -14,6 +14,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from awards.bundle import (
     CategoryRecord,
@@ -26,6 +28,8 @@ from awards.bundle import (
     sha256,
     zip_bytes,
 )
+from awards.recount import Difference
+from awards.recount import recount as recount_bundle
 from awards.tabulation import Ballot, CategoryConfig, Fallback, Method, Outcome
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,3 +228,26 @@ def test_the_pure_modules_import_only_the_standard_library_and_each_other(module
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert imported - sys.stdlib_module_names - {"awards", "__future__"} == set()
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None)
+def test_any_changed_byte_of_any_file_is_a_difference(data):
+    bundle = BUNDLE
+    name = data.draw(st.sampled_from(sorted(bundle.files)))
+    content = bytearray(bundle.files[name])
+    at = data.draw(st.integers(0, len(content) - 1))
+    content[at] = data.draw(st.integers(0, 255).filter(lambda b: b != content[at]))
+    with pytest.raises(Difference):
+        recount_bundle(zip_bytes({**bundle.files, name: bytes(content)}))
+
+
+BUNDLE = build_bundle("Award", "2026-05-31", records(), "0.1.0")
+
+
+def test_a_reformatted_manifest_is_a_difference():
+    files = dict(BUNDLE.files)
+    files["manifest.json"] = files["manifest.json"].replace(b'"sha256"', b'"SHA256"')
+    with pytest.raises(Difference) as difference:
+        recount_bundle(zip_bytes(files))
+    assert str(difference.value) == "manifest.json is not in canonical form (its digests agree)"
