@@ -158,7 +158,8 @@ def sha256(data: bytes) -> str:
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """Unicode NFC (ASCII text is already in NFC)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def manifest_text(files: Mapping[str, bytes]) -> bytes:
