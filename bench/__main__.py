@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import bench_events, bench_judging_http
+from bench import bench_awards, bench_events, bench_judging_http
 from bench.load import Loader, LoadResult, pick_loader
 from bench.servers import ROOT, Server, ceiling_server, manassa_server
 
@@ -104,6 +104,7 @@ MEASUREMENTS: list[Callable[[Bench], Measurement]] = [
     home_vs_ceiling,
     *bench_events.MEASUREMENTS,
     *bench_judging_http.MEASUREMENTS,
+    *bench_awards.MEASUREMENTS,
 ]
 
 
