@@ -1,0 +1,1 @@
+"""The Media Excellence Award: cycles, categories, nominations, screening, duplicates."""
