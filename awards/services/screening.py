@@ -78,7 +78,7 @@ async def rule(
 ) -> list[ScreeningRuling]:
     """Rule on one or many nominations of the cycle at once: all of them or none."""
     require_screening(cycle, now())
-    reason = await _reason(cycle, ruling, reason_code.strip())
+    reason = await _reason(cycle, ruling, reason_code.strip().upper())
     if not nomination_ids:
         raise Invalid({"nominations": _("Choose at least one nomination.")})
     async with in_transaction():
