@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from accounts.models import User
 from awards.enums import IN_RACE, MergeReason, NominationState
 from awards.models import (
+    Category,
     Cycle,
     Nomination,
     NominationCredit,
@@ -27,11 +28,13 @@ from awards.models import (
     NomineeClaim,
     of_cycle,
 )
-from awards.services.common import PhaseClosed, scope, when
+from awards.services.common import Links, PhaseClosed, scope, when
 from core import audit
 from core.clock import now
 from core.errors import Conflict, Invalid
 from core.i18n import gettext as _
+from core.mail import outbox
+from core.settings import Settings
 
 try:  # the pure matching module is written on another branch
     from awards import matching
@@ -232,9 +235,12 @@ def _require_before_screening_ends(cycle: Cycle) -> None:
         )
 
 
-async def undo_merge(actor: User, cycle: Cycle, merge: NominationMerge) -> Nomination:
+async def undo_merge(
+    settings: Settings, actor: User, cycle: Cycle, merge: NominationMerge
+) -> Nomination:
     """Restore the merged nomination and take back the credits it brought. Its claims stay
-    with the kept one: the organizer has said these two differ."""
+    with the kept one: the organizer has said these two differ. A restored nomination that
+    waits on its nominee sends the nominee the invitation it never sent."""
     _require_before_screening_ends(cycle)
     async with in_transaction():
         fresh = await of_cycle(NominationMerge, cycle).select_for_update().get(id=merge.id)
@@ -260,5 +266,17 @@ async def undo_merge(actor: User, cycle: Cycle, merge: NominationMerge) -> Nomin
             after={"restored": merged.id, "state": merged.state.value},
             scope=scope(cycle),
         )
+        if merged.state == NominationState.AWAITING_NOMINEE:
+            await _invite(settings, cycle, merged)
+    outbox.wake()
     merge.undone_at = fresh.undone_at
     return merged
+
+
+async def _invite(settings: Settings, cycle: Cycle, nomination: Nomination) -> None:
+    from awards.services import acceptance
+
+    nominator = await User.get(id=nomination.created_by_id)
+    category = await Category.get(id=nomination.category_id)
+    links = Links(settings.base_url)
+    await acceptance.queue_invitation(settings, links, nominator, cycle, category, nomination)

@@ -374,6 +374,8 @@ async def _submit(
     version = await _new_version(user, row, snap, digest)
     links = Links(settings.base_url)
     if first and holder is not None:
+        enter_race_state(row)  # the state an undone merge gives back
+        await row.save()
         await duplicates.fold(None, holder, row, _merge_reason(row, holder))
         await _queue_receipt(links, user, cycle, category, row, version, merged=True)
         return Saved(row, version, merged_into=holder)
@@ -431,6 +433,11 @@ async def _enter_race(row: Nomination) -> None:
     nomination claimed them a moment ago: the caller tries again and merges)."""
     for key in duplicates.claim_keys(row):
         await NomineeClaim.create(category_id=row.category_id, key=key, nomination_id=row.id)
+    enter_race_state(row)
+
+
+def enter_race_state(row: Nomination) -> None:
+    """A submitted nomination waits on its nominee, unless it is a self-nomination."""
     if row.self_nomination:
         row.state, row.accepted_at = NominationState.SUBMITTED, now()
         row.nominee_user_id = row.created_by_id
