@@ -321,8 +321,8 @@ class Appeal(Model):
     nomination: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
         "models.Nomination", related_name="appeals", on_delete=fields.CASCADE
     )
-    ruling: fields.ForeignKeyRelation[ScreeningRuling] = fields.ForeignKeyField(
-        "models.ScreeningRuling", related_name="appeals", on_delete=fields.CASCADE, unique=True
+    ruling: fields.OneToOneRelation[ScreeningRuling] = fields.OneToOneField(
+        "models.ScreeningRuling", related_name="appeal", on_delete=fields.CASCADE
     )
     statement = fields.TextField()
     filed_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(

@@ -218,7 +218,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('nomination', fields.ForeignKeyField('models.Nomination', source_field='nomination_id', db_constraint=True, to_field='id', related_name='appeals', on_delete=OnDelete.CASCADE)),
-                ('ruling', fields.ForeignKeyField('models.ScreeningRuling', source_field='ruling_id', unique=True, db_constraint=True, to_field='id', related_name='appeals', on_delete=OnDelete.CASCADE)),
+                ('ruling', fields.OneToOneField('models.ScreeningRuling', source_field='ruling_id', db_constraint=True, to_field='id', related_name='appeal', on_delete=OnDelete.CASCADE)),
                 ('statement', fields.TextField(unique=False)),
                 ('filed_by', fields.ForeignKeyField('models.User', source_field='filed_by_id', db_constraint=True, to_field='id', related_name='award_appeals', on_delete=OnDelete.RESTRICT)),
                 ('filed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
