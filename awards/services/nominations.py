@@ -368,6 +368,10 @@ async def _submit(
     digest = fingerprint(snap)
     if not first and digest == row.fingerprint:
         return Saved(row, unchanged=True)
+    if first and holder is None:
+        # Claim before counting: a second request for the same nominee then fails on the
+        # claim (and merges on its retry) rather than on a limit the first one just used.
+        await _claim(row)
     if first:
         await _count_towards_limit(category, user)
         await duplicates.credit(row, user.id, row.relation, None)
@@ -380,7 +384,7 @@ async def _submit(
         await _queue_receipt(links, user, cycle, category, row, version, merged=True)
         return Saved(row, version, merged_into=holder)
     if first:
-        await _enter_race(row)
+        enter_race_state(row)
     await row.save()
     await _queue_receipt(links, user, cycle, category, row, version, merged=False)
     if first and not row.self_nomination:
@@ -428,12 +432,11 @@ async def _new_version(
     return version
 
 
-async def _enter_race(row: Nomination) -> None:
+async def _claim(row: Nomination) -> None:
     """Claim the nominee and the work in the category (an IntegrityError here means another
     nomination claimed them a moment ago: the caller tries again and merges)."""
     for key in duplicates.claim_keys(row):
         await NomineeClaim.create(category_id=row.category_id, key=key, nomination_id=row.id)
-    enter_race_state(row)
 
 
 def enter_race_state(row: Nomination) -> None:
