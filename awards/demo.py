@@ -252,7 +252,7 @@ async def _last_year(settings: Settings, organizer: User, people: list[User]) ->
 async def _this_year(settings: Settings, organizer: User, people: list[User]) -> Cycle:
     year = clock.now().year
     cycle, cats = await _cycle(organizer, year, clock.now() - 10 * DAY)
-    awaiting = await _nominate(settings, people, cats, NOMINEES[0], year)
+    await _nominate(settings, people, cats, NOMINEES[0], year)  # awaits its nominee
     appealed = await _nominate(settings, people, cats, NOMINEES[3], year)
     accepted = await _nominate(settings, people, cats, NOMINEES[4], year)
     for nomination in (appealed, accepted):
@@ -297,7 +297,6 @@ async def _this_year(settings: Settings, organizer: User, people: list[User]) ->
         )
     finally:
         clock.travel(-moved)
-    del awaiting
     return cycle
 
 

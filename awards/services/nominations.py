@@ -18,7 +18,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -84,7 +84,6 @@ class Saved:
     version: NominationVersion | None = None  # the new version when a submit changed something
     merged_into: Nomination | None = None  # the nomination this one was folded into
     unchanged: bool = False  # a submit identical to what was already submitted
-    warnings: list[str] = field(default_factory=list)
 
 
 # --- checks (pure: they read what is given and raise before anything is written) ----------
