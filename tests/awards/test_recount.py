@@ -218,7 +218,17 @@ def test_an_extra_file_and_a_non_zip_are_differences(tmp_path):
     assert done.stdout == "DIFFERENCE: not a readable zip file: File is not a zip file\n"
 
 
-@pytest.mark.parametrize("module", sorted(p.name for p in (ROOT / "awards").glob("*.py")))
+PURE_MODULES = (
+    "tabulation.py",
+    "matching.py",
+    "voters.py",
+    "bundle.py",
+    "recount.py",
+    "timeline.py",
+)
+
+
+@pytest.mark.parametrize("module", PURE_MODULES)
 def test_the_pure_modules_import_only_the_standard_library_and_each_other(module):
     tree = ast.parse((ROOT / "awards" / module).read_text(encoding="utf-8"))
     imported = set()

@@ -1,0 +1,316 @@
+"""Demo award data for `make run`, written through the services as people would: last year's
+cycle complete up to screening, this year's open for nominations with nominations in several
+states. The clock is moved to each moment of last year's timeline and back (core.clock.travel).
+
+This year's ruling and appeal are made by moving the clock to this year's screening and back,
+so their dates lie a few weeks ahead: the demo shows every state at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from accounts.models import User
+from awards.enums import EvidenceField, Milestone, NomineeType, Relation, Ruling, Visibility
+from awards.models import Category, Cycle, Nomination
+from awards.services import acceptance, cycles, nominations, screening
+from awards.services.nominations import NominationInput
+from core import clock
+from core.settings import Settings
+
+DAY = dt.timedelta(days=1)
+ORGANIZER = "organizer@manassa.local"
+NOMINATORS = ("participant@manassa.local", "participant2@manassa.local", "judge2@manassa.local")
+
+CATEGORIES: tuple[dict[str, Any], ...] = (
+    {
+        "name_ar": "التحقيق الاستقصائي",
+        "name_en": "Investigative report",
+        "nominee_type": NomineeType.INDIVIDUAL,
+        "citation_guidance_ar": "ما الذي كشفه التحقيق، وما أثره؟",
+        "citation_guidance_en": (
+            "What did the investigation reveal, and what changed because of it?"
+        ),
+        "required_fields": [EvidenceField.WORK_TITLE.value, EvidenceField.WORK_OUTLET.value],
+        "min_links": 1,
+    },
+    {
+        "name_ar": "الفيلم الوثائقي",
+        "name_en": "Documentary",
+        "nominee_type": NomineeType.GROUP,
+        "min_links": 1,
+    },
+    {"name_ar": "التصوير الصحفي", "name_en": "Photography", "nominee_type": NomineeType.INDIVIDUAL},
+    {"name_ar": "الفيديو الإبداعي", "name_en": "Creative video", "nominee_type": NomineeType.GROUP},
+    {"name_ar": "البودكاست", "name_en": "Podcast", "nominee_type": NomineeType.GROUP},
+    {
+        "name_ar": "المحتوى المولَّد بالذكاء الاصطناعي",
+        "name_en": "AI-generated content",
+        "nominee_type": NomineeType.INDIVIDUAL,
+        "public_vote": True,
+    },
+    {
+        "name_ar": "الشخصية الإعلامية للعام",
+        "name_en": "Media personality of the year",
+        "nominee_type": NomineeType.INDIVIDUAL,
+        "self_nomination": False,
+        "public_vote": True,
+    },
+)
+REASONS = (
+    (
+        "WINDOW",
+        "نُشر العمل خارج فترة الأهلية",
+        "The work was published outside the eligibility window",
+    ),
+    ("EVIDENCE", "الأدلة المقدَّمة غير كافية", "The evidence given is not sufficient"),
+    ("TYPE", "المرشَّح لا يطابق نوع المرشَّحين في الفئة", "The nominee is not of the category's type"),
+)
+# (category index, nominator index, nominee names ar/en, e-mail, outlet, work title, self?)
+NOMINEES = (
+    (
+        0,
+        0,
+        "سارة المطيري",
+        "Sara Almutairi",
+        "sara@press.manassa.local",
+        "صحيفة الرياض",
+        "من يشرب الماء؟",
+    ),
+    (
+        0,
+        1,
+        "Yousef Karim",
+        "Yousef Karim",
+        "yousef@press.manassa.local",
+        "Gulf Reporter",
+        "The ghost payroll",
+    ),
+    (
+        1,
+        0,
+        "فريق وثائقيات الشرق",
+        "East Documentaries",
+        "east@film.manassa.local",
+        "قناة الشرق",
+        "ذاكرة الحجر",
+    ),
+    (
+        2,
+        1,
+        "ليلى حداد",
+        "Layla Haddad",
+        "layla@photo.manassa.local",
+        "Arab Lens",
+        "Floods of Jazan",
+    ),
+    (4, 2, "فريق بودكاست سين", "Seen Podcast", "seen@audio.manassa.local", "سين", "أصوات الحي"),
+    (
+        5,
+        0,
+        "محمد العلي",
+        "Mohammed Alali",
+        "mohammed@ai.manassa.local",
+        "مختبر الإعلام",
+        "حكايات مولَّدة",
+    ),
+    (6, 1, "هند السبيعي", "Hind Alsubaie", "hind@tv.manassa.local", "التلفزيون السعودي", ""),
+)
+
+
+def _timeline(opens: dt.datetime) -> dict[str, dt.datetime]:
+    days = {
+        Milestone.NOMINATIONS_OPEN: 0,
+        Milestone.NOMINATIONS_CLOSE: 30,
+        Milestone.SCREENING_ENDS: 45,
+        Milestone.APPEALS_CLOSE: 52,
+        Milestone.JURY_STARTS: 55,
+        Milestone.JURY_ENDS: 75,
+        Milestone.SHORTLIST_AT: 80,
+        Milestone.VOTING_OPENS: 85,
+        Milestone.VOTING_CLOSES: 95,
+        Milestone.RESULTS_AT: 100,
+    }
+    start = opens.replace(hour=9, minute=0, second=0, microsecond=0)
+    return {m.value: start + n * DAY for m, n in days.items()}
+
+
+async def _cycle(organizer: User, year: int, opens: dt.datetime) -> tuple[Cycle, list[Category]]:
+    cycle = await cycles.create_cycle(
+        organizer,
+        {
+            "slug": f"media-excellence-{year}",
+            "year": year,
+            "name_ar": f"جائزة التميز الإعلامي {year}",
+            "name_en": f"Media Excellence Award {year}",
+            "description_ar": "جائزة سنوية تكرّم أفضل الأعمال والشخصيات الإعلامية في العالم العربي.",
+            "description_en": (
+                "An annual award for the best media work and people of the Arab world."
+            ),
+            "rules_ar": "يُقبل العمل المنشور خلال العام. لكل مرشِّح ثلاثة ترشيحات في الفئة.",
+            "rules_en": (
+                "Work published during the year is eligible. "
+                "Three nominations per nominator and category."
+            ),
+            **_timeline(opens),
+        },
+    )
+    made = []
+    for values in CATEGORIES:
+        made.append(
+            await cycles.add_category(
+                organizer,
+                cycle,
+                {
+                    **values,
+                    "published_from": dt.date(year - 1, 1, 1),
+                    "published_until": dt.date(year, 12, 31),
+                    "max_per_nominator": 3,
+                },
+            )
+        )
+    for code, ar, en in REASONS:
+        await cycles.add_screening_reason(organizer, cycle, code=code, label_ar=ar, label_en=en)
+    await cycles.set_visibility(organizer, cycle, Visibility.PUBLISHED)
+    return cycle, made
+
+
+def _values(row: tuple, year: int, **extra: Any) -> NominationInput:
+    _c, _n, name_ar, name_en, email, outlet, title = row
+    slug = email.split("@")[0]
+    return NominationInput(
+        relation=Relation.COLLEAGUE,
+        nominee_name_ar=name_ar,
+        nominee_name_en=name_en,
+        nominee_email=email,
+        nominee_organization=outlet,
+        nominee_language="ar" if name_ar != name_en else "en",
+        work_title=title or name_en,
+        work_outlet=outlet,
+        work_published_on=dt.date(year, 3, 15),
+        work_links=(f"https://media.manassa.local/{year}/{slug}",),
+        statement=extra.pop("statement", "عمل أثّر في جمهوره وفي صنّاع القرار."),
+        **extra,
+    )
+
+
+async def _nominate(
+    settings: Settings,
+    people: list[User],
+    cats: list[Category],
+    row: tuple,
+    year: int,
+    **extra: Any,
+) -> Nomination:
+    saved = await nominations.save_nomination(
+        settings, people[row[1]], cats[row[0]], _values(row, year, **extra), submit=True
+    )
+    return saved.nomination
+
+
+async def _accept(settings: Settings, nomination: Nomination) -> None:
+    fresh = await Nomination.get(id=nomination.id)
+    await acceptance.answer(settings, acceptance.make_token(settings, fresh), accept=True)
+
+
+async def _last_year(settings: Settings, organizer: User, people: list[User]) -> Cycle:
+    opens = clock.now() - 400 * DAY
+    moved = dt.timedelta(0)
+    try:
+        clock.travel(-390 * DAY)
+        moved -= 390 * DAY
+        year = clock.now().year
+        cycle, cats = await _cycle(organizer, year, opens)
+        made = [await _nominate(settings, people, cats, row, year) for row in NOMINEES]
+        for nomination in made:
+            await _accept(settings, nomination)
+        clock.travel(30 * DAY)  # screening
+        moved += 30 * DAY
+        ineligible = made[3]
+        await screening.rule(
+            settings,
+            organizer,
+            cycle,
+            [n.id for n in made if n is not ineligible],
+            ruling=Ruling.ELIGIBLE,
+        )
+        await screening.rule(
+            settings,
+            organizer,
+            cycle,
+            [ineligible.id],
+            ruling=Ruling.INELIGIBLE,
+            reason_code="WINDOW",
+            note="Published in the previous year.",
+        )
+    finally:
+        clock.travel(-moved)
+    return cycle
+
+
+async def _this_year(settings: Settings, organizer: User, people: list[User]) -> Cycle:
+    year = clock.now().year
+    cycle, cats = await _cycle(organizer, year, clock.now() - 10 * DAY)
+    await _nominate(settings, people, cats, NOMINEES[0], year)  # awaits its nominee
+    appealed = await _nominate(settings, people, cats, NOMINEES[3], year)
+    accepted = await _nominate(settings, people, cats, NOMINEES[4], year)
+    for nomination in (appealed, accepted):
+        await _accept(settings, nomination)
+    # Two likely duplicates: the same journalist, spelled two ways, by two nominators.
+    twin = (
+        0,
+        1,
+        "عبدالله الحربي",
+        "Abdullah Alharbi",
+        "a.harbi@press.manassa.local",
+        "عكاظ",
+        "طرق بلا نهاية",
+    )
+    other = (
+        0,
+        2,
+        "عبد الله الحربي",
+        "Abdallah Al-Harbi",
+        "abdullah.h@press.manassa.local",
+        "عكاظ",
+        "طرق بلا نهاية",
+    )
+    for row in (twin, other):
+        await _nominate(settings, people, cats, row, year)
+    moved = cycle.nominations_close - clock.now() + DAY
+    clock.travel(moved)
+    try:
+        await screening.rule(
+            settings,
+            organizer,
+            cycle,
+            [appealed.id],
+            ruling=Ruling.INELIGIBLE,
+            reason_code="EVIDENCE",
+        )
+        await screening.file_appeal(
+            settings,
+            people[NOMINEES[3][1]],
+            appealed,
+            statement="The photographs were published in print; the scans are attached.",
+        )
+    finally:
+        clock.travel(-moved)
+    return cycle
+
+
+async def load(settings: Settings) -> list[str]:
+    organizer = await User.get_or_none(email=ORGANIZER)
+    people = [await User.get_or_none(email=e) for e in NOMINATORS]
+    if organizer is None or None in people:
+        return ["", "Award demo skipped: the demo accounts are missing."]
+    last = await _last_year(settings, organizer, people)  # type: ignore[arg-type]
+    current = await _this_year(settings, organizer, people)  # type: ignore[arg-type]
+    return [
+        "",
+        "Media Excellence Award:",
+        f"  /awards/{last.slug}    last year's cycle, screened",
+        f"  /awards/{current.slug}    this year's cycle, open for nominations",
+        f"  organizer: {ORGANIZER}; nominators: {', '.join(NOMINATORS)}",
+    ]

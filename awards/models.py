@@ -1,0 +1,371 @@
+"""Award cycles, their categories and screening reasons, nominations with their nominators,
+versions, files, rulings, appeals and merges.
+
+Rules that must hold under concurrency live in the database:
+- one credit per nominator and nomination (unique nomination+user);
+- one claim per nominee e-mail or canonical work URL and category (`NomineeClaim`): two
+  nominations of the same nominee submitted at the same moment cannot both claim it, and the
+  second becomes a merge into the first;
+- one appeal per ruling (unique ruling), and version numbers unique per nomination;
+- a nominator's count per category goes up by a conditional update (`NominatorTally`).
+
+`Meta.indexes` name a relation's column (`cycle_id`), not the relation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from tortoise import fields
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from awards import timeline
+from awards.enums import (
+    AppealState,
+    CyclePhase,
+    MergeReason,
+    NominationState,
+    NomineeType,
+    Relation,
+    Ruling,
+    Visibility,
+)
+
+M = TypeVar("M", bound=Model)
+DEFAULT_TIME_ZONE = "Asia/Riyadh"
+SLUG_MAX = 60
+
+
+class Cycle(Model):
+    """One year of the Media Excellence Award."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=SLUG_MAX, unique=True)
+    year = fields.IntField()
+    name_ar = fields.CharField(max_length=200, default="")
+    name_en = fields.CharField(max_length=200, default="")
+    description_ar = fields.TextField(default="")
+    description_en = fields.TextField(default="")
+    rules_ar = fields.TextField(default="")
+    rules_en = fields.TextField(default="")
+    time_zone = fields.CharField(max_length=64, default=DEFAULT_TIME_ZONE)
+    visibility = fields.CharEnumField(Visibility, default=Visibility.DRAFT, db_index=True)
+    nominations_open = fields.DatetimeField()
+    nominations_close = fields.DatetimeField()
+    screening_ends = fields.DatetimeField()
+    appeals_close = fields.DatetimeField()
+    jury_starts = fields.DatetimeField(null=True)
+    jury_ends = fields.DatetimeField(null=True)
+    shortlist_at = fields.DatetimeField(null=True)
+    voting_opens = fields.DatetimeField(null=True)
+    voting_closes = fields.DatetimeField(null=True)
+    results_at = fields.DatetimeField(null=True)
+    # How long after nominations close a nominee may still accept (then it is not screened).
+    acceptance_grace_hours = fields.IntField(default=72)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "awards_cycle"
+        ordering = ["-year", "-id"]
+
+    @property
+    def timeline(self) -> timeline.Timeline:
+        return timeline.Timeline(
+            **{name: getattr(self, name) for name in timeline.Timeline.__dataclass_fields__}
+        )
+
+    def phase(self, now: dt.datetime) -> CyclePhase:
+        return timeline.phase(self.timeline, now)
+
+    @property
+    def acceptance_deadline(self) -> dt.datetime:
+        return self.nominations_close + dt.timedelta(hours=self.acceptance_grace_hours)
+
+    @property
+    def published(self) -> bool:
+        return self.visibility == Visibility.PUBLISHED
+
+
+def of_cycle(model: type[M], cycle: Cycle | int) -> QuerySet[M]:
+    """The one way into a cycle's data: every query is scoped by the cycle."""
+    cycle_id = cycle if isinstance(cycle, int) else cycle.id
+    return model.filter(cycle_id=cycle_id)
+
+
+class Category(Model):
+    id = fields.IntField(primary_key=True)
+    cycle: fields.ForeignKeyRelation[Cycle] = fields.ForeignKeyField(
+        "models.Cycle", related_name="categories", on_delete=fields.CASCADE
+    )
+    position = fields.IntField(default=0)
+    name_ar = fields.CharField(max_length=200, default="")
+    name_en = fields.CharField(max_length=200, default="")
+    description_ar = fields.TextField(default="")
+    description_en = fields.TextField(default="")
+    citation_guidance_ar = fields.TextField(default="")
+    citation_guidance_en = fields.TextField(default="")
+    nominee_type = fields.CharEnumField(NomineeType, max_length=20)
+    # The work must be published within [published_from, published_until] (either may be open).
+    published_from = fields.DateField(null=True)
+    published_until = fields.DateField(null=True)
+    self_nomination = fields.BooleanField(default=True)
+    max_per_nominator = fields.IntField(default=1)
+    # Evidence: the nomination fields that must be filled (EvidenceField values), how many
+    # links at least, which file kinds (core.storage kinds) and how many files.
+    required_fields: Any = fields.JSONField(default=list)
+    min_links = fields.IntField(default=0)
+    file_kinds: Any = fields.JSONField(default=list)
+    min_files = fields.IntField(default=0)
+    max_files = fields.IntField(default=5)
+    shortlist_size = fields.IntField(default=5)
+    public_vote = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "awards_category"
+        indexes = (("cycle_id", "position"),)
+        ordering = ["position", "id"]
+
+
+class ScreeningReason(Model):
+    """A coded reason for a ruling, in both languages, that the organizer keeps per cycle."""
+
+    id = fields.IntField(primary_key=True)
+    cycle: fields.ForeignKeyRelation[Cycle] = fields.ForeignKeyField(
+        "models.Cycle", related_name="screening_reasons", on_delete=fields.CASCADE
+    )
+    code = fields.CharField(max_length=30)
+    label_ar = fields.CharField(max_length=300, default="")
+    label_en = fields.CharField(max_length=300, default="")
+    position = fields.IntField(default=0)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "awards_screening_reason"
+        unique_together = (("cycle", "code"),)
+        ordering = ["position", "id"]
+
+
+class Nomination(Model):
+    id = fields.IntField(primary_key=True)
+    cycle: fields.ForeignKeyRelation[Cycle] = fields.ForeignKeyField(
+        "models.Cycle", related_name="nominations", on_delete=fields.CASCADE
+    )
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="nominations", on_delete=fields.RESTRICT
+    )
+    # Who started it; every nominator (this one included) is credited in NominationCredit.
+    created_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_nominations", on_delete=fields.RESTRICT
+    )
+    state = fields.CharEnumField(
+        NominationState, max_length=20, default=NominationState.DRAFT, db_index=True
+    )
+    self_nomination = fields.BooleanField(default=False)
+    relation = fields.CharEnumField(Relation, max_length=20, default=Relation.OTHER)
+    nominee_name_ar = fields.CharField(max_length=200, default="")
+    nominee_name_en = fields.CharField(max_length=200, default="")
+    nominee_email = fields.CharField(max_length=254, default="")
+    nominee_organization = fields.CharField(max_length=200, default="")
+    nominee_language = fields.CharField(max_length=5, default="ar")  # for the nominee's mails
+    nominee_user: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_nominee_of", null=True, on_delete=fields.SET_NULL
+    )
+    work_title = fields.CharField(max_length=300, default="")
+    work_outlet = fields.CharField(max_length=200, default="")
+    work_published_on = fields.DateField(null=True)
+    work_links: Any = fields.JSONField(default=list)
+    statement = fields.TextField(default="")
+    # A double-click on "save" sends the same form key twice: one draft, not two.
+    form_key = fields.CharField(max_length=64, null=True)
+    fingerprint = fields.CharField(max_length=64, default="")
+    version_count = fields.IntField(default=0)
+    submitted_at = fields.DatetimeField(null=True)
+    # The acceptance link carries this nonce; using the link clears it, so it works once.
+    acceptance_nonce = fields.CharField(max_length=32, default="")
+    accepted_at = fields.DatetimeField(null=True)
+    declined_at = fields.DatetimeField(null=True)
+    merged_into: fields.ForeignKeyNullableRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="merged_from", null=True, on_delete=fields.SET_NULL
+    )
+    final = fields.BooleanField(default=False)  # an appeal was decided: no more rulings
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "awards_nomination"
+        unique_together = (("created_by", "form_key"),)
+        indexes = (("cycle_id", "category_id", "state"),)
+        ordering = ["id"]
+
+
+class NominationCredit(Model):
+    """A nominator of a nomination: the one who started it, and those merged into it."""
+
+    id = fields.IntField(primary_key=True)
+    nomination: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="credits", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_credits", on_delete=fields.CASCADE
+    )
+    relation = fields.CharEnumField(Relation, max_length=20, default=Relation.OTHER)
+    # The nomination this credit came from when it was merged in (None for the original).
+    source: fields.ForeignKeyNullableRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="credits_given", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "awards_nomination_credit"
+        unique_together = (("nomination", "user"),)
+        ordering = ["created_at", "id"]
+
+
+class NomineeClaim(Model):
+    """One nomination per nominee e-mail or canonical work URL in a category, by the database."""
+
+    id = fields.IntField(primary_key=True)
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="claims", on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=400)  # "email:<address>" or "url:<canonical url>"
+    nomination: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="claims", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "awards_nominee_claim"
+        unique_together = (("category", "key"),)
+
+
+class NominatorTally(Model):
+    """How many nominations one person has submitted in a category (a conditional update
+    keeps it under the category's limit)."""
+
+    id = fields.IntField(primary_key=True)
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="tallies", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_tallies", on_delete=fields.CASCADE
+    )
+    count = fields.IntField(default=0)
+
+    class Meta:
+        table = "awards_nominator_tally"
+        unique_together = (("category", "user"),)
+
+
+class NominationVersion(Model):
+    """What was submitted, each time it was submitted with a change."""
+
+    id = fields.IntField(primary_key=True)
+    nomination: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="versions", on_delete=fields.CASCADE
+    )
+    number = fields.IntField()
+    snapshot: Any = fields.JSONField()
+    fingerprint = fields.CharField(max_length=64)
+    author: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_versions", on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "awards_nomination_version"
+        unique_together = (("nomination", "number"),)
+        ordering = ["number"]
+
+
+class NominationFile(Model):
+    id = fields.IntField(primary_key=True)
+    nomination: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="files", on_delete=fields.CASCADE
+    )
+    file: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.StoredFile", related_name=False, on_delete=fields.CASCADE, unique=True
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "awards_nomination_file"
+        ordering = ["created_at", "id"]
+
+
+class ScreeningRuling(Model):
+    id = fields.IntField(primary_key=True)
+    nomination: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="rulings", on_delete=fields.CASCADE
+    )
+    ruling = fields.CharEnumField(Ruling, max_length=20)
+    reason: fields.ForeignKeyNullableRelation[ScreeningReason] = fields.ForeignKeyField(
+        "models.ScreeningReason", related_name="rulings", null=True, on_delete=fields.RESTRICT
+    )
+    note = fields.TextField(default="")
+    ruled_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_rulings", on_delete=fields.RESTRICT
+    )
+    ruled_at = fields.DatetimeField()
+
+    class Meta:
+        table = "awards_screening_ruling"
+        indexes = (("nomination_id", "ruled_at"),)
+        ordering = ["ruled_at", "id"]
+
+
+class Appeal(Model):
+    id = fields.IntField(primary_key=True)
+    nomination: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="appeals", on_delete=fields.CASCADE
+    )
+    ruling: fields.OneToOneRelation[ScreeningRuling] = fields.OneToOneField(
+        "models.ScreeningRuling", related_name="appeal", on_delete=fields.CASCADE
+    )
+    statement = fields.TextField()
+    filed_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_appeals", on_delete=fields.RESTRICT
+    )
+    filed_at = fields.DatetimeField()
+    state = fields.CharEnumField(AppealState, max_length=20, default=AppealState.PENDING)
+    decision_note = fields.TextField(default="")
+    decided_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_appeal_decisions", null=True, on_delete=fields.RESTRICT
+    )
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "awards_appeal"
+        ordering = ["filed_at", "id"]
+
+
+class NominationMerge(Model):
+    """A nomination folded into the one kept, which can be undone until screening ends."""
+
+    id = fields.IntField(primary_key=True)
+    cycle: fields.ForeignKeyRelation[Cycle] = fields.ForeignKeyField(
+        "models.Cycle", related_name="merges", on_delete=fields.CASCADE
+    )
+    kept: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="merges_kept", on_delete=fields.CASCADE
+    )
+    merged: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="merges_merged", on_delete=fields.CASCADE
+    )
+    reason = fields.CharEnumField(MergeReason, max_length=20)
+    previous_state = fields.CharEnumField(NominationState, max_length=20)
+    merged_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_merges", null=True, on_delete=fields.SET_NULL
+    )
+    merged_at = fields.DatetimeField()
+    undone_at = fields.DatetimeField(null=True)
+    undone_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_merges_undone", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "awards_nomination_merge"
+        indexes = (("cycle_id", "merged_at"),)
+        ordering = ["merged_at", "id"]

@@ -1,0 +1,252 @@
+"""Duplicate nominations: the keys that merge automatically (the same nominee e-mail, the same
+canonical work URL, in one category), likely duplicates offered to the organizer, and merges
+that are audited and can be undone until screening ends.
+
+Matching itself belongs to the pure module `awards.matching`; `likely_duplicates` passes it
+plain `NominationFacts` through `_match`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from accounts.models import User
+from awards import matching
+from awards.enums import IN_RACE, MergeReason, NominationState
+from awards.models import (
+    Category,
+    Cycle,
+    Nomination,
+    NominationCredit,
+    NominationMerge,
+    NomineeClaim,
+    of_cycle,
+)
+from awards.services.common import Links, PhaseClosed, scope, when
+from core import audit
+from core.clock import now
+from core.errors import Conflict, Invalid
+from core.i18n import gettext as _
+from core.mail import outbox
+from core.settings import Settings
+
+
+@dataclass(frozen=True)
+class NominationFacts:
+    """What matching needs of a nomination, as plain data."""
+
+    id: int
+    category_id: int
+    names: tuple[str, ...]
+    titles: tuple[str, ...]
+    email: str
+    outlet: str
+    published: str  # ISO date, "" when unknown
+    urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two nominations of one category that look like the same nominee or work."""
+
+    first: int
+    second: int
+    reasons: tuple[str, ...]
+
+
+def canonical_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def canonical_url(url: str) -> str:
+    return matching.canonical_url(url)
+
+
+def claim_keys(nomination: Nomination) -> list[str]:
+    """The keys under which a submitted nomination is unique in its category."""
+    keys = (
+        [f"email:{canonical_email(nomination.nominee_email)}"] if nomination.nominee_email else []
+    )
+    urls = {canonical_url(u) for u in nomination.work_links or [] if u.strip()}
+    keys.extend(f"url:{u}"[:400] for u in sorted(urls))
+    return keys
+
+
+def reason_of(key: str) -> MergeReason:
+    return MergeReason.SAME_EMAIL if key.startswith("email:") else MergeReason.SAME_URL
+
+
+def facts(nomination: Nomination) -> NominationFacts:
+    published = nomination.work_published_on
+    return NominationFacts(
+        id=nomination.id,
+        category_id=nomination.category_id,
+        names=tuple(n for n in (nomination.nominee_name_ar, nomination.nominee_name_en) if n),
+        titles=(nomination.work_title,) if nomination.work_title else (),
+        email=nomination.nominee_email,
+        outlet=nomination.work_outlet,
+        published=published.isoformat() if published else "",
+        urls=tuple(nomination.work_links or ()),
+    )
+
+
+def _match(items: Sequence[NominationFacts]) -> list[Pair]:
+    """Pairs within one category, as awards.matching finds them."""
+    found = matching.find_duplicates(
+        [
+            matching.Nomination(
+                id=str(f.id),
+                names=f.names,
+                titles=f.titles,
+                email=f.email,
+                outlet=f.outlet,
+                published=f.published,
+                urls=f.urls,
+            )
+            for f in items
+        ]
+    )
+    pairs = [
+        Pair(int(a), int(b), group.reasons)
+        for group in found.exact
+        for a, b in itertools.combinations(group.ids, 2)
+    ]
+    pairs.extend(Pair(int(p.first), int(p.second), p.reasons) for p in found.likely)
+    return pairs
+
+
+async def likely_duplicates(cycle: Cycle) -> list[Pair]:
+    """Nominations in the race that look like duplicates, per category, for the organizer."""
+    rows = await of_cycle(Nomination, cycle).filter(state__in=IN_RACE).order_by("id")
+    per_category: dict[int, list[NominationFacts]] = defaultdict(list)
+    for row in rows:
+        per_category[row.category_id].append(facts(row))
+    return [pair for items in per_category.values() for pair in _match(items)]
+
+
+# --- merging -------------------------------------------------------------------------------
+
+
+async def credit(
+    nomination: Nomination, user_id: int, relation: str, source_id: int | None
+) -> bool:
+    """Credit a nominator (inside the caller's transaction); False when already credited."""
+    if await NominationCredit.filter(nomination_id=nomination.id, user_id=user_id).exists():
+        return False
+    await NominationCredit.create(
+        nomination_id=nomination.id, user_id=user_id, relation=relation, source_id=source_id
+    )
+    return True
+
+
+async def fold(
+    actor: User | None, kept: Nomination, merged: Nomination, reason: MergeReason
+) -> NominationMerge:
+    """Inside the caller's transaction: `merged` leaves the race and its nominators are credited
+    on `kept`. Audited."""
+    previous = merged.state
+    for row in await NominationCredit.filter(nomination_id=merged.id):
+        await credit(kept, row.user_id, row.relation, merged.id)
+    merged.state, merged.merged_into_id = NominationState.MERGED, kept.id
+    await merged.save(update_fields=["state", "merged_into_id", "updated_at"])
+    record = await NominationMerge.create(
+        cycle_id=kept.cycle_id,
+        kept_id=kept.id,
+        merged_id=merged.id,
+        reason=reason,
+        previous_state=previous,
+        merged_by=actor,
+        merged_at=now(),
+    )
+    await audit.record(
+        actor,
+        "awards.merge",
+        record,
+        after={"kept": kept.id, "merged": merged.id, "reason": reason.value},
+        scope=scope(kept.cycle_id),
+    )
+    return record
+
+
+async def confirm_duplicate(
+    actor: User, cycle: Cycle, kept_id: int, merged_id: int
+) -> NominationMerge:
+    """The organizer confirms that two nominations of one category are the same."""
+    _require_before_screening_ends(cycle)
+    async with in_transaction():
+        pair = {
+            n.id: n
+            for n in await of_cycle(Nomination, cycle)
+            .select_for_update()
+            .filter(id__in=[kept_id, merged_id])
+        }
+        kept, merged = pair.get(kept_id), pair.get(merged_id)
+        if kept is None or merged is None or kept_id == merged_id:
+            raise Invalid({"merged": _("Choose two different nominations of this cycle.")})
+        if kept.category_id != merged.category_id:
+            raise Invalid({"merged": _("Only nominations of the same category can be merged.")})
+        if kept.state not in IN_RACE or merged.state not in IN_RACE:
+            raise Conflict(_("Only nominations still in the race can be merged."))
+        return await fold(actor, kept, merged, MergeReason.CONFIRMED)
+
+
+def _require_before_screening_ends(cycle: Cycle) -> None:
+    if now() >= cycle.screening_ends:
+        raise PhaseClosed(
+            _(
+                "Merges can be changed only until screening ends (%(when)s). Nothing was changed.",
+                when=when(cycle, cycle.screening_ends),
+            )
+        )
+
+
+async def undo_merge(
+    settings: Settings, actor: User, cycle: Cycle, merge: NominationMerge
+) -> Nomination:
+    """Restore the merged nomination and take back the credits it brought. Its claims stay
+    with the kept one: the organizer has said these two differ. A restored nomination that
+    waits on its nominee sends the nominee the invitation it never sent."""
+    _require_before_screening_ends(cycle)
+    async with in_transaction():
+        fresh = await of_cycle(NominationMerge, cycle).select_for_update().get(id=merge.id)
+        if fresh.undone_at is not None:
+            raise Conflict(_("This merge was already undone."))
+        merged = await Nomination.get(id=fresh.merged_id)
+        kept_creator = (await Nomination.get(id=fresh.kept_id)).created_by_id
+        await (
+            NominationCredit.filter(nomination_id=fresh.kept_id, source_id=merged.id)
+            .exclude(user_id=kept_creator)
+            .delete()
+        )
+        merged.state, merged.merged_into_id = fresh.previous_state, None
+        await merged.save(update_fields=["state", "merged_into_id", "updated_at"])
+        fresh.undone_at, fresh.undone_by = now(), actor
+        await fresh.save(update_fields=["undone_at", "undone_by_id"])
+        await NomineeClaim.filter(nomination_id=merged.id).delete()
+        await audit.record(
+            actor,
+            "awards.merge_undo",
+            fresh,
+            before={"kept": fresh.kept_id, "merged": merged.id},
+            after={"restored": merged.id, "state": merged.state.value},
+            scope=scope(cycle),
+        )
+        if merged.state == NominationState.AWAITING_NOMINEE:
+            await _invite(settings, cycle, merged)
+    outbox.wake()
+    merge.undone_at = fresh.undone_at
+    return merged
+
+
+async def _invite(settings: Settings, cycle: Cycle, nomination: Nomination) -> None:
+    from awards.services import acceptance
+
+    nominator = await User.get(id=nomination.created_by_id)
+    category = await Category.get(id=nomination.category_id)
+    links = Links(settings.base_url)
+    await acceptance.queue_invitation(settings, links, nominator, cycle, category, nomination)
