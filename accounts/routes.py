@@ -6,12 +6,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from accounts import demo, forms, services
-from accounts.auth import load_user
+from accounts import forms, services
 from accounts.models import User
 from core import permissions
 from core.errors import DomainError, Invalid, TooManyRequests
-from core.hooks import Hooks
 from core.i18n import choose_language, get_locale, use_locale
 from core.i18n import gettext as _
 from core.security import LANG_COOKIE, client_address, rotate_session
@@ -276,5 +274,3 @@ routes = [
         name="accounts:change_password",
     ),
 ]
-
-hooks = Hooks(user_loader=load_user, language_saver=services.save_language, demo=[demo.load])

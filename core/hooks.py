@@ -1,4 +1,4 @@
-"""What a domain package offers the core, found in `<domain>.routes` as `routes` and `hooks`.
+"""What a domain package offers the core, found in `<domain>.plugin` as `routes` and `hooks`.
 
 The core imports no domain by name: the installed domains come from settings.domains.
 """
@@ -52,15 +52,15 @@ def module_exists(name: str) -> bool:
 
 
 def installed(settings: Settings) -> list[str]:
-    """Installed domains that exist as packages with a routes module."""
-    return [d for d in settings.domains if module_exists(f"{d}.routes")]
+    """Installed domains that exist as packages with a plugin module."""
+    return [d for d in settings.domains if module_exists(f"{d}.plugin")]
 
 
 def collect(settings: Settings) -> tuple[list[BaseRoute], Hooks]:
     routes: list[BaseRoute] = []
     hooks = Hooks()
     for domain in installed(settings):
-        module = importlib.import_module(f"{domain}.routes")
+        module = importlib.import_module(f"{domain}.plugin")
         routes.extend(getattr(module, "routes", []))
         if isinstance(getattr(module, "hooks", None), Hooks):
             hooks.merge(module.hooks)

@@ -12,9 +12,19 @@ from accounts.enums import Role, ScopeType
 from accounts.models import Membership, User
 from core.clock import now
 from core.settings import Settings
-from judging import services
 from judging.enums import JudgeState, MarkKind, RoundState
 from judging.models import Assignment, Conflict, Criterion, Judge, Round
+from judging.services import (
+    assignments,
+    conflicts,
+    decisions,
+    entries,
+    publication,
+    rounds,
+    sheets,
+)
+from judging.services import ranking as ranking_service
+from judging.services.common import Links
 from judging.sources import EntrySource, ScopeInfo
 
 ORGANIZER = "organizer@manassa.local"
@@ -174,7 +184,7 @@ async def _prepare(
 ) -> None:
     for user in judges:
         await _seat(scope, user, organizer)
-    await services.refresh_entries(organizer, round_, source)
+    await entries.refresh_entries(organizer, round_, source)
     # Every demo account shares the made-up domain manassa.local (and most the organization
     # "Manassa Demo"): that says nothing about real ties, so the organizer lifts it.
     for conflict in await Conflict.filter(
@@ -182,8 +192,8 @@ async def _prepare(
         scope_id=scope.scope_id,
         value__in=["manassa.local", "manassa demo"],
     ):
-        await services.lift_conflict(organizer, conflict)
-    await services.auto_assign(organizer, round_)
+        await conflicts.lift_conflict(organizer, conflict)
+    await assignments.auto_assign(organizer, round_)
 
 
 async def _ready(
@@ -205,28 +215,29 @@ async def _judged(
     round_.ends_at = now() + DAY  # scores are saved while it runs, then it closes
     await round_.save()
     await _score(round_, judges)
-    await services.change_state(organizer, round_, "close")
+    await rounds.change_state(organizer, round_, "close")
     await _decide(round_, organizer)
-    await services.publish(organizer, round_, scope, _links(settings))
+    await publication.publish(organizer, round_, scope, _links(settings))
     await Round.filter(id=round_.id).update(ends_at=start + 8 * DAY, publish_at=start + 13 * DAY)
     return round_
 
 
-def _links(settings: Settings) -> services.Links:
+def _links(settings: Settings) -> Links:
     from starlette.routing import Router
 
-    from judging.routes import routes  # the URLs mails link to, without an app
+    from core.hooks import collect  # the URLs mails link to, without an app
 
-    return services.Links(settings.base_url, Router(routes=routes).url_path_for)
+    routes, _hooks = collect(settings)
+    return Links(settings.base_url, Router(routes=routes).url_path_for)
 
 
 async def _score(round_: Round, judges: list[User]) -> None:
     rows = await Assignment.filter(round=round_).select_related("judge").order_by("id")
     for index, row in enumerate(rows):
         user = next(u for u in judges if u.id == row.judge.user_id)
-        seen = await services.scoring_for(user, row.entry_id)
+        seen = await sheets.scoring_for(user, row.entry_id)
         quality = (row.entry_id * 7 + index) % 4  # a spread of good and weaker entries
-        await services.save_sheet(
+        await sheets.save_sheet(
             user,
             seen,
             version=0,
@@ -243,18 +254,18 @@ async def _score(round_: Round, judges: list[User]) -> None:
 
 
 async def _decide(round_: Round, organizer: User) -> None:
-    data = await services.round_data(round_)
-    ranking = services.ranked(data, {})
+    data = await ranking_service.round_data(round_)
+    ranking = ranking_service.ranked(data, {})
     if ranking:
-        await services.set_mark(
+        await decisions.set_mark(
             organizer, round_, ranking[0].entry_id, kind=MarkKind.WINNER, place=1, per_group=False
         )
     if len(ranking) > 1:
-        await services.set_mark(
+        await decisions.set_mark(
             organizer, round_, ranking[1].entry_id, kind=MarkKind.WINNER, place=2, per_group=False
         )
     if len(ranking) > 2:
-        await services.set_mark(
+        await decisions.set_mark(
             organizer,
             round_,
             ranking[2].entry_id,

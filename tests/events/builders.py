@@ -11,7 +11,7 @@ from accounts.models import Membership, User
 from core.clock import now
 from events.enums import QuestionKind, QuestionScope, Visibility
 from events.models import Event, Question, Registration, Team, TeamMember, Track
-from events.teams import new_join_code
+from events.services.teams import new_join_code
 
 DAY = dt.timedelta(days=1)
 _seq = itertools.count(1)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from core import clock
-from events.api import OpenAPIRegistry, registry
 from events.enums import Visibility
-from events.judging_source import SubmissionSource
 from events.models import Event, Track
-from judging import services as judging_services
+from events.routes.api import OpenAPIRegistry, registry
+from events.services.entry_source import SubmissionSource
 from judging.enums import Method
 from judging.models import Entry, ScoreSheet
+from judging.services import decisions, publication
 from tests.events.builders import make_event
 from tests.events.judged import JUDGING_LINKS, judged_event
 
@@ -214,9 +214,9 @@ async def test_the_ranking_is_the_one_published_under_the_chosen_method(client):
     freeze_at(AT)
     judged = await judged_event(publish=False, slug="mediathon-2026")
     await judged.round.refresh_from_db()
-    await judging_services.set_method(judged.organizer, judged.round, Method.MEDIAN)
+    await decisions.set_method(judged.organizer, judged.round, Method.MEDIAN)
     scope = await SubmissionSource().scope(judged.event.id)
-    await judging_services.publish(judged.organizer, judged.round, scope, JUDGING_LINKS)
+    await publication.publish(judged.organizer, judged.round, scope, JUDGING_LINKS)
     body = (await client.get("/api/v1/events/mediathon-2026/results")).json()
     (only,) = body["rounds"]
     assert only["method"] == "median"
@@ -239,7 +239,7 @@ async def test_results_are_404_until_published_whatever_the_phase(client):
         assert response.status_code == 404
         assert response.json() == {"error": "not_found"}
     scope = await SubmissionSource().scope(judged.event.id)
-    await judging_services.publish(
+    await publication.publish(
         judged.organizer, judged.round, scope, JUDGING_LINKS, at=AT + dt.timedelta(days=70)
     )
     assert (await client.get(url)).status_code == 404  # scheduled, not yet public
@@ -266,7 +266,7 @@ async def test_an_entry_marked_without_scores_has_no_rank(client):
     entry = await Entry.get(round=judged.round, source_id=judged.submissions["Youth stories"].id)
     await ScoreSheet.filter(assignment__entry_id=entry.id).delete()
     scope = await SubmissionSource().scope(judged.event.id)
-    await judging_services.publish(judged.organizer, judged.round, scope, JUDGING_LINKS)
+    await publication.publish(judged.organizer, judged.round, scope, JUDGING_LINKS)
     body = (await client.get("/api/v1/events/mediathon-2026/results")).json()
     (mention,) = body["rounds"][0]["honourable_mentions"]
     assert (mention["rank"], mention["score"], mention["entry"]["team"]) == (None, None, "Youth")

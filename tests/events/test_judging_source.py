@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from core.i18n import use_locale
 from core.storage import StoredFile
-from events import submissions, teams
 from events.enums import QuestionKind, QuestionScope
-from events.judging_source import SubmissionSource
 from events.models import Track
-from events.services import Links
+from events.services import submissions, teams
+from events.services.editions import Links
+from events.services.entry_source import SubmissionSource
 from judging.sources import Member
 from tests.events.builders import make_event, make_question, make_team
 from tests.factories import make_user

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from core import clock
-from events.home import published_events
 from events.models import Track
+from events.services.home import published_events
 from tests.events.builders import QueryCounter, make_event, text_of
 from tests.factories import make_user, sign_in
 

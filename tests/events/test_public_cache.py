@@ -8,9 +8,9 @@ import datetime as dt
 
 from accounts.models import User
 from core import clock
-from events import services
 from events.enums import Visibility
 from events.models import Track
+from events.services import editions
 from judging.enums import RoundState
 from judging.models import Round
 from tests.events.builders import QueryCounter, make_event, text_of
@@ -33,7 +33,7 @@ async def test_an_organizer_change_shows_at_once(client):
     assert "Track 1" in text_of((await client.get(f"/events/{event.slug}?lang=en")).text)
     assert "Mediathon" in (await client.get("/api/v1/events")).text
     track = await Track.get(event=event, position=1)
-    await services.update_track(
+    await editions.update_track(
         organizer,
         event,
         track,
@@ -44,10 +44,10 @@ async def test_an_organizer_change_shows_at_once(client):
             "description_en": "",
         },
     )
-    await services.set_visibility(organizer, event, Visibility.DRAFT)
+    await editions.set_visibility(organizer, event, Visibility.DRAFT)
     assert (await client.get(f"/events/{event.slug}?lang=en")).status_code == 404
     assert (await client.get("/api/v1/events")).json() == {"events": []}
-    await services.set_visibility(organizer, event, Visibility.PUBLISHED)
+    await editions.set_visibility(organizer, event, Visibility.PUBLISHED)
     text = text_of((await client.get(f"/events/{event.slug}?lang=en")).text)
     assert "Countering misinformation" in text and "Track 1" not in text
 

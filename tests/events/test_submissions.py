@@ -211,7 +211,7 @@ async def test_an_extension_reopens_the_door(client):
     response = await send(client, url(event, team), {"title": "After"})
     assert response.status_code == 409
     from events.enums import Deadline
-    from events.services import extend_deadline
+    from events.services.editions import extend_deadline
 
     await extend_deadline(
         organizer,
@@ -438,7 +438,7 @@ async def test_an_assigned_judge_reads_the_files_and_nobody_else(client, setting
     it does not exist, the policy lets no judge in and this test checks only that)."""
     import importlib
 
-    from events import policies
+    from events.services import downloads
 
     event, team, *_ = await setup(client)
     await send(
@@ -452,7 +452,7 @@ async def test_an_assigned_judge_reads_the_files_and_nobody_else(client, setting
     judge, stranger = await make_user(language="en"), await make_user(language="en")
     judging = importlib.import_module("judging.services")
     if not hasattr(judging, "judge_may_read"):
-        assert await policies.judge_may_read(judge.id, submission.id) is False
+        assert await downloads.judge_may_read(judge.id, submission.id) is False
         return
     from judging.enums import JudgeState, RoundState
     from judging.models import Assignment, Entry, Judge, Round

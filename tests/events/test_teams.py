@@ -12,9 +12,9 @@ from accounts.models import User
 from core import clock
 from core.errors import Conflict
 from core.i18n import use_locale
-from events import teams
 from events.enums import InvitationState, QuestionKind, SubmissionState, TeamState
 from events.models import Registration, Submission, Team, TeamInvitation, TeamMember
+from events.services import teams
 from tests.conftest import body, first_link, post_form
 from tests.events.builders import (
     error_of,
@@ -199,7 +199,7 @@ async def test_required_registration_questions_come_first(client, deliver):
         token="n" * 32,
         expires_at=clock.now() + dt.timedelta(days=7),
     )
-    from events.services import Links
+    from events.services.editions import Links
 
     link = local(
         teams.invitation_link("test-secret-key", Links("http://testserver"), event, invitation)

@@ -7,9 +7,9 @@ from typing import Any
 
 from accounts.enums import Role, ScopeType
 from accounts.models import User
-from judging import services
 from judging.enums import JudgeState, RoundState
 from judging.models import Assignment, Criterion, Judge, Round
+from judging.services import assignments, entries, sheets
 from tests.factories import grant, make_user
 from tests.judging.sources import SCOPE_ID, MemorySource
 
@@ -117,8 +117,8 @@ async def ready_round(
     created = await make_round(scope_id, k=k, **fields)
     seats = [await judge(scope_id=scope_id, language="en") for _ in range(judges)]
     admin = await make_user(admin=True)
-    await services.refresh_entries(admin, created, source)
-    await services.auto_assign(admin, created)
+    await entries.refresh_entries(admin, created, source)
+    await assignments.auto_assign(admin, created)
     created.state = state
     await created.save()
     return created, seats
@@ -154,9 +154,9 @@ async def score_everything(round_: Round, seats: list[Judge], *, lenient: int = 
         user = await seat.user
         for row in await Assignment.filter(round=round_, judge=seat).select_related("entry"):
             n = row.entry.source_id - 100
-            seen = await services.scoring_for(user, row.entry_id)
+            seen = await sheets.scoring_for(user, row.entry_id)
             bonus = lenient if seat is seats[0] else 0
-            await services.save_sheet(
+            await sheets.save_sheet(
                 user,
                 seen,
                 scores={"c1": min(5, n % 5 + 1), "c2": min(10, n + bonus), "c3": 3},

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from core.audit import AuditEntry
-from judging import services
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState, RoundState
 from judging.models import Assignment, Conflict, Entry, Judge
+from judging.services import entries, sheets
 from tests.factories import sign_in
 from tests.judging.builders import (
     follow,
@@ -23,7 +23,7 @@ from tests.judging.sources import SCOPE_ID, standard_source
 
 async def test_the_assign_button_gives_every_entry_its_judges(client, source):
     round_ = await make_round(k=2)
-    await services.refresh_entries(None, round_, source)
+    await entries.refresh_entries(None, round_, source)
     for _ in range(4):
         await judge()
     await sign_in(client, await organizer(language="en"))
@@ -40,7 +40,7 @@ async def test_the_assign_button_gives_every_entry_its_judges(client, source):
 async def test_the_assign_button_says_when_judges_are_too_few(client):
     source = standard_source(2)
     round_ = await make_round(k=3)
-    await services.refresh_entries(None, round_, source)
+    await entries.refresh_entries(None, round_, source)
     seats = [await judge(), await judge(), await judge()]
     await Conflict.create(
         judge=seats[2],
@@ -69,7 +69,7 @@ async def test_assigning_with_nobody_to_assign_is_explained(client, source):
     response = await post(client, base + "/auto")
     assert response.status_code == 409
     assert "This round has no entries yet." in page_text(response.text)
-    await services.refresh_entries(None, round_, source)
+    await entries.refresh_entries(None, round_, source)
     response = await post(client, base + "/auto")
     assert "No judge has accepted an invitation yet." in page_text(response.text)
 
@@ -104,8 +104,8 @@ async def test_a_submitted_assignment_cannot_be_removed(client, source):
     round_, seats = await ready_round(source)
     row = await Assignment.filter(judge=seats[0]).first()
     user = await seats[0].user
-    seen = await services.scoring_for(user, row.entry_id)
-    await services.save_sheet(
+    seen = await sheets.scoring_for(user, row.entry_id)
+    await sheets.save_sheet(
         user, seen, scores={"c1": 1, "c2": 1, "c3": 1}, comment="", note="", version=0, submit=True
     )
     await sign_in(client, await organizer(language="en"))
@@ -122,12 +122,12 @@ async def test_progress_per_judge_and_per_entry(client, source):
     round_, seats = await ready_round(source, judges=2, k=2)
     user = await seats[0].user
     rows = await Assignment.filter(judge=seats[0]).order_by("id")
-    seen = await services.scoring_for(user, rows[0].entry_id)
-    await services.save_sheet(
+    seen = await sheets.scoring_for(user, rows[0].entry_id)
+    await sheets.save_sheet(
         user, seen, scores={"c1": 1, "c2": 1, "c3": 1}, comment="", note="", version=0, submit=True
     )
-    seen = await services.scoring_for(user, rows[1].entry_id)
-    await services.save_sheet(
+    seen = await sheets.scoring_for(user, rows[1].entry_id)
+    await sheets.save_sheet(
         user, seen, scores={"c1": 1}, comment="", note="", version=0, submit=False
     )
     await sign_in(client, await organizer(language="en"))

@@ -188,14 +188,14 @@ async def test_a_judge_declares_a_conflict_from_the_scoring_page(client, source)
 
 
 async def test_detection_from_the_judges_page(client):
-    from judging import services
+    from judging.services import entries
     from tests.judging.builders import make_round
     from tests.judging.sources import standard_source
 
     source = standard_source(0)
     source.add(SCOPE_ID, candidate(7, members=(member("lead@newsroom.sa", "Lead"),)))
     round_ = await make_round()
-    await services.refresh_entries(None, round_, source)
+    await entries.refresh_entries(None, round_, source)
     await judge(email="editor@newsroom.sa")
     await sign_in(client, await organizer(language="en"))
     page = await follow(client, await post(client, "/judging/event/1/conflicts/detect"))

@@ -6,15 +6,16 @@ import asyncio
 import datetime as dt
 
 from core import clock
-from judging import services
 from judging.enums import MarkKind, RoundState
 from judging.models import Entry, Round
+from judging.services import common, decisions, publication
+from judging.services import published as published_service
 from tests.factories import make_user, sign_in
 from tests.judging.builders import organizer, page_text, ready_round, score_everything
 from tests.judging.sources import SCOPE_ID
 from tests.judging.test_query_counts import counted
 
-LINKS = services.Links("http://testserver", lambda name, **params: "/")
+LINKS = common.Links("http://testserver", lambda name, **params: "/")
 
 
 async def decided(source, *, gallery: bool = False, publish: bool = True):  # noqa: ANN001, ANN201
@@ -29,11 +30,11 @@ async def decided(source, *, gallery: bool = False, publish: bool = True):  # no
         (102, MarkKind.HONOURABLE_MENTION, None, False),
     ):
         entry = await Entry.get(round=round_, source_id=source_id)
-        await services.set_mark(
+        await decisions.set_mark(
             actor, round_, entry.id, kind=kind, place=place, per_group=per_group
         )
     if publish:
-        await services.publish(actor, round_, source.scopes[SCOPE_ID], LINKS)
+        await publication.publish(actor, round_, source.scopes[SCOPE_ID], LINKS)
     return round_, seats
 
 
@@ -55,7 +56,7 @@ async def test_nothing_is_public_before_publication(client, source):
         feedback = await client.get("/judging/event/1/feedback/104?lang=en")
         assert feedback.status_code == 404
         assert "Initiative 104" not in feedback.text
-    assert await services.published_results("event", SCOPE_ID) is None
+    assert await published_service.published_results("event", SCOPE_ID) is None
 
 
 async def test_the_published_results_in_both_languages(client, source):
@@ -131,13 +132,13 @@ async def test_a_kept_results_page_gives_way_to_a_scheduled_publication(client, 
 
 async def test_published_results_for_the_events_domain(db, source):
     round_, _seats = await decided(source)
-    published = await services.published_results("event", SCOPE_ID)
+    published = await published_service.published_results("event", SCOPE_ID)
     (only,) = published.rounds
     assert only.round.id == round_.id
     assert [(p.entry.source_id, p.place, p.rank) for p in only.overall] == [(104, 1, 1)]
     assert [p.entry.source_id for p in only.ranking] == [104, 103, 102, 106, 101, 105]
     assert only.ranking[0].score > only.ranking[-1].score
-    assert await services.published_results("event", 2) is None
+    assert await published_service.published_results("event", 2) is None
 
 
 async def test_a_team_member_reads_the_feedback_without_names(client, source):

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 
 from tortoise import Tortoise
 
-from judging import services
 from judging.enums import ConflictKind, ConflictOrigin, RoundState
 from judging.models import Assignment, ScoreSheet
 from judging.models import Conflict as ConflictRow
+from judging.services import common, publication
 from tests.factories import make_user, sign_in
 from tests.judging.builders import organizer, ready_round, score_everything
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID, candidate
 
-LINKS = services.Links("http://testserver", lambda name, **params: "/")
+LINKS = common.Links("http://testserver", lambda name, **params: "/")
 
 
 @contextlib.contextmanager
@@ -58,7 +58,7 @@ async def page_queries(client, source, scope_id: int, judges: int) -> dict[str, 
     with counted() as seen:
         assert (await client.get("/judging/queue")).status_code == 200
     counts["queue"] = len(seen)
-    await services.publish(await make_user(admin=True), round_, source.scopes[scope_id], LINKS)
+    await publication.publish(await make_user(admin=True), round_, source.scopes[scope_id], LINKS)
     with counted() as seen:
         assert (await client.get(f"/judging/event/{scope_id}/results")).status_code == 200
     counts["public"] = len(seen)

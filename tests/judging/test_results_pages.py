@@ -8,9 +8,10 @@ import io
 
 from core import clock
 from core.audit import AuditEntry
-from judging import services
 from judging.enums import EntryRule, Method, RoundState
 from judging.models import Assignment, Entry, Mark, Round, TieDecision
+from judging.services import assignments, entries, sheets
+from judging.services import results as results_service
 from tests.conftest import body
 from tests.factories import sign_in
 from tests.judging.builders import (
@@ -52,7 +53,7 @@ async def test_the_ranking_under_every_method_with_leniency_and_disagreement(cli
     flagged = page.text.count('class="disagreement"')
     assert flagged == await Assignment.filter(judge=seats[0]).count()
     assert "judges disagree" in text
-    results = await services.round_results(round_)
+    results = await results_service.round_results(round_)
     leniency = {row.judge.id: row.leniency for row in results.leniency}
     assert leniency[seats[0].id] > 0 > min(leniency.values())
 
@@ -72,15 +73,15 @@ async def test_ties_are_broken_by_the_organizers_recorded_decision(client):
     source = standard_source(2)
     round_ = await make_round(k=2)
     seats = [await judge(), await judge()]
-    await services.refresh_entries(None, round_, source)
-    await services.auto_assign(None, round_)
+    await entries.refresh_entries(None, round_, source)
+    await assignments.auto_assign(None, round_)
     round_.state = RoundState.OPEN
     await round_.save()
     for seat in seats:
         user = await seat.user
         for row in await Assignment.filter(judge=seat):
-            seen = await services.scoring_for(user, row.entry_id)
-            await services.save_sheet(
+            seen = await sheets.scoring_for(user, row.entry_id)
+            await sheets.save_sheet(
                 user,
                 seen,
                 scores={"c1": 3, "c2": 5, "c3": 3},
@@ -118,7 +119,7 @@ async def test_ties_are_broken_by_the_organizers_recorded_decision(client):
         ),
     )
     assert "Your decision on the tie has been recorded." in page_text(page.text)
-    results = await services.round_results(round_)
+    results = await results_service.round_results(round_)
     assert [r.entry.id for r in results.rows] == [second.id, first.id]
     assert [r.ranks["mean"] for r in results.rows] == [1, 2]
     assert await TieDecision.filter(round=round_).count() == 2
@@ -278,8 +279,8 @@ async def test_organizers_read_the_judges_private_notes(client, source):
     round_, seats = await ready_round(source)
     row = await Assignment.filter(judge=seats[0]).first()
     user = await seats[0].user
-    seen = await services.scoring_for(user, row.entry_id)
-    await services.save_sheet(
+    seen = await sheets.scoring_for(user, row.entry_id)
+    await sheets.save_sheet(
         user,
         seen,
         scores={"c1": 3, "c2": 5, "c3": 3},

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from core.audit import AuditEntry
-from judging import services
 from judging.enums import EntryRule, RoundState
 from judging.models import Assignment, Criterion, Round
+from judging.services import sheets
 from tests.factories import sign_in
 from tests.judging.builders import (
     follow,
@@ -140,8 +140,8 @@ async def test_the_rubric_is_locked_once_a_score_is_saved(client, source):
     round_, seats = await ready_round(source)
     row = await Assignment.filter(judge=seats[0]).first()
     user = await seats[0].user
-    seen = await services.scoring_for(user, row.entry_id)
-    await services.save_sheet(
+    seen = await sheets.scoring_for(user, row.entry_id)
+    await sheets.save_sheet(
         user, seen, scores={"c1": 3}, comment="", note="", version=0, submit=False
     )
     await sign_in(client, await organizer(language="en"))

@@ -9,9 +9,9 @@ import pytest
 
 from core import clock
 from core.audit import AuditEntry
-from judging import services
 from judging.enums import ConflictKind, ConflictOrigin, SheetState
 from judging.models import Assignment, Conflict, Entry, ScoreSheet
+from judging.services import queues
 from tests.factories import sign_in
 from tests.judging.builders import follow, page_text, post, ready_round
 from tests.judging.sources import SCOPE_ID
@@ -49,10 +49,10 @@ async def test_the_queue_shows_progress_deadline_and_a_personal_order(client, so
     titles = re.findall(r"Initiative \d+", text)
     expected = sorted(
         (await Entry.filter(round=round_)),
-        key=lambda e: services.queue_order(seats[0].id, round_.id, e.id),
+        key=lambda e: queues.queue_order(seats[0].id, round_.id, e.id),
     )
     assert titles == [e.title_en for e in expected]
-    other = sorted(expected, key=lambda e: services.queue_order(seats[1].id, round_.id, e.id))
+    other = sorted(expected, key=lambda e: queues.queue_order(seats[1].id, round_.id, e.id))
     assert [e.id for e in other] != [e.id for e in expected]  # each judge has their own order
     entry = expected[0]
     await post(client, f"/judging/entries/{entry.id}", {**FULL, "action": "submit"})

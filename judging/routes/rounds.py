@@ -13,8 +13,9 @@ from core.errors import Conflict, Invalid
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.web import flash, form_page
-from judging import forms, services
-from judging.handlers.common import (
+from judging import forms
+from judging.models import Round
+from judging.routes.common import (
     labels,
     managed,
     managed_round,
@@ -24,7 +25,9 @@ from judging.handlers.common import (
     scope_redirect,
     signed_in,
 )
-from judging.models import Round
+from judging.services import entries, rubric, scoring_progress
+from judging.services import judges as judges_service
+from judging.services import rounds as rounds_service
 from judging.sources import ScopeInfo
 
 SaveRound = Callable[[dict[str, Any]], Awaitable[Round]]
@@ -44,8 +47,8 @@ async def home(request: Request) -> Response:
 
 async def scope_page(request: Request) -> Response:
     _user, _source, scope = await managed(request)
-    rounds = await services.scope_rounds(scope.scope_type, scope.scope_id)
-    judges = await services.judges_of(scope.scope_type, scope.scope_id)
+    rounds = await rounds_service.scope_rounds(scope.scope_type, scope.scope_id)
+    judges = await judges_service.judges_of(scope.scope_type, scope.scope_id)
     return page(request, "judging/scope.html", scope=scope, rounds=rounds, judges=judges)
 
 
@@ -97,10 +100,10 @@ def _saved(request: Request, created: bool, round_: Round) -> Response:
 
 async def round_new(request: Request) -> Response:
     user, _source, scope = await managed(request)
-    rounds = await services.scope_rounds(scope.scope_type, scope.scope_id)
+    rounds = await rounds_service.scope_rounds(scope.scope_type, scope.scope_id)
 
     async def create(values: dict[str, Any]) -> Round:
-        return await services.create_round(user, scope.scope_type, scope.scope_id, values)
+        return await rounds_service.create_round(user, scope.scope_type, scope.scope_id, values)
 
     return await _round_form(request, scope, None, rounds, forms.new_round_values(), create)
 
@@ -108,11 +111,13 @@ async def round_new(request: Request) -> Response:
 async def round_edit(request: Request) -> Response:
     user, _source, scope, round_ = await managed_round(request)
     earlier = [
-        r for r in await services.scope_rounds(scope.scope_type, scope.scope_id) if r.id < round_.id
+        r
+        for r in await rounds_service.scope_rounds(scope.scope_type, scope.scope_id)
+        if r.id < round_.id
     ]
 
     async def update(values: dict[str, Any]) -> Round:
-        return await services.update_round(user, round_, values)
+        return await rounds_service.update_round(user, round_, values)
 
     return await _round_form(
         request, scope, round_, earlier, forms.round_values(round_, scope.time_zone), update
@@ -134,10 +139,10 @@ async def render_round(
         scope=scope,
         round=round_,
         state=round_.effective_state(now()),
-        criteria=await services.criteria_of(round_),
-        entries=await services.entries_of(round_),
-        progress=await services.progress(round_),
-        locked=await services.rubric_locked(round_),
+        criteria=await rubric.criteria_of(round_),
+        entries=await entries.entries_of(round_),
+        progress=await scoring_progress.progress(round_),
+        locked=await rubric.rubric_locked(round_),
         message=message,
     )
 
@@ -146,7 +151,7 @@ async def round_state(request: Request) -> Response:
     user, _source, scope, round_ = await managed_round(request)
     action = str((await request.form()).get("action", ""))
     try:
-        await services.change_state(user, round_, action)
+        await rounds_service.change_state(user, round_, action)
     except Conflict as exc:
         return await render_round(request, scope, round_, 409, exc.message)
     messages = {
@@ -161,7 +166,7 @@ async def round_state(request: Request) -> Response:
 async def round_delete(request: Request) -> Response:
     user, _source, scope, round_ = await managed_round(request)
     try:
-        await services.delete_round(user, round_)
+        await rounds_service.delete_round(user, round_)
     except Conflict as exc:
         return await render_round(request, scope, round_, 409, exc.message)
     flash(request, _("The round has been deleted."))
@@ -171,7 +176,7 @@ async def round_delete(request: Request) -> Response:
 async def entries_refresh(request: Request) -> Response:
     user, source, scope, round_ = await managed_round(request)
     try:
-        done = await services.refresh_entries(user, round_, source)
+        done = await entries.refresh_entries(user, round_, source)
     except Conflict as exc:
         return await render_round(request, scope, round_, 409, exc.message)
     flash(

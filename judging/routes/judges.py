@@ -10,10 +10,12 @@ from core.errors import Conflict, Invalid
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.web import flash, form_page
-from judging import forms, services
+from judging import forms
 from judging.enums import ConflictKind, ConflictOrigin
-from judging.handlers.common import labels, links, managed, scope_redirect
 from judging.models import Judge
+from judging.routes.common import labels, links, managed, scope_redirect
+from judging.services import conflicts
+from judging.services import judges as judges_service
 from judging.sources import ScopeInfo
 
 
@@ -25,7 +27,7 @@ async def judges(request: Request) -> Response:
     if not form.ok:
         return await _judges_page(request, scope, form, 422)
     try:
-        await services.invite_judge(user, scope, links(request), **form.clean)
+        await judges_service.invite_judge(user, scope, links(request), **form.clean)
     except Conflict as exc:
         return await _judges_page(request, scope, form, 409, exc.message)
     flash(request, _("The invitation has been sent to %(email)s.", email=form.clean["email"]))
@@ -40,7 +42,7 @@ async def _judges_page(
     message: str = "",
     conflict_form: forms.JudgingForm | None = None,
 ) -> Response:
-    seats = await services.judges_of(scope.scope_type, scope.scope_id)
+    seats = await judges_service.judges_of(scope.scope_type, scope.scope_id)
     conflict_form = conflict_form or forms.prefilled()
     return form_page(
         request,
@@ -49,7 +51,7 @@ async def _judges_page(
         status,
         scope=scope,
         judges=seats,
-        conflicts=await services.conflicts_of(scope.scope_type, scope.scope_id),
+        conflicts=await conflicts.conflicts_of(scope.scope_type, scope.scope_id),
         message=message,
         conflict_values=conflict_form.values,
         conflict_errors=conflict_form.errors,
@@ -64,7 +66,7 @@ async def declared(
     """Record the conflict a valid conflict form names; False, with the service's messages
     on the form, when it is refused."""
     try:
-        await services.declare_conflict(
+        await conflicts.declare_conflict(
             user,
             judge,
             kind=form.clean["kind"],
@@ -80,10 +82,10 @@ async def declared(
 
 async def conflict_add(request: Request) -> Response:
     user, _source, scope = await managed(request)
-    seats = await services.judges_of(scope.scope_type, scope.scope_id)
+    seats = await judges_service.judges_of(scope.scope_type, scope.scope_id)
     form = forms.conflict_form(await request.form(), list(ConflictKind), [j.id for j in seats])
     if form.ok:
-        judge = await services.judge_in_scope(
+        judge = await judges_service.judge_in_scope(
             scope.scope_type, scope.scope_id, form.clean["judge_id"]
         )
         if await declared(user, judge, form, ConflictOrigin.ORGANIZER):
@@ -94,11 +96,11 @@ async def conflict_add(request: Request) -> Response:
 
 async def conflict_lift(request: Request) -> Response:
     user, _source, scope = await managed(request)
-    conflict = await services.conflict_in_scope(
+    conflict = await conflicts.conflict_in_scope(
         scope.scope_type, scope.scope_id, request.path_params["conflict_id"]
     )
     try:
-        await services.lift_conflict(user, conflict)
+        await conflicts.lift_conflict(user, conflict)
     except Conflict as exc:
         return await _judges_page(request, scope, forms.prefilled(), 409, exc.message)
     flash(request, _("The conflict has been lifted."))
@@ -107,7 +109,7 @@ async def conflict_lift(request: Request) -> Response:
 
 async def conflicts_detect(request: Request) -> Response:
     user, _source, scope = await managed(request)
-    found = await services.detect_conflicts(user, scope.scope_type, scope.scope_id)
+    found = await conflicts.detect_conflicts(user, scope.scope_type, scope.scope_id)
     flash(
         request,
         ngettext("%(num)s new conflict detected.", "%(num)s new conflicts detected.", found),

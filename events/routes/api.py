@@ -18,13 +18,13 @@ from starlette.routing import Route
 from accounts.enums import ScopeType
 from core import page_cache
 from core.clock import now
-from events import public_cache
 from events.enums import Phase, Visibility
 from events.models import Event, Track, of_event
 from events.phases import Timeline
-from events.web import slug_of
-from judging import services as judging
+from events.routes.common import slug_of
+from events.services import public_cache
 from judging.enums import Method
+from judging.services import published as published_service
 
 if TYPE_CHECKING:
     from judging.models import Entry as JudgedEntry
@@ -156,7 +156,7 @@ def _track(entry: JudgedEntry) -> dict[str, Any] | None:
     }
 
 
-def _placing(placing: judging.Placing) -> dict[str, Any]:
+def _placing(placing: published_service.Placing) -> dict[str, Any]:
     """An entry with its rank and combined score (both null for a marked entry nobody
     scored)."""
     entry = placing.entry
@@ -173,7 +173,7 @@ def _placing(placing: judging.Placing) -> dict[str, Any]:
     }
 
 
-def _winners(published: judging.PublishedRound) -> list[dict[str, Any]]:
+def _winners(published: published_service.PublishedRound) -> list[dict[str, Any]]:
     """Overall winners first (track null), then each track's, by place."""
     found = [{"place": p.place, "track": None, **_placing(p)} for p in published.overall]
     for group in published.groups:
@@ -183,7 +183,7 @@ def _winners(published: judging.PublishedRound) -> list[dict[str, Any]]:
     return found
 
 
-def _round_results(published: judging.PublishedRound) -> dict[str, Any]:
+def _round_results(published: published_service.PublishedRound) -> dict[str, Any]:
     round_ = published.round
     return {
         "id": round_.id,
@@ -201,7 +201,7 @@ async def event_results(request: Request) -> Response:
     phase, so nothing leaks early."""
     event = await _published_event(request)
     scope = ScopeType.EVENT.value
-    published = await judging.published_results(scope, event.id) if event else None
+    published = await published_service.published_results(scope, event.id) if event else None
     if event is None or published is None:
         return _not_found()
     return JSONResponse(

@@ -26,7 +26,8 @@ from events import phases
 from events.enums import InvitationState, SubmissionState, TeamState
 from events.models import Event, Submission, Team, TeamInvitation, TeamMember, Track, of_event
 from events.rules import TeamAccess
-from events.services import Links, PhaseClosed, _title, ensure_registered
+from events.services.editions import Links, PhaseClosed, event_title
+from events.services.registration import ensure_registered
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
 CODE_LENGTH = 8
@@ -175,7 +176,7 @@ async def invite(
             language,
             inviter=captain.display_name,
             team_name=team.name,
-            event_title=_title(event, invitee or captain),
+            event_title=event_title(event, invitee or captain),
             url=invitation_link(secret, links, event, invitation),
             days=INVITATION_DAYS,
             code=team.join_code,

@@ -12,28 +12,25 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from accounts.enums import Role, ScopeType
-from accounts.models import Membership, User
+from accounts.models import User
 from accounts.services import grant_role
 from core import audit
-from core.clock import now
 from core.errors import Conflict, DomainError, Invalid
 from core.i18n import gettext as _
 from core.i18n import localized
-from core.mail import outbox
 from core.storage import StoredFile
-from events import phases, public_cache
+from events import phases
 from events.enums import Deadline, QuestionScope, Visibility
 from events.models import (
     Event,
     Question,
-    Registration,
     RegistrationFile,
     SubmissionFile,
     Team,
-    TeamMember,
     Track,
     of_event,
 )
+from events.services import public_cache
 
 EVENT_AUDIT_FIELDS = (
     "slug",
@@ -71,12 +68,6 @@ class Links:
         for key, value in parts.items():
             path = path.replace("{" + key + "}", str(value))
         return self.base_url.rstrip("/") + path
-
-
-class RegistrationNeeded(DomainError):
-    """Joining a team needs a registration with answers the person has not given yet."""
-
-    status_code = 409
 
 
 class PhaseClosed(DomainError):
@@ -341,116 +332,8 @@ async def questions(event: Event, which: QuestionScope) -> list[Question]:
     return list(await of_event(Question, event).filter(scope=which).order_by("position", "id"))
 
 
-# --- registration --------------------------------------------------------------------------
-
-
-def require_registration_open(event: Event, when: dt.datetime) -> None:
-    t = event.timeline
-    if when < t.registration_opens:
-        raise PhaseClosed(_("Registration has not opened yet."))
-    if when >= t.registration_closes:
-        raise PhaseClosed(_("Registration for this event has closed."))
-
-
-async def registration_of(event: Event, user: User | None) -> Registration | None:
-    if user is None:
-        return None
-    return await of_event(Registration, event).get_or_none(user_id=user.id)
-
-
-async def register(
-    links: Links, user: User, event: Event, answers: dict[str, Any], files: dict[int, StoredFile]
-) -> Registration:
-    """Register (or update the answers of a registration) while registration is open.
-    `files` are the stored uploads answering file questions, by question id."""
-    require_registration_open(event, now())
-    answers = {**answers, **{str(qid): _file_answer(f) for qid, f in files.items()}}
-    async with in_transaction():
-        registration = (
-            await of_event(Registration, event).select_for_update().get_or_none(user_id=user.id)
-        )
-        first = registration is None
-        if registration is None:
-            registration = await _create_registration(user, event, answers)
-        else:
-            registration.answers = answers
-            await registration.save(update_fields=["answers", "updated_at"])
-        for question_id, stored in files.items():
-            await _replace_registration_file(event, registration, question_id, stored)
-        if first:
-            await outbox.queue(
-                user.email,
-                "events/registered",
-                user.language,
-                name=user.display_name,
-                event_title=_title(event, user),
-                event_url=links.build(links.event, slug=event.slug),
-                dashboard_url=links.build(links.dashboard),
-            )
-    outbox.wake()
-    return registration
-
-
-async def _create_registration(user: User, event: Event, answers: dict[str, Any]) -> Registration:
-    try:
-        registration = await Registration.create(event=event, user=user, answers=answers)
-    except IntegrityError as exc:  # registered in another tab at the same moment
-        raise Conflict(_("You are already registered for this event.")) from exc
-    await Membership.get_or_create(
-        user=user, scope_type=ScopeType.EVENT.value, scope_id=event.id, role=Role.PARTICIPANT.value
-    )
-    return registration
-
-
-async def _replace_registration_file(
-    event: Event, registration: Registration, question_id: int, stored: StoredFile
-) -> None:
-    await RegistrationFile.filter(registration_id=registration.id, question_id=question_id).delete()
-    await RegistrationFile.create(
-        event=event, registration=registration, question_id=question_id, file=stored
-    )
-
-
-def _file_answer(stored: StoredFile) -> dict[str, Any]:
-    return {
-        "file": str(stored.id),
-        "name": stored.original_name,
-        "size": stored.size,
-        "sha256": stored.sha256,
-    }
-
-
-def _title(event: Event, user: User) -> str:
+def event_title(event: Event, user: User) -> str:
     return localized(event, "title", user.language)
-
-
-async def ensure_registered(user: User, event: Event) -> None:
-    """Inside a transaction: register someone who joins a team through an invitation or a
-    code, when the event asks no required registration question."""
-    if await of_event(Registration, event).filter(user_id=user.id).exists():
-        return
-    if (
-        await of_event(Question, event)
-        .filter(scope=QuestionScope.REGISTRATION, required=True)
-        .exists()
-    ):
-        raise RegistrationNeeded(_("Register for the event first, then come back to join."))
-    await _create_registration(user, event, {})
-
-
-async def unregister(user: User, event: Event) -> None:
-    """Cancel a registration while registration is open, if the person is in no team."""
-    require_registration_open(event, now())
-    if await of_event(TeamMember, event).filter(user_id=user.id).exists():
-        raise Conflict(_("Leave your team before you cancel your registration."))
-    async with in_transaction():
-        await of_event(Registration, event).filter(user_id=user.id).delete()
-        await Membership.filter(
-            user_id=user.id,
-            scope_type=ScopeType.EVENT.value,
-            scope_id=event.id,
-            role=Role.PARTICIPANT.value,
-        ).delete()
 
 
 # --- files ---------------------------------------------------------------------------------

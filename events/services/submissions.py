@@ -36,7 +36,7 @@ from events.models import (
     of_event,
 )
 from events.rules import TeamAccess
-from events.services import Links, PhaseClosed, _title
+from events.services.editions import Links, PhaseClosed, event_title
 
 TEXT_FIELDS = ("title", "summary", "problem", "solution", "audience", "video_url", "prototype_url")
 PURPOSE = "events.submission"
@@ -260,7 +260,7 @@ async def _queue_receipts(
             "events/submission_receipt",
             person.language,
             name=person.display_name,
-            event_title=_title(event, person),
+            event_title=event_title(event, person),
             team_name=team.name,
             title=submission.title,
             number=version.number,

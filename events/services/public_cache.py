@@ -4,7 +4,7 @@ they are the most visited events pages and the same for every anonymous visitor.
 A copy is used only until a few seconds after it was made or the event's next milestone (so a
 phase never shows late), and only if no event or track changed in this process since (services
 call `changed()`); another worker process may show a change up to TTL late. The event page is
-not kept at all while judging may publish results on it (see events.routes).
+not kept at all while judging may publish results on it (see events.routes.public).
 """
 
 from __future__ import annotations

@@ -10,9 +10,10 @@ from starlette.responses import Response
 from core.errors import Conflict, NotFound
 from core.i18n import gettext as _
 from core.web import flash, form_page
-from judging import forms, services
-from judging.handlers.common import labels, managed_round, round_redirect
+from judging import forms
 from judging.models import Criterion, Round
+from judging.routes.common import labels, managed_round, round_redirect
+from judging.services import rubric as rubric_service
 from judging.sources import ScopeInfo
 
 
@@ -26,7 +27,7 @@ async def rubric(request: Request) -> Response:
     if not form.ok:
         return await _rubric_page(request, scope, round_, form, 422)
     try:
-        await services.save_criterion(user, round_, form.clean)
+        await rubric_service.save_criterion(user, round_, form.clean)
     except Conflict as exc:
         return await _rubric_page(request, scope, round_, form, 409, exc.message)
     flash(request, _("The criterion has been added."))
@@ -41,7 +42,7 @@ async def _rubric_page(
     status: int = 200,
     message: str = "",
 ) -> Response:
-    criteria = await services.criteria_of(round_)
+    criteria = await rubric_service.criteria_of(round_)
     weights = sum(c.weight for c in criteria if not c.independent)
     return form_page(
         request,
@@ -53,7 +54,7 @@ async def _rubric_page(
         criteria=criteria,
         weights=weights,
         message=message,
-        locked=await services.rubric_locked(round_),
+        locked=await rubric_service.rubric_locked(round_),
         labels=labels(),
     )
 
@@ -72,7 +73,7 @@ async def criterion_edit(request: Request) -> Response:
         "scope": scope,
         "round": round_,
         "criterion": criterion,
-        "locked": await services.rubric_locked(round_),
+        "locked": await rubric_service.rubric_locked(round_),
     }
     if request.method == "GET":
         return form_page(
@@ -85,7 +86,7 @@ async def criterion_edit(request: Request) -> Response:
     if not form.ok:
         return form_page(request, "judging/criterion_form.html", form, 422, **context)
     try:
-        await services.save_criterion(user, round_, form.clean, criterion)
+        await rubric_service.save_criterion(user, round_, form.clean, criterion)
     except Conflict as exc:
         return form_page(
             request, "judging/criterion_form.html", form, 409, message=exc.message, **context
@@ -98,7 +99,7 @@ async def criterion_delete(request: Request) -> Response:
     user, _source, scope, round_ = await managed_round(request)
     criterion = await _criterion(round_, request)
     try:
-        await services.delete_criterion(user, round_, criterion)
+        await rubric_service.delete_criterion(user, round_, criterion)
     except Conflict as exc:
         return await _rubric_page(
             request, scope, round_, forms.prefilled(forms.new_criterion_values()), 409, exc.message

@@ -15,9 +15,9 @@ from core.errors import NotFound
 from core.i18n import gettext as _
 from core.templating import render
 from core.web import redirect
-from judging import services
 from judging.enums import ConflictKind, ConflictOrigin, EntryRule, JudgeState, Method, RoundState
 from judging.models import Round
+from judging.services import common, rounds
 from judging.sources import EntrySource, ScopeInfo
 
 
@@ -57,14 +57,14 @@ async def managed(request: Request) -> tuple[User, EntrySource, ScopeInfo]:
 
 async def managed_round(request: Request) -> tuple[User, EntrySource, ScopeInfo, Round]:
     user, source, scope = await managed(request)
-    round_ = await services.round_in_scope(
+    round_ = await rounds.round_in_scope(
         scope.scope_type, scope.scope_id, request.path_params["round_id"]
     )
     return user, source, scope, round_
 
 
-def links(request: Request) -> services.Links:
-    return services.Links(request.app.state.settings.base_url, request.app.url_path_for)
+def links(request: Request) -> common.Links:
+    return common.Links(request.app.state.settings.base_url, request.app.url_path_for)
 
 
 def round_redirect(request: Request, name: str, round_: Round) -> RedirectResponse:

@@ -14,10 +14,12 @@ from core.errors import Conflict, DomainError, Invalid
 from core.i18n import format_datetime, ngettext
 from core.i18n import gettext as _
 from core.web import flash, form_page
-from judging import forms, services
+from judging import forms
 from judging.enums import TIEBREAK_CHAIN, Method
-from judging.handlers.common import labels, links, managed_round, page, round_redirect
 from judging.models import Round
+from judging.routes.common import labels, links, managed_round, page, round_redirect
+from judging.services import decisions, exports, publication, published, ranking, shortlisting
+from judging.services import results as results_service
 from judging.sources import ScopeInfo
 
 ResultsCall = Callable[[User, Round, ScopeInfo], Awaitable[None]]
@@ -43,7 +45,7 @@ async def _results_page(
         status,
         scope=scope,
         round=round_,
-        results=await services.round_results(round_),
+        results=await results_service.round_results(round_),
         message=message,
         state=round_.effective_state(now()),
         labels=labels(),
@@ -81,7 +83,7 @@ async def results_method(request: Request) -> Response:
     async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
         if not form.ok:
             raise _form_invalid(form)
-        await services.set_method(user, round_, form.clean["method"])
+        await decisions.set_method(user, round_, form.clean["method"])
 
     return await _results_action(request, call, _("The method for this round has been saved."))
 
@@ -102,7 +104,7 @@ async def results_ties(request: Request) -> Response:
                 if form.errors
                 else Invalid({}, _("Give each tied entry a position."))
             )
-        await services.record_tie_decision(
+        await decisions.record_tie_decision(
             user, round_, form.clean["positions"], form.clean["reason"]
         )
 
@@ -115,7 +117,7 @@ async def shortlist(request: Request) -> Response:
     async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
         if not form.ok:
             raise _form_invalid(form)
-        chosen = await services.shortlist(
+        chosen = await shortlisting.shortlist(
             user,
             round_,
             scope,
@@ -141,7 +143,7 @@ async def mark_set(request: Request) -> Response:
     async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
         if not form.ok:
             raise _form_invalid(form)
-        await services.set_mark(
+        await decisions.set_mark(
             user,
             round_,
             form.clean["entry_id"],
@@ -155,7 +157,7 @@ async def mark_set(request: Request) -> Response:
 
 async def mark_remove(request: Request) -> Response:
     async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
-        await services.remove_mark(user, round_, request.path_params["mark_id"])
+        await decisions.remove_mark(user, round_, request.path_params["mark_id"])
 
     return await _results_action(request, call, _("The mark has been removed."))
 
@@ -166,7 +168,7 @@ async def publish(request: Request) -> Response:
     if not form.ok:
         return await _results_page(request, scope, round_, 422, form=form)
     try:
-        await services.publish(user, round_, scope, links(request), at=form.clean["at"])
+        await publication.publish(user, round_, scope, links(request), at=form.clean["at"])
     except Conflict as exc:
         return await _results_page(request, scope, round_, 409, exc.message, form)
     if round_.results_public(now()):
@@ -184,13 +186,13 @@ async def publish(request: Request) -> Response:
 
 async def results_preview(request: Request) -> Response:
     _user, _source, scope, round_ = await managed_round(request)
-    preview = await services.preview_results(round_)
+    preview = await published.preview_results(round_)
     return page(request, "judging/public_results.html", scope=scope, rounds=[preview], preview=True)
 
 
 async def export(request: Request) -> Response:
     _user, _source, _scope, round_ = await managed_round(request)
-    text = services.export_csv(await services.round_data(round_))
+    text = exports.export_csv(await ranking.round_data(round_))
     name = f"scores-round-{round_.id}.csv"
     return Response(
         text.encode("utf-8"),

@@ -9,8 +9,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from core import page_cache, permissions
-from judging import services
-from judging.handlers.common import page, path_scope
+from judging.routes.common import page, path_scope
+from judging.services import feedback as feedback_service
+from judging.services import published as published_service
 
 RESULTS_CACHE = dt.timedelta(seconds=5)
 RESULTS_PAGES_KEPT = 64
@@ -31,7 +32,7 @@ def _cache(request: Request) -> page_cache.PageCache[bytes]:
 
 async def _results_page(request: Request, key: tuple[Any, ...] | None) -> Response:
     _source, scope = await path_scope(request)
-    published = await services.published_results(scope.scope_type, scope.scope_id)
+    published = await published_service.published_results(scope.scope_type, scope.scope_id)
     permissions.require(request.state.user, "judging.results", published, visible="judging.results")
     assert published is not None
     response = page(
@@ -44,7 +45,7 @@ async def _results_page(request: Request, key: tuple[Any, ...] | None) -> Respon
 
 async def feedback(request: Request) -> Response:
     source, scope = await path_scope(request)
-    found = await services.feedback_for(source.source, request.path_params["source_id"])
+    found = await feedback_service.feedback_for(source.source, request.path_params["source_id"])
     if found is not None and (found.scope_type, found.scope_id) != (
         scope.scope_type,
         scope.scope_id,

@@ -15,9 +15,9 @@ from core.errors import Conflict, Invalid, NotFound
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.web import flash, form_page, redirect
-from judging import forms, rules, services
+from judging import forms, rules
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState
-from judging.handlers.common import (
+from judging.routes.common import (
     entry_source,
     labels,
     page,
@@ -26,7 +26,9 @@ from judging.handlers.common import (
     scope_redirect,
     signed_in,
 )
-from judging.handlers.judges import declared
+from judging.routes.judges import declared
+from judging.services import conflicts as conflicts_service
+from judging.services import judges, queues, sheets
 from judging.sources import ScopeInfo
 
 DECLARABLE = [ConflictKind.TEAM, ConflictKind.ORGANIZATION]
@@ -34,7 +36,7 @@ DECLARABLE = [ConflictKind.TEAM, ConflictKind.ORGANIZATION]
 
 
 async def invitation(request: Request) -> Response:
-    judge = await services.judge_for_token(request.path_params["token"])
+    judge = await judges.judge_for_token(request.path_params["token"])
     user = request.state.user
     scope = await scope_info(request, judge.scope_type, judge.scope_id)
     if scope is None:
@@ -48,7 +50,7 @@ async def invitation(request: Request) -> Response:
             mismatch=user is not None and not rules.invited(user, judge),
         )
     accept = (await request.form()).get("answer") == "accept"
-    await services.answer_invitation(user, judge, accept=accept)
+    await judges.answer_invitation(user, judge, accept=accept)
     if accept:
         flash(
             request,
@@ -61,8 +63,8 @@ async def invitation(request: Request) -> Response:
 
 async def queue(request: Request) -> Response:
     user = signed_in(request)
-    rounds = await services.judge_queue(user)
-    seats = [(s.scope_type, s.scope_id) for s in await services.judge_seats(user)]
+    rounds = await queues.judge_queue(user)
+    seats = [(s.scope_type, s.scope_id) for s in await judges.judge_seats(user)]
     scopes = await _scope_infos(
         request, {(q.round.scope_type, q.round.scope_id) for q in rounds} | set(seats)
     )
@@ -88,10 +90,10 @@ async def _scope_infos(
     return found
 
 
-async def _seen(request: Request) -> tuple[User, services.Scoring]:
+async def _seen(request: Request) -> tuple[User, sheets.Scoring]:
     """The judge and their view of the entry in the path, if they may see it."""
     user = signed_in(request)
-    seen = await services.scoring_for(user, request.path_params["entry_id"])
+    seen = await sheets.scoring_for(user, request.path_params["entry_id"])
     permissions.require(user, "judging.see_entry", seen, visible="judging.see_entry")
     return user, seen
 
@@ -104,7 +106,7 @@ async def score(request: Request) -> Response:
     if not form.ok:
         return await _score_page(request, seen, form.values, form.errors, 422)
     try:
-        await services.save_sheet(
+        await sheets.save_sheet(
             user,
             seen,
             scores=form.clean["scores"],
@@ -113,8 +115,8 @@ async def score(request: Request) -> Response:
             version=form.clean["version"],
             submit=form.clean["submit"],
         )
-    except services.StaleSheet as exc:
-        fresh = await services.scoring_for(user, seen.entry.id)
+    except sheets.StaleSheet as exc:
+        fresh = await sheets.scoring_for(user, seen.entry.id)
         return await _score_page(request, fresh, _sheet_values(fresh), {}, 409, exc.message)
     except Invalid as exc:
         return await _score_page(request, seen, form.values, exc.errors, 422)
@@ -129,7 +131,7 @@ async def score(request: Request) -> Response:
     return redirect(request, "judging:score", entry_id=seen.entry.id)
 
 
-def _sheet_values(seen: services.Scoring) -> dict[str, Any]:
+def _sheet_values(seen: sheets.Scoring) -> dict[str, Any]:
     """The saved sheet as form values (version 0: nothing saved yet)."""
     sheet = seen.sheet
     if sheet is None:
@@ -145,7 +147,7 @@ def _sheet_values(seen: services.Scoring) -> dict[str, Any]:
 
 async def _score_page(
     request: Request,
-    seen: services.Scoring,
+    seen: sheets.Scoring,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
     status: int = 200,
@@ -177,7 +179,7 @@ async def entry_conflict(request: Request) -> Response:
     user, seen = await _seen(request)
     if not form.ok:
         return await _score_page(request, seen, _sheet_values(seen), form.errors, 422)
-    await services.declare_entry_conflict(user, seen.entry.id, form.clean["reason"])
+    await sheets.declare_entry_conflict(user, seen.entry.id, form.clean["reason"])
     flash(
         request,
         _(
@@ -191,7 +193,7 @@ async def entry_conflict(request: Request) -> Response:
 async def my_conflicts(request: Request) -> Response:
     user = signed_in(request)
     _source, scope = await path_scope(request)
-    judge = await services.seat_in_scope(user, scope.scope_type, scope.scope_id)
+    judge = await judges.seat_in_scope(user, scope.scope_type, scope.scope_id)
     form = forms.prefilled()
     if request.method == "POST":
         form = forms.conflict_form(await request.form(), DECLARABLE)
@@ -200,7 +202,7 @@ async def my_conflicts(request: Request) -> Response:
             return scope_redirect(request, "judging:my_conflicts", scope)
     conflicts = [
         c
-        for c in await services.conflicts_of(scope.scope_type, scope.scope_id)
+        for c in await conflicts_service.conflicts_of(scope.scope_type, scope.scope_id)
         if c.judge_id == judge.id and c.active
     ]
     return form_page(

@@ -24,10 +24,11 @@ from core.storage import (
     upload_dir,
 )
 from core.web import form_page
-from events import answers, labels, teams
+from events import answers, labels
 from events.models import SLUG_MAX, Event, Team, of_event
 from events.rules import TeamAccess
-from events.services import Links
+from events.services import teams
+from events.services.editions import Links
 
 MIB = 1024 * 1024
 # What an attachment may be: PDF, slides, documents, spreadsheets, images, video.

@@ -16,7 +16,7 @@ from core.mail import outbox
 from events.enums import MailGroup, SubmissionState, TeamState
 from events.forms import fill_placeholders
 from events.models import Event, Registration, Submission, TeamMember, of_event
-from events.services import scope
+from events.services.editions import scope
 
 
 @dataclass(frozen=True)

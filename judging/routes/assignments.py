@@ -9,10 +9,12 @@ from core.errors import Conflict, Invalid
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.web import flash, form_page
-from judging import forms, services
+from judging import forms
 from judging.enums import JudgeState
-from judging.handlers.common import labels, managed_round, round_redirect
 from judging.models import Round
+from judging.routes.common import labels, managed_round, round_redirect
+from judging.services import assignments as assignments_service
+from judging.services import common, judges, scoring_progress
 from judging.sources import ScopeInfo
 
 
@@ -29,7 +31,7 @@ async def _assignments_page(
     message: str = "",
     form: forms.JudgingForm | None = None,
 ) -> Response:
-    seats = await services.judges_of(scope.scope_type, scope.scope_id)
+    seats = await judges.judges_of(scope.scope_type, scope.scope_id)
     return form_page(
         request,
         "judging/assignments.html",
@@ -37,10 +39,10 @@ async def _assignments_page(
         status,
         scope=scope,
         round=round_,
-        progress=await services.progress(round_),
+        progress=await scoring_progress.progress(round_),
         message=message,
         accepted=[j for j in seats if j.state == JudgeState.ACCEPTED],
-        closed=services.is_over(round_),
+        closed=common.is_over(round_),
         labels=labels(),
     )
 
@@ -48,7 +50,7 @@ async def _assignments_page(
 async def assign(request: Request) -> Response:
     user, _source, scope, round_ = await managed_round(request)
     try:
-        outcome = await services.auto_assign(user, round_)
+        outcome = await assignments_service.auto_assign(user, round_)
     except Conflict as exc:
         return await _assignments_page(request, scope, round_, 409, exc.message)
     flash(
@@ -76,7 +78,9 @@ async def assignment_add(request: Request) -> Response:
     if not form.ok:
         return await _assignments_page(request, scope, round_, 422, form=form)
     try:
-        await services.add_assignment(user, round_, form.clean["entry_id"], form.clean["judge_id"])
+        await assignments_service.add_assignment(
+            user, round_, form.clean["entry_id"], form.clean["judge_id"]
+        )
     except Invalid as exc:
         form.errors.update(exc.errors)
         return await _assignments_page(request, scope, round_, 422, form=form)
@@ -89,7 +93,9 @@ async def assignment_add(request: Request) -> Response:
 async def assignment_remove(request: Request) -> Response:
     user, _source, scope, round_ = await managed_round(request)
     try:
-        await services.remove_assignment(user, round_, request.path_params["assignment_id"])
+        await assignments_service.remove_assignment(
+            user, round_, request.path_params["assignment_id"]
+        )
     except Conflict as exc:
         return await _assignments_page(request, scope, round_, 409, exc.message)
     flash(request, _("The assignment has been removed."))
@@ -101,9 +107,9 @@ async def judge_replace(request: Request) -> Response:
     form = forms.judge_choice_form(await request.form())
     if not form.ok:
         return await _assignments_page(request, scope, round_, 422, form=form)
-    judge = await services.judge_in_scope(scope.scope_type, scope.scope_id, form.clean["judge_id"])
+    judge = await judges.judge_in_scope(scope.scope_type, scope.scope_id, form.clean["judge_id"])
     try:
-        moved, left = await services.replace_judge(user, round_, judge)
+        moved, left = await assignments_service.replace_judge(user, round_, judge)
     except Conflict as exc:
         return await _assignments_page(request, scope, round_, 409, exc.message)
     flash(

@@ -1,49 +1,30 @@
-"""Public and participant pages of a Mediathon: the event page, registration, teams,
-invitations, the submission and the participant's dashboard. The organizer's pages are in
-events.manage_routes and the JSON API in events.api; this module assembles the route list."""
+"""The participant's pages of a Mediathon: registration, teams, invitations, the submission
+and the participant's dashboard. The public pages are in events.routes.public, the organizer's
+in events.routes.manage and the JSON API in events.routes.api; events.plugin assembles them."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from typing import Any
 
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from accounts.enums import ScopeType
 from accounts.models import User
-from core import page_cache, permissions
+from core import permissions
 from core.clock import now
 from core.errors import DomainError
 from core.forms import Form
-from core.hooks import Hooks
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.storage import BodyTooLarge, cap_body, human_size, upload_dir
 from core.web import flash, redirect, safe_next
-from events import (
-    answers,
-    api,
-    demo,
-    forms,
-    home,
-    judging_source,
-    manage_routes,
-    phases,
-    policies,
-    public_cache,
-    services,
-    submissions,
-    teams,
-)
-from events.dashboard import participant_overview
-from events.enums import QuestionKind, QuestionScope, SubmissionState, Visibility
+from events import answers, forms, phases
+from events.enums import QuestionKind, QuestionScope, SubmissionState
 from events.models import Event, Track, of_event
-from events.rules import TeamAccess
-from events.web import (
+from events.routes.common import (
     MIB,
     discard,
     event_or_404,
@@ -54,13 +35,19 @@ from events.web import (
     secret,
     store_all,
     team_access,
-    timeline_items,
     uploads_in,
     visible_event,
 )
-from judging import services as judging
-from judging.enums import RoundState
-from judging.models import Round
+from events.rules import TeamAccess
+from events.services import (
+    editions,
+    entry_source,
+    submissions,
+    teams,
+)
+from events.services import registration as registration_service
+from events.services.dashboard import participant_overview
+from judging.services import feedback
 
 
 def _user(request: Request) -> User | None:
@@ -84,84 +71,6 @@ def _too_large(request: Request, template: str, per_file: int, **extra: Any) -> 
     return page(request, template, Form({}), 413, message=message, **extra)
 
 
-# --- public pages --------------------------------------------------------------------------
-
-
-async def event_list(request: Request) -> Response:
-    user = _user(request)
-    published = await Event.filter(visibility=Visibility.PUBLISHED).order_by(
-        "-registration_opens", "id"
-    )
-    organized: list[Event] = []
-    if user is not None and user.is_admin:
-        organized = list(await Event.all().order_by("-registration_opens", "id"))
-    elif user is not None:
-        ids = [i for t, i, r in user.roles if t == "event" and r == "organizer"]
-        organized = list(await Event.filter(id__in=ids).order_by("-registration_opens", "id"))
-    return page(
-        request,
-        "events/list.html",
-        events=published,
-        organized=organized,
-        can_create=permissions.allowed(user, "events.create"),
-        now=now(),
-    )
-
-
-async def event_detail(request: Request) -> Response:
-    key = page_cache.anonymous_key(request, "events:detail", request.path_params["slug"])
-    return await public_cache.of(request).serve(
-        key, lambda: _event_page(request, key), HTMLResponse
-    )
-
-
-async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response:
-    cache = public_cache.of(request)
-    seen = cache.generation
-    event = await visible_event(request)
-    user = _user(request)
-    moment = now()
-    tracks = await of_event(Track, event).order_by("position", "id")
-    response = page(
-        request,
-        "events/detail.html",
-        event=event,
-        tracks=tracks,
-        timeline=timeline_items(event, moment),
-        phase=event.phase(moment),
-        registration_open=phases.registration_open(event.timeline, moment),
-        teams_open=phases.teams_open(event.timeline, moment),
-        registration=await services.registration_of(event, user),
-        team=await teams.team_of(event, user),
-        can_manage=permissions.allowed(user, "events.manage", event),
-        results=await judging.published_results(ScopeType.EVENT.value, event.id),
-    )
-    if user is None and page_cache.session_free(request):  # the page used nobody's session
-        settled, changes = await _results_outlook(event, moment)
-        if settled:
-            cache.put(
-                key,
-                bytes(response.body),
-                seen=seen,
-                milestones=[*(when for _name, when in event.timeline.milestones()), *changes],
-            )
-    return response
-
-
-async def _results_outlook(event: Event, moment: dt.datetime) -> tuple[bool, list[dt.datetime]]:
-    """Whether judging may publish results on the event page at any moment (a round whose
-    scoring is over: the page is then not kept), and when that can start (an open round's end,
-    a scheduled publication)."""
-    rounds = await Round.filter(scope_type=ScopeType.EVENT.value, scope_id=event.id).only(
-        "id", "state", "ends_at", "publish_at"
-    )
-    if any(r.effective_state(moment) == RoundState.CLOSED for r in rounds):
-        return False, []
-    changes = [r.ends_at for r in rounds if r.state == RoundState.OPEN and r.ends_at]
-    changes += [r.publish_at for r in rounds if r.state == RoundState.PUBLISHED and r.publish_at]
-    return True, changes
-
-
 # --- registration --------------------------------------------------------------------------
 
 
@@ -170,9 +79,9 @@ async def register(request: Request) -> Response:
     user = _user(request)
     permissions.require(user, "events.register", event, visible="events.view")
     assert user is not None
-    services.require_registration_open(event, now())
-    questions = await services.questions(event, QuestionScope.REGISTRATION)
-    registration = await services.registration_of(event, user)
+    registration_service.require_registration_open(event, now())
+    questions = await editions.questions(event, QuestionScope.REGISTRATION)
+    registration = await registration_service.registration_of(event, user)
     existing = registration.answers if registration else {}
     context = {
         "event": event,
@@ -213,7 +122,9 @@ async def _save_registration(
     if stored is None:
         return page(request, "events/register.html", form, 422, **context)
     try:
-        await services.register(links(request), user, event, parsed.answers, dict(stored))
+        await registration_service.register(
+            links(request), user, event, parsed.answers, dict(stored)
+        )
     except DomainError as exc:
         await discard(request, stored)
         return refused(request, "events/register.html", form, exc, **context)
@@ -234,7 +145,7 @@ async def unregister(request: Request) -> Response:
     permissions.require(user, "events.participant", event, visible="events.view")
     assert user is not None
     try:
-        await services.unregister(user, event)
+        await registration_service.unregister(user, event)
     except DomainError as exc:
         flash(request, exc.message, "error")
         return redirect(request, "events:detail", slug=event.slug)
@@ -263,7 +174,7 @@ async def team_new(request: Request) -> Response:
     track = next((t for t in tracks if str(t.id) == form.values.get("track")), None)
     try:
         team = await teams.create_team(user, event, name=form.values["name"], track=track)
-    except services.RegistrationNeeded as exc:
+    except registration_service.RegistrationNeeded as exc:
         return _needs_registration(request, event, exc)
     except DomainError as exc:
         return refused(request, "events/team_new.html", form, exc, event=event, tracks=tracks)
@@ -393,7 +304,7 @@ async def join(request: Request) -> Response:
         return page(request, "events/join.html", form, 422, event=event)
     try:
         team = await teams.join_by_code(user, event, form.values["code"])
-    except services.RegistrationNeeded as exc:
+    except registration_service.RegistrationNeeded as exc:
         return _needs_registration(request, event, exc)
     except DomainError as exc:
         return refused(request, "events/join.html", form, exc, event=event)
@@ -463,7 +374,7 @@ async def _answer(request: Request, *, accepting: bool) -> Response:
             await teams.accept(user, event, found)
         else:
             await teams.decline(user, event, found)
-    except services.RegistrationNeeded as exc:
+    except registration_service.RegistrationNeeded as exc:
         flash(request, exc.message, "info")
         return RedirectResponse(
             _register_url(request, event, _invitation_path(request, event)), status_code=303
@@ -498,7 +409,7 @@ async def _submission_context(request: Request, found: TeamAccess) -> dict[str, 
         "submission": submission,
         "files": await submissions.current_files(submission),
         "tracks": list(await of_event(Track, event).order_by("position", "id")),
-        "questions": await services.questions(event, QuestionScope.SUBMISSION),
+        "questions": await editions.questions(event, QuestionScope.SUBMISSION),
         "remaining": phases.remaining(event.submissions_close, now()),
         "submissions_open": phases.submissions_open(event.timeline, now()),
         # isolated, so "20 MB" keeps its order inside an Arabic sentence
@@ -676,7 +587,7 @@ async def _add_feedback_urls(request: Request, cards: list[dict]) -> None:
         for c in cards
         if c["submission"] is not None and c["submission"].version_count
     }
-    scopes = await judging.feedback_scopes(judging_source.SubmissionSource.source, submitted)
+    scopes = await feedback.feedback_scopes(entry_source.SubmissionSource.source, submitted)
     for card in cards:
         submission = card["submission"]
         scope = scopes.get(submission.id) if submission is not None else None
@@ -694,11 +605,7 @@ async def _add_feedback_urls(request: Request, cards: list[dict]) -> None:
         )
 
 
-routes = [  # the most visited first: the router tries routes in order
-    *manage_routes.routes_before_slug,  # /events/new before /events/{slug}
-    Route("/events/{slug}", event_detail, name="events:detail"),
-    *api.routes,
-    Route("/events", event_list, name="events:list"),
+routes = [
     Route("/me/events", my_events, name="events:mine"),
     Route("/events/{slug}/register", register, methods=["GET", "POST"], name="events:register"),
     Route("/events/{slug}/unregister", unregister, methods=["POST"], name="events:unregister"),
@@ -751,13 +658,4 @@ routes = [  # the most visited first: the router tries routes in order
         methods=["POST"],
         name="events:invitation_decline",
     ),
-    *manage_routes.routes,
 ]
-
-hooks = Hooks(
-    home_sections={"events": home.published_events},
-    file_policies=policies.FILE_POLICIES,
-    demo=[demo.load],
-    nav=[home.nav_links],
-    entry_sources={"event": judging_source.SubmissionSource()},
-)

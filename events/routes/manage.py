@@ -18,11 +18,12 @@ from core.forms import Form
 from core.i18n import gettext as _
 from core.pagination import page_number
 from core.web import flash, redirect
-from events import dashboard, forms, mailing, services, submissions, teams
+from events import forms
 from events.enums import Deadline, MailGroup, QuestionScope, Visibility
 from events.models import Event, Question, Submission, Team, Track, of_event
-from events.web import managed_event, not_found, page, refused, timeline_items
-from judging import services as judging
+from events.routes.common import managed_event, not_found, page, refused, timeline_items
+from events.services import dashboard, editions, mailing, submissions, teams
+from judging.services import published
 
 
 def _user(request: Request) -> User:
@@ -55,7 +56,7 @@ async def event_new(request: Request) -> Response:
     if not form.ok:
         return page(request, "events/manage/event_form.html", form, 422, **context)
     try:
-        event = await services.create_event(_user(request), forms.event_values(form))
+        event = await editions.create_event(_user(request), forms.event_values(form))
     except DomainError as exc:
         return refused(request, "events/manage/event_form.html", form, exc, **context)
     flash(request, _("The event is created as a draft. Add its tracks, then publish it."))
@@ -73,7 +74,7 @@ async def event_edit(request: Request) -> Response:
     if not form.ok:
         return page(request, "events/manage/event_form.html", form, 422, **context)
     try:
-        await services.update_event(_user(request), event, forms.event_values(form))
+        await editions.update_event(_user(request), event, forms.event_values(form))
     except DomainError as exc:
         return refused(request, "events/manage/event_form.html", form, exc, **context)
     flash(request, _("The event has been saved."))
@@ -84,7 +85,7 @@ async def visibility(request: Request) -> Response:
     event = await managed_event(request)
     data = await request.form()
     wanted = Visibility.PUBLISHED if data.get("visibility") == "published" else Visibility.DRAFT
-    await services.set_visibility(_user(request), event, wanted)
+    await editions.set_visibility(_user(request), event, wanted)
     flash(
         request,
         _("The event is published.")
@@ -102,7 +103,7 @@ async def _dashboard_context(event: Event) -> dict[str, Any]:
         "phase": event.phase(moment),
         "timeline": timeline_items(event, moment),
         "deadlines": list(Deadline),
-        "results": await judging.published_results(ScopeType.EVENT.value, event.id),
+        "results": await published.published_results(ScopeType.EVENT.value, event.id),
     }
 
 
@@ -118,7 +119,7 @@ async def extend(request: Request) -> Response:
     form = forms.extend(await request.form(), event.time_zone)
     if form.ok:
         try:
-            await services.extend_deadline(
+            await editions.extend_deadline(
                 _user(request), event, Deadline(form.values["deadline"]), form.values["until_utc"]
             )
         except DomainError as exc:
@@ -159,7 +160,7 @@ async def tracks(request: Request) -> Response:
             event=event,
             tracks=await _tracks(event),
         )
-    await services.add_track(_user(request), event, form.values)
+    await editions.add_track(_user(request), event, form.values)
     flash(request, _("The track has been added."))
     return redirect(request, "events:tracks", slug=event.slug)
 
@@ -176,12 +177,12 @@ async def track_edit(request: Request) -> Response:
     track = await _track(request, event)
     if request.method == "GET":
         form = Form({})
-        form.values.update({k: getattr(track, k) for k in services.TRACK_FIELDS})
+        form.values.update({k: getattr(track, k) for k in editions.TRACK_FIELDS})
         return page(request, "events/manage/track_form.html", form, event=event, track=track)
     form = forms.track(await request.form())
     if not form.ok:
         return page(request, "events/manage/track_form.html", form, 422, event=event, track=track)
-    await services.update_track(_user(request), event, track, form.values)
+    await editions.update_track(_user(request), event, track, form.values)
     flash(request, _("The track has been saved."))
     return redirect(request, "events:tracks", slug=event.slug)
 
@@ -190,7 +191,7 @@ async def track_move(request: Request) -> Response:
     event = await managed_event(request)
     track = await _track(request, event)
     step = -1 if (await request.form()).get("direction") == "up" else 1
-    await services.move(_user(request), event, Track, track, step)
+    await editions.move(_user(request), event, Track, track, step)
     return redirect(request, "events:tracks", slug=event.slug)
 
 
@@ -198,7 +199,7 @@ async def track_delete(request: Request) -> Response:
     event = await managed_event(request)
     track = await _track(request, event)
     try:
-        await services.delete_track(_user(request), event, track)
+        await editions.delete_track(_user(request), event, track)
     except DomainError as exc:
         flash(request, exc.message, "error")
     else:
@@ -207,7 +208,7 @@ async def track_delete(request: Request) -> Response:
 
 
 async def _question_lists(event: Event) -> dict[str, list[Question]]:
-    return {s.value: await services.questions(event, s) for s in QuestionScope}
+    return {s.value: await editions.questions(event, s) for s in QuestionScope}
 
 
 async def questions(request: Request) -> Response:
@@ -234,7 +235,7 @@ async def questions(request: Request) -> Response:
             event=event,
             lists=await _question_lists(event),
         )
-    await services.add_question(_user(request), event, form.values)
+    await editions.add_question(_user(request), event, form.values)
     flash(request, _("The question has been added."))
     return redirect(request, "events:questions", slug=event.slug)
 
@@ -251,7 +252,7 @@ async def question_edit(request: Request) -> Response:
     question = await _question(request, event)
     if request.method == "GET":
         form = Form({})
-        form.values.update({k: getattr(question, k) for k in services.QUESTION_FIELDS})
+        form.values.update({k: getattr(question, k) for k in editions.QUESTION_FIELDS})
         form.values.update(
             scope=question.scope.value, options=forms.options_text(question.options or [])
         )
@@ -263,7 +264,7 @@ async def question_edit(request: Request) -> Response:
         return page(
             request, "events/manage/question_form.html", form, 422, event=event, question=question
         )
-    await services.update_question(_user(request), event, question, form.values)
+    await editions.update_question(_user(request), event, question, form.values)
     flash(request, _("The question has been saved."))
     return redirect(request, "events:questions", slug=event.slug)
 
@@ -272,14 +273,14 @@ async def question_move(request: Request) -> Response:
     event = await managed_event(request)
     question = await _question(request, event)
     step = -1 if (await request.form()).get("direction") == "up" else 1
-    await services.move(_user(request), event, Question, question, step)
+    await editions.move(_user(request), event, Question, question, step)
     return redirect(request, "events:questions", slug=event.slug)
 
 
 async def question_delete(request: Request) -> Response:
     event = await managed_event(request)
     question = await _question(request, event)
-    await services.delete_question(_user(request), event, question)
+    await editions.delete_question(_user(request), event, question)
     flash(request, _("The question has been deleted."))
     return redirect(request, "events:questions", slug=event.slug)
 

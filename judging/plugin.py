@@ -1,7 +1,7 @@
 """Judging pages: organizers run rounds in a scope (an event or an award cycle), judges score
 their queue, the public and the teams read published results.
 
-The handlers live in judging/handlers/, one module per group of pages; every handler loads its
+The handlers live in judging/routes/, one module per group of pages; every handler loads its
 object within the scope, checks one named permission, parses the form, calls one service,
 then renders (422 with the input kept) or redirects with 303. This module maps URLs to them.
 """
@@ -14,8 +14,8 @@ from starlette.routing import Route
 from core.hooks import Hooks
 from core.i18n import gettext as _
 from judging import demo
-from judging.handlers import assignments, judge_pages, judges, public, results, rounds, rubric
-from judging.handlers.common import labels
+from judging.routes import assignments, judge_pages, judges, public, results, rounds, rubric
+from judging.routes.common import labels
 
 __all__ = ["hooks", "labels", "nav", "routes"]
 
