@@ -25,7 +25,7 @@ from judging.services import (
 )
 from judging.services import ranking as ranking_service
 from judging.services.common import Links
-from judging.sources import EntrySource, ScopeInfo
+from judging.sources import EntrySource, ScopeInfo, sources
 
 ORGANIZER = "organizer@manassa.local"
 JUDGES = ("judge@manassa.local", "judge2@manassa.local")
@@ -125,10 +125,10 @@ def _path(scope: ScopeInfo, rest: str) -> str:
 
 
 def _event_source(settings: Settings) -> EntrySource | None:
-    from core.hooks import collect  # the registered sources, without importing their domain
+    from core.hooks import collect  # the domains register their sources with their plugins
 
-    _routes, hooks = collect(settings)
-    return hooks.entry_sources.get(ScopeType.EVENT.value)
+    collect(settings)
+    return sources.get(ScopeType.EVENT.value)
 
 
 async def _organized(source: EntrySource, organizer: User) -> list[tuple[ScopeInfo, list[Any]]]:

@@ -1,15 +1,13 @@
 """The public, read-only JSON API of the Mediathon, and its OpenAPI 3.1 document.
 
-The document is built from a small registry so other endpoints (awards) can add their paths and
-schemas next to these: `registry.add_path(...)`, `registry.add_schema(...)`. An event's results
-come from judging's services and answer 404 until they are published.
+Its paths and schemas go into core.openapi's document, next to other domains'. An event's
+results come from judging's services and answer 404 until they are published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -18,51 +16,16 @@ from starlette.routing import Route
 from accounts.enums import ScopeType
 from core import page_cache
 from core.clock import now
+from core.openapi import registry
 from events.enums import Phase, Visibility
 from events.models import Event, Track, of_event
 from events.phases import Timeline
 from events.routes.common import slug_of
 from events.services import public_cache
-from judging.enums import Method
 from judging.services import published as published_service
-
-if TYPE_CHECKING:
-    from judging.models import Entry as JudgedEntry
 
 TIMELINE_FIELDS = tuple(Timeline.__dataclass_fields__)
 CACHE = {"Cache-Control": "public, max-age=30"}
-
-
-@dataclass
-class OpenAPIRegistry:
-    title: str
-    version: str
-    description: str = ""
-    paths: dict[str, dict[str, Any]] = field(default_factory=dict)
-    schemas: dict[str, Any] = field(default_factory=dict)
-
-    def add_path(self, path: str, method: str, operation: dict[str, Any]) -> None:
-        self.paths.setdefault(path, {})[method.lower()] = operation
-
-    def add_schema(self, name: str, schema: dict[str, Any]) -> None:
-        self.schemas[name] = schema
-
-    def document(self, server_url: str) -> dict[str, Any]:
-        return {
-            "openapi": "3.1.0",
-            "info": {"title": self.title, "version": self.version, "description": self.description},
-            "servers": [{"url": server_url.rstrip("/") + "/api/v1"}],
-            "paths": {path: dict(ops) for path, ops in sorted(self.paths.items())},
-            "components": {"schemas": dict(sorted(self.schemas.items()))},
-        }
-
-
-registry = OpenAPIRegistry(
-    title="Manassa public API",
-    version="1.0.0",
-    description="Read-only data about published Mediathon events. Dates are UTC (ISO 8601); "
-    "texts come in Arabic (ar) and English (en).",
-)
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -146,7 +109,7 @@ async def event_detail(request: Request) -> Response:
 # --- results ----------------------------------------------------------------------------------
 
 
-def _track(entry: JudgedEntry) -> dict[str, Any] | None:
+def _track(entry: published_service.PublishedEntry) -> dict[str, Any] | None:
     """The track an entry was judged in (its group: the track's id in the events source)."""
     if not entry.group_key.isdigit():
         return None
@@ -218,11 +181,11 @@ async def event_results(request: Request) -> Response:
     )
 
 
-async def openapi(request: Request) -> Response:
-    return JSONResponse(registry.document(request.app.state.settings.base_url), headers=CACHE)
-
-
 def _register_documentation() -> None:
+    registry.describe(
+        "Read-only data about published Mediathon events. Dates are UTC (ISO 8601); "
+        "texts come in Arabic (ar) and English (en)."
+    )
     text = {
         "type": "object",
         "required": ["ar", "en"],
@@ -378,7 +341,7 @@ def _register_result_schemas() -> None:
                 "id": {"type": "integer"},
                 "name": _ref("Bilingual"),
                 "published_at": {"type": "string", "format": "date-time"},
-                "method": {"type": "string", "enum": [m.value for m in Method]},
+                "method": {"type": "string", "enum": list(published_service.METHODS)},
                 "winners": {"type": "array", "items": _ref("Winner")},
                 "honourable_mentions": {"type": "array", "items": _ref("Placing")},
                 "ranking": {"type": "array", "items": _ref("Placing")},
@@ -476,5 +439,4 @@ routes = [
     Route("/api/v1/events", event_list, name="events:api_list"),
     Route("/api/v1/events/{slug}", event_detail, name="events:api_detail"),
     Route("/api/v1/events/{slug}/results", event_results, name="events:api_results"),
-    Route("/api/v1/openapi.json", openapi, name="events:openapi"),
 ]

@@ -18,7 +18,7 @@ from core.web import redirect
 from judging.enums import ConflictKind, ConflictOrigin, EntryRule, JudgeState, Method, RoundState
 from judging.models import Round
 from judging.services import common, rounds
-from judging.sources import EntrySource, ScopeInfo
+from judging.sources import EntrySource, ScopeInfo, sources
 
 
 def signed_in(request: Request) -> User:
@@ -28,7 +28,7 @@ def signed_in(request: Request) -> User:
 
 
 def entry_source(request: Request, scope_type: str) -> EntrySource | None:
-    return request.app.state.hooks.entry_sources.get(scope_type)
+    return sources.get(scope_type)
 
 
 async def scope_info(request: Request, scope_type: str, scope_id: int) -> ScopeInfo | None:

@@ -9,9 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.clock import now
-from judging.enums import MarkKind, RoundState
+from judging.enums import MarkKind, Method, RoundState
 from judging.models import Entry, Mark, Round
 from judging.services.ranking import current_ranking
+
+PublishedEntry = Entry
+"""An entry as published results show it (its title, group and team labels)."""
+
+METHODS = tuple(m.value for m in Method)
+"""The names of the ways scores combine, as published results name them."""
 
 RankingRows = Sequence[tuple[int, int, float]]
 """(entry id, rank, value) as frozen at publication."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from core import clock
+from core.openapi import OpenAPIRegistry, registry
 from events.enums import Visibility
 from events.models import Event, Track
-from events.routes.api import OpenAPIRegistry, registry
 from events.services.entry_source import SubmissionSource
 from judging.enums import Method
 from judging.models import Entry, ScoreSheet

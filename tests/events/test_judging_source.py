@@ -9,7 +9,7 @@ from events.models import Track
 from events.services import submissions, teams
 from events.services.editions import Links
 from events.services.entry_source import SubmissionSource
-from judging.sources import Member
+from judging.sources import Member, sources
 from tests.events.builders import make_event, make_question, make_team
 from tests.factories import make_user
 
@@ -130,4 +130,4 @@ async def test_judges_read_the_submitted_version_not_the_working_copy(db):
 
 
 async def test_the_source_is_registered_for_events(app):
-    assert isinstance(app.state.hooks.entry_sources["event"], SubmissionSource)
+    assert isinstance(sources.get("event"), SubmissionSource)
