@@ -17,16 +17,10 @@ from core.settings import Settings
 from core.templating import render
 from core.web import flash, form_page, redirect, safe_next
 
-TOKEN_SLOT = "{token}"  # noqa: S105 - filled in by services.Links
-
 
 def links(request: Request, next_url: str = "") -> services.Links:
     return services.Links(
-        base_url=request.app.state.settings.base_url,
-        verify=request.app.url_path_for("accounts:verify", token=TOKEN_SLOT),
-        reset=request.app.url_path_for("accounts:reset", token=TOKEN_SLOT),
-        login=request.app.url_path_for("accounts:login"),
-        next=next_url,
+        request.app.state.settings.base_url, request.app.url_path_for, next=next_url
     )
 
 

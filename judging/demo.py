@@ -11,6 +11,7 @@ from accounts import services as accounts_services
 from accounts.enums import Role, ScopeType
 from accounts.models import Membership, User
 from core.clock import now
+from core.links import Links, site_links
 from core.settings import Settings
 from judging.enums import JudgeState, MarkKind, RoundState
 from judging.models import Assignment, Conflict, Criterion, Judge, Round
@@ -24,7 +25,6 @@ from judging.services import (
     sheets,
 )
 from judging.services import ranking as ranking_service
-from judging.services.common import Links
 from judging.sources import EntrySource, ScopeInfo, sources
 
 ORGANIZER = "organizer@manassa.local"
@@ -223,12 +223,7 @@ async def _judged(
 
 
 def _links(settings: Settings) -> Links:
-    from starlette.routing import Router
-
-    from core.hooks import collect  # the URLs mails link to, without an app
-
-    routes, _hooks = collect(settings)
-    return Links(settings.base_url, Router(routes=routes).url_path_for)
+    return site_links(settings)  # the URLs mails link to, without an app
 
 
 async def _score(round_: Round, judges: list[User]) -> None:

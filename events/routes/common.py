@@ -15,6 +15,7 @@ from core import permissions
 from core.errors import DomainError, Invalid, NotFound
 from core.forms import Form
 from core.i18n import gettext as _
+from core.links import Links, request_links
 from core.storage import (
     ALL_KINDS,
     StoredFile,
@@ -28,7 +29,6 @@ from events import answers, labels
 from events.models import SLUG_MAX, Event, Team, of_event
 from events.rules import TeamAccess
 from events.services import teams
-from events.services.editions import Links
 
 MIB = 1024 * 1024
 # What an attachment may be: PDF, slides, documents, spreadsheets, images, video.
@@ -94,14 +94,7 @@ def timeline_items(event: Event, moment: dt.datetime) -> list[dict[str, Any]]:
 
 
 def links(request: Request) -> Links:
-    path = request.app.url_path_for
-    return Links(
-        base_url=request.app.state.settings.base_url,
-        event=path("events:detail", slug="{slug}"),
-        invitation=path("events:invitation", slug="{slug}", token="{token}"),  # noqa: S106
-        team=str(path("events:team", slug="{slug}", team_id=0))[:-1] + "{team}",
-        dashboard=path("events:mine"),
-    )
+    return request_links(request)
 
 
 def secret(request: Request) -> str:

@@ -5,7 +5,6 @@ scope, queues its mail inside the transaction and wakes the mail worker after co
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -51,23 +50,6 @@ EVENT_AUDIT_FIELDS = (
     "max_attachment_mb",
     "gallery_public",
 )
-
-
-@dataclass(frozen=True)
-class Links:
-    """Absolute links for mails; routes know the URL patterns ("{slug}", "{token}")."""
-
-    base_url: str
-    event: str = "/events/{slug}"
-    invitation: str = "/events/{slug}/invitations/{token}"
-    team: str = "/events/{slug}/teams/{team}"
-    dashboard: str = "/me/events"
-
-    def build(self, pattern: str, **parts: Any) -> str:
-        path = pattern
-        for key, value in parts.items():
-            path = path.replace("{" + key + "}", str(value))
-        return self.base_url.rstrip("/") + path
 
 
 class PhaseClosed(DomainError):

@@ -14,11 +14,12 @@ from accounts.models import Membership, User
 from core.clock import now
 from core.errors import Conflict, DomainError
 from core.i18n import gettext as _
+from core.links import Links
 from core.mail import outbox
 from core.storage import StoredFile
 from events.enums import QuestionScope
 from events.models import Event, Question, Registration, RegistrationFile, TeamMember, of_event
-from events.services.editions import Links, PhaseClosed, event_title
+from events.services.editions import PhaseClosed, event_title
 
 
 class RegistrationNeeded(DomainError):
@@ -70,8 +71,8 @@ async def register(
                 user.language,
                 name=user.display_name,
                 event_title=event_title(event, user),
-                event_url=links.build(links.event, slug=event.slug),
-                dashboard_url=links.build(links.dashboard),
+                event_url=links.url("events:detail", slug=event.slug),
+                dashboard_url=links.url("events:mine"),
             )
     outbox.wake()
     return registration

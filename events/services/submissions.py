@@ -21,6 +21,7 @@ from core.clock import now
 from core.errors import Conflict, DomainError, Invalid, NotFound
 from core.i18n import format_datetime
 from core.i18n import gettext as _
+from core.links import Links
 from core.mail import outbox
 from core.storage import StoredFile, delete_file
 from events import fingerprint as fp
@@ -36,7 +37,7 @@ from events.models import (
     of_event,
 )
 from events.rules import TeamAccess
-from events.services.editions import Links, PhaseClosed, event_title
+from events.services.editions import PhaseClosed, event_title
 
 TEXT_FIELDS = ("title", "summary", "problem", "solution", "audience", "video_url", "prototype_url")
 PURPOSE = "events.submission"
@@ -268,7 +269,7 @@ async def _queue_receipts(
             time_zone=event.time_zone,
             fingerprint=version.fingerprint,
             files=[f for f in version.files if f["question"] is None],
-            url=links.build(links.team, slug=event.slug, team=team.id),
+            url=links.url("events:team", slug=event.slug, team_id=team.id),
         )
 
 

@@ -21,12 +21,13 @@ from core.clock import now
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import gettext as _
 from core.i18n import ngettext
+from core.links import Links
 from core.mail import outbox
 from events import phases
 from events.enums import InvitationState, SubmissionState, TeamState
 from events.models import Event, Submission, Team, TeamInvitation, TeamMember, Track, of_event
 from events.rules import TeamAccess
-from events.services.editions import Links, PhaseClosed, event_title
+from events.services.editions import PhaseClosed, event_title
 from events.services.registration import ensure_registered
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
@@ -140,7 +141,7 @@ async def join_by_code(user: User, event: Event, code: str) -> Team:
 
 def invitation_link(secret: str, links: Links, event: Event, invitation: TeamInvitation) -> str:
     token = tokens.make(secret, LINK_PURPOSE, {"i": invitation.id, "n": invitation.token})
-    return links.build(links.invitation, slug=event.slug, token=token)
+    return links.url("events:invitation", slug=event.slug, token=token)
 
 
 async def invite(

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.errors import Conflict, Invalid
+from core.forms import Form
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.web import flash, form_page
@@ -29,13 +30,13 @@ async def _assignments_page(
     round_: Round,
     status: int = 200,
     message: str = "",
-    form: forms.JudgingForm | None = None,
+    form: Form | None = None,
 ) -> Response:
     seats = await judges.judges_of(scope.scope_type, scope.scope_id)
     return form_page(
         request,
         "judging/assignments.html",
-        form or forms.prefilled(),
+        form or Form.prefilled(),
         status,
         scope=scope,
         round=round_,

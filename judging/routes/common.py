@@ -13,11 +13,12 @@ from accounts.models import User
 from core import permissions
 from core.errors import NotFound
 from core.i18n import gettext as _
+from core.links import Links, request_links
 from core.templating import render
 from core.web import redirect
 from judging.enums import ConflictKind, ConflictOrigin, EntryRule, JudgeState, Method, RoundState
 from judging.models import Round
-from judging.services import common, rounds
+from judging.services import rounds
 from judging.sources import EntrySource, ScopeInfo, sources
 
 
@@ -63,8 +64,8 @@ async def managed_round(request: Request) -> tuple[User, EntrySource, ScopeInfo,
     return user, source, scope, round_
 
 
-def links(request: Request) -> common.Links:
-    return common.Links(request.app.state.settings.base_url, request.app.url_path_for)
+def links(request: Request) -> Links:
+    return request_links(request)
 
 
 def round_redirect(request: Request, name: str, round_: Round) -> RedirectResponse:

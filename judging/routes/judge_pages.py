@@ -12,6 +12,7 @@ from accounts.models import User
 from core import permissions
 from core.clock import now
 from core.errors import Conflict, Invalid, NotFound
+from core.forms import Form
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.web import flash, form_page, redirect
@@ -194,7 +195,7 @@ async def my_conflicts(request: Request) -> Response:
     user = signed_in(request)
     _source, scope = await path_scope(request)
     judge = await judges.seat_in_scope(user, scope.scope_type, scope.scope_id)
-    form = forms.prefilled()
+    form = Form.prefilled()
     if request.method == "POST":
         form = forms.conflict_form(await request.form(), DECLARABLE)
         if form.ok and await declared(user, judge, form, ConflictOrigin.DECLARED):

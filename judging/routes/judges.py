@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from accounts.models import User
 from core.errors import Conflict, Invalid
+from core.forms import Form
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.web import flash, form_page
@@ -22,7 +23,7 @@ from judging.sources import ScopeInfo
 async def judges(request: Request) -> Response:
     user, _source, scope = await managed(request)
     if request.method == "GET":
-        return await _judges_page(request, scope, forms.prefilled({"language": "ar"}))
+        return await _judges_page(request, scope, Form.prefilled({"language": "ar"}))
     form = forms.invite_form(await request.form())
     if not form.ok:
         return await _judges_page(request, scope, form, 422)
@@ -37,13 +38,13 @@ async def judges(request: Request) -> Response:
 async def _judges_page(
     request: Request,
     scope: ScopeInfo,
-    form: forms.JudgingForm,
+    form: Form,
     status: int = 200,
     message: str = "",
-    conflict_form: forms.JudgingForm | None = None,
+    conflict_form: Form | None = None,
 ) -> Response:
     seats = await judges_service.judges_of(scope.scope_type, scope.scope_id)
-    conflict_form = conflict_form or forms.prefilled()
+    conflict_form = conflict_form or Form.prefilled()
     return form_page(
         request,
         "judging/judges.html",
@@ -60,9 +61,7 @@ async def _judges_page(
     )
 
 
-async def declared(
-    user: User, judge: Judge, form: forms.JudgingForm, origin: ConflictOrigin
-) -> bool:
+async def declared(user: User, judge: Judge, form: Form, origin: ConflictOrigin) -> bool:
     """Record the conflict a valid conflict form names; False, with the service's messages
     on the form, when it is refused."""
     try:
@@ -91,7 +90,7 @@ async def conflict_add(request: Request) -> Response:
         if await declared(user, judge, form, ConflictOrigin.ORGANIZER):
             flash(request, _("The conflict has been recorded."))
             return scope_redirect(request, "judging:judges", scope)
-    return await _judges_page(request, scope, forms.prefilled(), 422, conflict_form=form)
+    return await _judges_page(request, scope, Form.prefilled(), 422, conflict_form=form)
 
 
 async def conflict_lift(request: Request) -> Response:
@@ -102,7 +101,7 @@ async def conflict_lift(request: Request) -> Response:
     try:
         await conflicts.lift_conflict(user, conflict)
     except Conflict as exc:
-        return await _judges_page(request, scope, forms.prefilled(), 409, exc.message)
+        return await _judges_page(request, scope, Form.prefilled(), 409, exc.message)
     flash(request, _("The conflict has been lifted."))
     return scope_redirect(request, "judging:judges", scope)
 

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from accounts.models import User
 from core.clock import now
 from core.errors import Conflict, DomainError, Invalid
+from core.forms import Form
 from core.i18n import format_datetime, ngettext
 from core.i18n import gettext as _
 from core.web import flash, form_page
@@ -36,12 +37,12 @@ async def _results_page(
     round_: Round,
     status: int = 200,
     message: str = "",
-    form: forms.JudgingForm | None = None,
+    form: Form | None = None,
 ) -> Response:
     return form_page(
         request,
         "judging/results.html",
-        form or forms.prefilled(),
+        form or Form.prefilled(),
         status,
         scope=scope,
         round=round_,
@@ -61,7 +62,7 @@ async def _results_action(request: Request, call: ResultsCall, done: str) -> Res
     try:
         await call(user, round_, scope)
     except Invalid as exc:
-        form = forms.prefilled()
+        form = Form.prefilled()
         form.errors.update(exc.errors)
         message = exc.message or next(iter(exc.errors.values()), "")
         return await _results_page(request, scope, round_, 422, message, form)
@@ -73,7 +74,7 @@ async def _results_action(request: Request, call: ResultsCall, done: str) -> Res
     return round_redirect(request, "judging:results", round_)
 
 
-def _form_invalid(form: forms.JudgingForm) -> Invalid:
+def _form_invalid(form: Form) -> Invalid:
     return Invalid(form.errors, next(iter(form.errors.values()), ""))
 
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from core.clock import now
 from core.errors import Conflict, Invalid
+from core.forms import Form
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.web import flash, form_page
@@ -73,7 +74,7 @@ async def _round_form(
     }
     if request.method == "GET":
         return form_page(
-            request, "judging/round_form.html", forms.prefilled(first_values), **context
+            request, "judging/round_form.html", Form.prefilled(first_values), **context
         )
     form = forms.round_form(await request.form(), scope.time_zone, [r.id for r in earlier])
     if form.ok:

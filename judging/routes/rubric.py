@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.errors import Conflict, NotFound
+from core.forms import Form
 from core.i18n import gettext as _
 from core.web import flash, form_page
 from judging import forms
@@ -21,7 +22,7 @@ async def rubric(request: Request) -> Response:
     user, _source, scope, round_ = await managed_round(request)
     if request.method == "GET":
         return await _rubric_page(
-            request, scope, round_, forms.prefilled(forms.new_criterion_values())
+            request, scope, round_, Form.prefilled(forms.new_criterion_values())
         )
     form = forms.criterion_form(await request.form())
     if not form.ok:
@@ -38,7 +39,7 @@ async def _rubric_page(
     request: Request,
     scope: ScopeInfo,
     round_: Round,
-    form: forms.JudgingForm,
+    form: Form,
     status: int = 200,
     message: str = "",
 ) -> Response:
@@ -79,7 +80,7 @@ async def criterion_edit(request: Request) -> Response:
         return form_page(
             request,
             "judging/criterion_form.html",
-            forms.prefilled(forms.criterion_values(criterion)),
+            Form.prefilled(forms.criterion_values(criterion)),
             **context,
         )
     form = forms.criterion_form(await request.form())
@@ -102,7 +103,7 @@ async def criterion_delete(request: Request) -> Response:
         await rubric_service.delete_criterion(user, round_, criterion)
     except Conflict as exc:
         return await _rubric_page(
-            request, scope, round_, forms.prefilled(forms.new_criterion_values()), 409, exc.message
+            request, scope, round_, Form.prefilled(forms.new_criterion_values()), 409, exc.message
         )
     flash(request, _("The criterion has been deleted."))
     return round_redirect(request, "judging:rubric", round_)

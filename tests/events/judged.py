@@ -9,19 +9,19 @@ from dataclasses import dataclass
 
 from accounts.models import User
 from core.clock import now
+from core.links import Links
 from events.models import Event, Submission, Team, Track
 from events.services import submissions, teams
-from events.services.editions import Links
 from events.services.entry_source import SubmissionSource
 from judging.enums import MarkKind, RoundState
 from judging.models import Assignment, Criterion, Entry, Round
-from judging.services import assignments, common, decisions, entries, publication, sheets
+from judging.services import assignments, decisions, entries, publication, sheets
 from tests.events.builders import make_event, make_team
-from tests.factories import make_user
+from tests.factories import mail_links, make_user
 from tests.judging.builders import judge
 
-LINKS = Links("http://testserver")
-JUDGING_LINKS = common.Links("http://testserver", lambda name, **params: "/")
+LINKS = mail_links()
+JUDGING_LINKS = Links("http://testserver", lambda name, **params: "/")
 # Scores per idea title: (judge one, judge two), each (story 1..5, craft 0..10). Both criteria
 # weigh the same, so a sheet's total is 50 * ((story - 1) / 4 + craft / 10).
 SCORES = {

@@ -7,13 +7,12 @@ from core.storage import StoredFile
 from events.enums import QuestionKind, QuestionScope
 from events.models import Track
 from events.services import submissions, teams
-from events.services.editions import Links
 from events.services.entry_source import SubmissionSource
 from judging.sources import Member, sources
 from tests.events.builders import make_event, make_question, make_team
-from tests.factories import make_user
+from tests.factories import mail_links, make_user
 
-LINKS = Links("http://testserver")
+LINKS = mail_links()
 VALUES = {
     "title": "Verify first",
     "summary": "S",

@@ -19,14 +19,13 @@ from accounts.models import User
 from core import clock, permissions
 from events.models import Question, Submission, SubmissionFile, Track
 from events.rules import TeamAccess
-from events.services.editions import Links
 from events.services.entry_source import SubmissionSource
 from events.services.teams import invitation_link
 from judging.services import publication
 from tests.conftest import CSRF_INPUT
 from tests.events.builders import make_event, make_question, make_team
 from tests.events.judged import JUDGING_LINKS, judged_event, later
-from tests.factories import make_user, sign_in
+from tests.factories import mail_links, make_user, sign_in
 
 ROLES = (
     "anonymous",
@@ -263,7 +262,9 @@ async def build(app, settings, phase: str) -> World:
         token="t" * 32,
         expires_at=now().replace(year=now().year + 1),
     )
-    token = invitation_link(settings.secret_key, Links(""), event, invitation).rsplit("/", 1)[1]
+    token = invitation_link(settings.secret_key, mail_links(""), event, invitation).rsplit("/", 1)[
+        1
+    ]
     ids = {
         "slug": event.slug,
         "team": team.id,

@@ -25,7 +25,7 @@ from tests.events.builders import (
     text_of,
     value_of,
 )
-from tests.factories import make_user, sign_in
+from tests.factories import mail_links, make_user, sign_in
 
 
 def local(url: str) -> str:
@@ -199,11 +199,8 @@ async def test_required_registration_questions_come_first(client, deliver):
         token="n" * 32,
         expires_at=clock.now() + dt.timedelta(days=7),
     )
-    from events.services.editions import Links
 
-    link = local(
-        teams.invitation_link("test-secret-key", Links("http://testserver"), event, invitation)
-    )
+    link = local(teams.invitation_link("test-secret-key", mail_links(), event, invitation))
     await sign_in(client, invitee)
     response = await post_form(client, f"{link}/accept", {})
     assert response.status_code == 303

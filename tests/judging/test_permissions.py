@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from accounts.enums import Role, ScopeType
+from core.links import Links
 from judging.enums import ConflictKind, ConflictOrigin, RoundState
 from judging.models import Assignment, Conflict, Entry
-from judging.services import common, publication
+from judging.services import publication
 from tests.factories import grant, make_user, sign_in
 from tests.judging.builders import judge, organizer, post, ready_round
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID
@@ -26,7 +27,7 @@ VISITORS = (
     "other_organizer",
     "admin",
 )
-LINKS = common.Links("http://testserver", lambda name, **params: "/")
+LINKS = Links("http://testserver", lambda name, **params: "/")
 
 
 async def world(source, state: RoundState):  # noqa: ANN001, ANN201

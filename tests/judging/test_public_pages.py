@@ -6,16 +6,17 @@ import asyncio
 import datetime as dt
 
 from core import clock
+from core.links import Links
 from judging.enums import MarkKind, RoundState
 from judging.models import Entry, Round
-from judging.services import common, decisions, publication
+from judging.services import decisions, publication
 from judging.services import published as published_service
 from tests.factories import make_user, sign_in
 from tests.judging.builders import organizer, page_text, ready_round, score_everything
 from tests.judging.sources import SCOPE_ID
 from tests.judging.test_query_counts import counted
 
-LINKS = common.Links("http://testserver", lambda name, **params: "/")
+LINKS = Links("http://testserver", lambda name, **params: "/")
 
 
 async def decided(source, *, gallery: bool = False, publish: bool = True):  # noqa: ANN001, ANN201

@@ -7,15 +7,16 @@ from collections.abc import Iterator
 
 from tortoise import Tortoise
 
+from core.links import Links
 from judging.enums import ConflictKind, ConflictOrigin, RoundState
 from judging.models import Assignment, ScoreSheet
 from judging.models import Conflict as ConflictRow
-from judging.services import common, publication
+from judging.services import publication
 from tests.factories import make_user, sign_in
 from tests.judging.builders import organizer, ready_round, score_everything
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID, candidate
 
-LINKS = common.Links("http://testserver", lambda name, **params: "/")
+LINKS = Links("http://testserver", lambda name, **params: "/")
 
 
 @contextlib.contextmanager

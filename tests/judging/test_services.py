@@ -12,6 +12,7 @@ from core import clock
 from core.audit import AuditEntry
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import use_locale
+from core.links import Links
 from judging.enums import (
     ConflictKind,
     ConflictOrigin,
@@ -26,7 +27,6 @@ from judging.models import Conflict as ConflictRow
 from judging.services import (
     access,
     assignments,
-    common,
     conflicts,
     decisions,
     entries,
@@ -51,7 +51,7 @@ def english() -> Iterator[None]:
         yield
 
 
-LINKS = common.Links("http://testserver", lambda name, **params: f"/{name}/{params}")
+LINKS = Links("http://testserver", lambda name, **params: f"/{name}/{params}")
 
 
 async def admin():
