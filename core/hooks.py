@@ -24,6 +24,7 @@ from core.storage import FilePolicy
 SectionProvider = Callable[[], Awaitable[list[dict[str, Any]]]]
 DemoLoader = Callable[[Settings], Awaitable[list[str]]]
 DataCheck = Callable[[], Awaitable[bool]]  # True when the database holds the domain's data
+PageContext = Callable[[], dict[str, Any]]  # what every page of a template folder shows
 NavProvider = Callable[[Request], list[tuple[str, str]]]  # (url, label) links for the header
 
 
@@ -59,6 +60,7 @@ class Hooks:
     demo: list[DemoLoader] = field(default_factory=list)
     has_data: list[DataCheck] = field(default_factory=list)
     nav: list[NavProvider] = field(default_factory=list)
+    page_context: dict[str, PageContext] = field(default_factory=dict)
     commands: list[Command] = field(default_factory=list)
 
     def merge(self, other: Hooks) -> None:
@@ -71,6 +73,7 @@ class Hooks:
         self.demo.extend(other.demo)
         self.has_data.extend(other.has_data)
         self.nav.extend(other.nav)
+        self.page_context.update(other.page_context)
         self.commands.extend(other.commands)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.hooks import HomeSection, Hooks
 from core.i18n import N_
 from events import demo
-from events.routes import api, manage, participant, public
+from events.routes import api, common, manage, participant, public
 from events.services import downloads, entry_source, home
 from judging.sources import sources
 
@@ -26,6 +26,7 @@ hooks = Hooks(
     file_policies=downloads.FILE_POLICIES,
     demo=[demo.load],
     nav=[home.nav_links],
+    page_context={"events": common.page_context},
     sections=[
         HomeSection(
             "events", N_("Mediathon events"), N_("No Mediathon event has been published yet.")

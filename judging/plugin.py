@@ -15,7 +15,7 @@ from core.hooks import Hooks
 from core.i18n import gettext as _
 from judging import demo
 from judging.routes import assignments, judge_pages, judges, public, results, rounds, rubric
-from judging.routes.common import labels
+from judging.routes.common import labels, page_context
 
 __all__ = ["hooks", "labels", "nav", "routes"]
 
@@ -143,4 +143,4 @@ routes = [
     Route(_ROUND + "/results/export.csv", results.export, name="judging:export"),
 ]
 
-hooks = Hooks(nav=[nav], demo=[demo.load])
+hooks = Hooks(nav=[nav], demo=[demo.load], page_context={"judging": page_context})

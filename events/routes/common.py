@@ -24,7 +24,7 @@ from core.storage import (
     store_upload,
     upload_dir,
 )
-from core.web import form_page
+from core.web import page
 from events import answers, labels
 from events.models import SLUG_MAX, Event, Team, of_event
 from events.rules import TeamAccess
@@ -152,21 +152,14 @@ async def discard(request: Request, stored: Sequence[tuple[Any, StoredFile]]) ->
         await delete_file(upload_dir(request), kept)
 
 
-def page(
-    request: Request, template: str, form: Form | None = None, status: int = 200, **extra: Any
-) -> Response:
-    """An events page: the form's values and messages, plus the label helpers."""
-    return form_page(
-        request,
-        template,
-        form,
-        status,
-        labels=labels,
-        label=labels.label,
-        answer=answers.display,
-        file_size=human_size,
-        **extra,
-    )
+def page_context() -> dict[str, Any]:
+    """What every events page can use: the label helpers (events.plugin offers it)."""
+    return {
+        "labels": labels,
+        "label": labels.label,
+        "answer": answers.display,
+        "file_size": human_size,
+    }
 
 
 def refused(

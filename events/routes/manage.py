@@ -17,11 +17,11 @@ from core.errors import DomainError, NotFound
 from core.forms import Form
 from core.i18n import gettext as _
 from core.pagination import page_number
-from core.web import flash, redirect
+from core.web import flash, page, redirect
 from events import forms
 from events.enums import Deadline, MailGroup, QuestionScope, Visibility
 from events.models import Event, Question, Submission, Team, Track, of_event
-from events.routes.common import managed_event, not_found, page, refused, timeline_items
+from events.routes.common import managed_event, not_found, refused, timeline_items
 from events.services import dashboard, editions, mailing, submissions, teams
 from judging.services import published
 

@@ -20,7 +20,7 @@ from core.forms import Form
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.storage import BodyTooLarge, cap_body, human_size, upload_dir
-from core.web import flash, redirect, safe_next
+from core.web import flash, page, redirect, safe_next
 from events import answers, forms, phases
 from events.enums import QuestionKind, QuestionScope, SubmissionState
 from events.models import Event, Track, of_event
@@ -30,7 +30,6 @@ from events.routes.common import (
     event_or_404,
     file_cap,
     links,
-    page,
     refused,
     secret,
     store_all,

@@ -13,10 +13,11 @@ from accounts.enums import ScopeType
 from accounts.models import User
 from core import page_cache, permissions
 from core.clock import now
+from core.web import page
 from events import phases
 from events.enums import Visibility
 from events.models import Event, Track, of_event
-from events.routes.common import page, timeline_items, visible_event
+from events.routes.common import timeline_items, visible_event
 from events.services import public_cache, registration, teams
 from judging.services import published
 

@@ -9,7 +9,7 @@ from core.errors import Conflict, Invalid
 from core.forms import Form
 from core.i18n import gettext as _
 from core.i18n import ngettext
-from core.web import flash, form_page
+from core.web import flash, page
 from judging import forms
 from judging.enums import JudgeState
 from judging.models import Round
@@ -33,7 +33,7 @@ async def _assignments_page(
     form: Form | None = None,
 ) -> Response:
     seats = await judges.judges_of(scope.scope_type, scope.scope_id)
-    return form_page(
+    return page(
         request,
         "judging/assignments.html",
         form or Form.prefilled(),

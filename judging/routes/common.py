@@ -7,14 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse
 
 from accounts.models import User
 from core import permissions
 from core.errors import NotFound
 from core.i18n import gettext as _
 from core.links import Links, request_links
-from core.templating import render
 from core.web import redirect
 from judging.enums import ConflictKind, ConflictOrigin, EntryRule, JudgeState, Method, RoundState
 from judging.models import Round
@@ -124,5 +123,6 @@ def labels() -> dict[str, dict[Any, str]]:
     }
 
 
-def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    return render(request, template, {"labels": labels(), **context}, status_code=status)
+def page_context() -> dict[str, Any]:
+    """What every judging page can use (judging.plugin offers it)."""
+    return {"labels": labels()}

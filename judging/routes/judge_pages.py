@@ -15,13 +15,12 @@ from core.errors import Conflict, Invalid, NotFound
 from core.forms import Form
 from core.i18n import gettext as _
 from core.i18n import localized
-from core.web import flash, form_page, redirect
+from core.web import flash, page, redirect
 from judging import forms, rules
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState
 from judging.routes.common import (
     entry_source,
     labels,
-    page,
     path_scope,
     scope_info,
     scope_redirect,
@@ -162,7 +161,7 @@ async def _score_page(
     return page(
         request,
         "judging/score.html",
-        status,
+        status=status,
         seen=seen,
         detail=detail,
         scope=next(iter(scopes.values())),
@@ -206,7 +205,7 @@ async def my_conflicts(request: Request) -> Response:
         for c in await conflicts_service.conflicts_of(scope.scope_type, scope.scope_id)
         if c.judge_id == judge.id and c.active
     ]
-    return form_page(
+    return page(
         request,
         "judging/my_conflicts.html",
         form,

@@ -10,7 +10,7 @@ from core.errors import Conflict, Invalid
 from core.forms import Form
 from core.i18n import gettext as _
 from core.i18n import ngettext
-from core.web import flash, form_page
+from core.web import flash, page
 from judging import forms
 from judging.enums import ConflictKind, ConflictOrigin
 from judging.models import Judge
@@ -45,7 +45,7 @@ async def _judges_page(
 ) -> Response:
     seats = await judges_service.judges_of(scope.scope_type, scope.scope_id)
     conflict_form = conflict_form or Form.prefilled()
-    return form_page(
+    return page(
         request,
         "judging/judges.html",
         form,

@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from core import page_cache, permissions
-from judging.routes.common import page, path_scope
+from core.web import page
+from judging.routes.common import path_scope
 from judging.services import feedback as feedback_service
 from judging.services import published as published_service
 

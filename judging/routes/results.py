@@ -14,11 +14,11 @@ from core.errors import Conflict, DomainError, Invalid
 from core.forms import Form
 from core.i18n import format_datetime, ngettext
 from core.i18n import gettext as _
-from core.web import flash, form_page
+from core.web import flash, page
 from judging import forms
 from judging.enums import TIEBREAK_CHAIN, Method
 from judging.models import Round
-from judging.routes.common import labels, links, managed_round, page, round_redirect
+from judging.routes.common import labels, links, managed_round, round_redirect
 from judging.services import decisions, exports, publication, published, ranking, shortlisting
 from judging.services import results as results_service
 from judging.sources import ScopeInfo
@@ -39,7 +39,7 @@ async def _results_page(
     message: str = "",
     form: Form | None = None,
 ) -> Response:
-    return form_page(
+    return page(
         request,
         "judging/results.html",
         form or Form.prefilled(),

@@ -13,14 +13,13 @@ from core.errors import Conflict, Invalid
 from core.forms import Form
 from core.i18n import gettext as _
 from core.i18n import localized
-from core.web import flash, form_page
+from core.web import flash, page
 from judging import forms
 from judging.models import Round
 from judging.routes.common import (
     labels,
     managed,
     managed_round,
-    page,
     round_redirect,
     scope_info,
     scope_redirect,
@@ -73,9 +72,7 @@ async def _round_form(
         "labels": labels(),
     }
     if request.method == "GET":
-        return form_page(
-            request, "judging/round_form.html", Form.prefilled(first_values), **context
-        )
+        return page(request, "judging/round_form.html", Form.prefilled(first_values), **context)
     form = forms.round_form(await request.form(), scope.time_zone, [r.id for r in earlier])
     if form.ok:
         try:
@@ -83,12 +80,12 @@ async def _round_form(
         except Invalid as exc:
             form.errors.update(exc.errors)
         except Conflict as exc:
-            return form_page(
+            return page(
                 request, "judging/round_form.html", form, 409, message=exc.message, **context
             )
         else:
             return _saved(request, round_ is None, saved)
-    return form_page(request, "judging/round_form.html", form, 422, **context)
+    return page(request, "judging/round_form.html", form, 422, **context)
 
 
 def _saved(request: Request, created: bool, round_: Round) -> Response:
@@ -136,7 +133,7 @@ async def render_round(
     return page(
         request,
         "judging/round.html",
-        status,
+        status=status,
         scope=scope,
         round=round_,
         state=round_.effective_state(now()),

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from core.errors import Conflict, NotFound
 from core.forms import Form
 from core.i18n import gettext as _
-from core.web import flash, form_page
+from core.web import flash, page
 from judging import forms
 from judging.models import Criterion, Round
 from judging.routes.common import labels, managed_round, round_redirect
@@ -45,7 +45,7 @@ async def _rubric_page(
 ) -> Response:
     criteria = await rubric_service.criteria_of(round_)
     weights = sum(c.weight for c in criteria if not c.independent)
-    return form_page(
+    return page(
         request,
         "judging/rubric.html",
         form,
@@ -77,7 +77,7 @@ async def criterion_edit(request: Request) -> Response:
         "locked": await rubric_service.rubric_locked(round_),
     }
     if request.method == "GET":
-        return form_page(
+        return page(
             request,
             "judging/criterion_form.html",
             Form.prefilled(forms.criterion_values(criterion)),
@@ -85,11 +85,11 @@ async def criterion_edit(request: Request) -> Response:
         )
     form = forms.criterion_form(await request.form())
     if not form.ok:
-        return form_page(request, "judging/criterion_form.html", form, 422, **context)
+        return page(request, "judging/criterion_form.html", form, 422, **context)
     try:
         await rubric_service.save_criterion(user, round_, form.clean, criterion)
     except Conflict as exc:
-        return form_page(
+        return page(
             request, "judging/criterion_form.html", form, 409, message=exc.message, **context
         )
     flash(request, _("The criterion has been saved."))
