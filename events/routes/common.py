@@ -4,7 +4,6 @@ keep uploads all-or-nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -17,12 +16,7 @@ from core.forms import Form
 from core.i18n import gettext as _
 from core.links import Links, request_links
 from core.storage import (
-    ALL_KINDS,
-    StoredFile,
-    delete_file,
     human_size,
-    store_upload,
-    upload_dir,
 )
 from core.web import page
 from events import answers, labels
@@ -32,7 +26,6 @@ from events.services import teams
 
 MIB = 1024 * 1024
 # What an attachment may be: PDF, slides, documents, spreadsheets, images, video.
-ATTACHMENT_KINDS = ALL_KINDS
 
 
 def not_found() -> NotFound:
@@ -110,46 +103,6 @@ def uploads_in(data: Any, name: str) -> list[UploadFile]:
     """The files actually chosen in a file input (a browser sends an empty part for none)."""
     values = data.getlist(name) if hasattr(data, "getlist") else []
     return [v for v in values if isinstance(v, UploadFile) and v.filename]
-
-
-async def store_all(
-    request: Request,
-    form: Form,
-    wanted: Sequence[tuple[Any, str, UploadFile]],
-    *,
-    purpose: str,
-    owner_id: int | None,
-    max_bytes: int,
-    allowed: Any = ATTACHMENT_KINDS,
-) -> list[tuple[Any, StoredFile]] | None:
-    """Store every upload or none: (key, field, file) in, (key, stored) out; on any refusal
-    the messages go to `form` and whatever was stored is removed again."""
-    stored: list[tuple[Any, StoredFile]] = []
-    for key, field, upload in wanted:
-        try:
-            kept = await store_upload(
-                upload,
-                directory=upload_dir(request),
-                purpose=purpose,
-                owner_id=owner_id,
-                allowed=allowed,
-                max_bytes=max_bytes,
-                field=field,
-            )
-        except Invalid as exc:
-            for name, message in exc.errors.items():
-                form.error(name, message)
-            continue
-        stored.append((key, kept))
-    if form.errors:
-        await discard(request, stored)
-        return None
-    return stored
-
-
-async def discard(request: Request, stored: Sequence[tuple[Any, StoredFile]]) -> None:
-    for _key, kept in stored:
-        await delete_file(upload_dir(request), kept)
 
 
 def page_context() -> dict[str, Any]:

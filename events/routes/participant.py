@@ -4,6 +4,7 @@ in events.routes.manage and the JSON API in events.routes.api; events.plugin ass
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 
@@ -23,16 +24,14 @@ from core.storage import BodyTooLarge, cap_body, human_size, upload_dir
 from core.web import flash, page, redirect, safe_next
 from events import answers, forms, phases
 from events.enums import QuestionKind, QuestionScope, SubmissionState
-from events.models import Event, Track, of_event
+from events.models import Event, Registration, Track, of_event
 from events.routes.common import (
     MIB,
-    discard,
     event_or_404,
     file_cap,
     links,
     refused,
     secret,
-    store_all,
     team_access,
     uploads_in,
     visible_event,
@@ -43,6 +42,7 @@ from events.services import (
     entry_source,
     submissions,
     teams,
+    uploads,
 )
 from events.services import registration as registration_service
 from events.services.dashboard import participant_overview
@@ -110,22 +110,22 @@ async def _save_registration(
     parsed = answers.parse(form, context["questions"], context["existing"])
     if not form.ok:
         return page(request, "events/register.html", form, 422, **context)
-    stored = await store_all(
-        request,
-        form,
-        [(q.id, q.field_name, up) for q, up in parsed.uploads],
-        purpose="events.registration",
-        owner_id=user.id,
-        max_bytes=file_cap(request, event),
-    )
-    if stored is None:
-        return page(request, "events/register.html", form, 422, **context)
-    try:
-        await registration_service.register(
+
+    async def register(stored: uploads.Stored) -> Registration:
+        return await registration_service.register(
             links(request), user, event, parsed.answers, dict(stored)
         )
+
+    try:
+        await uploads.store_then(
+            upload_dir(request),
+            [(q.id, q.field_name, up) for q, up in parsed.uploads],
+            register,
+            purpose="events.registration",
+            owner_id=user.id,
+            max_bytes=file_cap(request, event),
+        )
     except DomainError as exc:
-        await discard(request, stored)
         return refused(request, "events/register.html", form, exc, **context)
     flash(
         request,
@@ -243,50 +243,65 @@ def _int(data: Any, name: str) -> int:
     return int(raw) if raw.isdigit() and len(raw) < 12 else 0
 
 
-async def _captain_action(request: Request, action: str) -> Response:
+async def _acting(request: Request, rule: str) -> tuple[TeamAccess, User, Any]:
+    """The team in the path, the member allowed by `rule`, and the posted form."""
     event = await visible_event(request)
-    rule = "events.team_member" if action == "leave" else "events.team_manage"
     found = await team_access(request, event, rule)
     user = _user(request)
     assert user is not None
-    data = await request.form()
-    done = {
-        "revoke": (
-            lambda: teams.revoke(user, found, _int(data, "invitation")),
-            _("The invitation has been withdrawn."),
-        ),
-        "remove": (
-            lambda: teams.remove_member(user, found, _int(data, "member")),
-            _("The member has been removed from the team."),
-        ),
-        "captain": (
-            lambda: teams.hand_over(user, found, _int(data, "member")),
-            _("Captaincy has been handed over."),
-        ),
-        "code": (lambda: teams.new_code(user, found), _("The team has a new join code.")),
-        "withdraw": (
-            lambda: teams.withdraw(user, found),
-            _("Your team has withdrawn from the event."),
-        ),
-        "leave": (lambda: teams.leave(user, found), _("You have left the team.")),
-    }
-    call, message = done[action]
+    return found, user, await request.form()
+
+
+async def _changed(
+    request: Request, found: TeamAccess, change: Awaitable[Any], message: str, *, gone: bool = False
+) -> Response:
+    """Run the team's change: its refusal on the team page, else `message` and the team page
+    (or the dashboard, for whoever is `gone` from the team)."""
     try:
-        await call()
+        await change
     except DomainError as exc:
         return await _team_refused(request, found, Form({}), exc)
     flash(request, message)
-    if action in {"withdraw", "leave"}:
+    if gone:
         return redirect(request, "events:mine")
-    return redirect(request, "events:team", slug=event.slug, team_id=found.team.id)
+    return redirect(request, "events:team", slug=found.event.slug, team_id=found.team.id)
 
 
-def _team_action(action: str):  # noqa: ANN202 - a handler
-    async def handler(request: Request) -> Response:
-        return await _captain_action(request, action)
+async def team_revoke(request: Request) -> Response:
+    found, user, data = await _acting(request, "events.team_manage")
+    change = teams.revoke(user, found, _int(data, "invitation"))
+    return await _changed(request, found, change, _("The invitation has been withdrawn."))
 
-    handler.__name__ = f"team_{action}"
-    return handler
+
+async def team_remove(request: Request) -> Response:
+    found, user, data = await _acting(request, "events.team_manage")
+    change = teams.remove_member(user, found, _int(data, "member"))
+    return await _changed(request, found, change, _("The member has been removed from the team."))
+
+
+async def team_captain(request: Request) -> Response:
+    found, user, data = await _acting(request, "events.team_manage")
+    change = teams.hand_over(user, found, _int(data, "member"))
+    return await _changed(request, found, change, _("Captaincy has been handed over."))
+
+
+async def team_code(request: Request) -> Response:
+    found, user, _data = await _acting(request, "events.team_manage")
+    change = teams.new_code(user, found)
+    return await _changed(request, found, change, _("The team has a new join code."))
+
+
+async def team_withdraw(request: Request) -> Response:
+    found, user, _data = await _acting(request, "events.team_manage")
+    change = teams.withdraw(user, found)
+    message = _("Your team has withdrawn from the event.")
+    return await _changed(request, found, change, message, gone=True)
+
+
+async def team_leave(request: Request) -> Response:
+    found, user, _data = await _acting(request, "events.team_member")
+    change = teams.leave(user, found)
+    return await _changed(request, found, change, _("You have left the team."), gone=True)
 
 
 async def join(request: Request) -> Response:
@@ -486,23 +501,12 @@ async def _save_submission(
         return refused(request, "events/submission.html", form, exc, **context)
     wanted = [(None, "attachments", up) for up in attachments]
     wanted += [(q.id, q.field_name, up) for q, up in parsed.uploads]
-    stored = (
-        await store_all(
-            request,
-            form,
-            wanted,
-            purpose=submissions.PURPOSE,
-            owner_id=None,
-            max_bytes=file_cap(request, event),
-        )
-        if form.ok
-        else None
-    )
-    if stored is None:
+    if not form.ok:
         return page(request, "events/submission.html", form, 422, **context)
     track = next((t for t in context["tracks"] if str(t.id) == form.values.get("track")), None)
-    try:
-        saved = await submissions.save(
+
+    async def save(stored: uploads.Stored) -> submissions.Saved:
+        return await submissions.save(
             links(request),
             user,
             found,
@@ -512,8 +516,17 @@ async def _save_submission(
             uploads=stored,
             submit=data.get("action") == "submit",
         )
+
+    try:
+        saved = await uploads.store_then(
+            upload_dir(request),
+            wanted,
+            save,
+            purpose=submissions.PURPOSE,
+            owner_id=None,
+            max_bytes=file_cap(request, event),
+        )
     except DomainError as exc:
-        await discard(request, stored)
         return refused(request, "events/submission.html", form, exc, **context)
     flash(request, _saved_message(saved))
     return redirect(request, "events:team", slug=event.slug, team_id=found.team.id)
@@ -617,15 +630,42 @@ routes = [
         methods=["POST"],
         name="events:team_invite",
     ),
-    *[
-        Route(
-            f"/events/{{slug}}/teams/{{team_id:int}}/{action}",
-            _team_action(action),
-            methods=["POST"],
-            name=f"events:team_{action}",
-        )
-        for action in ("revoke", "remove", "captain", "code", "withdraw", "leave")
-    ],
+    Route(
+        "/events/{slug}/teams/{team_id:int}/revoke",
+        team_revoke,
+        methods=["POST"],
+        name="events:team_revoke",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/remove",
+        team_remove,
+        methods=["POST"],
+        name="events:team_remove",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/captain",
+        team_captain,
+        methods=["POST"],
+        name="events:team_captain",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/code",
+        team_code,
+        methods=["POST"],
+        name="events:team_code",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/withdraw",
+        team_withdraw,
+        methods=["POST"],
+        name="events:team_withdraw",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/leave",
+        team_leave,
+        methods=["POST"],
+        name="events:team_leave",
+    ),
     Route(
         "/events/{slug}/teams/{team_id:int}/submission",
         submission_edit,

@@ -79,14 +79,9 @@ async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response
         results=await published.published_results(ScopeType.EVENT.value, event.id),
     )
     if user is None and page_cache.session_free(request):  # the page used nobody's session
-        settled, changes = await published.results_outlook(ScopeType.EVENT.value, event.id, moment)
-        if settled:
-            cache.put(
-                key,
-                bytes(response.body),
-                seen=seen,
-                milestones=[*(when for _name, when in event.timeline.milestones()), *changes],
-            )
+        await public_cache.keep_event_page(
+            cache, key, bytes(response.body), event, seen=seen, moment=moment
+        )
     return response
 
 
