@@ -1,14 +1,16 @@
 """Who may download an event's files through /files/{id}: the submission's team, the event's
-organizers and the judges assigned to it; a registration file's registrant and organizers."""
+organizers and the judges assigned to it (judging.services.access says which); a
+registration file's registrant and organizers. core/routes.py `download` asks these policies
+(offered in events/plugin.py) after the file's owner and the admins."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from core import permissions
 from core.storage import StoredFile
 from events.models import RegistrationFile, SubmissionFile, TeamMember
+from judging.services import access
 
 SUBMISSION_PURPOSE = "events.submission"
 REGISTRATION_PURPOSE = "events.registration"
@@ -25,20 +27,7 @@ async def submission_file(user: Any, stored: StoredFile) -> bool:
         return True
     if await TeamMember.filter(team_id=submission.team_id, user_id=user.id).exists():
         return True
-    return await judge_may_read(user.id, submission.id)
-
-
-async def judge_may_read(user_id: int, submission_id: int) -> bool:
-    """Ask judging whether this judge is assigned the submission. judging.services is written
-    alongside this domain: until it offers `judge_may_read`, no judge is let in."""
-    try:
-        judging = importlib.import_module("judging.services")
-    except ImportError:
-        return False
-    check = getattr(judging, "judge_may_read", None)
-    if check is None:
-        return False
-    return bool(await check(user_id, SUBMISSION_PURPOSE, submission_id))
+    return await access.judge_may_read(user.id, SUBMISSION_PURPOSE, submission.id)
 
 
 async def registration_file(user: Any, stored: StoredFile) -> bool:

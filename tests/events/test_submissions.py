@@ -434,12 +434,8 @@ async def test_nobody_else_reads_or_changes_a_teams_draft_or_files(client):
 
 
 async def test_an_assigned_judge_reads_the_files_and_nobody_else(client, settings):
-    """judging.services.judge_may_read decides for judges (written alongside this domain: while
-    it does not exist, the policy lets no judge in and this test checks only that)."""
-    import importlib
-
-    from events.services import downloads
-
+    """judging.services.access.judge_may_read decides for judges (events.services.downloads
+    asks it)."""
     event, team, *_ = await setup(client)
     await send(
         client,
@@ -450,10 +446,6 @@ async def test_an_assigned_judge_reads_the_files_and_nobody_else(client, setting
     stored = await StoredFile.get()
     submission = await Submission.get()
     judge, stranger = await make_user(language="en"), await make_user(language="en")
-    judging = importlib.import_module("judging.services")
-    if not hasattr(judging, "judge_may_read"):
-        assert await downloads.judge_may_read(judge.id, submission.id) is False
-        return
     from judging.enums import JudgeState, RoundState
     from judging.models import Assignment, Entry, Judge, Round
 
