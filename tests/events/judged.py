@@ -16,9 +16,9 @@ from events.services.entry_source import SubmissionSource
 from judging.enums import MarkKind, RoundState
 from judging.models import Assignment, Criterion, Entry, Round
 from judging.services import assignments, decisions, entries, publication, sheets
-from tests.events.builders import make_event, make_team
+from tests.events.factories import make_event, make_team
 from tests.factories import mail_links, make_user
-from tests.judging.builders import judge
+from tests.judging.factories import judge
 
 LINKS = mail_links()
 JUDGING_LINKS = Links("http://testserver", lambda name, **params: "/")

@@ -23,7 +23,7 @@ from events.services.entry_source import SubmissionSource
 from events.services.teams import invitation_link
 from judging.services import publication
 from tests.conftest import CSRF_INPUT
-from tests.events.builders import make_event, make_question, make_team
+from tests.events.factories import make_event, make_question, make_team
 from tests.events.judged import JUDGING_LINKS, judged_event, later
 from tests.factories import mail_links, make_user, sign_in
 

@@ -9,7 +9,7 @@ import datetime as dt
 from core import clock
 from events.services.entry_source import SubmissionSource
 from judging.services import decisions, publication
-from tests.events.builders import make_event, make_team, text_of
+from tests.events.factories import make_event, make_team, text_of
 from tests.events.judged import JUDGING_LINKS, Judged, judged_event, later
 from tests.factories import make_user, sign_in
 
@@ -133,7 +133,7 @@ async def test_no_feedback_link_for_a_team_that_was_not_judged(client):
 async def test_feedback_scopes_answers_for_many_ideas_in_one_query(db):
     from judging.models import Entry
     from judging.services import feedback
-    from tests.events.builders import QueryCounter
+    from tests.events.factories import QueryCounter
 
     judged = await judged_event(publish=False)
     ids = [s.id for s in judged.submissions.values()]

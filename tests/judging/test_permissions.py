@@ -14,7 +14,7 @@ from judging.enums import ConflictKind, ConflictOrigin, RoundState
 from judging.models import Assignment, Conflict, Entry
 from judging.services import publication
 from tests.factories import grant, make_user, sign_in
-from tests.judging.builders import judge, organizer, post, ready_round
+from tests.judging.factories import judge, organizer, post, ready_round
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID
 
 VISITORS = (

@@ -40,7 +40,7 @@ from judging.services import feedback as feedback_service
 from judging.services import published as published_service
 from judging.services import results as results_service
 from tests.factories import make_user
-from tests.judging.builders import judge, make_round, ready_round, score_everything
+from tests.judging.factories import judge, make_round, ready_round, score_everything
 from tests.judging.sources import SCOPE_ID, candidate, member, standard_source
 
 

@@ -9,7 +9,7 @@ from judging.enums import EntryRule, RoundState
 from judging.models import Assignment, Criterion, Round
 from judging.services import sheets
 from tests.factories import sign_in
-from tests.judging.builders import (
+from tests.judging.factories import (
     follow,
     make_round,
     organizer,

@@ -13,7 +13,7 @@ from judging.enums import ConflictKind, ConflictOrigin, SheetState
 from judging.models import Assignment, Conflict, Entry, ScoreSheet
 from judging.services import queues
 from tests.factories import sign_in
-from tests.judging.builders import follow, page_text, post, ready_round
+from tests.judging.factories import follow, page_text, post, ready_round
 from tests.judging.sources import SCOPE_ID
 
 FULL = {

@@ -7,7 +7,7 @@ import datetime as dt
 from core import clock
 from events.models import Track
 from events.services.home import published_events
-from tests.events.builders import QueryCounter, make_event, text_of
+from tests.events.factories import QueryCounter, make_event, text_of
 from tests.factories import make_user, sign_in
 
 

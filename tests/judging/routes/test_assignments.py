@@ -9,7 +9,7 @@ from judging.enums import ConflictKind, ConflictOrigin, JudgeState, RoundState
 from judging.models import Assignment, Conflict, Entry, Judge
 from judging.services import entries, sheets
 from tests.factories import sign_in
-from tests.judging.builders import (
+from tests.judging.factories import (
     follow,
     judge,
     make_round,

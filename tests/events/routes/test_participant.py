@@ -7,7 +7,7 @@ import datetime as dt
 from core import clock
 from events.enums import InvitationState
 from events.models import Submission, TeamInvitation
-from tests.events.builders import QueryCounter, make_event, make_team, register, text_of
+from tests.events.factories import QueryCounter, make_event, make_team, register, text_of
 from tests.factories import make_user, sign_in
 
 

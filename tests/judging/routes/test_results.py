@@ -14,7 +14,7 @@ from judging.services import assignments, entries, sheets
 from judging.services import results as results_service
 from tests.conftest import body
 from tests.factories import sign_in
-from tests.judging.builders import (
+from tests.judging.factories import (
     follow,
     judge,
     make_round,

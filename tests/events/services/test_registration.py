@@ -8,7 +8,7 @@ from core.storage import StoredFile
 from events.enums import QuestionKind as K
 from events.models import Registration, RegistrationFile
 from tests.conftest import body, csrf, post_form
-from tests.events.builders import error_of, make_event, make_question, make_team, text_of
+from tests.events.factories import error_of, make_event, make_question, make_team, text_of
 from tests.factories import make_user, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

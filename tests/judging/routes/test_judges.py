@@ -8,7 +8,7 @@ from judging.enums import ConflictKind, ConflictOrigin, JudgeState
 from judging.models import Assignment, Conflict, Judge
 from tests.conftest import body, first_link
 from tests.factories import make_user, sign_in
-from tests.judging.builders import follow, judge, organizer, page_text, post, ready_round
+from tests.judging.factories import follow, judge, organizer, page_text, post, ready_round
 from tests.judging.sources import SCOPE_ID, candidate, member
 
 
@@ -189,7 +189,7 @@ async def test_a_judge_declares_a_conflict_from_the_scoring_page(client, source)
 
 async def test_detection_from_the_judges_page(client):
     from judging.services import entries
-    from tests.judging.builders import make_round
+    from tests.judging.factories import make_round
     from tests.judging.sources import standard_source
 
     source = standard_source(0)

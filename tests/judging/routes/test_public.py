@@ -12,7 +12,7 @@ from judging.models import Entry, Round
 from judging.services import decisions, publication
 from judging.services import published as published_service
 from tests.factories import make_user, sign_in
-from tests.judging.builders import organizer, page_text, ready_round, score_everything
+from tests.judging.factories import organizer, page_text, ready_round, score_everything
 from tests.judging.sources import SCOPE_ID
 from tests.judging.test_query_counts import counted
 

@@ -12,7 +12,7 @@ from events.services.entry_source import SubmissionSource
 from judging.enums import Method
 from judging.models import Entry, ScoreSheet
 from judging.services import decisions, publication
-from tests.events.builders import make_event
+from tests.events.factories import make_event
 from tests.events.judged import JUDGING_LINKS, judged_event
 
 AT = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)

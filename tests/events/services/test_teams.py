@@ -16,7 +16,7 @@ from events.enums import InvitationState, QuestionKind, SubmissionState, TeamSta
 from events.models import Registration, Submission, Team, TeamInvitation, TeamMember
 from events.services import teams
 from tests.conftest import body, first_link, post_form
-from tests.events.builders import (
+from tests.events.factories import (
     error_of,
     make_event,
     make_question,

@@ -9,7 +9,7 @@ from events.models import Track
 from events.services import submissions, teams
 from events.services.entry_source import SubmissionSource
 from judging.sources import Member, sources
-from tests.events.builders import make_event, make_question, make_team
+from tests.events.factories import make_event, make_question, make_team
 from tests.factories import mail_links, make_user
 
 LINKS = mail_links()

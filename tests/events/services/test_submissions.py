@@ -16,7 +16,7 @@ from events import fingerprint as fp
 from events.enums import QuestionKind, QuestionScope, SubmissionState
 from events.models import Submission, SubmissionFile, SubmissionVersion, Track
 from tests.conftest import body, csrf, html_body
-from tests.events.builders import (
+from tests.events.factories import (
     error_of,
     grant_organizer,
     make_event,

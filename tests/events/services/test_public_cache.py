@@ -13,7 +13,7 @@ from events.models import Track
 from events.services import editions
 from judging.enums import RoundState
 from judging.models import Round
-from tests.events.builders import QueryCounter, make_event, text_of
+from tests.events.factories import QueryCounter, make_event, text_of
 from tests.factories import make_user, sign_in
 
 

@@ -9,7 +9,7 @@ from core.audit import AuditEntry
 from events.enums import Visibility
 from events.models import Event, Question, Track
 from tests.conftest import post_form
-from tests.events.builders import error_of, make_event, make_team, text_of, value_of
+from tests.events.factories import error_of, make_event, make_team, text_of, value_of
 from tests.factories import make_user, sign_in
 
 RIYADH = dt.timezone(dt.timedelta(hours=3))

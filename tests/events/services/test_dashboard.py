@@ -12,7 +12,7 @@ from events import fingerprint as fp
 from events.enums import QuestionKind, QuestionScope, SubmissionState
 from events.models import Submission, SubmissionVersion, Track
 from tests.conftest import body, post_form
-from tests.events.builders import (
+from tests.events.factories import (
     QueryCounter,
     error_of,
     make_event,
