@@ -3,6 +3,8 @@ the dashboard with its lists and details, CSV exports and mail to a group."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -140,149 +142,187 @@ async def extend(request: Request) -> Response:
 # --- tracks and questions ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Editor:
+    """What the tracks editor and the questions editor share: a list page that adds, an edit
+    page, moving up and down, deleting; each a named route of the event's management."""
+
+    model: type[Track] | type[Question]
+    param: str  # the path parameter naming a row
+    back: str  # the list page's route name
+    list_template: str
+    form_template: str
+    context: str  # the row's name in the edit page's context
+
+    async def row(self, request: Request, event: Event) -> Any:
+        found = await of_event(self.model, event).get_or_none(id=request.path_params[self.param])
+        if found is None:
+            raise not_found()
+        return found
+
+    def done(self, request: Request, event: Event, message: str = "") -> Response:
+        if message:
+            flash(request, message)
+        return redirect(request, self.back, slug=event.slug)
+
+    async def add(
+        self,
+        request: Request,
+        parse: Callable[[Any], Form],
+        first: dict[str, Any],
+        lists: Callable[[Event], Awaitable[dict[str, Any]]],
+        save: Callable[[User, Event, dict[str, Any]], Awaitable[Any]],
+        message: Callable[[], str],
+    ) -> Response:
+        event = await managed_event(request)
+        if request.method == "GET":
+            form = Form.prefilled(first)
+            return page(request, self.list_template, form, event=event, **await lists(event))
+        form = parse(await request.form())
+        if not form.ok:
+            return page(request, self.list_template, form, 422, event=event, **await lists(event))
+        await save(_user(request), event, form.values)
+        return self.done(request, event, message())
+
+    async def edit(
+        self,
+        request: Request,
+        initial: Callable[[Any], dict[str, Any]],
+        parse: Callable[[Any, Any], Form],
+        save: Callable[[User, Event, Any, dict[str, Any]], Awaitable[Any]],
+        message: Callable[[], str],
+    ) -> Response:
+        event = await managed_event(request)
+        row = await self.row(request, event)
+        context = {"event": event, self.context: row}
+        if request.method == "GET":
+            return page(request, self.form_template, Form.prefilled(initial(row)), **context)
+        form = parse(await request.form(), row)
+        if not form.ok:
+            return page(request, self.form_template, form, 422, **context)
+        await save(_user(request), event, row, form.values)
+        return self.done(request, event, message())
+
+    async def move(self, request: Request) -> Response:
+        event = await managed_event(request)
+        row = await self.row(request, event)
+        step = -1 if (await request.form()).get("direction") == "up" else 1
+        await editions.move(_user(request), event, self.model, row, step)
+        return self.done(request, event)
+
+    async def delete(
+        self,
+        request: Request,
+        remove: Callable[[User, Event, Any], Awaitable[None]],
+        message: Callable[[], str],
+    ) -> Response:
+        event = await managed_event(request)
+        row = await self.row(request, event)
+        try:
+            await remove(_user(request), event, row)
+        except DomainError as exc:
+            flash(request, exc.message, "error")
+            return self.done(request, event)
+        return self.done(request, event, message())
+
+
+TRACKS = Editor(
+    Track,
+    "track_id",
+    "events:tracks",
+    "events/manage/tracks.html",
+    "events/manage/track_form.html",
+    "track",
+)
+QUESTIONS = Editor(
+    Question,
+    "question_id",
+    "events:questions",
+    "events/manage/questions.html",
+    "events/manage/question_form.html",
+    "question",
+)
+
+
 async def _tracks(event: Event) -> list[Track]:
     return list(await of_event(Track, event).order_by("position", "id"))
 
 
+async def _track_list(event: Event) -> dict[str, Any]:
+    return {"tracks": await _tracks(event)}
+
+
 async def tracks(request: Request) -> Response:
-    event = await managed_event(request)
-    if request.method == "GET":
-        return page(
-            request, "events/manage/tracks.html", Form({}), event=event, tracks=await _tracks(event)
-        )
-    form = forms.track(await request.form())
-    if not form.ok:
-        return page(
-            request,
-            "events/manage/tracks.html",
-            form,
-            422,
-            event=event,
-            tracks=await _tracks(event),
-        )
-    await editions.add_track(_user(request), event, form.values)
-    flash(request, _("The track has been added."))
-    return redirect(request, "events:tracks", slug=event.slug)
-
-
-async def _track(request: Request, event: Event) -> Track:
-    track = await of_event(Track, event).get_or_none(id=request.path_params["track_id"])
-    if track is None:
-        raise not_found()
-    return track
+    return await TRACKS.add(
+        request,
+        forms.track,
+        {},
+        _track_list,
+        editions.add_track,
+        lambda: _("The track has been added."),
+    )
 
 
 async def track_edit(request: Request) -> Response:
-    event = await managed_event(request)
-    track = await _track(request, event)
-    if request.method == "GET":
-        form = Form({})
-        form.values.update({k: getattr(track, k) for k in editions.TRACK_FIELDS})
-        return page(request, "events/manage/track_form.html", form, event=event, track=track)
-    form = forms.track(await request.form())
-    if not form.ok:
-        return page(request, "events/manage/track_form.html", form, 422, event=event, track=track)
-    await editions.update_track(_user(request), event, track, form.values)
-    flash(request, _("The track has been saved."))
-    return redirect(request, "events:tracks", slug=event.slug)
+    return await TRACKS.edit(
+        request,
+        lambda track: {k: getattr(track, k) for k in editions.TRACK_FIELDS},
+        lambda data, _track: forms.track(data),
+        editions.update_track,
+        lambda: _("The track has been saved."),
+    )
 
 
 async def track_move(request: Request) -> Response:
-    event = await managed_event(request)
-    track = await _track(request, event)
-    step = -1 if (await request.form()).get("direction") == "up" else 1
-    await editions.move(_user(request), event, Track, track, step)
-    return redirect(request, "events:tracks", slug=event.slug)
+    return await TRACKS.move(request)
 
 
 async def track_delete(request: Request) -> Response:
-    event = await managed_event(request)
-    track = await _track(request, event)
-    try:
-        await editions.delete_track(_user(request), event, track)
-    except DomainError as exc:
-        flash(request, exc.message, "error")
-    else:
-        flash(request, _("The track has been deleted."))
-    return redirect(request, "events:tracks", slug=event.slug)
+    return await TRACKS.delete(
+        request, editions.delete_track, lambda: _("The track has been deleted.")
+    )
 
 
-async def _question_lists(event: Event) -> dict[str, list[Question]]:
-    return {s.value: await editions.questions(event, s) for s in QuestionScope}
+async def _question_lists(event: Event) -> dict[str, Any]:
+    return {"lists": {s.value: await editions.questions(event, s) for s in QuestionScope}}
 
 
 async def questions(request: Request) -> Response:
-    event = await managed_event(request)
-    if request.method == "GET":
-        form = Form({})
-        form.values.update(
-            {"scope": request.query_params.get("scope", "registration"), "kind": "short_text"}
-        )
-        return page(
-            request,
-            "events/manage/questions.html",
-            form,
-            event=event,
-            lists=await _question_lists(event),
-        )
-    form = forms.question(await request.form())
-    if not form.ok:
-        return page(
-            request,
-            "events/manage/questions.html",
-            form,
-            422,
-            event=event,
-            lists=await _question_lists(event),
-        )
-    await editions.add_question(_user(request), event, form.values)
-    flash(request, _("The question has been added."))
-    return redirect(request, "events:questions", slug=event.slug)
+    first = {"scope": request.query_params.get("scope", "registration"), "kind": "short_text"}
+    return await QUESTIONS.add(
+        request,
+        forms.question,
+        first,
+        _question_lists,
+        editions.add_question,
+        lambda: _("The question has been added."),
+    )
 
 
-async def _question(request: Request, event: Event) -> Question:
-    question = await of_event(Question, event).get_or_none(id=request.path_params["question_id"])
-    if question is None:
-        raise not_found()
-    return question
+def _question_values(question: Question) -> dict[str, Any]:
+    values = {k: getattr(question, k) for k in editions.QUESTION_FIELDS}
+    values.update(scope=question.scope.value, options=forms.options_text(question.options or []))
+    return values
 
 
 async def question_edit(request: Request) -> Response:
-    event = await managed_event(request)
-    question = await _question(request, event)
-    if request.method == "GET":
-        form = Form({})
-        form.values.update({k: getattr(question, k) for k in editions.QUESTION_FIELDS})
-        form.values.update(
-            scope=question.scope.value, options=forms.options_text(question.options or [])
-        )
-        return page(
-            request, "events/manage/question_form.html", form, event=event, question=question
-        )
-    form = forms.question({**(await request.form()), "scope": question.scope.value})
-    if not form.ok:
-        return page(
-            request, "events/manage/question_form.html", form, 422, event=event, question=question
-        )
-    await editions.update_question(_user(request), event, question, form.values)
-    flash(request, _("The question has been saved."))
-    return redirect(request, "events:questions", slug=event.slug)
+    return await QUESTIONS.edit(
+        request,
+        _question_values,
+        lambda data, question: forms.question({**data, "scope": question.scope.value}),
+        editions.update_question,
+        lambda: _("The question has been saved."),
+    )
 
 
 async def question_move(request: Request) -> Response:
-    event = await managed_event(request)
-    question = await _question(request, event)
-    step = -1 if (await request.form()).get("direction") == "up" else 1
-    await editions.move(_user(request), event, Question, question, step)
-    return redirect(request, "events:questions", slug=event.slug)
+    return await QUESTIONS.move(request)
 
 
 async def question_delete(request: Request) -> Response:
-    event = await managed_event(request)
-    question = await _question(request, event)
-    await editions.delete_question(_user(request), event, question)
-    flash(request, _("The question has been deleted."))
-    return redirect(request, "events:questions", slug=event.slug)
+    return await QUESTIONS.delete(
+        request, editions.delete_question, lambda: _("The question has been deleted.")
+    )
 
 
 # --- lists and details ---------------------------------------------------------------------
