@@ -8,8 +8,9 @@ import asyncio
 import importlib
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from functools import partial
+from typing import Any
 
 from core.hooks import Command, Hooks, collect
 from core.settings import Settings, SettingsError, load_settings
@@ -163,7 +164,7 @@ def _run(settings: Settings, hooks: Hooks, args: argparse.Namespace) -> int:
         return _serve(settings, args)
     if args.command == "messages":
         return importlib.import_module("core.messages").main(check=args.check, domain=args.domain)
-    runners: dict[str, Callable[[], Awaitable[None]]] = {
+    runners: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
         "migrate": lambda: _migrate(settings),
         "makemigrations": lambda: (
             _check_migrations(settings) if args.check else _makemigrations(settings, args.name)

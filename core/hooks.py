@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,7 @@ class Command:
     name: str
     help: str
     arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[Settings, argparse.Namespace], Awaitable[None]]
+    run: Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, None]]
 
 
 @dataclass
