@@ -6,29 +6,21 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from accounts import demo, forms, services
-from accounts.auth import load_user
+from accounts import forms, services
 from accounts.models import User
 from core import permissions
 from core.errors import DomainError, Invalid, TooManyRequests
-from core.hooks import Hooks
 from core.i18n import choose_language, get_locale, use_locale
 from core.i18n import gettext as _
 from core.security import LANG_COOKIE, client_address, rotate_session
 from core.settings import Settings
 from core.templating import render
-from core.web import flash, form_page, redirect, safe_next
-
-TOKEN_SLOT = "{token}"  # noqa: S105 - filled in by services.Links
+from core.web import flash, page, redirect, safe_next
 
 
 def links(request: Request, next_url: str = "") -> services.Links:
     return services.Links(
-        base_url=request.app.state.settings.base_url,
-        verify=request.app.url_path_for("accounts:verify", token=TOKEN_SLOT),
-        reset=request.app.url_path_for("accounts:reset", token=TOKEN_SLOT),
-        login=request.app.url_path_for("accounts:login"),
-        next=next_url,
+        request.app.state.settings.base_url, request.app.url_path_for, next=next_url
     )
 
 
@@ -50,12 +42,12 @@ async def signup(request: Request) -> Response:
         form = forms.Form({})
         form.values["language"] = get_locale()
         next_url = safe_next(request.query_params.get("next", ""))
-        return form_page(request, "accounts/signup.html", form, next=next_url)
+        return page(request, "accounts/signup.html", form, next=next_url)
     data = await request.form()
     next_url = safe_next(str(data.get("next", "")))
     form = forms.signup(data)
     if not form.ok:
-        return form_page(request, "accounts/signup.html", form, 422, next=next_url)
+        return page(request, "accounts/signup.html", form, 422, next=next_url)
     v = form.values
     try:
         await services.sign_up(
@@ -69,9 +61,7 @@ async def signup(request: Request) -> Response:
         )
     except TooManyRequests as exc:
         return _refused(
-            form_page(
-                request, "accounts/signup.html", form, 429, message=exc.message, next=next_url
-            ),
+            page(request, "accounts/signup.html", form, 429, message=exc.message, next=next_url),
             exc,
         )
     return render(request, "accounts/check_inbox.html", {"email": v["email"]})
@@ -101,12 +91,12 @@ async def login(request: Request) -> Response:
     if request.method == "GET":
         form = forms.Form({})
         form.values["email"] = request.query_params.get("email", "")[:254]
-        return form_page(request, "accounts/login.html", form, next=next_url)
+        return page(request, "accounts/login.html", form, next=next_url)
     data = await request.form()
     next_url = safe_next(str(data.get("next", "")))
     form = forms.login(data)
     if not form.ok:
-        return form_page(request, "accounts/login.html", form, 422, next=next_url)
+        return page(request, "accounts/login.html", form, 422, next=next_url)
     try:
         user = await services.authenticate(
             _settings(request),
@@ -118,7 +108,7 @@ async def login(request: Request) -> Response:
     except DomainError as exc:
         form.values.pop("password", None)
         return _refused(
-            form_page(
+            page(
                 request,
                 "accounts/login.html",
                 form,
@@ -161,10 +151,10 @@ def _remember_language(request: Request, response: Response, lang: str) -> Respo
 
 async def forgot(request: Request) -> Response:
     if request.method == "GET":
-        return form_page(request, "accounts/forgot.html", None)
+        return page(request, "accounts/forgot.html", None)
     form = forms.email_only(await request.form())
     if not form.ok:
-        return form_page(request, "accounts/forgot.html", form, 422)
+        return page(request, "accounts/forgot.html", form, 422)
     try:
         await services.request_password_reset(
             _settings(request),
@@ -173,9 +163,7 @@ async def forgot(request: Request) -> Response:
             address=client_address(request),
         )
     except TooManyRequests as exc:
-        return _refused(
-            form_page(request, "accounts/forgot.html", form, 429, message=exc.message), exc
-        )
+        return _refused(page(request, "accounts/forgot.html", form, 429, message=exc.message), exc)
     return render(request, "accounts/reset_sent.html", {"email": form.values["email"]})
 
 
@@ -186,10 +174,10 @@ async def reset(request: Request) -> Response:
     if user is None:
         return render(request, "accounts/reset_failed.html", {}, status_code=400)
     if request.method == "GET":
-        return form_page(request, "accounts/reset.html", None, token=token)
+        return page(request, "accounts/reset.html", None, token=token)
     form = forms.new_password(await request.form(), user.email)
     if not form.ok:
-        return form_page(request, "accounts/reset.html", form, 422, token=token)
+        return page(request, "accounts/reset.html", form, 422, token=token)
     try:
         await services.reset_password(settings, token, form.values["password"])
     except Invalid:
@@ -204,7 +192,7 @@ async def reset(request: Request) -> Response:
 async def resend(request: Request) -> Response:
     form = forms.email_only(await request.form())
     if not form.ok:
-        return form_page(request, "accounts/login.html", form, 422, next="")
+        return page(request, "accounts/login.html", form, 422, next="")
     try:
         await services.resend_verification(
             _settings(request),
@@ -214,7 +202,7 @@ async def resend(request: Request) -> Response:
         )
     except TooManyRequests as exc:
         return _refused(
-            form_page(request, "accounts/login.html", form, 429, message=exc.message, next=""), exc
+            page(request, "accounts/login.html", form, 429, message=exc.message, next=""), exc
         )
     return render(request, "accounts/check_inbox.html", {"email": form.values["email"]})
 
@@ -226,10 +214,10 @@ async def profile(request: Request) -> Response:
     if request.method == "GET":
         form = forms.Form({})
         form.values.update({f: getattr(user, f) for f in services.PROFILE_FIELDS})
-        return form_page(request, "accounts/profile.html", form)
+        return page(request, "accounts/profile.html", form)
     form = forms.profile(await request.form())
     if not form.ok:
-        return form_page(request, "accounts/profile.html", form, 422)
+        return page(request, "accounts/profile.html", form, 422)
     await services.update_profile(user, form.values)
     with use_locale(user.language):  # the next page speaks the newly chosen language
         flash(request, _("Your profile has been saved."))
@@ -241,10 +229,10 @@ async def change_password(request: Request) -> Response:
     permissions.require(user, "core.signed_in")
     assert user is not None
     if request.method == "GET":
-        return form_page(request, "accounts/change_password.html", None)
+        return page(request, "accounts/change_password.html", None)
     form = forms.change_password(await request.form(), user.email)
     if not form.ok:
-        return form_page(request, "accounts/change_password.html", form, 422)
+        return page(request, "accounts/change_password.html", form, 422)
     try:
         await services.change_password(
             _settings(request),
@@ -254,7 +242,7 @@ async def change_password(request: Request) -> Response:
         )
     except Invalid as exc:
         form.errors.update(exc.errors)
-        return form_page(request, "accounts/change_password.html", form, 422)
+        return page(request, "accounts/change_password.html", form, 422)
     rotate_session(request, uid=user.id, sv=user.session_version)
     flash(request, _("Your password has been changed."))
     return redirect(request, "accounts:profile")
@@ -276,5 +264,3 @@ routes = [
         name="accounts:change_password",
     ),
 ]
-
-hooks = Hooks(user_loader=load_user, language_saver=services.save_language, demo=[demo.load])

@@ -21,6 +21,7 @@ from core.clock import now
 from core.errors import DomainError, Invalid, TooManyRequests
 from core.i18n import gettext as _
 from core.i18n import ngettext, use_locale
+from core.links import Links as SiteLinks
 from core.mail import outbox
 from core.settings import Settings
 
@@ -40,24 +41,20 @@ class NotVerified(DomainError):
 
 
 @dataclass(frozen=True)
-class Links:
-    """Builds absolute links for mails (routes know the URL patterns)."""
+class Links(SiteLinks):
+    """Links for account mails, built from the route names."""
 
-    base_url: str
-    verify: str
-    reset: str
-    login: str
     next: str = ""  # a local path to land on after verifying (an invitation, say)
 
     def verify_url(self, token: str) -> str:
-        url = self.base_url.rstrip("/") + self.verify.replace("{token}", token)
+        url = self.url("accounts:verify", token=token)
         return f"{url}?{urlencode({'next': self.next})}" if self.next else url
 
     def reset_url(self, token: str) -> str:
-        return self.base_url.rstrip("/") + self.reset.replace("{token}", token)
+        return self.url("accounts:reset", token=token)
 
     def login_url(self) -> str:
-        return self.base_url.rstrip("/") + self.login
+        return self.url("accounts:login")
 
 
 def _minutes(seconds: int) -> int:

@@ -80,8 +80,9 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.DomainError)
-    if isinstance(exc, permissions.SignInRequired):
-        target = request.url_for("accounts:login").include_query_params(next=_next(request))
+    sign_in = get_hooks(request).sign_in_route
+    if isinstance(exc, permissions.SignInRequired) and sign_in:
+        target = request.url_for(sign_in).include_query_params(next=_next(request))
         return RedirectResponse(str(target), status_code=303)
     details = exc.errors.values() if isinstance(exc, errors.Invalid) else ()
     response = error_page(request, exc.status_code, exc.message, details)

@@ -1,16 +1,18 @@
-"""`manassa serve|migrate|makemigrations|create-admin|demo|mail-worker|messages`."""
+"""`manassa serve|migrate|makemigrations|demo|mail-worker|messages`, and the commands the
+domains offer through their hooks (accounts: `create-admin`)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import importlib
-import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from functools import partial
+from typing import Any
 
+from core.hooks import Command, Hooks, collect
 from core.settings import Settings, SettingsError, load_settings
 
 
@@ -89,33 +91,11 @@ async def _check_migrations(settings: Settings) -> None:
     print("migrations match the models")
 
 
-async def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
-    from accounts import services
-    from accounts.passwords import weakness
+async def _demo(settings: Settings, args: argparse.Namespace, hooks: Hooks) -> None:
     from core.db import connected
 
-    password = (
-        args.password
-        or os.environ.get("MANASSA_ADMIN_PASSWORD")
-        or getpass.getpass("Password for the new admin: ")
-    )
-    if weakness(password, args.email):
-        raise SystemExit("That password is too weak: use at least 10 characters, not common.")
     async with connected(settings):
-        user = await services.create_admin(
-            settings, email=args.email.strip().lower(), password=password, name=args.name or ""
-        )
-    print(f"admin ready: {user.email}")
-
-
-async def _demo(settings: Settings, args: argparse.Namespace) -> None:
-    from accounts.models import User
-    from core.db import connected
-    from core.hooks import collect
-
-    _, hooks = collect(settings)
-    async with connected(settings):
-        if args.if_empty and await User.exists():
+        if args.if_empty and any([await has_data() for has_data in hooks.has_data]):
             print("the database already has data: demo data not loaded")
             return
         lines: list[str] = []
@@ -142,7 +122,7 @@ async def _mail_worker(settings: Settings, once: bool) -> None:
         await worker.run_forever(stop)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(commands: Sequence[Command] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manassa", description="Manassa platform")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the web app with uvicorn")
@@ -155,10 +135,8 @@ def _parser() -> argparse.ArgumentParser:
     make.add_argument(
         "--check", action="store_true", help="write nothing; fail if the models need a migration"
     )
-    admin = sub.add_parser("create-admin", help="create or promote a site admin")
-    admin.add_argument("--email", required=True)
-    admin.add_argument("--password", help="or MANASSA_ADMIN_PASSWORD, or asked for")
-    admin.add_argument("--name", default="")
+    for command in commands:  # offered by the domains (accounts: create-admin)
+        command.arguments(sub.add_parser(command.name, help=command.help))
     demo = sub.add_parser("demo", help="load bilingual demo data")
     demo.add_argument("--if-empty", action="store_true", help="only into an empty database")
     worker = sub.add_parser("mail-worker", help="send queued e-mail")
@@ -170,25 +148,32 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
+        _parser().parse_args(argv)  # --help still answers
         print(f"manassa: {exc}", file=sys.stderr)
         return 2
+    _routes, hooks = collect(settings)
+    args = _parser(hooks.commands).parse_args(argv)
+    return _run(settings, hooks, args)
+
+
+def _run(settings: Settings, hooks: Hooks, args: argparse.Namespace) -> int:
     if args.command == "serve":
         return _serve(settings, args)
     if args.command == "messages":
         return importlib.import_module("core.messages").main(check=args.check, domain=args.domain)
-    runners = {
+    runners: dict[str, Callable[[], Coroutine[Any, Any, None]]] = {
         "migrate": lambda: _migrate(settings),
         "makemigrations": lambda: (
             _check_migrations(settings) if args.check else _makemigrations(settings, args.name)
         ),
-        "create-admin": lambda: _create_admin(settings, args),
-        "demo": lambda: _demo(settings, args),
+        "demo": lambda: _demo(settings, args, hooks),
         "mail-worker": lambda: _mail_worker(settings, args.once),
     }
+    for command in hooks.commands:
+        runners[command.name] = partial(command.run, settings, args)
     asyncio.run(runners[args.command]())
     return 0
 

@@ -1,28 +1,45 @@
-"""Small parsers that turn form values into clean values or per-field messages."""
+"""One Form for every domain, and the parsers it uses: what was typed stays in `form.values`
+(shown again when a form is refused), parsed values go to `form.clean`, and messages per field
+to `form.errors`. Texts are normalized; numbers accept Arabic-Indic digits and the Arabic
+decimal separator; date-times are read in a scope's own time zone; bilingual fields come in
+`<name>_ar` and `<name>_en` pairs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
 from core.i18n import gettext as _
+from core.i18n import zone
 
 EMAIL_RE = re.compile(
     r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
 )
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+NUMBER_RE = re.compile(r"-?\d{1,9}(?:\.\d{1,6})?")
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # a datetime-local input's value
 
 
 class Form:
-    """Collects clean values and per-field error messages from a submitted form."""
+    """Collects what was typed (`values`), parsed values (`clean`) and per-field error
+    messages (`errors`) from a submitted form."""
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = data
         self.values: dict[str, Any] = {}
+        self.clean: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
+
+    @classmethod
+    def prefilled(cls, values: Mapping[str, Any] | None = None) -> Form:
+        """A form not yet submitted, showing `values` (a page's first GET)."""
+        form = cls({})
+        form.values.update(values or {})
+        return form
 
     def raw(self, name: str) -> str:
         value = self.data.get(name, "")
@@ -38,7 +55,7 @@ class Form:
         multiline: bool = False,
     ) -> str:
         value = normalize_text(self.raw(name), multiline=multiline)
-        self.values[name] = value
+        self.values[name] = self.clean[name] = value
         if not value:
             if required:
                 self.errors[name] = _("This field is required.")
@@ -52,7 +69,7 @@ class Form:
 
     def email(self, name: str = "email", *, required: bool = True) -> str:
         value = normalize_text(self.raw(name)).lower()
-        self.values[name] = value
+        self.values[name] = self.clean[name] = value
         if not value:
             if required:
                 self.errors[name] = _("This field is required.")
@@ -62,7 +79,7 @@ class Form:
 
     def url(self, name: str, *, required: bool = False) -> str:
         value = normalize_text(self.raw(name))
-        self.values[name] = value
+        self.values[name] = self.clean[name] = value
         if not value:
             if required:
                 self.errors[name] = _("This field is required.")
@@ -79,7 +96,7 @@ class Form:
         default: str = "",
     ) -> str:
         value = self.raw(name).strip() or default
-        self.values[name] = value
+        self.values[name] = self.clean[name] = value
         if not value:
             if required:
                 self.errors[name] = _("Choose one of the options.")
@@ -112,13 +129,76 @@ class Form:
                 hi=maximum if maximum is not None else "…",
             )
             return None
-        self.values[name] = number
+        self.values[name] = self.clean[name] = number
         return number
 
     def checkbox(self, name: str) -> bool:
         value = self.raw(name) in {"on", "1", "true", "yes"}
-        self.values[name] = value
+        self.values[name] = self.clean[name] = value
         return value
+
+    def number(
+        self,
+        name: str,
+        *,
+        invalid: str,
+        required: bool = True,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> float | None:
+        """A decimal number typed with Western or Arabic digits and either separator;
+        `invalid` is the domain's message for what is not a number."""
+        raw = number_text(self.raw(name))
+        self.values[name] = raw
+        if not raw:
+            if required:
+                self.errors[name] = _("This field is required.")
+            return None
+        if not NUMBER_RE.fullmatch(raw):
+            self.errors[name] = invalid
+            return None
+        value = float(raw)
+        too_low = minimum is not None and value < minimum
+        if too_low or (maximum is not None and value > maximum):
+            self.errors[name] = _(
+                "Enter a number from %(lo)s to %(hi)s.", lo=_bound(minimum), hi=_bound(maximum)
+            )
+            return None
+        self.clean[name] = value
+        return value
+
+    def moment(
+        self, name: str, time_zone: str, *, invalid: str, required: bool = False
+    ) -> dt.datetime | None:
+        """A `datetime-local` value read in the scope's time zone, returned in UTC; `invalid`
+        is the domain's message (with its example) for what is not a date and time."""
+        raw = normalize_text(self.raw(name))
+        self.values[name] = raw[:16]
+        if not raw:
+            if required:
+                self.errors[name] = _("This field is required.")
+            return None
+        value = parse_local(raw, time_zone)
+        if value is None:
+            self.errors[name] = invalid
+        self.clean[name] = value
+        return value
+
+    def bilingual(
+        self, base: str, *, max_length: int, multiline: bool = False, missing: str = ""
+    ) -> dict[str, str]:
+        """`<base>_ar` and `<base>_en`, both optional; with a `missing` message, one of them
+        must be written."""
+        texts = {
+            f"{base}_{lang}": self.text(
+                f"{base}_{lang}", required=False, max_length=max_length, multiline=multiline
+            )
+            for lang in ("ar", "en")
+        }
+        self.clean.update(texts)
+        if missing and not any(texts.values()):
+            self.error(f"{base}_ar", missing)
+        return texts
 
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
@@ -126,6 +206,10 @@ class Form:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def _bound(value: float | None) -> str:
+    return "…" if value is None else f"{value:g}"
 
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -168,3 +252,25 @@ def normalize_text(value: str, *, multiline: bool = False) -> str:
     if not multiline:
         text = " ".join(text.split())
     return text.strip()
+
+
+def number_text(raw: str) -> str:
+    """A typed number with Western digits and "." as its decimal separator (Arabic-Indic
+    digits, the Arabic decimal separator "٫" and a decimal comma are accepted)."""
+    return to_western_digits(normalize_text(raw)).replace("٫", ".").replace(",", ".")
+
+
+def parse_local(raw: str, time_zone: str) -> dt.datetime | None:
+    """ "2026-12-01T09:00" (or with a space) read in `time_zone`, in UTC; None if it is not a
+    date and time. Seconds, if any, are dropped."""
+    text = to_western_digits(normalize_text(raw)).replace(" ", "T", 1)[:16]
+    try:
+        local = dt.datetime.strptime(text, LOCAL_FORMAT)
+    except ValueError:
+        return None
+    return local.replace(tzinfo=zone(time_zone)).astimezone(dt.UTC)
+
+
+def local_input(value: dt.datetime | None, time_zone: str) -> str:
+    """A stored UTC datetime as a `datetime-local` input's value in `time_zone`."""
+    return value.astimezone(zone(time_zone)).strftime(LOCAL_FORMAT) if value else ""

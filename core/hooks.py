@@ -1,13 +1,16 @@
-"""What a domain package offers the core, found in `<domain>.routes` as `routes` and `hooks`.
+"""What a domain package offers the core, found in `<domain>.plugin` as `routes` and `hooks`.
 
-The core imports no domain by name: the installed domains come from settings.domains.
+The core imports no domain by name: the installed domains come from settings.domains, and
+whatever the core shows or runs on a domain's behalf (the sign-in page, the home page's
+sections, CLI commands, demo data) is offered here.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import importlib.util
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,28 +23,58 @@ from core.storage import FilePolicy
 
 SectionProvider = Callable[[], Awaitable[list[dict[str, Any]]]]
 DemoLoader = Callable[[Settings], Awaitable[list[str]]]
+DataCheck = Callable[[], Awaitable[bool]]  # True when the database holds the domain's data
+PageContext = Callable[[], dict[str, Any]]  # what every page of a template folder shows
 NavProvider = Callable[[Request], list[tuple[str, str]]]  # (url, label) links for the header
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """A section of the home page. `title` and `empty` are marked with N_ in the domain and
+    translated when the page is drawn; the items come from `Hooks.home_sections[key]`."""
+
+    key: str
+    title: str
+    empty: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """A `manassa <name>` command a domain offers: `arguments` adds its options to the
+    parser, `run` does the work with the settings and the parsed arguments."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, None]]
 
 
 @dataclass
 class Hooks:
     user_loader: UserLoader | None = None
     language_saver: LanguageSaver | None = None
+    sign_in_route: str | None = None  # the route anonymous visitors are sent to
+    sections: list[HomeSection] = field(default_factory=list)
     home_sections: dict[str, SectionProvider] = field(default_factory=dict)
     file_policies: dict[str, FilePolicy] = field(default_factory=dict)
     demo: list[DemoLoader] = field(default_factory=list)
+    has_data: list[DataCheck] = field(default_factory=list)
     nav: list[NavProvider] = field(default_factory=list)
-    # Things that can be judged, by scope type ("event", "award_cycle"): see judging/sources.py
-    entry_sources: dict[str, Any] = field(default_factory=dict)
+    page_context: dict[str, PageContext] = field(default_factory=dict)
+    commands: list[Command] = field(default_factory=list)
 
     def merge(self, other: Hooks) -> None:
         self.user_loader = other.user_loader or self.user_loader
         self.language_saver = other.language_saver or self.language_saver
+        self.sign_in_route = other.sign_in_route or self.sign_in_route
+        self.sections.extend(other.sections)
         self.home_sections.update(other.home_sections)
         self.file_policies.update(other.file_policies)
         self.demo.extend(other.demo)
+        self.has_data.extend(other.has_data)
         self.nav.extend(other.nav)
-        self.entry_sources.update(other.entry_sources)
+        self.page_context.update(other.page_context)
+        self.commands.extend(other.commands)
 
 
 def module_exists(name: str) -> bool:
@@ -52,15 +85,15 @@ def module_exists(name: str) -> bool:
 
 
 def installed(settings: Settings) -> list[str]:
-    """Installed domains that exist as packages with a routes module."""
-    return [d for d in settings.domains if module_exists(f"{d}.routes")]
+    """Installed domains that exist as packages with a plugin module."""
+    return [d for d in settings.domains if module_exists(f"{d}.plugin")]
 
 
 def collect(settings: Settings) -> tuple[list[BaseRoute], Hooks]:
     routes: list[BaseRoute] = []
     hooks = Hooks()
     for domain in installed(settings):
-        module = importlib.import_module(f"{domain}.routes")
+        module = importlib.import_module(f"{domain}.plugin")
         routes.extend(getattr(module, "routes", []))
         if isinstance(getattr(module, "hooks", None), Hooks):
             hooks.merge(module.hooks)

@@ -1,4 +1,5 @@
-"""Core pages: home, health, authorized file download, admin outbox and audit log."""
+"""Core pages: home (its sections come from the domains' hooks), health, the OpenAPI document,
+authorized file download, admin outbox and audit log."""
 
 from __future__ import annotations
 
@@ -16,19 +17,16 @@ from tortoise.queryset import QuerySet
 from core import page_cache, permissions
 from core.audit import AuditEntry
 from core.errors import NotFound
-from core.i18n import LANGUAGES, N_, zone
+from core.i18n import LANGUAGES, zone
 from core.i18n import gettext as _
 from core.mail.models import MailState, OutboxMessage
+from core.openapi import openapi
 from core.pagination import page_number, paginate
 from core.settings import ROOT
 from core.storage import IMAGES as IMAGE_KINDS
 from core.storage import StoredFile, content_disposition, file_path, upload_dir
 from core.templating import render
 
-HOME_SECTIONS = (
-    ("events", N_("Mediathon events"), N_("No Mediathon event has been published yet.")),
-    ("awards", N_("Media Excellence Award"), N_("No award cycle has been published yet.")),
-)
 HOME_CACHE = dt.timedelta(seconds=5)
 HOME_PAGES_KEPT = 32
 
@@ -47,12 +45,12 @@ def _home_cache(request: Request) -> page_cache.PageCache[Any]:
 async def _home_page(request: Request, key: tuple[Any, ...] | None) -> Response:
     sections = [
         {
-            "key": section,
-            "title": _(title),
-            "empty": _(empty),
-            "items": await _section_items(request, section),
+            "key": section.key,
+            "title": _(section.title),
+            "empty": _(section.empty),
+            "items": await _section_items(request, section.key),
         }
-        for section, title, empty in HOME_SECTIONS
+        for section in request.app.state.hooks.sections
     ]
     response = render(request, "core/home.html", {"sections": sections})
     if page_cache.session_free(request):  # the page used nobody's session
@@ -258,6 +256,7 @@ async def admin_audit(request: Request) -> Response:
 routes = [
     Route("/", home, name="core:home"),
     Route("/healthz", healthz, name="core:healthz"),
+    Route("/api/v1/openapi.json", openapi, name="core:openapi"),
     Route("/files/{file_id:uuid}", download, name="core:download"),
     Route("/admin/outbox", admin_outbox, name="core:admin_outbox"),
     Route("/admin/outbox/{message_id:int}", admin_outbox_detail, name="core:admin_outbox_detail"),

@@ -1,4 +1,5 @@
-"""Small helpers shared by handlers: redirects, flash messages, safe `next` targets."""
+"""Small helpers shared by handlers: the one page() helper, redirects, flash messages, safe
+`next` targets."""
 
 from __future__ import annotations
 
@@ -26,12 +27,13 @@ def safe_next(target: str) -> str:
     return target[:1000]
 
 
-def form_page(
-    request: Request, template: str, form: Form | None, status: int = 200, **extra: Any
+def page(
+    request: Request, template: str, form: Form | None = None, status: int = 200, **extra: Any
 ) -> Response:
-    """Render a form page with what was typed and the per-field messages (422 when invalid)."""
-    values = form.values if form else {}
-    errors = form.errors if form else {}
-    return render(
-        request, template, {"values": values, "errors": errors, **extra}, status_code=status
-    )
+    """Every HTML page: what the template's domain offers all its pages (its page_context
+    hook: label helpers ...), the form's typed values and per-field messages (422 when
+    invalid), and the handler's context."""
+    offered = request.app.state.hooks.page_context.get(template.split("/", 1)[0])
+    context = {**(offered() if offered else {})}
+    context.update(values=form.values if form else {}, errors=form.errors if form else {})
+    return render(request, template, {**context, **extra}, status_code=status)

@@ -11,14 +11,14 @@ from typing import Any
 
 from starlette.datastructures import UploadFile
 
-from core.forms import Form, normalize_text, to_western_digits
+from core.forms import Form, number_text
 from core.i18n import gettext as _
 from core.i18n import localized
 from events.enums import QuestionKind
 
 SHORT_MAX = 300
 LONG_MAX = 5000
-NUMBER_RE = re.compile(r"-?\d{1,15}(?:[.,]\d{1,6})?")
+NUMBER_RE = re.compile(r"-?\d{1,15}(?:\.\d{1,6})?")
 YES, NO = "yes", "no"
 
 
@@ -73,7 +73,7 @@ def _value(form: Form, question: Any, required: bool) -> Any:
 
 
 def _number(form: Form, name: str, required: bool) -> int | float | None:
-    raw = to_western_digits(normalize_text(form.raw(name))).replace("٫", ".")
+    raw = number_text(form.raw(name))
     form.values[name] = raw
     if not raw:
         if required:
@@ -83,7 +83,7 @@ def _number(form: Form, name: str, required: bool) -> int | float | None:
         form.error(name, _("Enter a number, like 12 or 3.5."))
         return None
     try:
-        number = Decimal(raw.replace(",", "."))
+        number = Decimal(raw)
     except InvalidOperation:  # the pattern above leaves nothing that fails here
         form.error(name, _("Enter a number, like 12 or 3.5."))
         return None

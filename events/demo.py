@@ -30,8 +30,8 @@ from events.models import (
     TeamMember,
     Track,
 )
-from events.submissions import snapshot
-from events.teams import new_join_code
+from events.services.submissions import snapshot
+from events.services.teams import new_join_code
 
 CURRENT, PAST = "mediathon-2026", "mediathon-2025"
 TRACKS = (

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from core.forms import Form, normalize_text
+from core.forms import Form, local_input, normalize_text
 from core.i18n import gettext as _
-from core.i18n import zone
 from events import answers, phases
 from events.enums import CHOICE_KINDS, Deadline, MailGroup, QuestionKind, QuestionScope
 from events.labels import MILESTONES, label
 
 SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])")
 RESERVED_SLUGS = frozenset({"new", "api", "manage", "join"})
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 TIME_ZONES = (
     "Asia/Riyadh",
     "Asia/Dubai",
@@ -54,33 +51,12 @@ PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{0,40})\}")
 PLACEHOLDERS = ("name", "team", "event")
 
 
-def local_datetime(form: Form, name: str, tz: str, *, required: bool = True) -> dt.datetime | None:
-    """A `datetime-local` value read in the event's time zone, returned in UTC."""
-    raw = normalize_text(form.raw(name))[:16]
-    form.values[name] = raw
-    if not raw:
-        if required:
-            form.error(name, _("This field is required."))
-        return None
-    try:
-        local = dt.datetime.strptime(raw, LOCAL_FORMAT)
-    except ValueError:
-        form.error(name, _("Enter a date and time, like 2026-12-01T09:00."))
-        return None
-    return local.replace(tzinfo=zone(tz)).astimezone(dt.UTC)
+def _not_a_date() -> str:
+    return _("Enter a date and time, like 2026-12-01T09:00.")
 
 
-def to_local_input(value: dt.datetime | None, tz: str) -> str:
-    return value.astimezone(zone(tz)).strftime(LOCAL_FORMAT) if value else ""
-
-
-def _bilingual(
-    form: Form, base: str, *, max_length: int, multiline: bool = False, required: bool = True
-) -> None:
-    form.text(f"{base}_ar", required=False, max_length=max_length, multiline=multiline)
-    form.text(f"{base}_en", required=False, max_length=max_length, multiline=multiline)
-    if required and not (form.values[f"{base}_ar"] or form.values[f"{base}_en"]):
-        form.error(f"{base}_ar", _("Write it in Arabic, in English, or both."))
+def _either_language() -> str:
+    return _("Write it in Arabic, in English, or both.")
 
 
 def event(data: Mapping[str, Any]) -> Form:
@@ -94,9 +70,9 @@ def event(data: Mapping[str, Any]) -> Form:
             "slug",
             _("Use 3 to 60 lowercase Latin letters, digits and hyphens, like mediathon-2026."),
         )
-    _bilingual(form, "title", max_length=200)
-    _bilingual(form, "description", max_length=20000, multiline=True, required=False)
-    _bilingual(form, "rules", max_length=20000, multiline=True, required=False)
+    form.bilingual("title", max_length=200, missing=_either_language())
+    form.bilingual("description", max_length=20000, multiline=True)
+    form.bilingual("rules", max_length=20000, multiline=True)
     tz = form.choice("time_zone", TIME_ZONES, default="Asia/Riyadh")
     _team_size(form)
     form.integer("max_attachments", minimum=0, maximum=20)
@@ -115,7 +91,7 @@ def _team_size(form: Form) -> None:
 
 def _timeline(form: Form, tz: str) -> None:
     dates = {
-        name: local_datetime(form, name, tz, required=name not in OPTIONAL_DATES)
+        name: form.moment(name, tz, required=name not in OPTIONAL_DATES, invalid=_not_a_date())
         for name in TIMELINE_FIELDS
     }
     for later, earlier in phases.timeline_problems(dates).items():
@@ -164,21 +140,21 @@ def event_initial(obj: Any) -> dict[str, Any]:
         "gallery_public",
     )
     values = {k: getattr(obj, k) for k in keys}
-    values.update({k: to_local_input(getattr(obj, k), obj.time_zone) for k in TIMELINE_FIELDS})
+    values.update({k: local_input(getattr(obj, k), obj.time_zone) for k in TIMELINE_FIELDS})
     return values
 
 
 def extend(data: Mapping[str, Any], tz: str) -> Form:
     form = Form(data)
     form.choice("deadline", [d.value for d in Deadline])
-    form.values["until_utc"] = local_datetime(form, "until", tz)
+    form.values["until_utc"] = form.moment("until", tz, required=True, invalid=_not_a_date())
     return form
 
 
 def track(data: Mapping[str, Any]) -> Form:
     form = Form(data)
-    _bilingual(form, "name", max_length=200)
-    _bilingual(form, "description", max_length=5000, multiline=True, required=False)
+    form.bilingual("name", max_length=200, missing=_either_language())
+    form.bilingual("description", max_length=5000, multiline=True)
     return form
 
 
@@ -186,8 +162,8 @@ def question(data: Mapping[str, Any]) -> Form:
     form = Form(data)
     form.choice("scope", [s.value for s in QuestionScope])
     kind = form.choice("kind", [k.value for k in QuestionKind])
-    _bilingual(form, "label", max_length=300)
-    _bilingual(form, "help", max_length=2000, multiline=True, required=False)
+    form.bilingual("label", max_length=300, missing=_either_language())
+    form.bilingual("help", max_length=2000, multiline=True)
     form.checkbox("required")
     raw = form.text("options", required=False, max_length=5000, multiline=True)
     options = parse_options(raw)
@@ -268,8 +244,8 @@ def group_mail(data: Mapping[str, Any], track_ids: Sequence[int]) -> Form:
     group = form.choice("group", [g.value for g in MailGroup])
     if group == MailGroup.TRACK:
         form.choice("track", [str(t) for t in track_ids])
-    _bilingual(form, "subject", max_length=200)
-    _bilingual(form, "body", max_length=20000, multiline=True)
+    form.bilingual("subject", max_length=200, missing=_either_language())
+    form.bilingual("body", max_length=20000, multiline=True, missing=_either_language())
     for name in ("subject_ar", "subject_en", "body_ar", "body_en"):
         unknown = [p for p in PLACEHOLDER_RE.findall(form.values[name]) if p not in PLACEHOLDERS]
         if unknown:

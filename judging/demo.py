@@ -11,11 +11,21 @@ from accounts import services as accounts_services
 from accounts.enums import Role, ScopeType
 from accounts.models import Membership, User
 from core.clock import now
+from core.links import Links, site_links
 from core.settings import Settings
-from judging import services
 from judging.enums import JudgeState, MarkKind, RoundState
 from judging.models import Assignment, Conflict, Criterion, Judge, Round
-from judging.sources import EntrySource, ScopeInfo
+from judging.services import (
+    assignments,
+    conflicts,
+    decisions,
+    entries,
+    publication,
+    rounds,
+    sheets,
+)
+from judging.services import ranking as ranking_service
+from judging.sources import EntrySource, ScopeInfo, sources
 
 ORGANIZER = "organizer@manassa.local"
 JUDGES = ("judge@manassa.local", "judge2@manassa.local")
@@ -115,10 +125,10 @@ def _path(scope: ScopeInfo, rest: str) -> str:
 
 
 def _event_source(settings: Settings) -> EntrySource | None:
-    from core.hooks import collect  # the registered sources, without importing their domain
+    from core.hooks import collect  # the domains register their sources with their plugins
 
-    _routes, hooks = collect(settings)
-    return hooks.entry_sources.get(ScopeType.EVENT.value)
+    collect(settings)
+    return sources.get(ScopeType.EVENT.value)
 
 
 async def _organized(source: EntrySource, organizer: User) -> list[tuple[ScopeInfo, list[Any]]]:
@@ -174,7 +184,7 @@ async def _prepare(
 ) -> None:
     for user in judges:
         await _seat(scope, user, organizer)
-    await services.refresh_entries(organizer, round_, source)
+    await entries.refresh_entries(organizer, round_, source)
     # Every demo account shares the made-up domain manassa.local (and most the organization
     # "Manassa Demo"): that says nothing about real ties, so the organizer lifts it.
     for conflict in await Conflict.filter(
@@ -182,8 +192,8 @@ async def _prepare(
         scope_id=scope.scope_id,
         value__in=["manassa.local", "manassa demo"],
     ):
-        await services.lift_conflict(organizer, conflict)
-    await services.auto_assign(organizer, round_)
+        await conflicts.lift_conflict(organizer, conflict)
+    await assignments.auto_assign(organizer, round_)
 
 
 async def _ready(
@@ -205,28 +215,24 @@ async def _judged(
     round_.ends_at = now() + DAY  # scores are saved while it runs, then it closes
     await round_.save()
     await _score(round_, judges)
-    await services.change_state(organizer, round_, "close")
+    await rounds.change_state(organizer, round_, "close")
     await _decide(round_, organizer)
-    await services.publish(organizer, round_, scope, _links(settings))
+    await publication.publish(organizer, round_, scope, _links(settings))
     await Round.filter(id=round_.id).update(ends_at=start + 8 * DAY, publish_at=start + 13 * DAY)
     return round_
 
 
-def _links(settings: Settings) -> services.Links:
-    from starlette.routing import Router
-
-    from judging.routes import routes  # the URLs mails link to, without an app
-
-    return services.Links(settings.base_url, Router(routes=routes).url_path_for)
+def _links(settings: Settings) -> Links:
+    return site_links(settings)  # the URLs mails link to, without an app
 
 
 async def _score(round_: Round, judges: list[User]) -> None:
     rows = await Assignment.filter(round=round_).select_related("judge").order_by("id")
     for index, row in enumerate(rows):
         user = next(u for u in judges if u.id == row.judge.user_id)
-        seen = await services.scoring_for(user, row.entry_id)
+        seen = await sheets.scoring_for(user, row.entry_id)
         quality = (row.entry_id * 7 + index) % 4  # a spread of good and weaker entries
-        await services.save_sheet(
+        await sheets.save_sheet(
             user,
             seen,
             version=0,
@@ -243,18 +249,18 @@ async def _score(round_: Round, judges: list[User]) -> None:
 
 
 async def _decide(round_: Round, organizer: User) -> None:
-    data = await services.round_data(round_)
-    ranking = services.ranked(data, {})
+    data = await ranking_service.round_data(round_)
+    ranking = ranking_service.ranked(data, {})
     if ranking:
-        await services.set_mark(
+        await decisions.set_mark(
             organizer, round_, ranking[0].entry_id, kind=MarkKind.WINNER, place=1, per_group=False
         )
     if len(ranking) > 1:
-        await services.set_mark(
+        await decisions.set_mark(
             organizer, round_, ranking[1].entry_id, kind=MarkKind.WINNER, place=2, per_group=False
         )
     if len(ranking) > 2:
-        await services.set_mark(
+        await decisions.set_mark(
             organizer,
             round_,
             ranking[2].entry_id,

@@ -3,15 +3,13 @@ typed stays in ``form.values`` so a refused form shows it again."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from core.forms import Form, normalize_text, to_western_digits
+from core.forms import Form, local_input, normalize_text, to_western_digits
 from core.i18n import gettext as _
-from core.i18n import zone
 from judging.enums import TIEBREAK_CHAIN, ConflictKind, EntryRule, MarkKind, Method
 
 _NUMBER = re.compile(r"-?\d{1,9}(?:\.\d{1,6})?")
@@ -19,87 +17,23 @@ _LEVEL_LINE = re.compile(r"^\s*(-?[\d٠-٩۰-۹]+(?:[.,٫][\d٠-٩۰-۹]+)?)\s*[
 _STEP_SLACK = 1e-9
 
 
-class JudgingForm(Form):
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        super().__init__(data)
-        self.clean: dict[str, Any] = {}
-
-    def number(
-        self,
-        name: str,
-        *,
-        required: bool = True,
-        minimum: float | None = None,
-        maximum: float | None = None,
-    ) -> float | None:
-        """A decimal number typed with Western or Arabic digits and either separator."""
-        raw = to_western_digits(self.raw(name).strip()).replace("٫", ".").replace(",", ".")
-        self.values[name] = raw
-        if not raw:
-            if required:
-                self.errors[name] = _("This field is required.")
-            return None
-        if not _NUMBER.fullmatch(raw):
-            self.errors[name] = _("Enter a number, like 4 or 7.5.")
-            return None
-        value = float(raw)
-        too_low = minimum is not None and value < minimum
-        if too_low or (maximum is not None and value > maximum):
-            self.errors[name] = _(
-                "Enter a number from %(lo)s to %(hi)s.", lo=_fmt(minimum), hi=_fmt(maximum)
-            )
-            return None
-        return value
-
-    def moment(self, name: str, time_zone: str, *, required: bool = False) -> dt.datetime | None:
-        """A ``datetime-local`` value read in the scope's time zone, returned in UTC."""
-        raw = self.raw(name).strip()
-        self.values[name] = raw
-        if not raw:
-            if required:
-                self.errors[name] = _("This field is required.")
-            return None
-        try:
-            local = dt.datetime.fromisoformat(to_western_digits(raw))
-        except ValueError:
-            self.errors[name] = _("Enter a date and time, like 2026-12-01 18:00.")
-            return None
-        return local.replace(tzinfo=zone(time_zone), second=0, microsecond=0).astimezone(dt.UTC)
+def _not_a_date() -> str:
+    return _("Enter a date and time, like 2026-12-01 18:00.")
 
 
-def prefilled(values: Mapping[str, Any] | None = None) -> JudgingForm:
-    """A form not yet submitted, showing ``values`` (a page's first GET)."""
-    form = JudgingForm({})
-    form.values.update(values or {})
-    return form
+def _not_a_number() -> str:
+    return _("Enter a number, like 4 or 7.5.")
 
 
 def _fmt(value: float | None) -> str:
     return "…" if value is None else f"{value:g}"
 
 
-def local_input(value: dt.datetime | None, time_zone: str) -> str:
-    """A stored UTC datetime as a ``datetime-local`` input value in the scope's time zone."""
-    if value is None:
-        return ""
-    return value.astimezone(zone(time_zone)).strftime("%Y-%m-%dT%H:%M")
-
-
-def _bilingual(form: JudgingForm, field: str, max_length: int, multiline: bool = False) -> None:
-    for lang in ("ar", "en"):
-        name = f"{field}_{lang}"
-        form.clean[name] = form.text(
-            name, required=False, max_length=max_length, multiline=multiline
-        )
-
-
-def round_form(data: Mapping[str, Any], time_zone: str, previous_ids: Sequence[int]) -> JudgingForm:
-    form = JudgingForm(data)
-    _bilingual(form, "name", 200)
-    if not (form.clean["name_ar"] or form.clean["name_en"]):
-        form.error("name_ar", _("Give the round a name in Arabic or English."))
-    form.clean["starts_at"] = form.moment("starts_at", time_zone)
-    form.clean["ends_at"] = form.moment("ends_at", time_zone)
+def round_form(data: Mapping[str, Any], time_zone: str, previous_ids: Sequence[int]) -> Form:
+    form = Form(data)
+    form.bilingual("name", max_length=200, missing=_("Give the round a name in Arabic or English."))
+    form.clean["starts_at"] = form.moment("starts_at", time_zone, invalid=_not_a_date())
+    form.clean["ends_at"] = form.moment("ends_at", time_zone, invalid=_not_a_date())
     form.clean["judges_per_entry"] = form.integer("judges_per_entry", minimum=1, maximum=20)
     form.clean["blind"] = form.checkbox("blind")
     form.clean["gallery"] = form.checkbox("gallery")
@@ -111,7 +45,9 @@ def round_form(data: Mapping[str, Any], time_zone: str, previous_ids: Sequence[i
     form.clean["min_scores_for_zscore"] = form.integer(
         "min_scores_for_zscore", minimum=1, maximum=1000
     )
-    form.clean["spread_threshold"] = form.number("spread_threshold", minimum=0, maximum=100)
+    form.clean["spread_threshold"] = form.number(
+        "spread_threshold", minimum=0, maximum=100, invalid=_not_a_number()
+    )
     form.clean["tiebreak"] = [
         step.value for step in TIEBREAK_CHAIN if form.checkbox(f"tiebreak_{step.value}")
     ]
@@ -154,24 +90,28 @@ def new_round_values() -> dict[str, Any]:
     return values
 
 
-def criterion_form(data: Mapping[str, Any]) -> JudgingForm:
-    form = JudgingForm(data)
-    _bilingual(form, "name", 200)
-    if not (form.clean["name_ar"] or form.clean["name_en"]):
-        form.error("name_ar", _("Give the criterion a name in Arabic or English."))
-    _bilingual(form, "guidance", 4000, multiline=True)
+def criterion_form(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
+    form.bilingual(
+        "name", max_length=200, missing=_("Give the criterion a name in Arabic or English.")
+    )
+    form.bilingual("guidance", max_length=4000, multiline=True)
     form.clean["independent"] = form.checkbox("independent")
-    form.clean["weight"] = form.number("weight", minimum=0, maximum=1000)
-    form.clean["min_score"] = form.number("min_score", minimum=-1000, maximum=1000)
-    form.clean["max_score"] = form.number("max_score", minimum=-1000, maximum=1000)
-    form.clean["step"] = form.number("step", minimum=0, maximum=1000)
+    form.clean["weight"] = form.number("weight", minimum=0, maximum=1000, invalid=_not_a_number())
+    form.clean["min_score"] = form.number(
+        "min_score", minimum=-1000, maximum=1000, invalid=_not_a_number()
+    )
+    form.clean["max_score"] = form.number(
+        "max_score", minimum=-1000, maximum=1000, invalid=_not_a_number()
+    )
+    form.clean["step"] = form.number("step", minimum=0, maximum=1000, invalid=_not_a_number())
     form.clean["priority"] = form.integer("priority", required=False, minimum=1, maximum=100)
     _check_scale(form)
     form.clean["levels"] = _levels(form)
     return form
 
 
-def _check_scale(form: JudgingForm) -> None:
+def _check_scale(form: Form) -> None:
     low, high, step = form.clean["min_score"], form.clean["max_score"], form.clean["step"]
     if low is not None and high is not None and high <= low:
         form.error("max_score", _("The highest score must be above the lowest."))
@@ -193,7 +133,7 @@ def _check_scale(form: JudgingForm) -> None:
         )
 
 
-def _levels(form: JudgingForm) -> list[dict[str, Any]]:
+def _levels(form: Form) -> list[dict[str, Any]]:
     """Guidance per score level, typed one per line as ``5: Excellent …`` in each language."""
     merged: dict[float, dict[str, Any]] = {}
     for lang in ("ar", "en"):
@@ -224,7 +164,7 @@ def _level_score(raw: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _on_scale(form: JudgingForm, score: float) -> bool:
+def _on_scale(form: Form, score: float) -> bool:
     low, high = form.clean["min_score"], form.clean["max_score"]
     return low is None or high is None or low <= score <= high
 
@@ -248,12 +188,14 @@ def new_criterion_values() -> dict[str, Any]:
     return {"weight": "1", "min_score": "1", "max_score": "5", "step": "1"}
 
 
-def sheet_form(data: Mapping[str, Any], criteria: Sequence[Any]) -> JudgingForm:
+def sheet_form(data: Mapping[str, Any], criteria: Sequence[Any]) -> Form:
     """Scores are checked against the scale by the service; here they only must be numbers."""
-    form = JudgingForm(data)
+    form = Form(data)
     scores: dict[str, float | None] = {}
     for criterion in criteria:
-        scores[criterion.key] = form.number(f"score_{criterion.key}", required=False)
+        scores[criterion.key] = form.number(
+            f"score_{criterion.key}", required=False, invalid=_not_a_number()
+        )
     form.clean["scores"] = scores
     form.clean["comment"] = form.text(
         "comment_for_team", required=False, max_length=5000, multiline=True
@@ -266,8 +208,8 @@ def sheet_form(data: Mapping[str, Any], criteria: Sequence[Any]) -> JudgingForm:
     return form
 
 
-def invite_form(data: Mapping[str, Any]) -> JudgingForm:
-    form = JudgingForm(data)
+def invite_form(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
     form.clean["email"] = form.email("email")
     form.clean["name"] = form.text("name", required=False, max_length=200)
     form.clean["language"] = form.choice("language", {"ar", "en"}, default="ar")
@@ -276,10 +218,10 @@ def invite_form(data: Mapping[str, Any]) -> JudgingForm:
 
 def conflict_form(
     data: Mapping[str, Any], kinds: Sequence[ConflictKind], judge_ids: Sequence[int] = ()
-) -> JudgingForm:
+) -> Form:
     """A conflict named by a judge (team or organization) or by an organizer (any kind, for
     a chosen judge)."""
-    form = JudgingForm(data)
+    form = Form(data)
     if judge_ids:
         judge = form.choice("judge_id", {str(i) for i in judge_ids})
         form.clean["judge_id"] = int(judge) if judge.isdigit() else None
@@ -290,34 +232,34 @@ def conflict_form(
     return form
 
 
-def reason_form(data: Mapping[str, Any]) -> JudgingForm:
-    form = JudgingForm(data)
+def reason_form(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
     form.clean["reason"] = form.text("reason", max_length=2000, multiline=True)
     return form
 
 
-def pair_form(data: Mapping[str, Any]) -> JudgingForm:
-    form = JudgingForm(data)
+def pair_form(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
     form.clean["entry_id"] = form.integer("entry_id", minimum=1)
     form.clean["judge_id"] = form.integer("judge_id", minimum=1)
     return form
 
 
-def judge_choice_form(data: Mapping[str, Any]) -> JudgingForm:
-    form = JudgingForm(data)
+def judge_choice_form(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
     form.clean["judge_id"] = form.integer("judge_id", minimum=1)
     return form
 
 
-def method_form(data: Mapping[str, Any]) -> JudgingForm:
-    form = JudgingForm(data)
+def method_form(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
     method = form.choice("method", {m.value for m in Method})
     form.clean["method"] = Method(method) if method in {m.value for m in Method} else None
     return form
 
 
-def tie_form(data: Mapping[str, Any], entry_ids: Sequence[int]) -> JudgingForm:
-    form = JudgingForm(data)
+def tie_form(data: Mapping[str, Any], entry_ids: Sequence[int]) -> Form:
+    form = Form(data)
     positions: dict[int, int] = {}
     for entry_id in entry_ids:
         value = form.integer(f"position_{entry_id}", minimum=1, maximum=len(entry_ids))
@@ -330,8 +272,8 @@ def tie_form(data: Mapping[str, Any], entry_ids: Sequence[int]) -> JudgingForm:
     return form
 
 
-def shortlist_form(data: Mapping[str, Any]) -> JudgingForm:
-    form = JudgingForm(data)
+def shortlist_form(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
     form.clean["count"] = form.integer("count", minimum=1, maximum=10000)
     form.clean["per_group"] = form.checkbox("per_group")
     return form
@@ -340,8 +282,8 @@ def shortlist_form(data: Mapping[str, Any]) -> JudgingForm:
 MARK_CHOICES = ("1", "2", "3", "mention")
 
 
-def mark_form(data: Mapping[str, Any]) -> JudgingForm:
-    form = JudgingForm(data)
+def mark_form(data: Mapping[str, Any]) -> Form:
+    form = Form(data)
     form.clean["entry_id"] = form.integer("entry_id", minimum=1)
     mark = form.choice("mark", MARK_CHOICES)
     form.clean["kind"] = MarkKind.HONOURABLE_MENTION if mark == "mention" else MarkKind.WINNER
@@ -350,8 +292,10 @@ def mark_form(data: Mapping[str, Any]) -> JudgingForm:
     return form
 
 
-def publish_form(data: Mapping[str, Any], time_zone: str) -> JudgingForm:
-    form = JudgingForm(data)
+def publish_form(data: Mapping[str, Any], time_zone: str) -> Form:
+    form = Form(data)
     when = form.choice("when", {"now", "at"}, default="now")
-    form.clean["at"] = form.moment("publish_at", time_zone, required=when == "at")
+    form.clean["at"] = form.moment(
+        "publish_at", time_zone, required=when == "at", invalid=_not_a_date()
+    )
     return form

@@ -1,13 +1,16 @@
 """What judging needs from the domain whose things are judged (a Mediathon submission today, an
-award nomination next). A domain registers one source per scope type in its hooks:
+award nomination next). A domain registers one source per scope type with judging, from its
+plugin:
 
-    hooks = Hooks(entry_sources={"event": SubmissionSource()})
+    sources.register(SubmissionSource())
 
 Judging never imports that domain: it asks the source through this protocol.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -66,3 +69,32 @@ class EntrySource(Protocol):
     async def candidates(self, scope_id: int) -> list[Candidate]: ...
 
     async def detail(self, source_id: int, *, blind: bool) -> EntryDetail: ...
+
+
+class Sources:
+    """The entry sources registered with judging, one per scope type."""
+
+    def __init__(self) -> None:
+        self._by_scope: dict[str, EntrySource] = {}
+
+    def register(self, source: EntrySource) -> None:
+        self._by_scope[source.scope_type] = source
+
+    def get(self, scope_type: str) -> EntrySource | None:
+        return self._by_scope.get(scope_type)
+
+    @contextmanager
+    def replaced(self, source: EntrySource) -> Iterator[EntrySource]:
+        """Another source for the same scope type while the block runs (tests use it)."""
+        before = self._by_scope.get(source.scope_type)
+        self._by_scope[source.scope_type] = source
+        try:
+            yield source
+        finally:
+            if before is None:
+                self._by_scope.pop(source.scope_type, None)
+            else:
+                self._by_scope[source.scope_type] = before
+
+
+sources = Sources()

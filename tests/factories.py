@@ -11,6 +11,8 @@ from accounts.enums import Role, ScopeType
 from accounts.models import Membership, User
 from accounts.passwords import hash_password
 from core.clock import now
+from core.links import Links, site_links
+from core.settings import Settings
 
 PASSWORD = "correct horse battery"  # noqa: S105
 _seq = itertools.count(1)
@@ -49,3 +51,8 @@ async def sign_in(client: httpx.AsyncClient, user: User, password: str = PASSWOR
 
     response = await post_form(client, "/login", {"email": user.email, "password": password})
     assert response.status_code == 303, response.text
+
+
+def mail_links(base_url: str = "http://testserver") -> Links:
+    """The links services put in mails, built from the installed domains' routes."""
+    return site_links(Settings(base_url=base_url))

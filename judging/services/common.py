@@ -1,10 +1,8 @@
-"""Small pieces every judging use case shares: mail links, the audit scope, loading a row
-within its scope, and the state checks that refuse a change."""
+"""Small pieces every judging use case shares: the audit scope, loading a row within its
+scope, and the state checks that refuse a change. Mail links are core.links.Links."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from tortoise.models import Model
@@ -17,21 +15,6 @@ from judging.enums import RoundState
 from judging.models import Round
 
 ModelT = TypeVar("ModelT", bound=Model)
-
-
-@dataclass(frozen=True)
-class Links:
-    """Absolute links for mails; ``path_for`` is the app's ``url_path_for``."""
-
-    base_url: str
-    path_for: Callable[..., Any]
-
-    def url(self, name: str, **params: Any) -> str:
-        return self.absolute(str(self.path_for(name, **params)))
-
-    def absolute(self, path: str) -> str:
-        """A path of this site as a full link ("" stays ""; full links stay as they are)."""
-        return self.base_url.rstrip("/") + path if path.startswith("/") else path
 
 
 def fmt_number(value: float) -> str:

@@ -15,10 +15,11 @@ from core.clock import now
 from core.errors import Conflict as ConflictError
 from core.errors import Forbidden, NotFound
 from core.i18n import gettext as _
+from core.links import Links
 from core.mail import outbox
 from judging.enums import JudgeState
 from judging.models import Judge
-from judging.services.common import Links, in_scope, scope_of
+from judging.services.common import in_scope, scope_of
 from judging.services.conflicts import detect_conflicts
 from judging.sources import ScopeInfo
 

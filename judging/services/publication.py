@@ -13,12 +13,13 @@ from core import audit
 from core.clock import now
 from core.errors import Conflict as ConflictError
 from core.i18n import gettext as _
+from core.links import Links
 from core.mail import outbox
 from core.mail.models import OutboxMessage
 from judging import scoring
 from judging.enums import RoundState
 from judging.models import Entry, Round
-from judging.services.common import Links, refuse_unless_closed, scope_of
+from judging.services.common import refuse_unless_closed, scope_of
 from judging.services.mail import queue_to, recipients
 from judging.services.ranking import current_ranking
 from judging.sources import ScopeInfo

@@ -9,9 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.clock import now
-from judging.enums import MarkKind, RoundState
+from judging.enums import MarkKind, Method, RoundState
 from judging.models import Entry, Mark, Round
 from judging.services.ranking import current_ranking
+
+PublishedEntry = Entry
+"""An entry as published results show it (its title, group and team labels)."""
+
+METHODS = tuple(m.value for m in Method)
+"""The names of the ways scores combine, as published results name them."""
 
 RankingRows = Sequence[tuple[int, int, float]]
 """(entry id, rank, value) as frozen at publication."""
@@ -130,3 +136,19 @@ def _placed(
         else:
             overall.append(placing)
     return overall, [groups[k] for k in sorted(groups)], mentions
+
+
+async def results_outlook(
+    scope_type: str, scope_id: int, moment: dt.datetime
+) -> tuple[bool, list[dt.datetime]]:
+    """What a page showing a scope's published results needs to know to keep itself: whether
+    results may appear at any moment now (a round whose scoring is over: the page must not be
+    kept), and else when they can start to (an open round's end, a scheduled publication)."""
+    rounds = await Round.filter(scope_type=scope_type, scope_id=scope_id).only(
+        "id", "state", "ends_at", "publish_at"
+    )
+    if any(r.effective_state(moment) == RoundState.CLOSED for r in rounds):
+        return False, []
+    changes = [r.ends_at for r in rounds if r.state == RoundState.OPEN and r.ends_at]
+    changes += [r.publish_at for r in rounds if r.state == RoundState.PUBLISHED and r.publish_at]
+    return True, changes

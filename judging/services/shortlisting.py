@@ -11,11 +11,12 @@ from accounts.models import User
 from core import audit
 from core.errors import Conflict as ConflictError
 from core.i18n import gettext as _
+from core.links import Links
 from core.mail import outbox
 from judging import scoring
 from judging.enums import EntryRule, RoundState
 from judging.models import Entry, Round, Shortlist
-from judging.services.common import Links, refuse_unless_closed, scope_of
+from judging.services.common import refuse_unless_closed, scope_of
 from judging.services.entries import shortlisted_snapshots, sync_entries
 from judging.services.mail import mail_members
 from judging.services.ranking import current_ranking

@@ -19,6 +19,7 @@ SIGN_IN = 303  # anonymous visitors are sent to the sign-in page
 MATRIX = {
     "core:home": ("/", {ANON: 200, USER: 200, ADMIN: 200}),
     "core:healthz": ("/healthz", {ANON: 200, USER: 200, ADMIN: 200}),
+    "core:openapi": ("/api/v1/openapi.json", {ANON: 200, USER: 200, ADMIN: 200}),
     "core:download": (f"/files/{uuid.uuid4()}", {ANON: 404, USER: 404, ADMIN: 404}),
     "core:admin_outbox": ("/admin/outbox", {ANON: SIGN_IN, USER: 404, ADMIN: 200}),
     "core:admin_outbox_detail": ("/admin/outbox/{mail}", {ANON: SIGN_IN, USER: 404, ADMIN: 200}),

@@ -9,19 +9,19 @@ from dataclasses import dataclass
 
 from accounts.models import User
 from core.clock import now
-from events import submissions, teams
-from events.judging_source import SubmissionSource
+from core.links import Links
 from events.models import Event, Submission, Team, Track
-from events.services import Links
-from judging import services
+from events.services import submissions, teams
+from events.services.entry_source import SubmissionSource
 from judging.enums import MarkKind, RoundState
 from judging.models import Assignment, Criterion, Entry, Round
-from tests.events.builders import make_event, make_team
-from tests.factories import make_user
-from tests.judging.builders import judge
+from judging.services import assignments, decisions, entries, publication, sheets
+from tests.events.factories import make_event, make_team
+from tests.factories import mail_links, make_user
+from tests.judging.factories import judge
 
-LINKS = Links("http://testserver")
-JUDGING_LINKS = services.Links("http://testserver", lambda name, **params: "/")
+LINKS = mail_links()
+JUDGING_LINKS = Links("http://testserver", lambda name, **params: "/")
 # Scores per idea title: (judge one, judge two), each (story 1..5, craft 0..10). Both criteria
 # weigh the same, so a sheet's total is 50 * ((story - 1) / 4 + craft / 10).
 SCORES = {
@@ -74,7 +74,7 @@ async def judged_event(
     if publish:
         scope = await SubmissionSource().scope(event.id)
         assert scope is not None
-        await services.publish(organizer, round_, scope, JUDGING_LINKS, at=publish_at)
+        await publication.publish(organizer, round_, scope, JUDGING_LINKS, at=publish_at)
         await round_.refresh_from_db()
     return Judged(event, round_, organizer, captain, member, other_captain, tracks, found)
 
@@ -132,16 +132,16 @@ async def _scored_round(event: Event) -> Round:
         for _ in range(2)
     ]
     admin = await make_user(admin=True)
-    await services.refresh_entries(admin, round_, SubmissionSource())
-    await services.auto_assign(admin, round_)
+    await entries.refresh_entries(admin, round_, SubmissionSource())
+    await assignments.auto_assign(admin, round_)
     round_.state = RoundState.OPEN
     await round_.save()
     for number, seat in enumerate(seats):
         user = await seat.user
         for row in await Assignment.filter(round=round_, judge=seat).select_related("entry"):
             story, craft = SCORES[row.entry.title_en][number]
-            seen = await services.scoring_for(user, row.entry_id)
-            await services.save_sheet(
+            seen = await sheets.scoring_for(user, row.entry_id)
+            await sheets.save_sheet(
                 user,
                 seen,
                 scores={"c1": story, "c2": craft},
@@ -164,7 +164,7 @@ async def _decide(round_: Round, found: dict[str, Submission]) -> None:
         ("Youth stories", MarkKind.HONOURABLE_MENTION, None, False),
     ):
         entry = await Entry.get(round=round_, source_id=found[title].id)
-        await services.set_mark(
+        await decisions.set_mark(
             actor, round_, entry.id, kind=kind, place=place, per_group=per_group
         )
 

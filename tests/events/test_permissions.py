@@ -17,16 +17,15 @@ from tortoise.transactions import in_transaction
 
 from accounts.models import User
 from core import clock, permissions
-from events.judging_source import SubmissionSource
 from events.models import Question, Submission, SubmissionFile, Track
 from events.rules import TeamAccess
-from events.services import Links
-from events.teams import invitation_link
-from judging import services as judging_services
+from events.services.entry_source import SubmissionSource
+from events.services.teams import invitation_link
+from judging.services import publication
 from tests.conftest import CSRF_INPUT
-from tests.events.builders import make_event, make_question, make_team
+from tests.events.factories import make_event, make_question, make_team
 from tests.events.judged import JUDGING_LINKS, judged_event, later
-from tests.factories import make_user, sign_in
+from tests.factories import mail_links, make_user, sign_in
 
 ROLES = (
     "anonymous",
@@ -263,7 +262,9 @@ async def build(app, settings, phase: str) -> World:
         token="t" * 32,
         expires_at=now().replace(year=now().year + 1),
     )
-    token = invitation_link(settings.secret_key, Links(""), event, invitation).rsplit("/", 1)[1]
+    token = invitation_link(settings.secret_key, mail_links(""), event, invitation).rsplit("/", 1)[
+        1
+    ]
     ids = {
         "slug": event.slug,
         "team": team.id,
@@ -448,9 +449,7 @@ async def test_results_stay_hidden_from_everyone_until_published(app):
     try:
         wrong = await _statuses(world, "decided, not published", before)
         scope = await SubmissionSource().scope(judged.event.id)
-        await judging_services.publish(
-            judged.organizer, judged.round, scope, JUDGING_LINKS, at=later(3)
-        )
+        await publication.publish(judged.organizer, judged.round, scope, JUDGING_LINKS, at=later(3))
         wrong += await _statuses(world, "scheduled", before)
         clock.travel(dt.timedelta(days=3))
         wrong += await _statuses(world, "published", after)

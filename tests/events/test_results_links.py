@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from core import clock
-from events.judging_source import SubmissionSource
-from judging import services as judging_services
-from tests.events.builders import make_event, make_team, text_of
+from events.services.entry_source import SubmissionSource
+from judging.services import decisions, publication
+from tests.events.factories import make_event, make_team, text_of
 from tests.events.judged import JUDGING_LINKS, Judged, judged_event, later
 from tests.factories import make_user, sign_in
 
@@ -29,7 +29,7 @@ WINNERS_AR = (
 
 async def publish(judged: Judged, at: dt.datetime | None = None) -> None:
     scope = await SubmissionSource().scope(judged.event.id)
-    await judging_services.publish(judged.organizer, judged.round, scope, JUDGING_LINKS, at=at)
+    await publication.publish(judged.organizer, judged.round, scope, JUDGING_LINKS, at=at)
 
 
 def section(html: str, testid: str) -> str:
@@ -63,7 +63,7 @@ async def test_the_event_page_shows_the_winners_once_published(client):
 async def test_a_round_without_winners_still_links_to_its_results(client):
     judged = await judged_event(publish=False)
     for mark in await judged.round.marks.all():
-        await judging_services.remove_mark(judged.organizer, judged.round, mark.id)
+        await decisions.remove_mark(judged.organizer, judged.round, mark.id)
     await publish(judged)
     page = (await client.get(f"/events/{judged.event.slug}?lang=en")).text
     assert section(page, "event-results").endswith("The results are published. See all the results")
@@ -132,20 +132,20 @@ async def test_no_feedback_link_for_a_team_that_was_not_judged(client):
 
 async def test_feedback_scopes_answers_for_many_ideas_in_one_query(db):
     from judging.models import Entry
-    from tests.events.builders import QueryCounter
+    from judging.services import feedback
+    from tests.events.factories import QueryCounter
 
-    judging = judging_services
     judged = await judged_event(publish=False)
     ids = [s.id for s in judged.submissions.values()]
     source = "events.submission"
-    assert await judging.feedback_scopes(source, ids) == {}  # nothing before publication
+    assert await feedback.feedback_scopes(source, ids) == {}  # nothing before publication
     await publish(judged, at=later(1))
     clock.travel(dt.timedelta(days=1))
     with QueryCounter() as counter:
-        scopes = await judging.feedback_scopes(source, ids)
+        scopes = await feedback.feedback_scopes(source, ids)
     assert counter.count == 1
     judged_ids = {e.source_id for e in await Entry.filter(round=judged.round)}
     assert scopes == {i: ("event", judged.event.id) for i in judged_ids}
     with QueryCounter() as counter:
-        assert await judging.feedback_scopes(source, []) == {}
+        assert await feedback.feedback_scopes(source, []) == {}
     assert counter.count == 0

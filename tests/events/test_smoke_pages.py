@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.events.builders import make_event, make_team
+from tests.events.factories import make_event, make_team
 from tests.factories import make_user, sign_in
 
 

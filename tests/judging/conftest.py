@@ -1,9 +1,11 @@
-"""Judging tests run against an in-memory entry source registered in the test app's hooks."""
+"""Judging tests run against an in-memory entry source registered with judging
+for the test."""
 
 from __future__ import annotations
 
 import pytest
 
+from judging.sources import sources
 from tests.judging.sources import MemorySource, standard_source
 
 
@@ -14,5 +16,5 @@ def source() -> MemorySource:
 
 @pytest.fixture
 def app(app, source: MemorySource):  # noqa: ANN001, ANN201 - extends the root fixture
-    app.state.hooks.entry_sources["event"] = source
-    return app
+    with sources.replaced(source):
+        yield app

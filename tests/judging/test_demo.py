@@ -5,9 +5,10 @@ from __future__ import annotations
 from accounts import demo as accounts_demo
 from accounts.enums import Role, ScopeType
 from accounts.models import User
-from judging import demo, services
+from judging import demo
 from judging.enums import RoundState, SheetState
 from judging.models import Assignment, Conflict, Round, ScoreSheet
+from judging.services import published as published_service
 from tests.factories import grant
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID, candidate, member
 
@@ -25,7 +26,7 @@ async def test_the_demo_judges_and_publishes_one_edition(db, settings, source):
     published, ready = await Round.all().order_by("id")
     assert (published.scope_id, published.state) == (SCOPE_ID, RoundState.PUBLISHED)
     assert await ScoreSheet.filter(state=SheetState.SUBMITTED).count() == 12
-    results = await services.published_results("event", SCOPE_ID)
+    results = await published_service.published_results("event", SCOPE_ID)
     assert results is not None and len(results.rounds[0].overall) == 2
     assert (ready.scope_id, ready.state, ready.blind) == (OTHER_SCOPE_ID, RoundState.DRAFT, True)
     assert await Assignment.filter(round=ready).count() == 2

@@ -9,11 +9,12 @@ from __future__ import annotations
 import pytest
 
 from accounts.enums import Role, ScopeType
-from judging import services
+from core.links import Links
 from judging.enums import ConflictKind, ConflictOrigin, RoundState
 from judging.models import Assignment, Conflict, Entry
+from judging.services import publication
 from tests.factories import grant, make_user, sign_in
-from tests.judging.builders import judge, organizer, post, ready_round
+from tests.judging.factories import judge, organizer, post, ready_round
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID
 
 VISITORS = (
@@ -26,7 +27,7 @@ VISITORS = (
     "other_organizer",
     "admin",
 )
-LINKS = services.Links("http://testserver", lambda name, **params: "/")
+LINKS = Links("http://testserver", lambda name, **params: "/")
 
 
 async def world(source, state: RoundState):  # noqa: ANN001, ANN201
@@ -57,7 +58,7 @@ async def world(source, state: RoundState):  # noqa: ANN001, ANN201
     if state == RoundState.PUBLISHED:
         round_.state = RoundState.CLOSED
         await round_.save()
-        await services.publish(users["admin"], round_, source.scopes[SCOPE_ID], LINKS)
+        await publication.publish(users["admin"], round_, source.scopes[SCOPE_ID], LINKS)
     else:
         round_.state = state
         await round_.save()

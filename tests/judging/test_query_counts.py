@@ -7,15 +7,16 @@ from collections.abc import Iterator
 
 from tortoise import Tortoise
 
-from judging import services
+from core.links import Links
 from judging.enums import ConflictKind, ConflictOrigin, RoundState
 from judging.models import Assignment, ScoreSheet
 from judging.models import Conflict as ConflictRow
+from judging.services import publication
 from tests.factories import make_user, sign_in
-from tests.judging.builders import organizer, ready_round, score_everything
+from tests.judging.factories import organizer, ready_round, score_everything
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID, candidate
 
-LINKS = services.Links("http://testserver", lambda name, **params: "/")
+LINKS = Links("http://testserver", lambda name, **params: "/")
 
 
 @contextlib.contextmanager
@@ -58,7 +59,7 @@ async def page_queries(client, source, scope_id: int, judges: int) -> dict[str, 
     with counted() as seen:
         assert (await client.get("/judging/queue")).status_code == 200
     counts["queue"] = len(seen)
-    await services.publish(await make_user(admin=True), round_, source.scopes[scope_id], LINKS)
+    await publication.publish(await make_user(admin=True), round_, source.scopes[scope_id], LINKS)
     with counted() as seen:
         assert (await client.get(f"/judging/event/{scope_id}/results")).status_code == 200
     counts["public"] = len(seen)
@@ -154,7 +155,7 @@ async def test_saving_a_score_sheet_costs_three_round_trips(client, source, monk
     which SQLite runs in one trip. The first save, which creates the sheet, goes through the
     ORM."""
     from tests.conftest import csrf
-    from tests.judging.builders import ready_round
+    from tests.judging.factories import ready_round
 
     _round, seats = await ready_round(source, judges=2, k=2)
     row = await Assignment.filter(judge=seats[0]).order_by("id").first()
@@ -178,7 +179,7 @@ async def test_saving_a_score_sheet_costs_three_round_trips(client, source, monk
 
 async def test_a_judge_with_conflicts_costs_one_round_trip_more(client, source, monkeypatch):
     from tests.conftest import csrf
-    from tests.judging.builders import ready_round
+    from tests.judging.factories import ready_round
 
     _round, seats = await ready_round(source, judges=2, k=2)
     await ConflictRow.create(

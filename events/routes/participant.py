@@ -1,0 +1,700 @@
+"""The participant's pages of a Mediathon: registration, teams, invitations, the submission
+and the participant's dashboard. The public pages are in events.routes.public, the organizer's
+in events.routes.manage and the JSON API in events.routes.api; events.plugin assembles them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import replace
+from typing import Any
+
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from accounts.models import User
+from core import permissions
+from core.clock import now
+from core.errors import DomainError
+from core.forms import Form
+from core.i18n import gettext as _
+from core.i18n import localized
+from core.storage import BodyTooLarge, cap_body, human_size, upload_dir
+from core.web import flash, page, redirect, safe_next
+from events import answers, forms, phases
+from events.enums import QuestionKind, QuestionScope, SubmissionState
+from events.models import Event, Registration, Track, of_event
+from events.routes.common import (
+    MIB,
+    event_or_404,
+    file_cap,
+    links,
+    refused,
+    secret,
+    team_access,
+    uploads_in,
+    visible_event,
+)
+from events.rules import TeamAccess
+from events.services import (
+    editions,
+    entry_source,
+    submissions,
+    teams,
+    uploads,
+)
+from events.services import registration as registration_service
+from events.services.dashboard import participant_overview
+from judging.services import feedback
+
+
+def _user(request: Request) -> User | None:
+    return request.state.user
+
+
+def _register_url(request: Request, event: Event, next_url: str) -> str:
+    target = request.url_for("events:register", slug=event.slug)
+    return str(target.include_query_params(next=next_url))
+
+
+def _needs_registration(request: Request, event: Event, exc: DomainError) -> Response:
+    flash(request, exc.message, "info")
+    return RedirectResponse(_register_url(request, event, request.url.path), status_code=303)
+
+
+def _too_large(request: Request, template: str, per_file: int, **extra: Any) -> Response:
+    message = _(
+        "The upload is too large. Each file may be at most %(size)s.", size=human_size(per_file)
+    )
+    return page(request, template, Form({}), 413, message=message, **extra)
+
+
+# --- registration --------------------------------------------------------------------------
+
+
+async def register(request: Request) -> Response:
+    event = await event_or_404(request)
+    user = _user(request)
+    permissions.require(user, "events.register", event, visible="events.view")
+    assert user is not None
+    registration_service.require_registration_open(event, now())
+    questions = await editions.questions(event, QuestionScope.REGISTRATION)
+    registration = await registration_service.registration_of(event, user)
+    existing = registration.answers if registration else {}
+    context = {
+        "event": event,
+        "questions": questions,
+        "registration": registration,
+        "next": safe_next(request.query_params.get("next", "")),
+        "has_files": any(q.kind == QuestionKind.FILE for q in questions),
+        "existing": existing,
+    }
+    if request.method == "GET":
+        form = Form({})
+        form.values.update(answers.initial_values(questions, existing))
+        return page(request, "events/register.html", form, **context)
+    cap = file_cap(request, event)
+    try:  # the body is refused past the cap while it streams; the files close afterwards
+        async with cap_body(request, cap * max(1, len(questions)) + MIB).form() as data:
+            context["next"] = safe_next(str(data.get("next", "")))
+            return await _save_registration(request, event, user, data, context)
+    except BodyTooLarge:
+        return _too_large(request, "events/register.html", cap, **context)
+
+
+async def _save_registration(
+    request: Request, event: Event, user: User, data: Any, context: dict[str, Any]
+) -> Response:
+    form = Form(data)
+    parsed = answers.parse(form, context["questions"], context["existing"])
+    if not form.ok:
+        return page(request, "events/register.html", form, 422, **context)
+
+    async def register(stored: uploads.Stored) -> Registration:
+        return await registration_service.register(
+            links(request), user, event, parsed.answers, dict(stored)
+        )
+
+    try:
+        await uploads.store_then(
+            upload_dir(request),
+            [(q.id, q.field_name, up) for q, up in parsed.uploads],
+            register,
+            purpose="events.registration",
+            owner_id=user.id,
+            max_bytes=file_cap(request, event),
+        )
+    except DomainError as exc:
+        return refused(request, "events/register.html", form, exc, **context)
+    flash(
+        request,
+        _("You are registered for %(event)s.", event=localized(event, "title"))
+        if context["registration"] is None
+        else _("Your answers have been saved."),
+    )
+    if context["next"]:
+        return RedirectResponse(context["next"], status_code=303)
+    return redirect(request, "events:detail", slug=event.slug)
+
+
+async def unregister(request: Request) -> Response:
+    event = await visible_event(request)
+    user = _user(request)
+    permissions.require(user, "events.participant", event, visible="events.view")
+    assert user is not None
+    try:
+        await registration_service.unregister(user, event)
+    except DomainError as exc:
+        flash(request, exc.message, "error")
+        return redirect(request, "events:detail", slug=event.slug)
+    flash(request, _("Your registration has been cancelled."))
+    return redirect(request, "events:detail", slug=event.slug)
+
+
+# --- teams ---------------------------------------------------------------------------------
+
+
+async def team_new(request: Request) -> Response:
+    event = await event_or_404(request)
+    user = _user(request)
+    permissions.require(user, "events.register", event, visible="events.view")
+    assert user is not None
+    teams.require_teams_open(event, now())
+    current = await teams.team_of(event, user)
+    if current is not None and current.active:
+        return redirect(request, "events:team", slug=event.slug, team_id=current.id)
+    tracks = list(await of_event(Track, event).order_by("position", "id"))
+    if request.method == "GET":
+        return page(request, "events/team_new.html", Form({}), event=event, tracks=tracks)
+    form = forms.team(await request.form(), [t.id for t in tracks])
+    if not form.ok:
+        return page(request, "events/team_new.html", form, 422, event=event, tracks=tracks)
+    track = next((t for t in tracks if str(t.id) == form.values.get("track")), None)
+    try:
+        team = await teams.create_team(user, event, name=form.values["name"], track=track)
+    except registration_service.RegistrationNeeded as exc:
+        return _needs_registration(request, event, exc)
+    except DomainError as exc:
+        return refused(request, "events/team_new.html", form, exc, event=event, tracks=tracks)
+    flash(request, _("Your team %(team)s is ready. Invite your teammates.", team=team.name))
+    return redirect(request, "events:team", slug=event.slug, team_id=team.id)
+
+
+async def _team_context(request: Request, found: TeamAccess) -> dict[str, Any]:
+    event, team = found.event, found.team
+    submission = await submissions.submission_of(event, team)
+    files = await submissions.current_files(submission)
+    moment = now()
+    changed = bool(
+        submission
+        and submission.state == SubmissionState.SUBMITTED
+        and submissions.fp.fingerprint(submissions.snapshot(submission, files))
+        != submission.fingerprint
+    )
+    return {
+        "event": event,
+        "team": team,
+        "members": await teams.members(team),
+        "invitations": await teams.pending_of_team(event, team),
+        "submission": submission,
+        "files": files,
+        "unsubmitted_changes": changed,
+        "versions": await submissions.versions(submission) if submission else [],
+        "is_captain": permissions.allowed(_user(request), "events.team_manage", found),
+        "is_member": permissions.allowed(_user(request), "events.team_member", found),
+        "teams_open": phases.teams_open(event.timeline, moment),
+        "submissions_open": phases.submissions_open(event.timeline, moment),
+        "before_submissions": moment < event.submissions_open,
+        "remaining": phases.remaining(event.submissions_close, moment),
+    }
+
+
+async def team_page(request: Request) -> Response:
+    event = await visible_event(request)
+    found = await team_access(request, event, "events.team_view")
+    return page(request, "events/team.html", Form({}), **await _team_context(request, found))
+
+
+async def _team_refused(
+    request: Request, found: TeamAccess, form: Form, exc: DomainError
+) -> Response:
+    return refused(request, "events/team.html", form, exc, **await _team_context(request, found))
+
+
+async def team_invite(request: Request) -> Response:
+    event = await visible_event(request)
+    found = await team_access(request, event, "events.team_manage")
+    user = _user(request)
+    assert user is not None
+    form = forms.invite(await request.form())
+    if not form.ok:
+        return page(request, "events/team.html", form, 422, **await _team_context(request, found))
+    try:
+        await teams.invite(secret(request), links(request), user, found, form.values["email"])
+    except DomainError as exc:
+        return await _team_refused(request, found, form, exc)
+    flash(request, _("An invitation is on its way to %(email)s.", email=form.values["email"]))
+    return redirect(request, "events:team", slug=event.slug, team_id=found.team.id)
+
+
+def _int(data: Any, name: str) -> int:
+    raw = str(data.get(name, ""))
+    return int(raw) if raw.isdigit() and len(raw) < 12 else 0
+
+
+async def _acting(request: Request, rule: str) -> tuple[TeamAccess, User, Any]:
+    """The team in the path, the member allowed by `rule`, and the posted form."""
+    event = await visible_event(request)
+    found = await team_access(request, event, rule)
+    user = _user(request)
+    assert user is not None
+    return found, user, await request.form()
+
+
+async def _changed(
+    request: Request, found: TeamAccess, change: Awaitable[Any], message: str, *, gone: bool = False
+) -> Response:
+    """Run the team's change: its refusal on the team page, else `message` and the team page
+    (or the dashboard, for whoever is `gone` from the team)."""
+    try:
+        await change
+    except DomainError as exc:
+        return await _team_refused(request, found, Form({}), exc)
+    flash(request, message)
+    if gone:
+        return redirect(request, "events:mine")
+    return redirect(request, "events:team", slug=found.event.slug, team_id=found.team.id)
+
+
+async def team_revoke(request: Request) -> Response:
+    found, user, data = await _acting(request, "events.team_manage")
+    change = teams.revoke(user, found, _int(data, "invitation"))
+    return await _changed(request, found, change, _("The invitation has been withdrawn."))
+
+
+async def team_remove(request: Request) -> Response:
+    found, user, data = await _acting(request, "events.team_manage")
+    change = teams.remove_member(user, found, _int(data, "member"))
+    return await _changed(request, found, change, _("The member has been removed from the team."))
+
+
+async def team_captain(request: Request) -> Response:
+    found, user, data = await _acting(request, "events.team_manage")
+    change = teams.hand_over(user, found, _int(data, "member"))
+    return await _changed(request, found, change, _("Captaincy has been handed over."))
+
+
+async def team_code(request: Request) -> Response:
+    found, user, _data = await _acting(request, "events.team_manage")
+    change = teams.new_code(user, found)
+    return await _changed(request, found, change, _("The team has a new join code."))
+
+
+async def team_withdraw(request: Request) -> Response:
+    found, user, _data = await _acting(request, "events.team_manage")
+    change = teams.withdraw(user, found)
+    message = _("Your team has withdrawn from the event.")
+    return await _changed(request, found, change, message, gone=True)
+
+
+async def team_leave(request: Request) -> Response:
+    found, user, _data = await _acting(request, "events.team_member")
+    change = teams.leave(user, found)
+    return await _changed(request, found, change, _("You have left the team."), gone=True)
+
+
+async def join(request: Request) -> Response:
+    event = await event_or_404(request)
+    user = _user(request)
+    permissions.require(user, "events.register", event, visible="events.view")
+    assert user is not None
+    if request.method == "GET":
+        form = Form({})
+        form.values["code"] = request.query_params.get("code", "")[:12]
+        return page(request, "events/join.html", form, event=event)
+    form = forms.join(await request.form())
+    if not form.ok:
+        return page(request, "events/join.html", form, 422, event=event)
+    try:
+        team = await teams.join_by_code(user, event, form.values["code"])
+    except registration_service.RegistrationNeeded as exc:
+        return _needs_registration(request, event, exc)
+    except DomainError as exc:
+        return refused(request, "events/join.html", form, exc, event=event)
+    flash(request, _("Welcome to team %(team)s.", team=team.name))
+    return redirect(request, "events:team", slug=event.slug, team_id=team.id)
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+async def _invitation(request: Request) -> tuple[Event, Any]:
+    event = await visible_event(request)
+    invitation = await teams.invitation_for(secret(request), event, request.path_params["token"])
+    return event, invitation
+
+
+async def invitation(request: Request) -> Response:
+    event, found = await _invitation(request)
+    status = 200 if found is not None else 404
+    usable = found is not None and found.usable(now())
+    return page(
+        request,
+        "events/invitation.html",
+        Form({}),
+        status,
+        event=event,
+        invitation=found,
+        usable=usable,
+        here=_invitation_path(request, event),
+    )
+
+
+def _invitation_path(request: Request, event: Event) -> str:
+    return str(
+        request.app.url_path_for(
+            "events:invitation", slug=event.slug, token=request.path_params["token"]
+        )
+    )
+
+
+async def invitation_accept(request: Request) -> Response:
+    return await _answer(request, accepting=True)
+
+
+async def invitation_decline(request: Request) -> Response:
+    return await _answer(request, accepting=False)
+
+
+async def _answer(request: Request, *, accepting: bool) -> Response:
+    event, found = await _invitation(request)
+    user = _user(request)
+    permissions.require(user, "events.register", event, visible="events.view")
+    assert user is not None
+    if found is None:
+        return page(
+            request,
+            "events/invitation.html",
+            Form({}),
+            404,
+            event=event,
+            invitation=None,
+            usable=False,
+            here=_invitation_path(request, event),
+        )
+    try:
+        if accepting:
+            await teams.accept(user, event, found)
+        else:
+            await teams.decline(user, event, found)
+    except registration_service.RegistrationNeeded as exc:
+        flash(request, exc.message, "info")
+        return RedirectResponse(
+            _register_url(request, event, _invitation_path(request, event)), status_code=303
+        )
+    except DomainError as exc:
+        return refused(
+            request,
+            "events/invitation.html",
+            Form({}),
+            exc,
+            event=event,
+            invitation=found,
+            usable=False,
+            here=_invitation_path(request, event),
+        )
+    if not accepting:
+        flash(request, _("You have declined the invitation."))
+        return redirect(request, "events:mine")
+    flash(request, _("Welcome to team %(team)s.", team=found.team.name))
+    return redirect(request, "events:team", slug=event.slug, team_id=found.team.id)
+
+
+# --- the submission ------------------------------------------------------------------------
+
+
+async def _submission_context(request: Request, found: TeamAccess) -> dict[str, Any]:
+    event, team = found.event, found.team
+    submission = await submissions.submission_of(event, team)
+    return {
+        "event": event,
+        "team": team,
+        "submission": submission,
+        "files": await submissions.current_files(submission),
+        "tracks": list(await of_event(Track, event).order_by("position", "id")),
+        "questions": await editions.questions(event, QuestionScope.SUBMISSION),
+        "remaining": phases.remaining(event.submissions_close, now()),
+        "submissions_open": phases.submissions_open(event.timeline, now()),
+        # isolated, so "20 MB" keeps its order inside an Arabic sentence
+        "file_limit": Markup('<bdi dir="ltr">{}</bdi>').format(
+            human_size(file_cap(request, event))
+        ),
+    }
+
+
+def _submission_values(context: dict[str, Any]) -> dict[str, Any]:
+    submission = context["submission"]
+    if submission is None:
+        track = context["team"].track_id
+        return {"track": str(track) if track else ""}
+    values = {name: getattr(submission, name) for name in submissions.TEXT_FIELDS}
+    values["track"] = str(submission.track_id or "")
+    values.update(answers.initial_values(context["questions"], submission.answers or {}))
+    return values
+
+
+async def submission_edit(request: Request) -> Response:
+    event = await visible_event(request)
+    found = await team_access(request, event, "events.submission_edit")
+    context = await _submission_context(request, found)
+    if request.method == "GET":
+        form = Form({})
+        form.values.update(_submission_values(context))
+        return page(request, "events/submission.html", form, **context)
+    cap = file_cap(request, event)
+    limit = cap * (event.max_attachments + len(context["questions"])) + MIB
+    try:  # the body is refused past the cap while it streams; the files close afterwards
+        async with cap_body(request, limit).form() as data:
+            return await _save_submission(request, found, data, context)
+    except BodyTooLarge:
+        return _too_large(request, "events/submission.html", cap, **context)
+
+
+def _parse_submission(
+    data: Any, found: TeamAccess, context: dict[str, Any]
+) -> tuple[Form, Any, list[Any]]:
+    """The fields, the answers and the new attachments, with messages for what is wrong."""
+    event = found.event
+    existing = context["submission"].answers if context["submission"] else {}
+    form, parsed = forms.submission(
+        data,
+        [t.id for t in context["tracks"]],
+        context["questions"],
+        existing,
+        submit=data.get("action") == "submit",
+    )
+    attachments = uploads_in(data, "attachments")
+    present = sum(1 for f in context["files"] if f.question_id is None)
+    if present + len(attachments) > event.max_attachments:
+        form.error(
+            "attachments",
+            _(
+                "A submission can have at most %(n)s attachments; it has %(present)s.",
+                n=event.max_attachments,
+                present=present,
+            ),
+        )
+    return form, parsed, attachments
+
+
+async def _save_submission(
+    request: Request, found: TeamAccess, data: Any, context: dict[str, Any]
+) -> Response:
+    event, user = found.event, _user(request)
+    assert user is not None
+    form, parsed, attachments = _parse_submission(data, found, context)
+    try:  # after the deadline the answer is the deadline, whatever else is wrong
+        submissions.require_submissions_open(event, now())
+    except DomainError as exc:
+        form.errors.clear()
+        return refused(request, "events/submission.html", form, exc, **context)
+    wanted = [(None, "attachments", up) for up in attachments]
+    wanted += [(q.id, q.field_name, up) for q, up in parsed.uploads]
+    if not form.ok:
+        return page(request, "events/submission.html", form, 422, **context)
+    track = next((t for t in context["tracks"] if str(t.id) == form.values.get("track")), None)
+
+    async def save(stored: uploads.Stored) -> submissions.Saved:
+        return await submissions.save(
+            links(request),
+            user,
+            found,
+            values=form.values,
+            track=track,
+            answers=parsed.answers,
+            uploads=stored,
+            submit=data.get("action") == "submit",
+        )
+
+    try:
+        saved = await uploads.store_then(
+            upload_dir(request),
+            wanted,
+            save,
+            purpose=submissions.PURPOSE,
+            owner_id=None,
+            max_bytes=file_cap(request, event),
+        )
+    except DomainError as exc:
+        return refused(request, "events/submission.html", form, exc, **context)
+    flash(request, _saved_message(saved))
+    return redirect(request, "events:team", slug=event.slug, team_id=found.team.id)
+
+
+def _saved_message(saved: submissions.Saved) -> str:
+    if saved.unchanged:
+        return _("Nothing has changed since your last submission.")
+    if saved.version is None:
+        return _("Your draft has been saved. It is not submitted yet.")
+    return _(
+        "Version %(n)s is submitted. Fingerprint: %(fp)s. A receipt is on its way to every member.",
+        n=saved.version.number,
+        fp=saved.version.fingerprint,
+    )
+
+
+async def submission_withdraw(request: Request) -> Response:
+    event = await visible_event(request)
+    found = await team_access(request, event, "events.submission_edit")
+    user = _user(request)
+    assert user is not None
+    try:
+        await submissions.withdraw(user, found)
+    except DomainError as exc:
+        return await _team_refused(request, found, Form({}), exc)
+    flash(
+        request, _("Your submission has been withdrawn. You can submit again until the deadline.")
+    )
+    return redirect(request, "events:team", slug=event.slug, team_id=found.team.id)
+
+
+async def submission_file_delete(request: Request) -> Response:
+    event = await visible_event(request)
+    found = await team_access(request, event, "events.submission_edit")
+    user = _user(request)
+    assert user is not None
+    try:
+        await submissions.remove_file(
+            upload_dir(request), user, found, request.path_params["link_id"]
+        )
+    except DomainError as exc:
+        return await _team_refused(request, found, Form({}), exc)
+    flash(request, _("The file has been removed."))
+    return redirect(request, "events:submission", slug=event.slug, team_id=found.team.id)
+
+
+# --- the participant's dashboard -----------------------------------------------------------
+
+
+async def my_events(request: Request) -> Response:
+    user = _user(request)
+    permissions.require(user, "core.signed_in")
+    assert user is not None
+    overview = await participant_overview(user, now())
+    here = replace(links(request), base_url="")
+    overview["received"] = [
+        (inv, teams.invitation_link(secret(request), here, inv.event, inv))
+        for inv in overview["received"]
+    ]
+    await _add_feedback_urls(request, overview["cards"])
+    return page(request, "events/mine.html", **overview)
+
+
+async def _add_feedback_urls(request: Request, cards: list[dict]) -> None:
+    """Each card's link to its team's feedback once the judges' results are published: one
+    query for all the submitted ideas, none for a dashboard of drafts."""
+    submitted = {
+        c["submission"].id
+        for c in cards
+        if c["submission"] is not None and c["submission"].version_count
+    }
+    scopes = await feedback.feedback_scopes(entry_source.SubmissionSource.source, submitted)
+    for card in cards:
+        submission = card["submission"]
+        scope = scopes.get(submission.id) if submission is not None else None
+        card["feedback_url"] = (
+            None
+            if scope is None
+            else str(
+                request.url_for(
+                    "judging:feedback",
+                    scope_type=scope[0],
+                    scope_id=scope[1],
+                    source_id=submission.id,
+                )
+            )
+        )
+
+
+routes = [
+    Route("/me/events", my_events, name="events:mine"),
+    Route("/events/{slug}/register", register, methods=["GET", "POST"], name="events:register"),
+    Route("/events/{slug}/unregister", unregister, methods=["POST"], name="events:unregister"),
+    Route("/events/{slug}/teams/new", team_new, methods=["GET", "POST"], name="events:team_new"),
+    Route("/events/{slug}/join", join, methods=["GET", "POST"], name="events:join"),
+    Route("/events/{slug}/teams/{team_id:int}", team_page, name="events:team"),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/invite",
+        team_invite,
+        methods=["POST"],
+        name="events:team_invite",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/revoke",
+        team_revoke,
+        methods=["POST"],
+        name="events:team_revoke",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/remove",
+        team_remove,
+        methods=["POST"],
+        name="events:team_remove",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/captain",
+        team_captain,
+        methods=["POST"],
+        name="events:team_captain",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/code",
+        team_code,
+        methods=["POST"],
+        name="events:team_code",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/withdraw",
+        team_withdraw,
+        methods=["POST"],
+        name="events:team_withdraw",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/leave",
+        team_leave,
+        methods=["POST"],
+        name="events:team_leave",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/submission",
+        submission_edit,
+        methods=["GET", "POST"],
+        name="events:submission",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/submission/withdraw",
+        submission_withdraw,
+        methods=["POST"],
+        name="events:submission_withdraw",
+    ),
+    Route(
+        "/events/{slug}/teams/{team_id:int}/submission/files/{link_id:int}/delete",
+        submission_file_delete,
+        methods=["POST"],
+        name="events:submission_file_delete",
+    ),
+    Route("/events/{slug}/invitations/{token}", invitation, name="events:invitation"),
+    Route(
+        "/events/{slug}/invitations/{token}/accept",
+        invitation_accept,
+        methods=["POST"],
+        name="events:invitation_accept",
+    ),
+    Route(
+        "/events/{slug}/invitations/{token}/decline",
+        invitation_decline,
+        methods=["POST"],
+        name="events:invitation_decline",
+    ),
+]

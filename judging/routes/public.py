@@ -1,0 +1,59 @@
+"""What the public and the teams read once results are published."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from core import page_cache, permissions
+from core.web import page
+from judging.routes.common import path_scope
+from judging.services import feedback as feedback_service
+from judging.services import published as published_service
+
+RESULTS_CACHE = dt.timedelta(seconds=5)
+RESULTS_PAGES_KEPT = 64
+
+
+async def public_results(request: Request) -> Response:
+    """Published results read the same for every visitor without a session in one language,
+    and they no longer change once published: the page is kept as bytes for a few seconds
+    (core.page_cache), never past the scope's next scheduled publication (the page must show
+    that round from its first second)."""
+    key = page_cache.anonymous_key(request, "judging:results", request.scope["path"])
+    return await _cache(request).serve(key, lambda: _results_page(request, key), HTMLResponse)
+
+
+def _cache(request: Request) -> page_cache.PageCache[bytes]:
+    return page_cache.on_app(request, "judging_results_pages", RESULTS_CACHE, RESULTS_PAGES_KEPT)
+
+
+async def _results_page(request: Request, key: tuple[Any, ...] | None) -> Response:
+    _source, scope = await path_scope(request)
+    published = await published_service.published_results(scope.scope_type, scope.scope_id)
+    permissions.require(request.state.user, "judging.results", published, visible="judging.results")
+    assert published is not None
+    response = page(
+        request, "judging/public_results.html", scope=scope, rounds=published.rounds, preview=False
+    )
+    if page_cache.session_free(request):  # the page used nobody's session
+        _cache(request).put(key, bytes(response.body), milestones=[published.upcoming])
+    return response
+
+
+async def feedback(request: Request) -> Response:
+    source, scope = await path_scope(request)
+    found = await feedback_service.feedback_for(source.source, request.path_params["source_id"])
+    if found is not None and (found.scope_type, found.scope_id) != (
+        scope.scope_type,
+        scope.scope_id,
+    ):
+        found = None
+    if request.state.user is None and found is not None:
+        permissions.require(None, "core.signed_in")
+    permissions.require(request.state.user, "judging.feedback", found, visible="judging.feedback")
+    assert found is not None
+    return page(request, "judging/feedback.html", scope=scope, feedback=found)

@@ -1,0 +1,82 @@
+"""The participant's dashboard: my events, my team, invitations, the submission, a countdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core import clock
+from events.enums import InvitationState
+from events.models import Submission, TeamInvitation
+from tests.events.factories import QueryCounter, make_event, make_team, register, text_of
+from tests.factories import make_user, sign_in
+
+
+async def test_my_events_show_team_members_invitations_submission_and_time_left(client):
+    event = await make_event(phase="submission", title_en="Mediathon 2026")
+    reem = await make_user(language="en", name_en="Reem")
+    omar = await make_user(language="en", name_en="Omar")
+    team = await make_team(event, reem, omar, name="Ayn")
+    await Submission.create(event=event, team=team, title="Verify first")
+    clock.travel(
+        event.submissions_close
+        - clock.now()
+        - dt.timedelta(days=2, hours=3, minutes=30, seconds=30)
+    )
+    await TeamInvitation.create(
+        event=event,
+        team=team,
+        email="lina@example.org",
+        token="a" * 32,
+        expires_at=clock.now() + dt.timedelta(days=3),
+    )
+    other = await make_event(phase="registration", title_en="Mediathon Next")  # as of now
+    await register(reem, other)
+    foreign = await make_team(other, await make_user(), name="Bots")
+    invite = await TeamInvitation.create(
+        event=other,
+        team=foreign,
+        email=reem.email,
+        token="b" * 32,
+        expires_at=clock.now() + dt.timedelta(days=3),
+    )
+    await sign_in(client, reem)
+    response = await client.get("/me/events")
+    text = text_of(response.text)
+    assert "Mediathon 2026" in text and "Mediathon Next" in text
+    assert "Team Ayn" in text and "Reem (captain), Omar" in text
+    assert "Invitations waiting for an answer: lina@example.org" in text
+    assert "Submission: Draft · Verify first" in text
+    assert "Submissions close: " in text and "in 2 days 3 hours 30 minutes" in text
+    assert "You are registered but not in a team yet." in text
+    assert "Invitations for you" in text and "Team Bots" in text
+    link = f"/events/{other.slug}/invitations/"
+    assert f'href="{link}' in response.text
+    invite.state = InvitationState.DECLINED
+    await invite.save()
+    assert "Invitations for you" not in text_of((await client.get("/me/events")).text)
+
+
+async def test_my_events_run_a_fixed_number_of_queries(client):
+    user = await make_user(language="en")
+    await sign_in(client, user)
+    for _ in range(2):
+        event = await make_event()
+        await make_team(event, user, await make_user())
+    with QueryCounter() as few:
+        await client.get("/me/events")
+    for _ in range(6):
+        event = await make_event()
+        await make_team(event, user, await make_user())
+    with QueryCounter() as many:
+        response = await client.get("/me/events")
+    assert response.text.count("event-card") == 8
+    assert few.count == many.count
+
+
+async def test_nothing_yet(client):
+    await sign_in(client, await make_user(language="en"))
+    text = text_of((await client.get("/me/events")).text)
+    assert "You have not registered for an event yet." in text
+    client.cookies.clear()
+    response = await client.get("/me/events")
+    assert response.status_code == 303 and "/login" in response.headers["location"]

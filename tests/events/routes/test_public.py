@@ -1,0 +1,105 @@
+"""The public event page, the home page section and the events list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core import clock
+from events.models import Track
+from events.services.home import published_events
+from tests.events.factories import QueryCounter, make_event, text_of
+from tests.factories import make_user, sign_in
+
+
+async def test_the_event_page_shows_tracks_timeline_rules_and_a_call_to_register(client):
+    at = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)  # 09:00 in Riyadh
+    clock.travel(at + dt.timedelta(days=2) - clock.now())
+    event = await make_event(
+        phase="registration",
+        rules_en="Teams keep their IP.",
+        rules_ar="",
+        description_en="A media hackathon.",
+        registration_opens=at,
+        registration_closes=at + dt.timedelta(days=9),
+    )
+    await Track.filter(event=event, position=1).update(
+        name_ar="مكافحة الشائعات", name_en="Countering misinformation"
+    )
+    response = await client.get(f"/events/{event.slug}?lang=en")
+    assert response.status_code == 200
+    text = text_of(response.text)
+    assert f"Mediathon {event.slug.split('-')[1]}" in text
+    assert "Countering misinformation" in text and "Track 2" in text
+    assert "Open for registration" in text
+    assert "Registration opens 20 November 2026, 09:00 (10 Jumada al-Akhirah 1448 AH)" in text
+    assert "Registration closes on 29 November 2026, 09:00 (19 Jumada al-Akhirah 1448 AH)." in text
+    assert "Teams keep their IP." in text
+    assert "Times are shown in the event's time zone (Asia/Riyadh)." in text
+    assert f'href="http://testserver/login?next=/events/{event.slug}/register"' in response.text
+    arabic = text_of((await client.get(f"/events/{event.slug}?lang=ar")).text)
+    assert "مكافحة الشائعات" in arabic
+    assert "فتح التسجيل 20 نوفمبر 2026، 09:00 (10 جمادى الآخرة 1448 هـ)" in arabic
+
+
+async def test_a_signed_in_visitor_is_asked_to_register(client):
+    event = await make_event(phase="registration")
+    await sign_in(client, await make_user(language="en"))
+    text = text_of((await client.get(f"/events/{event.slug}")).text)
+    assert "Register now" in text
+
+
+async def test_registration_closed_and_upcoming(client):
+    closed = await make_event(phase="submission_only")
+    upcoming = await make_event(phase="upcoming")
+    text = text_of((await client.get(f"/events/{closed.slug}?lang=en")).text)
+    assert "Registration for this event has closed." in text and "Register now" not in text
+    text = text_of((await client.get(f"/events/{upcoming.slug}?lang=en")).text)
+    assert "Opening soon" in text and "Registration opens on" in text
+
+
+async def test_a_draft_answers_404_to_everyone_but_its_organizers(client):
+    organizer = await make_user(language="en")
+    draft = await make_event(published=False, organizer=organizer)
+    assert (await client.get(f"/events/{draft.slug}")).status_code == 404
+    await sign_in(client, await make_user())
+    assert (await client.get(f"/events/{draft.slug}")).status_code == 404
+    assert (await client.get("/events/no-such-event")).status_code == 404
+    client.cookies.clear()
+    await sign_in(client, organizer)
+    response = await client.get(f"/events/{draft.slug}")
+    assert response.status_code == 200
+    assert "This event is a draft: only its organizers can see this page." in text_of(response.text)
+
+
+async def test_the_home_section_lists_published_events_in_one_query(db):
+    draft = await make_event(published=False)
+    first = await make_event(phase="registration")
+    with QueryCounter() as few:
+        items = await published_events()
+    assert [i["url"] for i in items] == [f"/events/{first.slug}"]
+    item = items[0]
+    assert item["title_en"] == first.title_en and item["title_ar"] == first.title_ar
+    assert item["when"] == first.submissions_open  # the next date on its timeline
+    assert item["time_zone"] == "Asia/Riyadh"
+    assert item["subtitle_en"] == "Open for registration · Submissions open"
+    assert item["subtitle_ar"] == "التسجيل مفتوح · فتح باب المشاركات"
+    for _ in range(8):
+        await make_event()
+    with QueryCounter() as many:
+        items = await published_events()
+    assert len(items) == 9 and draft.slug not in str(items)
+    assert few.count == many.count == 1
+
+
+async def test_the_home_page_shows_the_events(client):
+    event = await make_event(phase="registration")
+    text = text_of((await client.get("/?lang=en")).text)
+    assert event.title_en in text and "Open for registration · Submissions open" in text
+
+
+async def test_the_events_list(client):
+    shown = await make_event()
+    hidden = await make_event(published=False)
+    text = text_of((await client.get("/events?lang=en")).text)
+    assert shown.title_en in text and hidden.title_en not in text
+    assert "Create an event" not in text

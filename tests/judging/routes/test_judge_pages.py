@@ -1,0 +1,338 @@
+"""The judge's queue and scoring form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from core import clock
+from core.audit import AuditEntry
+from judging.enums import ConflictKind, ConflictOrigin, SheetState
+from judging.models import Assignment, Conflict, Entry, ScoreSheet
+from judging.services import queues
+from tests.factories import sign_in
+from tests.judging.factories import follow, page_text, post, ready_round
+from tests.judging.sources import SCOPE_ID
+
+FULL = {
+    "score_c1": "4",
+    "score_c2": "7.5",
+    "score_c3": "2",
+    "comment_for_team": "Clear story",
+    "note_for_organizers": "Budget looks thin",
+    "version": "0",
+}
+
+
+async def english_judge(seat):  # noqa: ANN001, ANN201
+    user = await seat.user
+    user.language = "en"
+    await user.save()
+    return user
+
+
+async def first_entry(seat) -> Entry:  # noqa: ANN001
+    row = await Assignment.filter(judge=seat).select_related("entry").order_by("id").first()
+    return row.entry
+
+
+async def test_the_queue_shows_progress_deadline_and_a_personal_order(client, source):
+    ends = dt.datetime(2026, 12, 10, 15, 0, tzinfo=dt.UTC)
+    round_, seats = await ready_round(source, judges=2, k=2, ends_at=ends)
+    await sign_in(client, await english_judge(seats[0]))
+    text = page_text((await client.get("/judging/queue")).text)
+    assert "Mediathon 2026 · First round" in text
+    assert "0 of 6 submitted" in text
+    assert "Deadline: 10 December 2026, 18:00" in text
+    titles = re.findall(r"Initiative \d+", text)
+    expected = sorted(
+        (await Entry.filter(round=round_)),
+        key=lambda e: queues.queue_order(seats[0].id, round_.id, e.id),
+    )
+    assert titles == [e.title_en for e in expected]
+    other = sorted(expected, key=lambda e: queues.queue_order(seats[1].id, round_.id, e.id))
+    assert [e.id for e in other] != [e.id for e in expected]  # each judge has their own order
+    entry = expected[0]
+    await post(client, f"/judging/entries/{entry.id}", {**FULL, "action": "submit"})
+    assert "1 of 6 submitted" in page_text((await client.get("/judging/queue")).text)
+
+
+async def test_conflicted_entries_never_appear_in_the_queue(client, source):
+    _round, seats = await ready_round(source, judges=2, k=2)
+    await Conflict.create(
+        judge=seats[0],
+        scope_type="event",
+        scope_id=SCOPE_ID,
+        kind=ConflictKind.ORGANIZATION,
+        value="team101.org",
+        origin=ConflictOrigin.DETECTED,
+    )
+    await sign_in(client, await english_judge(seats[0]))
+    text = page_text((await client.get("/judging/queue")).text)
+    assert "0 of 5 submitted" in text
+    assert "Initiative 101" not in text and "Initiative 102" in text
+
+
+async def test_the_scoring_form_shows_guidance_and_the_entry(client, source):
+    round_, seats = await ready_round(source)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    text = page_text((await client.get(f"/judging/entries/{entry.id}")).text)
+    assert f"Summary of {entry.title_en}" in text
+    assert f"Team {entry.team_label}" in text
+    assert "Story How clear the idea is 5 Excellent 1 Weak Score from 1 to 5 · step 1" in text
+    assert "Originality not counted in the total" in text
+    assert "Weighted total (out of 100): —" in text
+    assert source.blind_requests == [False]
+
+
+async def test_a_blind_round_hides_the_team(client, source):
+    _round, seats = await ready_round(source, blind=True)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    text = page_text((await client.get(f"/judging/entries/{entry.id}")).text)
+    assert "Blind round: the team and its members are not shown." in text
+    assert entry.team_label not in text and "Captain" not in text
+    assert entry.team_label not in page_text((await client.get("/judging/queue")).text)
+    assert source.blind_requests == [True]
+
+
+async def test_save_a_draft_then_submit_then_revise(client, source):
+    _round, seats = await ready_round(source)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    url = f"/judging/entries/{entry.id}"
+    page = await follow(
+        client, await post(client, url, {"score_c1": "٣", "version": "0", "action": "draft"})
+    )
+    text = page_text(page.text)
+    assert "Your draft has been saved." in text
+    assert 'value="3"' in page.text and 'name="version" value="1"' in page.text
+    page = await follow(
+        client, await post(client, url, {**FULL, "version": "1", "action": "submit"})
+    )
+    text = page_text(page.text)
+    assert "Your scores have been submitted. You can revise them until the round closes." in text
+    assert "Weighted total (out of 100): 75.0" in text
+    assert "Submit changes" in text and "Save draft" not in text
+    page = await follow(
+        client,
+        await post(client, url, {**FULL, "score_c1": "5", "version": "2", "action": "submit"}),
+    )
+    assert "Weighted total (out of 100): 91.7" in page_text(page.text)
+    sheet = await ScoreSheet.get(assignment__entry_id=entry.id, assignment__judge_id=seats[0].id)
+    assert (sheet.state, sheet.version, sheet.scores) == (
+        SheetState.SUBMITTED,
+        3,
+        {"c1": 5, "c2": 7.5, "c3": 2},
+    )
+    entries = await AuditEntry.filter(object_type="ScoreSheet").order_by("id")
+    assert [e.action for e in entries] == [
+        "judging.score_saved",
+        "judging.score_submitted",
+        "judging.score_submitted",
+    ]
+    last = entries[-1]
+    assert (last.object_id, last.actor_id) == (str(sheet.id), (await seats[0].user).id)
+    assert last.before == {
+        "scores": {"c1": 4, "c2": 7.5, "c3": 2},
+        "total": 75.0,
+        "state": "submitted",
+        "version": 2,
+    }
+    assert last.after == {
+        "scores": {"c1": 5, "c2": 7.5, "c3": 2},
+        "total": pytest.approx(91.67, abs=0.01),
+        "state": "submitted",
+        "version": 3,
+    }
+
+
+async def test_bad_scores_come_back_with_a_message_and_the_input(client, source):
+    _round, seats = await ready_round(source)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    url = f"/judging/entries/{entry.id}"
+    response = await post(
+        client,
+        url,
+        {**FULL, "score_c1": "9", "score_c2": "7.3", "score_c3": "abc", "action": "submit"},
+    )
+    assert response.status_code == 422
+    text = page_text(response.text)
+    assert "Please correct 1 field below." in text
+    assert "Enter a number, like 4 or 7.5." in text
+    assert 'value="9"' in response.text and "Clear story" in response.text
+    response = await post(
+        client, url, {**FULL, "score_c1": "9", "score_c2": "7.3", "action": "submit"}
+    )
+    text = page_text(response.text)
+    assert "Enter a score from 1 to 5." in text
+    assert "Scores for this criterion go in steps of 0.5 from 0." in text
+    response = await post(client, url, {**FULL, "score_c3": "", "action": "submit"})
+    assert "Give a score for this criterion before submitting." in page_text(response.text)
+    assert not await ScoreSheet.exists()
+
+
+async def test_two_tabs_keep_the_submitted_sheet(client, source):
+    _round, seats = await ready_round(source)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    url = f"/judging/entries/{entry.id}"
+    # both tabs opened the empty sheet (version 0); the first one submits
+    await post(client, url, {**FULL, "action": "submit"})
+    response = await post(
+        client,
+        url,
+        {"score_c1": "1", "comment_for_team": "Stale", "version": "0", "action": "draft"},
+    )
+    assert response.status_code == 409
+    text = page_text(response.text)
+    assert (
+        "This score sheet was saved in another tab or window after you opened it. Nothing "
+        "was changed: the newer version is shown below."
+    ) in text
+    assert "Clear story" in response.text and "Stale" not in response.text
+    assert 'name="version" value="1"' in response.text
+    sheet = await ScoreSheet.get()
+    assert (sheet.state, sheet.scores["c1"], sheet.comment_for_team) == (
+        SheetState.SUBMITTED,
+        4,
+        "Clear story",
+    )
+
+
+async def test_two_tabs_saving_at_the_same_moment_keep_exactly_one(client, source):
+    """Both tabs show version 1 and send at once (on SQLite they share one group commit):
+    one save is kept, the other is refused whole, and the audit log has only the kept one."""
+    import asyncio
+
+    from tests.conftest import csrf
+
+    _round, seats = await ready_round(source)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    url = f"/judging/entries/{entry.id}"
+    await post(client, url, {**FULL, "action": "draft"})
+    token = await csrf(client, "/login")
+    saved_before = await AuditEntry.filter(action="judging.score_submitted").count()
+    tabs = [
+        {
+            **FULL,
+            "csrf_token": token,
+            "version": "1",
+            "action": "submit",
+            "comment_for_team": f"From tab {n}",
+        }
+        for n in (1, 2)
+    ]
+    answers = await asyncio.gather(*(client.post(url, data=tab) for tab in tabs))
+    assert sorted(a.status_code for a in answers) == [303, 409]
+    kept = next(n for n, a in zip((1, 2), answers, strict=True) if a.status_code == 303)
+    sheet = await ScoreSheet.get()
+    assert (sheet.version, sheet.state, sheet.comment_for_team) == (
+        2,
+        SheetState.SUBMITTED,
+        f"From tab {kept}",
+    )
+    assert await AuditEntry.filter(action="judging.score_submitted").count() == saved_before + 1
+    refused = next(a for a in answers if a.status_code == 409)
+    assert f"From tab {kept}" in refused.text  # the newer sheet is shown to the other tab
+
+
+async def test_after_the_round_closes_scores_are_read_only(client, source):
+    ends = clock.now() + dt.timedelta(hours=1)
+    _round, seats = await ready_round(source, ends_at=ends)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    url = f"/judging/entries/{entry.id}"
+    await post(client, url, {**FULL, "action": "submit"})
+    clock.travel(dt.timedelta(hours=2))
+    page = await client.get(url)
+    assert "This round is closed: scores can no longer be changed." in page_text(page.text)
+    assert "Submit changes" not in page_text(page.text) and " disabled" in page.text
+    response = await post(
+        client, url, {**FULL, "score_c1": "1", "version": "1", "action": "submit"}
+    )
+    assert response.status_code == 409
+    assert (await ScoreSheet.get()).scores["c1"] == 4
+
+
+async def test_unassigned_and_conflicted_entries_are_not_found(client, source):
+    round_, seats = await ready_round(source)
+    mine = {a.entry_id for a in await Assignment.filter(judge=seats[0])}
+    other = next(e for e in await Entry.filter(round=round_) if e.id not in mine)
+    await sign_in(client, await english_judge(seats[0]))
+    response = await post(client, f"/judging/entries/{other.id}", {**FULL, "action": "submit"})
+    assert response.status_code == 404
+    assert "This entry is not assigned to you." in page_text(response.text)
+    entry = await first_entry(seats[0])
+    await Conflict.create(
+        judge=seats[0],
+        scope_type="event",
+        scope_id=SCOPE_ID,
+        kind=ConflictKind.ENTRY,
+        value=str(entry.source_id),
+        origin=ConflictOrigin.ORGANIZER,
+    )
+    response = await client.get(f"/judging/entries/{entry.id}")
+    assert response.status_code == 404
+    assert "You have a conflict of interest with this entry" in page_text(response.text)
+    assert not await ScoreSheet.exists()
+
+
+async def test_a_judge_never_sees_another_judges_scores(client, source):
+    _round, seats = await ready_round(source, judges=2, k=2)
+    entry = await first_entry(seats[0])
+    first = await english_judge(seats[0])
+    await sign_in(client, first)
+    await post(
+        client,
+        f"/judging/entries/{entry.id}",
+        {
+            **FULL,
+            "comment_for_team": "Secret comment one",
+            "note_for_organizers": "Private one",
+            "action": "submit",
+        },
+    )
+    client.cookies.clear()
+    await sign_in(client, await english_judge(seats[1]))
+    page = await client.get(f"/judging/entries/{entry.id}")
+    text = page_text(page.text)
+    assert "Secret comment one" not in text and "Private one" not in text
+    assert "75.0" not in text and "Weighted total (out of 100): —" in text
+    assert first.email not in page.text
+
+
+async def test_the_scoring_form_in_arabic(client, source):
+    _round, seats = await ready_round(source)
+    entry = await first_entry(seats[0])
+    user = await seats[0].user
+    user.language = "ar"
+    await user.save()
+    await sign_in(client, user)
+    url = f"/judging/entries/{entry.id}"
+    page = await client.get(url)
+    assert '<html lang="ar" dir="rtl">' in page.text
+    text = page_text(page.text)
+    assert "القصة وضوح الفكرة 5 ممتاز 1 ضعيف الدرجة من 1 إلى 5 · بتدرّج 1" in text
+    assert "المجموع المرجّح (من 100): —" in text
+    response = await post(client, url, {**FULL, "score_c1": "٧", "action": "submit"})
+    assert response.status_code == 422
+    assert "أدخل درجة من 1 إلى 5." in page_text(response.text)
+    page = await follow(client, await post(client, url, {**FULL, "action": "submit"}))
+    assert "أُرسلت درجاتك. يمكنك مراجعتها حتى تُغلق الجولة." in page_text(page.text)
+
+
+async def test_the_scoring_page_has_no_inline_script(client, source):
+    _round, seats = await ready_round(source)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    page = await client.get(f"/judging/entries/{entry.id}")
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page.text, re.S)
+    assert scripts and all("/static/js/" in attrs and not body.strip() for attrs, body in scripts)
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert 'data-weight="2.0" data-min="1.0" data-max="5.0"' in page.text
