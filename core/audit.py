@@ -13,6 +13,7 @@ from tortoise.models import Model
 
 from core import sql
 from core.clock import now
+from core.security import current_request_id
 
 
 class AuditEntry(Model):
@@ -67,7 +68,8 @@ async def record(
     conn: BaseDBAsyncClient | None = None,
 ) -> AuditEntry:
     """Record one state change. `actor` is a user (or None for the system); `conn` the
-    transaction it belongs to, when the caller holds one.
+    transaction it belongs to, when the caller holds one; `request_id` defaults to the id of
+    the request being served.
 
     One hand-written INSERT (core/sql.py): every audited change pays for it."""
     values = _values(
@@ -125,7 +127,7 @@ def _values(
         "scope_id": scope[1] if scope else None,
         "before": _jsonable(before),
         "after": _jsonable(after),
-        "request_id": request_id,
+        "request_id": request_id or current_request_id.get(),
     }
 
 
