@@ -45,9 +45,15 @@ test-e2e: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench
 
+# mypy: core/ and the pure modules (strict for these: see [tool.mypy] in pyproject.toml)
+MYPY_FILES := core judging/scoring.py judging/assignment.py \
+	$(wildcard awards/tabulation.py awards/tabulation awards/matching.py awards/matching \
+	awards/voters.py awards/voters awards/recount.py awards/recount awards/bundle.py awards/bundle)
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(MYPY_FILES)
 
 messages: $(VENV)/.installed
 	$(BIN)/manassa messages

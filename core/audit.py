@@ -26,8 +26,8 @@ class AuditEntry(Model):
     object_id = fields.CharField(max_length=64, default="")
     scope_type = fields.CharField(max_length=30, default="")
     scope_id = fields.IntField(null=True)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.JSONField[Any] = fields.JSONField(null=True)
+    after: fields.JSONField[Any] = fields.JSONField(null=True)
     request_id = fields.CharField(max_length=64, default="")
 
     class Meta:

@@ -13,7 +13,7 @@ before: nothing else changes (405 answers, trailing-slash redirects, url_for).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from starlette._utils import get_route_path
@@ -113,7 +113,7 @@ def grouped(routes: Sequence[BaseRoute]) -> list[BaseRoute]:
     ]
 
 
-def flat(routes: Sequence[BaseRoute]) -> Iterator[BaseRoute]:
+def flat(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
     """Every route, groups opened."""
     for route in routes:
         if isinstance(route, PrefixGroup):

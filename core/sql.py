@@ -120,7 +120,7 @@ def db_values(
     """The values of these fields as the database stores them, in `order` (default: the
     mapping's own)."""
     fields = model._meta.fields_map
-    return [fields[name].to_db_value(values[name], None) for name in (order or values)]
+    return [fields[name].to_db_value(values[name], model) for name in (order or values)]
 
 
 def column_of(model: type[Model], field: str) -> str:
