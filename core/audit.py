@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -33,6 +34,24 @@ class AuditEntry(Model):
     class Meta:
         table = "core_audit_entry"
         ordering = ["-at", "-id"]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An entry as `record` wrote it (read AuditEntry for the stored row)."""
+
+    id: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    object_type: str
+    object_id: str
+    scope_type: str
+    scope_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str
 
 
 COLUMNS = (
@@ -66,7 +85,7 @@ async def record(
     object_id: str | int | None = None,
     request_id: str = "",
     conn: BaseDBAsyncClient | None = None,
-) -> AuditEntry:
+) -> Recorded:
     """Record one state change. `actor` is a user (or None for the system); `conn` the
     transaction it belongs to, when the caller holds one; `request_id` defaults to the id of
     the request being served.
@@ -84,10 +103,7 @@ async def record(
         request_id=request_id,
     )
     inserted = await sql.rows(INSERT_RETURNING, sql.db_values(AuditEntry, values, COLUMNS), conn)
-    entry = AuditEntry(**values)
-    entry.id = inserted[0]["id"]
-    entry._saved_in_db = True
-    return entry
+    return Recorded(id=inserted[0]["id"], **values)
 
 
 def write(

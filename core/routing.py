@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from starlette._utils import get_route_path
 from starlette.convertors import Convertor, IntegerConvertor, register_url_convertor
 from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Route, compile_path
@@ -35,6 +34,18 @@ def bound_path_integers() -> None:
     """Make `int` in route paths mean IdConvertor; done when `core` is imported, before any
     route is compiled (core/__init__.py)."""
     register_url_convertor("int", IdConvertor())
+
+
+def route_path(scope: Scope) -> str:
+    """The path the routes match: the request's path less the app's root path (what Starlette
+    does, in a module of its own that is not public)."""
+    path: str = scope["path"]
+    root_path: str = scope.get("root_path", "")
+    if not root_path or not path.startswith(root_path):
+        return path
+    if path == root_path:
+        return ""
+    return path[len(root_path) :] if path[len(root_path)] == "/" else path
 
 
 CHILD = "manassa.route"
@@ -67,7 +78,7 @@ class PrefixGroup(BaseRoute):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] not in ("http", "websocket"):
             return Match.NONE, {}
-        path = get_route_path(scope)
+        path = route_path(scope)
         if not (path.startswith(self.prefix) or path == self.exact):
             return Match.NONE, {}
         partial: tuple[BaseRoute, Scope] | None = None
