@@ -8,14 +8,17 @@ instead, and read back into the very model instances Tortoise would build:
 
 - `Statement` holds one SQL text with `?` placeholders and gives PostgreSQL `$1, $2 ...`;
 - `columns()` lists a model's columns under a prefix, so a new field is never forgotten;
-- `hydrate()` builds the instance with `Model._init_from_db`, Tortoise's own reader (the same
-  conversions of dates, JSON, enums and booleans as any query);
-- `db_values()` converts values as Tortoise's UPDATE does (`Field.to_db_value`);
+- `hydrate()` builds the instance with Tortoise's own reader (the same conversions of dates,
+  JSON, enums and booleans as any query);
+- `db_values()` converts values as Tortoise's UPDATE does;
 - `write_together()` runs writes as one transaction, with a version check that undoes them
   all, and on a SQLite file lets writes arriving together share one commit (`GroupCommit`,
   SQLite only, on its own `sqlite3` connection).
 
-Everything else goes through the ORM.
+Everything else goes through the ORM. What Tortoise offers no public API for (reading a row
+into a saved instance, converting a value for the database, setting a fetched relation) is in
+core/tortoise_adapter.py, tested against each Tortoise upgrade; column names come from the
+public `Model.describe()`.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
+
+from core import tortoise_adapter
 
 M = TypeVar("M", bound=Model)
 
@@ -89,8 +94,17 @@ async def execute(
     return changed
 
 
+@functools.cache
+def _columns_of(model: type[Model]) -> tuple[str, dict[str, str]]:
+    """The primary key's column and every field's column by field name (Model.describe)."""
+    described = model.describe(serializable=False)
+    pk = described["pk_field"]
+    fields = {f["name"]: f["db_column"] for f in [pk, *described["data_fields"]]}
+    return pk["db_column"], fields
+
+
 def _column_names(model: type[Model]) -> tuple[str, ...]:
-    return tuple(sorted(model._meta.db_fields))
+    return tuple(sorted(_columns_of(model)[1].values()))
 
 
 def columns(model: type[Model], alias: str, prefix: str | None = None) -> str:
@@ -107,13 +121,13 @@ def hydrate(model: type[M], row: Mapping[str, Any], prefix: str) -> M | None:
     keys = _prefixed(model, prefix)
     if row[keys[0][0]] is None:  # the primary key
         return None
-    return model._init_from_db(**{column: row[key] for key, column in keys})
+    return tortoise_adapter.from_row(model, {column: row[key] for key, column in keys})
 
 
 @functools.cache
 def _prefixed(model: type[Model], prefix: str) -> tuple[tuple[str, str], ...]:
     """(row key, column) pairs, the primary key first."""
-    pk = model._meta.db_pk_column
+    pk = _columns_of(model)[0]
     names = [pk, *(c for c in _column_names(model) if c != pk)]
     return tuple((f"{prefix}__{column}", column) for column in names)
 
@@ -123,17 +137,16 @@ def db_values(
 ) -> list[Any]:
     """The values of these fields as the database stores them, in `order` (default: the
     mapping's own)."""
-    fields = model._meta.fields_map
-    return [fields[name].to_db_value(values[name], model) for name in (order or values)]
+    return [tortoise_adapter.to_db(model, name, values[name]) for name in (order or values)]
 
 
 def column_of(model: type[Model], field: str) -> str:
-    return model._meta.fields_db_projection[field]
+    return _columns_of(model)[1][field]
 
 
 def attach(instance: Model, relation: str, related: Model | None) -> None:
     """Set a fetched relation on an instance, as Tortoise's select_related does."""
-    object.__setattr__(instance, f"_{relation}", related)
+    tortoise_adapter.set_fetched(instance, relation, related)
 
 
 @dataclass(frozen=True)
