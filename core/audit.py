@@ -114,9 +114,13 @@ def write(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     scope: tuple[str, int] | None = None,
+    object_type: str | None = None,
 ) -> sql.Write:
-    """The entry as a statement to run with the change it records (sql.write_together)."""
-    values = _values(actor, action, obj, before=before, after=after, scope=scope)
+    """The entry as a statement to run with the change it records (sql.write_together);
+    `object_type` when `obj` is a plain view rather than the model it shows."""
+    values = _values(
+        actor, action, obj, before=before, after=after, scope=scope, object_type=object_type
+    )
     return sql.Write(INSERT, sql.db_values(AuditEntry, values, COLUMNS))
 
 
@@ -138,13 +142,18 @@ def _values(
         "actor_label": getattr(actor, "email", "") or "",
         "action": action,
         "object_type": object_type or (type(obj).__name__ if obj is not None else ""),
-        "object_id": str(object_id if object_id is not None else getattr(obj, "pk", "") or ""),
+        "object_id": str(object_id if object_id is not None else _id_of(obj)),
         "scope_type": scope[0] if scope else "",
         "scope_id": scope[1] if scope else None,
         "before": _jsonable(before),
         "after": _jsonable(after),
         "request_id": request_id or current_request_id.get(),
     }
+
+
+def _id_of(obj: Any) -> Any:
+    """A model's primary key, or a plain view's id ("" for neither)."""
+    return getattr(obj, "pk", None) or getattr(obj, "id", None) or ""
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -132,6 +132,18 @@ def _prefixed(model: type[Model], prefix: str) -> tuple[tuple[str, str], ...]:
     return tuple((f"{prefix}__{column}", column) for column in names)
 
 
+def selected(model: type[Model], alias: str, names: Iterable[str], prefix: str) -> str:
+    """`"alias"."column" AS "prefix__field", ...` for these fields of the model."""
+    return ", ".join(f'"{alias}"."{column_of(model, n)}" AS "{prefix}__{n}"' for n in names)
+
+
+def python_values(
+    model: type[Model], row: Mapping[str, Any], names: Iterable[str], prefix: str
+) -> dict[str, Any]:
+    """The fields selected with `selected(model, ..., names, prefix)`, as the ORM reads them."""
+    return {n: tortoise_adapter.to_python(model, n, row[f"{prefix}__{n}"]) for n in names}
+
+
 def db_values(
     model: type[Model], values: Mapping[str, Any], order: Iterable[str] | None = None
 ) -> list[Any]:
