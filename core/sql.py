@@ -138,10 +138,18 @@ def selected(model: type[Model], alias: str, names: Iterable[str], prefix: str) 
 
 
 def python_values(
-    model: type[Model], row: Mapping[str, Any], names: Iterable[str], prefix: str
+    model: type[Model], row: Mapping[str, Any], names: tuple[str, ...], prefix: str
 ) -> dict[str, Any]:
     """The fields selected with `selected(model, ..., names, prefix)`, as the ORM reads them."""
-    return {n: tortoise_adapter.to_python(model, n, row[f"{prefix}__{n}"]) for n in names}
+    return {name: read(row[key]) for name, key, read in _readers(model, names, prefix)}
+
+
+@functools.cache
+def _readers(
+    model: type[Model], names: tuple[str, ...], prefix: str
+) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+    """(field, row key, converter) for each field: looked up once, used on every row."""
+    return tuple((n, f"{prefix}__{n}", tortoise_adapter.reader(model, n)) for n in names)
 
 
 def db_values(

@@ -16,7 +16,7 @@ test_tortoise_adapter.py fails loudly when a new Tortoise changes any of them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from tortoise.models import Model
@@ -39,7 +39,12 @@ def set_fetched(instance: Model, relation: str, related: Model | None) -> None:
     object.__setattr__(instance, f"_{relation}", related)
 
 
+def reader(model: type[Model], field: str) -> Callable[[Any], Any]:
+    """What converts a value of this field read from the database as the ORM does (dates
+    aware, JSON decoded, enums, booleans)."""
+    return model._meta.fields_map[field].to_python_value
+
+
 def to_python(model: type[Model], field: str, value: Any) -> Any:
-    """A value read from the database, as the ORM gives it (dates aware, JSON decoded, enums,
-    booleans)."""
-    return model._meta.fields_map[field].to_python_value(value)
+    """A value read from the database, as the ORM gives it."""
+    return reader(model, field)(value)

@@ -153,8 +153,9 @@ VIEWS: tuple[tuple[type[Model], type[Any], str, str], ...] = (
 """Each view with its model, the table's alias and the prefix of its columns in a row."""
 
 
-def _names(view: type[Any]) -> list[str]:
-    return [f.name for f in dataclasses.fields(view)]
+@functools.cache
+def _names(view: type[Any]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(view))
 
 
 def _view(view: type[V], model: type[Model], row: Mapping[str, Any], prefix: str) -> V | None:
