@@ -132,6 +132,8 @@ def drop_postgres_database(url: str) -> None:
 
 async def prepare(database_url: str) -> dict:
     """The two scenes, written through the app's own models."""
+    from tortoise.transactions import in_transaction
+
     from core.db import connected
     from core.settings import Settings
     from events.models import Track
@@ -139,7 +141,7 @@ async def prepare(database_url: str) -> dict:
     from tests.factories import make_user
 
     settings = Settings(env="test", secret_key=SECRET, database_url=database_url)
-    async with connected(settings):
+    async with connected(settings), in_transaction():  # one commit: the setup stays quick
         event = await make_event(phase="registration", team_max=2)
         team = await make_team(event, await make_user())
         joiners = [await make_user() for _ in range(JOINERS)]
