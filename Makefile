@@ -45,10 +45,15 @@ test-e2e: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench
 
+# mypy: core/ and the pure modules (strict for these: see [tool.mypy] in pyproject.toml)
+MYPY_FILES := core judging/scoring.py judging/assignment.py awards/tabulation.py \
+	awards/matching.py awards/voters.py awards/recount.py awards/bundle.py awards/timeline.py
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy $(MYPY_FILES)
 
 messages: $(VENV)/.installed
 	$(BIN)/manassa messages

@@ -109,7 +109,7 @@ async def sign_up(
     gets a different mail, and the caller sees the same answer either way."""
     await _limit("signup", address, settings.security_form_max_per_hour, 3600)
     await ratelimit.hit("signup", address)
-    hashed = passwords.hash_password(password, settings.security_argon2_profile)
+    hashed = await passwords.hashed(password, settings.security_argon2_profile)
     try:
         async with in_transaction():
             user = await User.create(
@@ -186,7 +186,7 @@ async def authenticate(
     await _limit("login-account", email, s.security_login_max_failures_account, window)
     user = await User.get_or_none(email=email, is_active=True)
     stored = user.password_hash if user else passwords.dummy_hash(s.security_argon2_profile)
-    if not passwords.verify_password(stored, password, s.security_argon2_profile) or not user:
+    if not await passwords.verified(stored, password, s.security_argon2_profile) or not user:
         await ratelimit.hit("login-address", address)
         await ratelimit.hit("login-account", email)
         raise SignInFailed(_("The e-mail address or password is not correct."))
@@ -261,10 +261,10 @@ async def change_password(settings: Settings, user: User, *, current: str, new: 
     s = settings
     window = s.security_login_window_seconds
     await _limit("login-account", user.email, s.security_login_max_failures_account, window)
-    if not passwords.verify_password(user.password_hash, current, s.security_argon2_profile):
+    if not await passwords.verified(user.password_hash, current, s.security_argon2_profile):
         await ratelimit.hit("login-account", user.email)
         raise Invalid({"current_password": _("Your current password is not correct.")})
-    if passwords.verify_password(user.password_hash, new, s.security_argon2_profile):
+    if await passwords.verified(user.password_hash, new, s.security_argon2_profile):
         raise Invalid({"password": _("Choose a password different from the current one.")})
     await _set_password(settings, user, new, "accounts.change_password")
     return user
@@ -272,8 +272,9 @@ async def change_password(settings: Settings, user: User, *, current: str, new: 
 
 async def _set_password(settings: Settings, user: User, password: str, action: str) -> None:
     """Store the new password, sign out every other session, record it and tell the owner."""
+    hashed = await passwords.hashed(password, settings.security_argon2_profile)
     async with in_transaction():
-        user.password_hash = passwords.hash_password(password, settings.security_argon2_profile)
+        user.password_hash = hashed
         user.session_version += 1
         await user.save(update_fields=["password_hash", "session_version", "email_verified_at"])
         await audit.record(user, action, user)
@@ -307,7 +308,7 @@ async def save_language(user: User, language: str) -> None:
 
 async def create_admin(settings: Settings, *, email: str, password: str, name: str = "") -> User:
     """Create (or promote) a verified site admin."""
-    hashed = passwords.hash_password(password, settings.security_argon2_profile)
+    hashed = await passwords.hashed(password, settings.security_argon2_profile)
     async with in_transaction():
         user = await User.get_or_none(email=email)
         if user is None:

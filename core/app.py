@@ -84,7 +84,7 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, permissions.SignInRequired) and sign_in:
         target = request.url_for(sign_in).include_query_params(next=_next(request))
         return RedirectResponse(str(target), status_code=303)
-    details = exc.errors.values() if isinstance(exc, errors.Invalid) else ()
+    details = list(exc.errors.values()) if isinstance(exc, errors.Invalid) else []
     response = error_page(request, exc.status_code, exc.message, details)
     if isinstance(exc, errors.TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)

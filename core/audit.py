@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -13,6 +14,7 @@ from tortoise.models import Model
 
 from core import sql
 from core.clock import now
+from core.security import current_request_id
 
 
 class AuditEntry(Model):
@@ -25,13 +27,31 @@ class AuditEntry(Model):
     object_id = fields.CharField(max_length=64, default="")
     scope_type = fields.CharField(max_length=30, default="")
     scope_id = fields.IntField(null=True)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.JSONField[Any] = fields.JSONField(null=True)
+    after: fields.JSONField[Any] = fields.JSONField(null=True)
     request_id = fields.CharField(max_length=64, default="")
 
     class Meta:
         table = "core_audit_entry"
         ordering = ["-at", "-id"]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An entry as `record` wrote it (read AuditEntry for the stored row)."""
+
+    id: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    object_type: str
+    object_id: str
+    scope_type: str
+    scope_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str
 
 
 COLUMNS = (
@@ -65,9 +85,10 @@ async def record(
     object_id: str | int | None = None,
     request_id: str = "",
     conn: BaseDBAsyncClient | None = None,
-) -> AuditEntry:
+) -> Recorded:
     """Record one state change. `actor` is a user (or None for the system); `conn` the
-    transaction it belongs to, when the caller holds one.
+    transaction it belongs to, when the caller holds one; `request_id` defaults to the id of
+    the request being served.
 
     One hand-written INSERT (core/sql.py): every audited change pays for it."""
     values = _values(
@@ -82,10 +103,7 @@ async def record(
         request_id=request_id,
     )
     inserted = await sql.rows(INSERT_RETURNING, sql.db_values(AuditEntry, values, COLUMNS), conn)
-    entry = AuditEntry(**values)
-    entry.id = inserted[0]["id"]
-    entry._saved_in_db = True
-    return entry
+    return Recorded(id=inserted[0]["id"], **values)
 
 
 def write(
@@ -96,9 +114,13 @@ def write(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     scope: tuple[str, int] | None = None,
+    object_type: str | None = None,
 ) -> sql.Write:
-    """The entry as a statement to run with the change it records (sql.write_together)."""
-    values = _values(actor, action, obj, before=before, after=after, scope=scope)
+    """The entry as a statement to run with the change it records (sql.write_together);
+    `object_type` when `obj` is a plain view rather than the model it shows."""
+    values = _values(
+        actor, action, obj, before=before, after=after, scope=scope, object_type=object_type
+    )
     return sql.Write(INSERT, sql.db_values(AuditEntry, values, COLUMNS))
 
 
@@ -120,13 +142,18 @@ def _values(
         "actor_label": getattr(actor, "email", "") or "",
         "action": action,
         "object_type": object_type or (type(obj).__name__ if obj is not None else ""),
-        "object_id": str(object_id if object_id is not None else getattr(obj, "pk", "") or ""),
+        "object_id": str(object_id if object_id is not None else _id_of(obj)),
         "scope_type": scope[0] if scope else "",
         "scope_id": scope[1] if scope else None,
         "before": _jsonable(before),
         "after": _jsonable(after),
-        "request_id": request_id,
+        "request_id": request_id or current_request_id.get(),
     }
+
+
+def _id_of(obj: Any) -> Any:
+    """A model's primary key, or a plain view's id ("" for neither)."""
+    return getattr(obj, "pk", None) or getattr(obj, "id", None) or ""
 
 
 def _jsonable(values: dict[str, Any] | None) -> dict[str, Any] | None:

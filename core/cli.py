@@ -58,7 +58,7 @@ async def _makemigrations(settings: Settings, name: str | None) -> None:
         config_file = None
 
     original = tortoise_cli._load_config
-    tortoise_cli._load_config = lambda ctx: tortoise_cli.TortoiseConfig.from_dict(  # type: ignore
+    tortoise_cli._load_config = lambda ctx: tortoise_cli.TortoiseConfig.from_dict(
         tortoise_config(settings)
     )
     try:
@@ -77,6 +77,7 @@ async def pending_model_changes(settings: Settings) -> list[str]:
 
     config = tortoise_config(settings.replace(database_url="sqlite://:memory:"))
     async with tortoise_cli_context(config) as ctx:
+        assert ctx.apps is not None  # initialised by the context
         writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
     return [f"{w.app_label}.{w.name}" for w in writers]
 

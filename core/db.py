@@ -9,6 +9,7 @@ from typing import Any
 from tortoise import Tortoise
 
 from core.settings import Settings
+from core.sqlite_engine import connection_config
 
 CORE_MODEL_MODULES = ("core.mail.models", "core.audit", "core.storage", "core.ratelimit")
 
@@ -38,8 +39,10 @@ def is_postgres(settings: Settings) -> bool:
 
 
 def tortoise_config(settings: Settings) -> dict[str, Any]:
+    url = database_url(settings)
     return {
-        "connections": {"default": database_url(settings)},
+        # SQLite: every transaction begins as a writer (core/sqlite_engine.py)
+        "connections": {"default": connection_config(url) if url.startswith("sqlite:") else url},
         "apps": {
             "models": {
                 "models": model_modules(settings),

@@ -117,7 +117,8 @@ def hijri_date(value: dt.date, lang: str | None = None) -> str:
         h = Gregorian(value.year, value.month, value.day).to_hijri()
     except OverflowError:  # outside the Umm al-Qura table (1343-1500 AH)
         return ""
-    return f"{h.day} {h.month_name(lang)} {h.year} {h.notation(lang)}"
+    code: Any = lang  # one of hijridate's languages: ours are among them
+    return f"{h.day} {h.month_name(code)} {h.year} {h.notation(code)}"
 
 
 # Day month year in both languages; Arabic takes the Arabic comma.

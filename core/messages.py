@@ -7,6 +7,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -99,7 +100,7 @@ def _check(domain: str, msgid: object, translated: object) -> list[str]:
         return [f"{domain}: untranslated: {key!r}"]
     strings = translated.string  # type: ignore[attr-defined]
     strings = strings if isinstance(strings, (list, tuple)) else [strings]
-    ids = msgid if isinstance(msgid, (list, tuple)) else [msgid]
+    ids: Any = msgid if isinstance(msgid, (list, tuple)) else [msgid]
     wanted = set().union(*(PLACEHOLDER.findall(i) for i in ids)) - {"num"}
     return [
         f"{domain}: placeholders differ: {key!r}"

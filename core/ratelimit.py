@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -24,7 +25,7 @@ class RateLimitHit(Model):
 async def retry_after(bucket: str, key: str, limit: int, window: int) -> int:
     """Seconds until another attempt is allowed; 0 when under the limit."""
     since = now() - dt.timedelta(seconds=window)
-    hits = (
+    hits: list[Any] = (
         await RateLimitHit.filter(bucket=bucket, key=key, at__gte=since)
         .order_by("at")
         .values_list("at", flat=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import unquote_plus
@@ -35,6 +36,12 @@ CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+STATIC_PREFIX = "/static/"
+"""Paths served as files: no signed-in user is loaded for them."""
+current_request_id: ContextVar[str] = ContextVar("manassa_request_id", default="")
+"""The id of the request being served ("" outside one): the audit log records it, so a
+failed request's id (shown on the 500 page) leads to what it changed."""
 
 UserLoader = Callable[[Request], Awaitable[Any]]
 LanguageSaver = Callable[[Any, str], Awaitable[None]]
@@ -124,7 +131,17 @@ class RequestContextMiddleware:
         request = Request(scope)
         request_id = _request_id(request)
         request.state.request_id = request_id
-        request.state.user = await self.user_loader(request) if self.user_loader else None
+        request_token = current_request_id.set(request_id)
+        try:
+            await self._serve(scope, receive, send, request, request_id)
+        finally:
+            current_request_id.reset(request_token)
+
+    async def _serve(
+        self, scope: Scope, receive: Receive, send: Send, request: Request, request_id: str
+    ) -> None:
+        loader = None if scope["path"].startswith(STATIC_PREFIX) else self.user_loader
+        request.state.user = await loader(request) if loader else None
         lang, chosen = await self._language(request)
         # The 500 handler runs outside this middleware: it reads the language from here.
         request.state.lang = lang

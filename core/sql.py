@@ -8,13 +8,17 @@ instead, and read back into the very model instances Tortoise would build:
 
 - `Statement` holds one SQL text with `?` placeholders and gives PostgreSQL `$1, $2 ...`;
 - `columns()` lists a model's columns under a prefix, so a new field is never forgotten;
-- `hydrate()` builds the instance with `Model._init_from_db`, Tortoise's own reader (the same
-  conversions of dates, JSON, enums and booleans as any query);
-- `db_values()` converts values as Tortoise's UPDATE does (`Field.to_db_value`);
+- `hydrate()` builds the instance with Tortoise's own reader (the same conversions of dates,
+  JSON, enums and booleans as any query);
+- `db_values()` converts values as Tortoise's UPDATE does;
 - `write_together()` runs writes as one transaction, with a version check that undoes them
-  all, and on SQLite lets writes arriving together share one commit (`GroupCommit`).
+  all, and on a SQLite file lets writes arriving together share one commit (`GroupCommit`,
+  SQLite only, on its own `sqlite3` connection).
 
-Everything else goes through the ORM.
+Everything else goes through the ORM. What Tortoise offers no public API for (reading a row
+into a saved instance, converting a value for the database, setting a fetched relation) is in
+core/tortoise_adapter.py, tested against each Tortoise upgrade; column names come from the
+public `Model.describe()`.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
+import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -31,6 +37,9 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from core import tortoise_adapter
 
 M = TypeVar("M", bound=Model)
 
@@ -85,8 +94,17 @@ async def execute(
     return changed
 
 
+@functools.cache
+def _columns_of(model: type[Model]) -> tuple[str, dict[str, str]]:
+    """The primary key's column and every field's column by field name (Model.describe)."""
+    described = model.describe(serializable=False)
+    pk = described["pk_field"]
+    fields = {f["name"]: f["db_column"] for f in [pk, *described["data_fields"]]}
+    return pk["db_column"], fields
+
+
 def _column_names(model: type[Model]) -> tuple[str, ...]:
-    return tuple(sorted(model._meta.db_fields))
+    return tuple(sorted(_columns_of(model)[1].values()))
 
 
 def columns(model: type[Model], alias: str, prefix: str | None = None) -> str:
@@ -103,15 +121,35 @@ def hydrate(model: type[M], row: Mapping[str, Any], prefix: str) -> M | None:
     keys = _prefixed(model, prefix)
     if row[keys[0][0]] is None:  # the primary key
         return None
-    return model._init_from_db(**{column: row[key] for key, column in keys})
+    return tortoise_adapter.from_row(model, {column: row[key] for key, column in keys})
 
 
 @functools.cache
 def _prefixed(model: type[Model], prefix: str) -> tuple[tuple[str, str], ...]:
     """(row key, column) pairs, the primary key first."""
-    pk = model._meta.db_pk_column
+    pk = _columns_of(model)[0]
     names = [pk, *(c for c in _column_names(model) if c != pk)]
     return tuple((f"{prefix}__{column}", column) for column in names)
+
+
+def selected(model: type[Model], alias: str, names: Iterable[str], prefix: str) -> str:
+    """`"alias"."column" AS "prefix__field", ...` for these fields of the model."""
+    return ", ".join(f'"{alias}"."{column_of(model, n)}" AS "{prefix}__{n}"' for n in names)
+
+
+def python_values(
+    model: type[Model], row: Mapping[str, Any], names: tuple[str, ...], prefix: str
+) -> dict[str, Any]:
+    """The fields selected with `selected(model, ..., names, prefix)`, as the ORM reads them."""
+    return {name: read(row[key]) for name, key, read in _readers(model, names, prefix)}
+
+
+@functools.cache
+def _readers(
+    model: type[Model], names: tuple[str, ...], prefix: str
+) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+    """(field, row key, converter) for each field: looked up once, used on every row."""
+    return tuple((n, f"{prefix}__{n}", tortoise_adapter.reader(model, n)) for n in names)
 
 
 def db_values(
@@ -119,17 +157,16 @@ def db_values(
 ) -> list[Any]:
     """The values of these fields as the database stores them, in `order` (default: the
     mapping's own)."""
-    fields = model._meta.fields_map
-    return [fields[name].to_db_value(values[name], None) for name in (order or values)]
+    return [tortoise_adapter.to_db(model, name, values[name]) for name in (order or values)]
 
 
 def column_of(model: type[Model], field: str) -> str:
-    return model._meta.fields_db_projection[field]
+    return _columns_of(model)[1][field]
 
 
 def attach(instance: Model, relation: str, related: Model | None) -> None:
     """Set a fetched relation on an instance, as Tortoise's select_related does."""
-    object.__setattr__(instance, f"_{relation}", related)
+    tortoise_adapter.set_fetched(instance, relation, related)
 
 
 @dataclass(frozen=True)
@@ -155,23 +192,32 @@ async def write_together(writes: Sequence[Write], conn: BaseDBAsyncClient | None
     kept, when a write's `expect` fails; IntegrityError, nothing kept, when the database
     refuses one).
 
-    On SQLite, outside any other transaction, the writes join the worker's next group commit
-    (`GroupCommit`). Elsewhere, or inside a transaction already open, it is an ordinary
-    (nested) Tortoise transaction."""
+    On a SQLite file, outside any other transaction, the writes join the worker's next group
+    commit (`GroupCommit`). Elsewhere (PostgreSQL, an in-memory SQLite database, or inside a
+    transaction already open) it is an ordinary, or nested, Tortoise transaction."""
     db = connection(conn)
-    if db.capabilities.dialect == "sqlite" and not isinstance(db, TransactionalDBClient):
-        steps = [(w.statement.text("sqlite"), list(w.params), w.expect) for w in writes]
-        await _group_of(db).commit(steps)
+    group = _group_of(db)
+    if group is not None:
+        await group.commit([(w.statement.text("sqlite"), list(w.params), w.expect) for w in writes])
         return
-    async with db._in_transaction() as tx:
+    async with in_transaction(db.connection_name) as tx:
         for write in writes:
             changed = await execute(write.statement, write.params, tx)
             if write.expect is not None and changed != write.expect:
                 raise Unchanged
 
 
+class CallerWrites(list[tuple[str, list[Any], int | None]]):
+    """One caller's writes as SQLite runs them, (SQL, parameters, rows it must change), and
+    whether the caller has gone away (cancelled) before they were committed."""
+
+    def __init__(self, steps: Steps) -> None:
+        super().__init__(steps)
+        self.withdrawn = threading.Event()
+
+
 class GroupCommit:
-    """Group commit for one SQLite connection (one per worker process).
+    """Group commit on one SQLite file (one per worker process). SQLite only.
 
     Every commit waits for the disk (synchronous=FULL: a saved score survives a power cut),
     and every worker process writes to the same file, waiting for the others' write locks.
@@ -179,43 +225,84 @@ class GroupCommit:
     the next one, each inside its own savepoint: one that fails is undone alone, the others
     are kept, and every caller hears only after the COMMIT that holds its writes. With one
     writer at a time this is one transaction per call, as before; under load one disk wait
-    serves many saves. The whole transaction is one trip to aiosqlite's thread, so the write
-    lock is never held across the event loop's other work."""
+    serves many saves.
 
-    def __init__(self, client: BaseDBAsyncClient) -> None:
-        self.client = client
-        self.pending: list[tuple[Steps, asyncio.Future[None]]] = []
+    The group writes on its own `sqlite3` connection to the file, in a one-thread executor:
+    the whole transaction is one trip to that thread, so the write lock is never held across
+    the event loop's other work. A caller cancelled before its writes are committed has them
+    left out (or the transaction written again without them); once the COMMIT has begun they
+    stand."""
+
+    def __init__(self, path: str, pragmas: Mapping[str, Any]) -> None:
+        self.path = path
+        self.pragmas = dict(pragmas)
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="group-commit")
+        self.db: sqlite3.Connection | None = None  # opened and used in the executor's thread
+        self.pending: list[tuple[CallerWrites, asyncio.Future[None]]] = []
         self.task: asyncio.Task[None] | None = None
 
     async def commit(self, steps: Steps) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.pending.append((steps, future))
+        loop = asyncio.get_running_loop()
+        writes, future = CallerWrites(steps), loop.create_future()
+        self.pending.append((writes, future))
         if self.task is None or self.task.done():
-            self.task = asyncio.get_running_loop().create_task(self._drain())
-        await future
+            self.task = loop.create_task(self._drain())
+        try:
+            await future
+        except asyncio.CancelledError:
+            writes.withdrawn.set()  # not committed, unless the COMMIT holding them has begun
+            raise
 
     async def _drain(self) -> None:
-        batch: list[tuple[Steps, asyncio.Future[None]]] = []
+        loop = asyncio.get_running_loop()
+        batch: list[tuple[CallerWrites, asyncio.Future[None]]] = []
         try:
             while self.pending:
-                batch, self.pending = self.pending, []
+                batch = [(w, f) for w, f in self.pending if not w.withdrawn.is_set()]
+                self.pending = []
+                if not batch:
+                    continue
+                callers = [writes for writes, _future in batch]
                 try:
-                    async with self.client.acquire_connection() as aio:
-                        outcomes = await aio._execute(
-                            _sqlite_batch, aio._conn, [steps for steps, _future in batch]
-                        )
+                    outcomes = await loop.run_in_executor(self.executor, self._write, callers)
                 except Exception as exc:  # the transaction itself failed: nothing was kept
                     outcomes = [exc] * len(batch)
-                for (_steps, future), outcome in zip(batch, outcomes, strict=True):
+                for (_writes, future), outcome in zip(batch, outcomes, strict=True):
                     _settle(future, outcome)
         finally:  # cancelled (the server stopping): nobody is left waiting
-            for _steps, future in [*batch, *self.pending]:
+            for _writes, future in [*batch, *self.pending]:
                 if not future.done():
                     future.cancel()
 
+    def _write(self, batch: list[CallerWrites]) -> list[Exception | None]:
+        """In the executor's thread."""
+        if self.db is None:
+            self.db = _open(self.path, self.pragmas)
+        return _sqlite_batch(self.db, batch)
+
+    def close(self) -> None:
+        def close_db() -> None:
+            if self.db is not None:
+                self.db.close()
+                self.db = None
+
+        self.executor.submit(close_db)
+        self.executor.shutdown(wait=False)
+
+
+def _open(path: str, pragmas: Mapping[str, Any]) -> sqlite3.Connection:
+    """The group's connection: autocommit mode (its transactions are explicit), the pragmas
+    Tortoise's connection was given, and its busy timeout."""
+    timeout = int(pragmas.get("busy_timeout", DEFAULT_BUSY_TIMEOUT_MS)) / 1000
+    db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    for name, value in pragmas.items():
+        if name.isidentifier():
+            db.execute(f"PRAGMA {name}={value}")
+    return db
+
 
 def _settle(future: asyncio.Future[None], outcome: BaseException | None) -> None:
-    if future.done():  # the caller went away; its writes stand or fall with the others
+    if future.done():  # the caller went away while its transaction was being committed
         return
     if outcome is None:
         future.set_result(None)
@@ -227,38 +314,61 @@ def _settle(future: asyncio.Future[None], outcome: BaseException | None) -> None
         future.set_exception(outcome)
 
 
+DEFAULT_BUSY_TIMEOUT_MS = 5000
 _groups: weakref.WeakKeyDictionary[BaseDBAsyncClient, GroupCommit] = weakref.WeakKeyDictionary()
 
 
-def _group_of(client: BaseDBAsyncClient) -> GroupCommit:
+def _group_of(client: BaseDBAsyncClient) -> GroupCommit | None:
+    """The client's group commit: SQLite on a file, outside a transaction; else None."""
+    if client.capabilities.dialect != "sqlite" or isinstance(client, TransactionalDBClient):
+        return None
     group = _groups.get(client)
     if group is None:
-        group = _groups[client] = GroupCommit(client)
+        path = getattr(client, "filename", "")
+        if not path or path == ":memory:" or path.startswith("file::memory:"):
+            return None  # one connection only can see an in-memory database
+        group = _groups[client] = GroupCommit(path, getattr(client, "pragmas", {}))
+        weakref.finalize(client, group.close)
     return group
 
 
-def _sqlite_batch(db: sqlite3.Connection, batch: list[Steps]) -> list[Exception | None]:
-    """In aiosqlite's thread, on Tortoise's connection (autocommit mode, so the transaction is
-    explicit): each caller's writes in a savepoint; what each caller hears."""
-    outcomes: list[Exception | None] = []
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        for steps in batch:
-            db.execute("SAVEPOINT manassa_write")
-            try:
-                _run_steps(db, steps)
-            except Exception as exc:  # this caller's own failure: undone alone
-                db.execute("ROLLBACK TO manassa_write")
-                outcomes.append(exc)
-            else:
-                outcomes.append(None)
-            db.execute("RELEASE manassa_write")
-        db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    return outcomes
+def _sqlite_batch(db: sqlite3.Connection, batch: list[CallerWrites]) -> list[Exception | None]:
+    """In the group's thread: each caller's writes in a savepoint, in one transaction; what
+    each caller hears. A caller withdrawn meanwhile is left out: if its writes were already
+    in the transaction, it is undone and written again without them."""
+    while True:
+        outcomes: list[Exception | None] = []
+        written: list[CallerWrites] = []
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for steps in batch:
+                if _withdrawn(steps):
+                    outcomes.append(None)  # nobody is waiting to hear
+                    continue
+                db.execute("SAVEPOINT manassa_write")
+                try:
+                    _run_steps(db, steps)
+                except Exception as exc:  # this caller's own failure: undone alone
+                    db.execute("ROLLBACK TO manassa_write")
+                    outcomes.append(exc)
+                else:
+                    outcomes.append(None)
+                    written.append(steps)
+                db.execute("RELEASE manassa_write")
+            if any(_withdrawn(steps) for steps in written):
+                db.execute("ROLLBACK")
+                continue
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        return outcomes
+
+
+def _withdrawn(steps: Steps) -> bool:
+    withdrawn = getattr(steps, "withdrawn", None)
+    return withdrawn is not None and withdrawn.is_set()
 
 
 def _run_steps(db: sqlite3.Connection, steps: Steps) -> None:

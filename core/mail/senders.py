@@ -78,8 +78,8 @@ class ConsoleSender:
             "mail to %s: %s\n%s",
             message["To"],
             message["Subject"],
-            message.get_body(("plain",)).get_content(),
-        )  # type: ignore[union-attr]
+            message.get_body(("plain",)).get_content(),  # type: ignore[union-attr]
+        )
 
 
 @dataclass

@@ -30,7 +30,7 @@ class CollectingHandler:
             return self.refuse_next.pop(0)
         raw = envelope.original_content or envelope.content
         message = message_from_bytes(raw, policy=policy.default)
-        self.messages.append(message)  # type: ignore[arg-type]
+        self.messages.append(message)
         self.raw.append(raw)
         if self.directory is not None:
             self._write(raw, message)

@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 import os
 import secrets
+from typing import Any
 
 from tortoise.expressions import F
 
@@ -36,7 +37,7 @@ class MailWorker:
     async def run_once(self, limit: int = 50) -> int:
         """Send what is due; returns how many rows this worker handled."""
         await self._give_up_stale()
-        due = (
+        due: list[Any] = (
             await OutboxMessage.filter(state=MailState.QUEUED, next_attempt_at__lte=now())
             .order_by("id")
             .limit(limit)

@@ -5,17 +5,20 @@ Saving costs one read (the assignment with its entry, round, judge, sheet, rubri
 judge's count of active conflicts), a second only for a judge who has active conflicts, and
 one short transaction (the version-checked write and its audit entry);
 tests/judging/test_query_counts.py holds it to that. A save is the request judges make most,
-under a benchmark target, so its statements are hand-written (core/sql.py) and read back into
-the same model instances the ORM would build."""
+under a benchmark target, so its statements are hand-written (core/sql.py) and read into
+plain dataclasses (`Scoring` and its views), with the ORM's conversions of each value."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from accounts.models import User
@@ -34,15 +37,99 @@ from judging.services.rubric import pure_criterion
 
 
 @dataclass
-class Scoring:
-    """A judge's view of one entry."""
+class RoundView:
+    """What the score page and a save read of the round."""
 
-    round: Round
-    entry: Entry
-    judge: Judge
-    assignment: Assignment
-    sheet: ScoreSheet | None
-    criteria: list[Criterion]
+    id: int
+    scope_type: str
+    scope_id: int
+    name_ar: str
+    name_en: str
+    state: RoundState
+    ends_at: dt.datetime | None
+    blind: bool
+
+    def accepts_scores(self, at: dt.datetime) -> bool:
+        """As Round.accepts_scores: open, and its end (if any) not passed."""
+        return self.state == RoundState.OPEN and (self.ends_at is None or at < self.ends_at)
+
+
+@dataclass
+class EntryView:
+    """The entry as the judge sees it, and what a conflict can name about it."""
+
+    id: int
+    source_id: int
+    title_ar: str
+    title_en: str
+    group_label_ar: str
+    group_label_en: str
+    team_key: str
+    members: list[Any]
+    organizations: list[Any]
+
+
+@dataclass
+class JudgeView:
+    id: int
+    user_id: int | None
+    state: JudgeState
+
+
+@dataclass
+class AssignmentView:
+    id: int
+
+
+@dataclass
+class SheetView:
+    """The judge's saved sheet."""
+
+    id: int
+    scores: dict[str, float]
+    total: float | None
+    comment_for_team: str
+    note_for_organizers: str
+    state: SheetState
+    version: int
+    submitted_at: dt.datetime | None
+    updated_at: dt.datetime | None
+
+
+@dataclass
+class CriterionView:
+    """One criterion of the rubric, as the form and the scoring read it."""
+
+    id: int
+    key: str
+    position: int
+    name_ar: str
+    name_en: str
+    guidance_ar: str
+    guidance_en: str
+    levels: list[dict[str, Any]]
+    weight: float
+    min_score: float
+    max_score: float
+    step: float | None
+    independent: bool
+    priority: int | None
+
+    def level_text(self, level: dict[str, Any], lang: str) -> str:
+        other = "en" if lang == "ar" else "ar"
+        return str(level.get(lang) or level.get(other) or "")
+
+
+@dataclass
+class Scoring:
+    """A judge's view of one entry: plain values read by one hand-written statement."""
+
+    round: RoundView
+    entry: EntryView
+    judge: JudgeView
+    assignment: AssignmentView
+    sheet: SheetView | None
+    criteria: list[CriterionView]
     conflicted: bool
 
     @property
@@ -54,12 +141,34 @@ class StaleSheet(ConflictError):
     """Another tab or window saved this sheet first."""
 
 
+V = TypeVar("V")
+VIEWS: tuple[tuple[type[Model], type[Any], str, str], ...] = (
+    (Assignment, AssignmentView, "a", "a"),
+    (Entry, EntryView, "e", "e"),
+    (Round, RoundView, "r", "r"),
+    (Judge, JudgeView, "j", "j"),
+    (ScoreSheet, SheetView, "s", "s"),
+    (Criterion, CriterionView, "k", "k"),
+)
+"""Each view with its model, the table's alias and the prefix of its columns in a row."""
+
+
+@functools.cache
+def _names(view: type[Any]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(view))
+
+
+def _view(view: type[V], model: type[Model], row: Mapping[str, Any], prefix: str) -> V | None:
+    """The view from a row; None when a LEFT JOIN found nothing."""
+    if row[f"{prefix}__id"] is None:
+        return None
+    return view(**sql.python_values(model, row, _names(view), prefix))
+
+
 ASSIGNMENT = sql.Statement(
     lambda: (
         f"""
-    SELECT {sql.columns(Assignment, "a")}, {sql.columns(Entry, "e")}, {sql.columns(Round, "r")},
-           {sql.columns(Judge, "j")}, {sql.columns(ScoreSheet, "s")},
-           {sql.columns(Criterion, "k")},
+    SELECT {", ".join(sql.selected(m, alias, _names(v), p) for m, v, alias, p in VIEWS)},
            (SELECT COUNT(*) FROM judging_conflict jc
             WHERE jc.judge_id = a.judge_id AND jc.active) AS judge_conflicts
     FROM judging_assignment a
@@ -69,7 +178,7 @@ ASSIGNMENT = sql.Statement(
     LEFT JOIN judging_score_sheet s ON s.assignment_id = a.id
     LEFT JOIN judging_criterion k ON k.round_id = r.id
     WHERE a.entry_id = ? AND j.user_id = ? AND j.state = ?
-    ORDER BY a.id, k.position, k.id"""  # noqa: S608 - columns from the models
+    ORDER BY a.id, k.position, k.id"""  # noqa: S608 - columns from the views
     )
 )
 """The judge's assignment to an entry with everything a save reads, in one statement: a row
@@ -80,30 +189,30 @@ none, and then their conflicts need not be read at all)."""
 async def scoring_for(user: User, entry_id: int, *, allow_conflicted: bool = False) -> Scoring:
     """The judge's assignment to this entry, or a 404 saying why it is not theirs."""
     found = await sql.rows(ASSIGNMENT, [entry_id, user.id, JudgeState.ACCEPTED.value])
-    round_ = sql.hydrate(Round, found[0], "r") if found else None
+    round_ = _view(RoundView, Round, found[0], "r") if found else None
     if round_ is None or round_.state == RoundState.DRAFT:
         raise NotFound(_("This entry is not assigned to you."))
     row = found[0]
-    assignment, entry = sql.hydrate(Assignment, row, "a"), sql.hydrate(Entry, row, "e")
-    judge, sheet = sql.hydrate(Judge, row, "j"), sql.hydrate(ScoreSheet, row, "s")
+    assignment = _view(AssignmentView, Assignment, row, "a")
+    entry = _view(EntryView, Entry, row, "e")
+    judge = _view(JudgeView, Judge, row, "j")
+    sheet = _view(SheetView, ScoreSheet, row, "s")
     assert assignment is not None and entry is not None and judge is not None
-    sql.attach(entry, "round", round_)
-    sql.attach(assignment, "entry", entry)
-    sql.attach(assignment, "judge", judge)
-    sql.attach(assignment, "sheet", sheet)
     conflicted = bool(row["judge_conflicts"]) and await is_conflicted(judge.id, entry)
     if conflicted and not allow_conflicted:
         raise NotFound(
             _("You have a conflict of interest with this entry, so you cannot see or score it.")
         )
-    criteria = [sql.hydrate(Criterion, r, "k") for r in found if r["a__id"] == assignment.id]
+    criteria = [
+        _view(CriterionView, Criterion, r, "k") for r in found if r["a__id"] == assignment.id
+    ]
     return Scoring(
         round_, entry, judge, assignment, sheet, [c for c in criteria if c is not None], conflicted
     )
 
 
 def _score_errors(
-    criteria: Sequence[Criterion], scores: Mapping[str, float | None], submit: bool
+    criteria: Sequence[CriterionView], scores: Mapping[str, float | None], submit: bool
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     for criterion in criteria:
@@ -116,7 +225,7 @@ def _score_errors(
     return errors
 
 
-def _score_problem(criterion: Criterion, value: float | None) -> str:
+def _score_problem(criterion: CriterionView, value: float | None) -> str:
     """What is wrong with one score ("" when nothing is)."""
     if value is None:
         return _("Give a score for this criterion before submitting.")
@@ -153,7 +262,7 @@ async def save_sheet(
     note: str,
     version: int,
     submit: bool,
-) -> ScoreSheet:
+) -> SheetView:
     """Save a draft or submit. ``version`` is the sheet version the form was built from: if
     someone saved in between (another tab), the save is refused and the newer sheet kept."""
     _check_sheet(seen, scores, version, submit)
@@ -166,14 +275,14 @@ async def save_sheet(
 
 async def _create_sheet(
     user: User, seen: Scoring, values: dict[str, Any], version: int, action: str
-) -> ScoreSheet:
+) -> SheetView:
     """The first save of a sheet (through the ORM: it happens once per sheet)."""
     if version != 0:
         raise _stale()
     try:
         async with in_transaction() as conn:
             sheet = await ScoreSheet.create(
-                assignment=seen.assignment, version=1, using_db=conn, **values
+                assignment_id=seen.assignment.id, version=1, using_db=conn, **values
             )
             await audit.record(
                 user,
@@ -186,12 +295,12 @@ async def _create_sheet(
             )
     except IntegrityError:  # another tab created the sheet first
         raise _stale() from None
-    return sheet
+    return SheetView(**{name: getattr(sheet, name) for name in _names(SheetView)})
 
 
 async def _update_sheet(
-    user: User, seen: Scoring, sheet: ScoreSheet, values: dict[str, Any], version: int, action: str
-) -> ScoreSheet:
+    user: User, seen: Scoring, sheet: SheetView, values: dict[str, Any], version: int, action: str
+) -> SheetView:
     """Every later save: the write, only if the sheet is still at ``version`` (the database
     decides, so two tabs never both win), and its audit entry, in one transaction."""
     before = _audited(sheet)
@@ -206,7 +315,13 @@ async def _update_sheet(
             [
                 update,
                 audit.write(
-                    user, action, sheet, scope=scope_of(seen.round), before=before, after=after
+                    user,
+                    action,
+                    sheet,
+                    scope=scope_of(seen.round),
+                    before=before,
+                    after=after,
+                    object_type=ScoreSheet.__name__,
                 ),
             ]
         )
@@ -265,7 +380,7 @@ AUDITED = ("scores", "total", "state", "version")
 """What a save's audit entry records of the sheet, before and after."""
 
 
-def _audited(sheet: ScoreSheet | None) -> dict[str, Any] | None:
+def _audited(sheet: ScoreSheet | SheetView | None) -> dict[str, Any] | None:
     return None if sheet is None else {name: getattr(sheet, name) for name in AUDITED}
 
 
@@ -285,7 +400,7 @@ async def declare_entry_conflict(user: User, entry_id: int, reason: str) -> Conf
         raise Invalid({"reason": _("Say briefly why you have a conflict.")})
     return await record_conflict(
         user,
-        seen.judge,
+        await Judge.get(id=seen.judge.id),
         kind=ConflictKind.ENTRY,
         value=str(seen.entry.source_id),
         label=seen.entry.title_ar or seen.entry.title_en,

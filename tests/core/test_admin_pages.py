@@ -283,7 +283,7 @@ async def entry(
     actor=None,
     object_type: str = "Event",  # noqa: ANN001
     **kwargs,
-) -> AuditEntry:  # noqa: ANN003
+) -> audit.Recorded:  # noqa: ANN003
     recorded = await audit.record(
         actor, action, object_type=object_type, object_id=kwargs.pop("object_id", 1), **kwargs
     )

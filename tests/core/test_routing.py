@@ -10,7 +10,7 @@ import pytest
 from starlette.routing import BaseRoute, Match, Mount, Route
 
 from core.app import create_app
-from core.routing import CHILD, PrefixGroup, flat, grouped
+from core.routing import CHILD, PrefixGroup, flat, grouped, route_path
 from tests.conftest import csrf
 
 
@@ -113,3 +113,17 @@ def test_integers_in_paths_are_ids_of_at_most_nine_digits(settings, db) -> None:
     scope = {"type": "http", "path": "", "root_path": "", "method": "GET"}
     assert route.matches({**scope, "path": "/judging/entries/999999999"})[0] is Match.FULL
     assert route.matches({**scope, "path": "/judging/entries/1000000000"})[0] is Match.NONE
+
+
+@pytest.mark.parametrize(
+    ("path", "root_path", "expected"),
+    [
+        ("/judging/x", "", "/judging/x"),
+        ("/app/judging/x", "/app", "/judging/x"),
+        ("/app", "/app", ""),
+        ("/application/x", "/app", "/application/x"),
+        ("/other/x", "/app", "/other/x"),
+    ],
+)
+def test_the_route_path_is_the_path_less_the_root_path(path, root_path, expected) -> None:
+    assert route_path({"type": "http", "path": path, "root_path": root_path}) == expected

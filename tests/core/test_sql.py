@@ -4,8 +4,12 @@ the ORM would, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
 
 import pytest
+from tortoise import Tortoise
+from tortoise.contrib.test import tortoise_test_context
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -14,6 +18,8 @@ from accounts.enums import Role, ScopeType
 from accounts.models import User
 from core import audit, sql
 from core.audit import AuditEntry
+from core.db import model_modules
+from tests.conftest import TEST_DATABASE_URL
 from tests.factories import grant, make_user
 
 RENAME = sql.Statement("UPDATE accounts_user SET name_en = ? WHERE id = ?")
@@ -23,6 +29,18 @@ NEW_USER = sql.Statement(
     "session_version, created_at) VALUES (?, 'x', '', '', '', '', '', 'ar', "
     "?, ?, 1, ?)"
 )
+
+
+@pytest.fixture
+async def file_db(settings, tmp_path) -> AsyncIterator[str]:  # noqa: ANN001
+    """A SQLite file, where writes go through the group commit (an in-memory database has
+    one connection only, so its writes are ordinary transactions); its path."""
+    if TEST_DATABASE_URL:
+        pytest.skip("group commit is SQLite's; PostgreSQL writes in ordinary transactions")
+    path = tmp_path / "group.sqlite3"
+    async with tortoise_test_context(model_modules(settings), db_url=f"sqlite://{path}"):
+        assert sql._group_of(Tortoise.get_connection("default")) is not None
+        yield str(path)
 
 
 def test_placeholders_are_numbered_for_postgresql() -> None:
@@ -158,11 +176,9 @@ async def test_an_audit_entry_reads_back_as_recorded(db) -> None:
     assert (stored.object_id, stored.scope_id, stored.after) == ("42", 9, {"n": 2})
 
 
-async def test_concurrent_writes_commit_in_groups_and_fail_alone(db, monkeypatch) -> None:
+async def test_concurrent_writes_commit_in_groups_and_fail_alone(file_db, monkeypatch) -> None:
     """Writes arriving together share a transaction on SQLite (one disk wait for all), yet
     each caller's writes stand or fall alone: a missed version check undoes only its own."""
-    from tortoise import Tortoise
-
     users = [await make_user(name_en=f"Before {n}") for n in range(8)]
     entries = await AuditEntry.all().count()
     transactions: list[int] = []
@@ -194,20 +210,14 @@ async def test_concurrent_writes_commit_in_groups_and_fail_alone(db, monkeypatch
         expected = f"Before {n}" if n % 3 == 0 else f"After {user.id}"
         assert (await User.get(id=user.id)).name_en == expected
     assert await AuditEntry.all().count() == entries + 5
-    if Tortoise.get_connection("default").capabilities.dialect == "sqlite":
-        assert sum(transactions) == 8 and len(transactions) < 8, transactions
+    assert sum(transactions) == 8 and len(transactions) < 8, transactions
 
 
-async def test_a_group_whose_commit_fails_tells_every_caller(db, monkeypatch) -> None:
+async def test_a_group_whose_commit_fails_tells_every_caller(file_db, monkeypatch) -> None:
     """When the transaction itself cannot be written, every caller in it hears so and
     nothing of theirs is kept."""
-    import sqlite3
-
-    from tortoise import Tortoise
     from tortoise.exceptions import OperationalError
 
-    if Tortoise.get_connection("default").capabilities.dialect != "sqlite":
-        pytest.skip("group commit is SQLite's; PostgreSQL writes in ordinary transactions")
     users = [await make_user(name_en="Kept") for _ in range(3)]
 
     def locked(conn, steps):  # noqa: ANN001, ANN202
@@ -241,3 +251,67 @@ async def test_one_callers_bad_write_does_not_fail_the_others_in_its_group(db) -
     assert outcomes[0] == outcomes[2] == "saved"
     assert outcomes[1] not in ("saved", "unchanged")
     assert [(await User.get(id=u.id)).name_en for u in users] == ["After", "Before", "After"]
+
+
+async def test_a_save_on_a_sqlite_file_is_one_trip_to_the_database(file_db, monkeypatch) -> None:
+    """The version-checked write and its audit entry: one transaction, one trip to the group
+    commit's thread, no statement on the ORM's connection."""
+    user = await make_user(name_en="Before")
+    trips: list[list[str]] = []
+    batch = sql._sqlite_batch
+
+    def counted(conn, callers):  # noqa: ANN001, ANN202
+        trips.extend([text.split()[0] for text, *_ in steps] for steps in callers)
+        return batch(conn, callers)
+
+    monkeypatch.setattr(sql, "_sqlite_batch", counted)
+    connection = Tortoise.get_connection("default")
+    seen: list[str] = []
+    original = connection.execute_query
+
+    async def spied(query, values=None):  # noqa: ANN001, ANN202
+        seen.append(query)
+        return await original(query, values)
+
+    monkeypatch.setattr(connection, "execute_query", spied)
+    await sql.write_together(
+        [sql.Write(RENAME, ["After", user.id], expect=1), audit.write(user, "renamed", user)]
+    )
+    monkeypatch.undo()
+    assert trips == [["UPDATE", "INSERT"]] and seen == []
+    assert (await User.get(id=user.id)).name_en == "After"
+
+
+async def test_a_caller_cancelled_while_waiting_has_nothing_committed(file_db) -> None:
+    """Cancelled before its writes were committed (whether they wait for the next group or
+    are in the transaction being written), a caller's writes are left out; the others in its
+    group are kept."""
+    users = [await make_user(name_en="Before") for _ in range(3)]
+    entries = await AuditEntry.all().count()
+    other = sqlite3.connect(file_db, timeout=0, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+
+    def rename(user: User) -> asyncio.Task[None]:
+        writes = [
+            sql.Write(RENAME, ["After", user.id], expect=1),
+            audit.write(user, "accounts.renamed", user),
+        ]
+        return asyncio.create_task(sql.write_together(writes))
+
+    try:
+        in_flight, kept = rename(users[0]), rename(users[1])
+        await asyncio.sleep(0.2)  # their transaction now waits for the lock, in its thread
+        queued = rename(users[2])  # waits for the next group
+        await asyncio.sleep(0.05)
+        in_flight.cancel()
+        queued.cancel()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    await kept
+    for task in (in_flight, queued):
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    await sql.write_together([sql.Write(RENAME, ["Flushed", users[1].id], expect=1)])
+    assert [(await User.get(id=u.id)).name_en for u in users] == ["Before", "Flushed", "Before"]
+    assert await AuditEntry.all().count() == entries + 1

@@ -131,9 +131,11 @@ def round_trips(monkeypatch) -> Iterator[list[str]]:  # noqa: ANN001
 
 
 def one_transaction(*statements: str) -> list[str]:
-    """How a write of these statements reaches the database: one trip on SQLite, four or more
-    elsewhere."""
-    if Tortoise.get_connection("default").capabilities.dialect == "sqlite":
+    """How a write of these statements reaches the database: one trip on a SQLite file (its
+    group commit), four or more elsewhere (an in-memory SQLite database, PostgreSQL)."""
+    from core import sql
+
+    if sql._group_of(Tortoise.get_connection("default")) is not None:
         return [" ".join(["transaction", *statements])]
     return ["begin", *statements, "commit"]
 
