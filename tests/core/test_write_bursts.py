@@ -137,7 +137,7 @@ async def prepare(database_url: str) -> dict:
     from core.db import connected
     from core.settings import Settings
     from events.models import Track
-    from tests.events.builders import make_event, make_team, register
+    from tests.events.factories import make_event, make_team, register
     from tests.factories import make_user
 
     settings = Settings(env="test", secret_key=SECRET, database_url=database_url)

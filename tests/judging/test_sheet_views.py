@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from judging import services
 from judging.enums import RoundState, SheetState
 from judging.models import Assignment, Criterion, Entry, Judge, Round, ScoreSheet
 from judging.services import sheets
-from tests.judging.builders import ready_round
+from tests.judging.factories import ready_round
 
 
 def same_as_orm(view: object, model: object) -> None:
@@ -22,11 +21,11 @@ async def test_the_view_holds_what_the_orm_reads(db, source) -> None:  # noqa: A
     round_, seats = await ready_round(source, judges=2, k=2)
     row = await Assignment.filter(judge=seats[0]).order_by("id").first()
     user = await seats[0].user
-    seen = await services.scoring_for(user, row.entry_id)
-    await services.save_sheet(
+    seen = await sheets.scoring_for(user, row.entry_id)
+    await sheets.save_sheet(
         user, seen, scores={"c1": 4.0}, comment="Clear", note="", version=0, submit=False
     )
-    seen = await services.scoring_for(user, row.entry_id)
+    seen = await sheets.scoring_for(user, row.entry_id)
 
     same_as_orm(seen.round, await Round.get(id=round_.id))
     same_as_orm(seen.entry, await Entry.get(id=row.entry_id))
