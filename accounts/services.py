@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -193,9 +195,15 @@ async def _refuse_unverified(settings: Settings, links: Links, user: User) -> No
 
 async def request_password_reset(
     settings: Settings, links: Links, *, email: str, address: str
-) -> None:
-    """Mail a single-use reset link if the account exists; the caller's answer is the same."""
+) -> Callable[[], Awaitable[None]]:
+    """Count the request against its address, and give the work to run after the answer is
+    sent: mail a single-use reset link if the account exists. An existing and an unknown
+    address get the same answer after the same work, so its timing tells nothing."""
     await _limit("reset", address, settings.security_form_max_per_hour, 3600)
+    return functools.partial(_mail_reset_link, settings, links, email)
+
+
+async def _mail_reset_link(settings: Settings, links: Links, email: str) -> None:
     user = await User.get_or_none(email=email, is_active=True)
     if user is None or not await _quota_left("reset-mail", email, RESET_MAILS_PER_HOUR):
         return
