@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from core import page_cache, permissions
+from core import language, page_cache, permissions
 from core.audit import AuditEntry
 from core.errors import NotFound
 from core.i18n import LANGUAGES, N_, zone
@@ -258,6 +258,7 @@ async def admin_audit(request: Request) -> Response:
 routes = [
     Route("/", home, name="core:home"),
     Route("/healthz", healthz, name="core:healthz"),
+    *language.routes,
     Route("/files/{file_id:uuid}", download, name="core:download"),
     Route("/admin/outbox", admin_outbox, name="core:admin_outbox"),
     Route("/admin/outbox/{message_id:int}", admin_outbox_detail, name="core:admin_outbox_detail"),
