@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from core import language, page_cache, permissions
+from core import dates, language, page_cache, permissions
 from core.audit import AuditEntry
 from core.errors import NotFound
 from core.i18n import LANGUAGES, N_, zone
@@ -175,10 +175,12 @@ async def admin_outbox_detail(request: Request) -> Response:
 
 
 def _day(raw: str) -> dt.date | None:
+    """A filter's day; none (no bound) when it is not a date or outside the sane range."""
     try:
-        return dt.date.fromisoformat(raw) if raw else None
+        day = dt.date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+    return day if day is not None and dates.in_range(day) else None
 
 
 def _day_start(day: dt.date, time_zone: str) -> dt.datetime:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from core import dates
 from core.forms import Form, normalize_text
 from core.i18n import gettext as _
 from core.i18n import zone
@@ -66,6 +67,9 @@ def local_datetime(form: Form, name: str, tz: str, *, required: bool = True) -> 
         local = dt.datetime.strptime(raw, LOCAL_FORMAT)
     except ValueError:
         form.error(name, _("Enter a date and time, like 2026-12-01T09:00."))
+        return None
+    if not dates.in_range(local):
+        form.error(name, dates.out_of_range_message())
         return None
     return local.replace(tzinfo=zone(tz)).astimezone(dt.UTC)
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from core import dates
 from core.forms import Form, normalize_text, to_western_digits
 from core.i18n import gettext as _
 from core.i18n import zone
@@ -63,6 +64,9 @@ class JudgingForm(Form):
             local = dt.datetime.fromisoformat(to_western_digits(raw))
         except ValueError:
             self.errors[name] = _("Enter a date and time, like 2026-12-01 18:00.")
+            return None
+        if not dates.in_range(local):
+            self.errors[name] = dates.out_of_range_message()
             return None
         return local.replace(tzinfo=zone(time_zone), second=0, microsecond=0).astimezone(dt.UTC)
 
