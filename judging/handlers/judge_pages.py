@@ -17,6 +17,7 @@ from core.i18n import localized
 from core.web import flash, form_page, redirect
 from judging import forms, rules, services
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState
+from judging.handlers import entry_files
 from judging.handlers.common import (
     entry_source,
     labels,
@@ -168,6 +169,7 @@ async def _score_page(
         message=message,
         weights=weights,
         open=round_.accepts_scores(now()),
+        file_name=entry_files.shown_name,
     )
 
 
