@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -13,14 +15,14 @@ from urllib.parse import urlencode
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from accounts import passwords, tokens
+from accounts import passwords, throttle, tokens
 from accounts.enums import Role, ScopeType
 from accounts.models import EndedSession, Membership, User
 from core import audit, ratelimit
 from core.clock import now
-from core.errors import DomainError, Invalid, TooManyRequests
+from core.errors import DomainError, Invalid
 from core.i18n import gettext as _
-from core.i18n import ngettext, use_locale
+from core.i18n import use_locale
 from core.links import Links as SiteLinks
 from core.mail import outbox
 from core.settings import Settings
@@ -57,30 +59,13 @@ class Links(SiteLinks):
         return self.url("accounts:login")
 
 
-def _minutes(seconds: int) -> int:
-    return max(1, -(-seconds // 60))
-
-
 async def _limit(bucket: str, key: str, limit: int, window: int) -> None:
-    wait = await ratelimit.retry_after(bucket, key, limit, window)
-    if wait:
-        n = _minutes(wait)
-        raise TooManyRequests(
-            ngettext(
-                "Too many attempts. Try again in %(num)s minute.",
-                "Too many attempts. Try again in %(num)s minutes.",
-                n,
-            ),
-            wait,
-        )
+    await throttle.take(bucket, key, limit, window)
 
 
 async def _quota_left(bucket: str, key: str, limit: int, window: int = 3600) -> bool:
     """Count one use of a silent quota; False (and nothing counted) when it is used up."""
-    if await ratelimit.retry_after(bucket, key, limit, window):
-        return False
-    await ratelimit.hit(bucket, key)
-    return True
+    return await ratelimit.try_take(bucket, key, limit, window) is not None
 
 
 def _mail_name(user: User) -> str:
@@ -108,14 +93,13 @@ async def sign_up(
     """Create an unverified account and mail a verification link. An e-mail already registered
     gets a different mail, and the caller sees the same answer either way."""
     await _limit("signup", address, settings.security_form_max_per_hour, 3600)
-    await ratelimit.hit("signup", address)
     hashed = await passwords.hashed(password, settings.security_argon2_profile)
     try:
         async with in_transaction():
             user = await User.create(
                 email=email, password_hash=hashed, language=language, **_name_fields(name)
             )
-            await ratelimit.hit("verify-mail", email)
+            await _quota_left("verify-mail", email, VERIFY_MAILS_PER_HOUR)
             await _queue_verification(settings, links, user)
     except IntegrityError:
         existing = await User.get(email=email)
@@ -156,7 +140,6 @@ async def resend_verification(
 ) -> None:
     """Mail a new link to an unverified account; the answer is the same for any address."""
     await _limit("resend", address, settings.security_form_max_per_hour, 3600)
-    await ratelimit.hit("resend", address)
     user = await User.get_or_none(email=email, is_active=True)
     if user is not None and not user.verified:
         await _send_verification(settings, links, user)
@@ -178,21 +161,17 @@ async def verify_email(settings: Settings, token: str) -> User:
 async def authenticate(
     settings: Settings, links: Links, *, email: str, password: str, address: str
 ) -> User:
-    """The user for these credentials. Failures are counted per account and per address; an
-    unknown e-mail and a wrong password fail alike (same message, same work)."""
+    """The user for these credentials. Failures are counted as `throttle` says; an unknown
+    e-mail and a wrong password fail alike (same message, same work)."""
     s = settings
-    window = s.security_login_window_seconds
-    await _limit("login-address", address, s.security_login_max_failures_address, window)
-    await _limit("login-account", email, s.security_login_max_failures_account, window)
+    attempt = await throttle.sign_in_attempt(s, email=email, address=address)
     user = await User.get_or_none(email=email, is_active=True)
     stored = user.password_hash if user else passwords.dummy_hash(s.security_argon2_profile)
     if not await passwords.verified(stored, password, s.security_argon2_profile) or not user:
-        await ratelimit.hit("login-address", address)
-        await ratelimit.hit("login-account", email)
         raise SignInFailed(_("The e-mail address or password is not correct."))
+    await attempt.succeeded()
     if not user.verified:
         await _refuse_unverified(settings, links, user)
-    await ratelimit.clear("login-account", email)
     user.last_login_at = now()
     await user.save(update_fields=["last_login_at"])
     return user
@@ -213,10 +192,15 @@ async def _refuse_unverified(settings: Settings, links: Links, user: User) -> No
 
 async def request_password_reset(
     settings: Settings, links: Links, *, email: str, address: str
-) -> None:
-    """Mail a single-use reset link if the account exists; the caller's answer is the same."""
+) -> Callable[[], Awaitable[None]]:
+    """Count the request against its address, and give the work to run after the answer is
+    sent: mail a single-use reset link if the account exists. An existing and an unknown
+    address get the same answer after the same work, so its timing tells nothing."""
     await _limit("reset", address, settings.security_form_max_per_hour, 3600)
-    await ratelimit.hit("reset", address)
+    return functools.partial(_mail_reset_link, settings, links, email)
+
+
+async def _mail_reset_link(settings: Settings, links: Links, email: str) -> None:
     user = await User.get_or_none(email=email, is_active=True)
     if user is None or not await _quota_left("reset-mail", email, RESET_MAILS_PER_HOUR):
         return
@@ -260,10 +244,11 @@ async def change_password(settings: Settings, user: User, *, current: str, new: 
     """Check the current password (counted like sign-in failures), then set the new one."""
     s = settings
     window = s.security_login_window_seconds
-    await _limit("login-account", user.email, s.security_login_max_failures_account, window)
+    limit = s.security_login_max_failures_account
+    ticket = await throttle.take("password-check", user.email, limit, window)
     if not await passwords.verified(user.password_hash, current, s.security_argon2_profile):
-        await ratelimit.hit("login-account", user.email)
         raise Invalid({"current_password": _("Your current password is not correct.")})
+    await ratelimit.refund(ticket)
     if await passwords.verified(user.password_hash, new, s.security_argon2_profile):
         raise Invalid({"password": _("Choose a password different from the current one.")})
     await _set_password(settings, user, new, "accounts.change_password")

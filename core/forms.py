@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from core import dates
 from core.i18n import gettext as _
 from core.i18n import zone
 
@@ -178,9 +179,14 @@ class Form:
             if required:
                 self.errors[name] = _("This field is required.")
             return None
-        value = parse_local(raw, time_zone)
-        if value is None:
+        local = parse_naive(raw)
+        value = None
+        if local is None:
             self.errors[name] = invalid
+        elif not dates.in_range(local):
+            self.errors[name] = dates.out_of_range_message()
+        else:
+            value = local.replace(tzinfo=zone(time_zone)).astimezone(dt.UTC)
         self.clean[name] = value
         return value
 
@@ -260,13 +266,21 @@ def number_text(raw: str) -> str:
     return to_western_digits(normalize_text(raw)).replace("٫", ".").replace(",", ".")
 
 
-def parse_local(raw: str, time_zone: str) -> dt.datetime | None:
-    """ "2026-12-01T09:00" (or with a space) read in `time_zone`, in UTC; None if it is not a
-    date and time. Seconds, if any, are dropped."""
+def parse_naive(raw: str) -> dt.datetime | None:
+    """ "2026-12-01T09:00" (or with a space) as a naive date and time; None if it is not one.
+    Seconds, if any, are dropped."""
     text = to_western_digits(normalize_text(raw)).replace(" ", "T", 1)[:16]
     try:
-        local = dt.datetime.strptime(text, LOCAL_FORMAT)
+        return dt.datetime.strptime(text, LOCAL_FORMAT)
     except ValueError:
+        return None
+
+
+def parse_local(raw: str, time_zone: str) -> dt.datetime | None:
+    """ "2026-12-01T09:00" (or with a space) read in `time_zone`, in UTC; None if it is not a
+    date and time, or not within the years forms accept (core.dates)."""
+    local = parse_naive(raw)
+    if local is None or not dates.in_range(local):
         return None
     return local.replace(tzinfo=zone(time_zone)).astimezone(dt.UTC)
 

@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from core import page_cache, permissions
+from core import dates, language, page_cache, permissions
 from core.audit import AuditEntry
 from core.errors import NotFound
 from core.i18n import LANGUAGES, zone
@@ -173,10 +173,12 @@ async def admin_outbox_detail(request: Request) -> Response:
 
 
 def _day(raw: str) -> dt.date | None:
+    """A filter's day; none (no bound) when it is not a date or outside the sane range."""
     try:
-        return dt.date.fromisoformat(raw) if raw else None
+        day = dt.date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+    return day if day is not None and dates.in_range(day) else None
 
 
 def _day_start(day: dt.date, time_zone: str) -> dt.datetime:
@@ -257,6 +259,7 @@ routes = [
     Route("/", home, name="core:home"),
     Route("/healthz", healthz, name="core:healthz"),
     Route("/api/v1/openapi.json", openapi, name="core:openapi"),
+    *language.routes,
     Route("/files/{file_id:uuid}", download, name="core:download"),
     Route("/admin/outbox", admin_outbox, name="core:admin_outbox"),
     Route("/admin/outbox/{message_id:int}", admin_outbox_detail, name="core:admin_outbox_detail"),

@@ -176,15 +176,8 @@ class RequestContextMiddleware:
             getattr(user, "language", None),
             self.settings.default_language,
         )
-        # Saved on a plain page view only: an unsafe request may yet be refused (CSRF).
-        if (
-            chosen
-            and request.method in SAFE_METHODS
-            and self.language_saver is not None
-            and user is not None
-            and user.language != lang
-        ):
-            await self.language_saver(user, lang)
+        # ?lang= switches the session and the cookie only; the profile changes by a POST
+        # (core.language), which the CSRF check guards.
         return lang, chosen is not None
 
 

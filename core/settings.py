@@ -48,6 +48,8 @@ class Settings:
     security_session_max_age: int = 14 * 24 * 3600
     security_login_max_failures_account: int = 5
     security_login_max_failures_address: int = 20
+    # failures on one account from every address; see accounts/throttle.py
+    security_login_max_failures_account_all: int = 50
     security_login_window_seconds: int = 900
     security_form_max_per_hour: int = 10
     server_host: str = "127.0.0.1"

@@ -97,6 +97,7 @@ def _context(request: Request) -> dict[str, Any]:
         "other_lang_name": i18n.LANGUAGES[other]["name"],
         # One leading slash: a request for //other.site/x must not link to another site.
         "switch_url": "/" + request.url.path.lstrip("/") + "?" + _with_lang(request, other),
+        "switch_next": "/" + request.url.path.lstrip("/") + _without_lang(request),
         "current_user": getattr(request.state, "user", None),
         "csrf_token": lambda: csrf_token(request),
         "flashes": lambda: pop_flashes(request),
@@ -105,6 +106,11 @@ def _context(request: Request) -> dict[str, Any]:
             link for provider in request.app.state.hooks.nav for link in provider(request)
         ],
     }
+
+
+def _without_lang(request: Request) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return "?" + urlencode(params) if params else ""
 
 
 def _with_lang(request: Request, lang: str) -> str:

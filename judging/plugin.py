@@ -14,7 +14,16 @@ from starlette.routing import Route
 from core.hooks import Hooks
 from core.i18n import gettext as _
 from judging import demo
-from judging.routes import assignments, judge_pages, judges, public, results, rounds, rubric
+from judging.routes import (
+    assignments,
+    entry_files,
+    judge_pages,
+    judges,
+    public,
+    results,
+    rounds,
+    rubric,
+)
 from judging.routes.common import labels, page_context
 
 __all__ = ["hooks", "labels", "nav", "routes"]
@@ -46,6 +55,11 @@ routes = [
     ),
     Route(
         "/judging/entries/{entry_id:int}", judge_pages.score, methods=_BOTH, name="judging:score"
+    ),
+    Route(
+        "/judging/entries/{entry_id:int}/files/{position:int}",
+        entry_files.entry_file,
+        name="judging:entry_file",
     ),
     Route(
         "/judging/entries/{entry_id:int}/conflict",

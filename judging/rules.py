@@ -35,6 +35,11 @@ def scores_entry(user: Any, obj: Any) -> bool:
     return sees_entry(user, obj) and obj.round.accepts_scores(now())
 
 
+def scope_visible(user: Any, scope: Any) -> bool:
+    """The scope (a ScopeInfo) as its source says: public, or seen by its managers only."""
+    return scope is not None and (scope.public or manage(user, scope))
+
+
 def results_public(user: Any, obj: Any) -> bool:
     """Published results of a round (or services.PublishedResults): anyone, once public."""
     return obj is not None and obj.results_public(now())
@@ -61,6 +66,7 @@ permissions.register(
         "judging.see_entry": sees_entry,
         "judging.score": scores_entry,
         "judging.results": results_public,
+        "judging.scope_visible": scope_visible,
         "judging.feedback": reads_feedback,
     }
 )

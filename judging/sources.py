@@ -33,6 +33,7 @@ class ScopeInfo:
     title_en: str
     time_zone: str
     public_url: str = ""  # the public page of the event or cycle
+    public: bool = True  # seen by everyone; False for a draft (then only its managers see it)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ class OutboxMessage(Model):
     locked_at = fields.DatetimeField(null=True)
     sent_at = fields.DatetimeField(null=True)
     last_error = fields.TextField(default="")
+    # set when a worker died while sending it and the row was queued again (same Message-ID)
+    recovered_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "core_outbox_message"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from typing import Protocol
 
 import aiosmtplib
@@ -28,13 +28,19 @@ class Sender(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
 
 
+def message_id(row: OutboxMessage) -> str:
+    """The same for every attempt at one row, so a receiving server that got a mail already
+    (its worker died before noting it sent) can tell the retry is the same mail."""
+    return f"<{row.created_at:%Y%m%d%H%M%S}.outbox-{row.id}@manassa.local>"
+
+
 def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.recipient
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain="manassa.local")
+    message["Message-ID"] = message_id(row)
     message.set_content(row.body_text)
     if row.body_html:
         message.add_alternative(row.body_html, subtype="html")

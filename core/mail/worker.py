@@ -36,7 +36,7 @@ class MailWorker:
 
     async def run_once(self, limit: int = 50) -> int:
         """Send what is due; returns how many rows this worker handled."""
-        await self._give_up_stale()
+        await self._recover_stale()
         due: list[Any] = (
             await OutboxMessage.filter(state=MailState.QUEUED, next_attempt_at__lte=now())
             .order_by("id")
@@ -92,12 +92,26 @@ class MailWorker:
             state=state, last_error=error[:2000], locked_by="", locked_at=None, **values
         )
 
-    async def _give_up_stale(self) -> None:
-        """A row left 'sending' by a worker that died may or may not have gone out; to never
-        send twice it is marked failed for an admin to look at, not retried."""
-        await OutboxMessage.filter(
-            state=MailState.SENDING, locked_at__lt=now() - STALE_AFTER
-        ).update(state=MailState.FAILED, last_error="worker stopped while sending; not retried")
+    async def _recover_stale(self) -> None:
+        """A row left 'sending' when its lease ran out belongs to a worker that died. It may
+        or may not have gone out: it is queued again with its Message-ID unchanged (a server
+        that got it already can tell), unless it has no attempts left."""
+        expired = now() - STALE_AFTER
+        stale = OutboxMessage.filter(state=MailState.SENDING, locked_at__lt=expired)
+        await stale.filter(attempts__gte=self.settings.mail_max_attempts).update(
+            state=MailState.FAILED,
+            last_error="worker stopped while sending; no attempts left",
+            locked_by="",
+            locked_at=None,
+        )
+        await stale.filter(attempts__lt=self.settings.mail_max_attempts).update(
+            state=MailState.QUEUED,
+            last_error="worker stopped while sending; sent again with the same Message-ID",
+            locked_by="",
+            locked_at=None,
+            next_attempt_at=now(),
+            recovered_at=now(),
+        )
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         wakeup = outbox.subscribe()

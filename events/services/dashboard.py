@@ -4,21 +4,21 @@ page of rows with its relations joined, then one query per related kind for that
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
 from accounts.models import User
-from core.i18n import format_datetime, get_locale, localized
+from core.i18n import get_locale, localized
 from core.i18n import gettext as _
 from core.pagination import Page, paginate
+from core.spreadsheet import to_csv
 from events import answers, phases
 from events.enums import InvitationState, QuestionScope, SubmissionState, TeamState
 from events.labels import SUBMISSION_STATES, TEAM_STATES, label
@@ -257,30 +257,11 @@ async def questions_of(event: Event, which: QuestionScope) -> list[Question]:
     return list(await of_event(Question, event).filter(scope=which).order_by("position", "id"))
 
 
-# --- CSV exports ---------------------------------------------------------------------------
-
-BOM = "\ufeff"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# --- CSV exports (written by core.spreadsheet) ------------------------------------------------
 
 
-def cell(value: Any) -> str:
-    """A spreadsheet cell that a formula-minded Excel will not execute."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens Arabic text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([cell(h) for h in header])
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
-    return (BOM + buffer.getvalue()).encode("utf-8")
-
-
-def _when(value: dt.datetime | None, event: Event) -> str:
-    return format_datetime(value, event.time_zone, hijri=False) if value else ""
+def _when(value: dt.datetime | None, event: Event) -> dt.datetime | None:
+    return value.astimezone(ZoneInfo(event.time_zone)) if value else None
 
 
 async def export_registrants(event: Event) -> bytes:

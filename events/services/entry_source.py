@@ -13,7 +13,7 @@ from core.i18n import gettext as _
 from core.i18n import localized
 from core.storage import StoredFile
 from events import answers
-from events.enums import QuestionScope, SubmissionState
+from events.enums import QuestionScope, SubmissionState, Visibility
 from events.labels import SUBMISSION_FIELDS, label
 from events.models import Event, Question, Submission, SubmissionVersion, TeamMember, Track
 from judging.sources import Candidate, EntryDetail, Member, ScopeInfo
@@ -36,6 +36,7 @@ class SubmissionSource:
             title_en=event.title_en,
             time_zone=event.time_zone,
             public_url="/events/" + quote(event.slug),
+            public=event.visibility == Visibility.PUBLISHED,
         )
 
     async def candidates(self, scope_id: int) -> list[Candidate]:

@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 from accounts import tokens
 from accounts.models import User
 from core.clock import now
-from core.errors import Conflict, Invalid, NotFound
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.i18n import gettext as _
 from core.i18n import ngettext
 from core.links import Links
@@ -208,7 +208,19 @@ def _require_usable(invitation: TeamInvitation) -> None:
         raise Conflict(_("This invitation has expired. Ask the team captain for a new one."))
 
 
+def _require_invitee(user: User, invitation: TeamInvitation) -> None:
+    """A link is bound to the address it was sent to; the join code is the open way in."""
+    if user.email.lower() != invitation.email.lower():
+        raise Forbidden(
+            _(
+                "This invitation was sent to another e-mail address. Sign in with that address "
+                "to answer it, or ask the captain for the team's join code."
+            )
+        )
+
+
 async def accept(user: User, event: Event, invitation: TeamInvitation) -> Team:
+    _require_invitee(user, invitation)
     _require_usable(invitation)
     async with in_transaction():
         await _join(user, event, invitation.team)
@@ -221,6 +233,7 @@ async def accept(user: User, event: Event, invitation: TeamInvitation) -> Team:
 
 
 async def decline(user: User, event: Event, invitation: TeamInvitation) -> None:
+    _require_invitee(user, invitation)
     _require_usable(invitation)
     await TeamInvitation.filter(id=invitation.id, state=InvitationState.PENDING).update(
         state=InvitationState.DECLINED, answered_at=now()

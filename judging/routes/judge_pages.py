@@ -18,6 +18,7 @@ from core.i18n import localized
 from core.web import flash, page, redirect
 from judging import forms, rules
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState
+from judging.routes import entry_files
 from judging.routes.common import (
     entry_source,
     labels,
@@ -170,6 +171,7 @@ async def _score_page(
         message=message,
         weights=weights,
         open=round_.accepts_scores(now()),
+        file_name=entry_files.shown_name,
     )
 
 

@@ -13,6 +13,7 @@ from core.web import page
 from judging.routes.common import path_scope
 from judging.services import feedback as feedback_service
 from judging.services import published as published_service
+from judging.sources import EntrySource, ScopeInfo
 
 RESULTS_CACHE = dt.timedelta(seconds=5)
 RESULTS_PAGES_KEPT = 64
@@ -23,16 +24,28 @@ async def public_results(request: Request) -> Response:
     and they no longer change once published: the page is kept as bytes for a few seconds
     (core.page_cache), never past the scope's next scheduled publication (the page must show
     that round from its first second)."""
+    _source, scope = await visible_scope(request)  # before the cache: a scope may go back to draft
     key = page_cache.anonymous_key(request, "judging:results", request.scope["path"])
-    return await _cache(request).serve(key, lambda: _results_page(request, key), HTMLResponse)
+    return await _cache(request).serve(
+        key, lambda: _results_page(request, scope, key), HTMLResponse
+    )
 
 
 def _cache(request: Request) -> page_cache.PageCache[bytes]:
     return page_cache.on_app(request, "judging_results_pages", RESULTS_CACHE, RESULTS_PAGES_KEPT)
 
 
-async def _results_page(request: Request, key: tuple[Any, ...] | None) -> Response:
-    _source, scope = await path_scope(request)
+async def visible_scope(request: Request) -> tuple[EntrySource, ScopeInfo]:
+    """The scope in the path, if its source says this visitor may see it (else 404)."""
+    source, scope = await path_scope(request)
+    user = request.state.user
+    permissions.require(user, "judging.scope_visible", scope, visible="judging.scope_visible")
+    return source, scope
+
+
+async def _results_page(
+    request: Request, scope: ScopeInfo, key: tuple[Any, ...] | None
+) -> Response:
     published = await published_service.published_results(scope.scope_type, scope.scope_id)
     permissions.require(request.state.user, "judging.results", published, visible="judging.results")
     assert published is not None
@@ -45,7 +58,7 @@ async def _results_page(request: Request, key: tuple[Any, ...] | None) -> Respon
 
 
 async def feedback(request: Request) -> Response:
-    source, scope = await path_scope(request)
+    source, scope = await visible_scope(request)
     found = await feedback_service.feedback_for(source.source, request.path_params["source_id"])
     if found is not None and (found.scope_type, found.scope_id) != (
         scope.scope_type,

@@ -193,10 +193,10 @@ async def results_preview(request: Request) -> Response:
 
 async def export(request: Request) -> Response:
     _user, _source, _scope, round_ = await managed_round(request)
-    text = exports.export_csv(await ranking.round_data(round_))
+    data = exports.export_csv(await ranking.round_data(round_))
     name = f"scores-round-{round_.id}.csv"
     return Response(
-        text.encode("utf-8"),
+        data,
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',

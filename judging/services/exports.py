@@ -2,44 +2,41 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from typing import Any
 
 from core.i18n import gettext as _
 from core.i18n import localized
+from core.spreadsheet import to_csv
 from judging.enums import SheetState
 from judging.models import Assignment, Entry, ScoreSheet
 from judging.services.common import fmt_number
 from judging.services.ranking import RoundData
 
 
-def export_csv(data: RoundData) -> str:
-    """Every score sheet of the round, UTF-8 with a BOM so Excel reads the Arabic."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            _("Entry"),
-            _("Group"),
-            _("Judge"),
-            _("E-mail"),
-            _("State"),
-            *[localized(c, "name") for c in data.criteria],
-            _("Weighted total"),
-            _("Comment for the team"),
-            _("Note for organizers"),
-            _("Submitted at"),
-        ]
-    )
+def export_csv(data: RoundData) -> bytes:
+    """Every score sheet of the round, written by the one CSV writer (core.spreadsheet)."""
+    header = [
+        _("Entry"),
+        _("Group"),
+        _("Judge"),
+        _("E-mail"),
+        _("State"),
+        *[localized(c, "name") for c in data.criteria],
+        _("Weighted total"),
+        _("Comment for the team"),
+        _("Note for organizers"),
+        _("Submitted at"),
+    ]
     entries = {e.id: e for e in data.entries}
-    for row in data.assignments:
-        sheet = data.sheets.get(row.id)
-        if sheet is not None:
-            writer.writerow(_sheet_row(data, entries[row.entry_id], row, sheet))
-    return "\ufeff" + buffer.getvalue()
+    rows = (
+        _sheet_row(data, entries[row.entry_id], row, sheet)
+        for row in data.assignments
+        if (sheet := data.sheets.get(row.id)) is not None
+    )
+    return to_csv(header, rows)
 
 
-def _sheet_row(data: RoundData, entry: Entry, row: Assignment, sheet: ScoreSheet) -> list[str]:
+def _sheet_row(data: RoundData, entry: Entry, row: Assignment, sheet: ScoreSheet) -> list[Any]:
     judge = data.judges[row.judge_id]
     return [
         localized(entry, "title"),
@@ -51,7 +48,7 @@ def _sheet_row(data: RoundData, entry: Entry, row: Assignment, sheet: ScoreSheet
         f"{sheet.total:.2f}" if sheet.total is not None else "",
         sheet.comment_for_team,
         sheet.note_for_organizers,
-        sheet.submitted_at.isoformat() if sheet.submitted_at else "",
+        sheet.submitted_at,
     ]
 
 

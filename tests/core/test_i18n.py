@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from accounts.models import User
 from core import i18n
 from core.i18n import format_date, format_datetime, gettext, hijri_date, localized, use_locale
+from tests.core.test_language import switch_language
 from tests.factories import make_user, sign_in
 
 AR = '<html lang="ar" dir="rtl">'
@@ -80,7 +81,8 @@ async def test_unknown_cookie_value_falls_back_to_the_default(client):
 async def test_signed_in_switch_is_saved_and_follows_the_user(app, client):
     user = await make_user(language="ar")
     await sign_in(client, user)
-    await client.get("/?lang=en")
+    switched = await switch_language(client, "/")
+    assert switched.headers["location"] == "/"
     assert (await User.get(id=user.id)).language == "en"
 
     transport = httpx.ASGITransport(app=app, client=("198.51.100.20", 5555))
@@ -88,7 +90,7 @@ async def test_signed_in_switch_is_saved_and_follows_the_user(app, client):
         assert AR in (await fresh.get("/")).text  # anonymous: the default
         await sign_in(fresh, user)
         assert EN in (await fresh.get("/")).text
-        await fresh.get("/?lang=ar")
+        await switch_language(fresh, "/")
     assert (await User.get(id=user.id)).language == "ar"
 
 

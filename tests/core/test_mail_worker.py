@@ -22,7 +22,7 @@ from core.mail import outbox
 from core.mail.models import MailState, OutboxMessage
 from core.mail.senders import SMTPSender
 from core.mail.sink import CollectingHandler, bound_port, start_sink
-from core.mail.worker import STALE_AFTER, MailWorker, backoff
+from core.mail.worker import MailWorker, backoff
 from core.settings import ROOT, Settings
 from tests.conftest import Sink, body
 
@@ -211,32 +211,6 @@ async def test_two_workers_at_once_send_every_mail_exactly_once(db, settings, sm
     assert {(r.state, r.attempts) for r in rows} == {(MailState.SENT, 1)}
     assert await worker(settings, "w3").run_once() == 0
     assert len(smtp_sink.messages) == 30
-
-
-async def test_a_stale_sending_row_is_marked_failed_never_resent(db, settings, smtp_sink: Sink):
-    stale, recent = await queue("stale@example.org"), await queue("recent@example.org")
-    await OutboxMessage.filter(id=stale.id).update(
-        state=MailState.SENDING,
-        attempts=1,
-        locked_by="dead-worker",
-        locked_at=now() - STALE_AFTER - dt.timedelta(minutes=1),
-    )
-    await OutboxMessage.filter(id=recent.id).update(
-        state=MailState.SENDING, attempts=1, locked_by="busy-worker", locked_at=now()
-    )
-
-    assert await worker(settings).run_once() == 0
-
-    await stale.refresh_from_db()
-    await recent.refresh_from_db()
-    assert stale.state == MailState.FAILED
-    assert stale.last_error == "worker stopped while sending; not retried"
-    assert recent.state == MailState.SENDING  # its worker may still be sending it
-    clock.travel(dt.timedelta(days=1))
-    await worker(settings).run_once()
-    await stale.refresh_from_db()
-    assert stale.state == MailState.FAILED
-    assert smtp_sink.messages == []
 
 
 # --- a sender bug does not stop the worker ----------------------------------------------------

@@ -24,6 +24,7 @@ MATRIX = {
     "core:admin_outbox": ("/admin/outbox", {ANON: SIGN_IN, USER: 404, ADMIN: 200}),
     "core:admin_outbox_detail": ("/admin/outbox/{mail}", {ANON: SIGN_IN, USER: 404, ADMIN: 200}),
     "core:admin_audit": ("/admin/audit", {ANON: SIGN_IN, USER: 404, ADMIN: 200}),
+    "core:language": ("/language", {ANON: 405, USER: 405, ADMIN: 405}),
     "accounts:signup": ("/signup", {ANON: 200, USER: 303, ADMIN: 303}),
     # GET falls through to /verify/{token}, which says the link is not valid
     "accounts:resend": ("/verify/resend", {ANON: 400, USER: 400, ADMIN: 400}),
@@ -64,6 +65,7 @@ async def test_each_visitor_gets_the_expected_answer_on_every_route(client, who)
     "path",
     [
         "/logout",
+        "/language?lang=ar",
         "/verify/resend",
         "/signup",
         "/login",

@@ -1,0 +1,47 @@
+"""core.ratelimit: a window opened by the first attempt, refunds, and pruning."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from core import clock, ratelimit
+from core.ratelimit import RateLimit, Refused
+
+
+async def test_exactly_the_limit_is_taken_then_the_window_says_when(db):
+    tickets = [await ratelimit.take("b", "k", 3, 600) for _ in range(3)]
+    assert [t.count for t in tickets] == [1, 2, 3]
+    clock.travel(dt.timedelta(seconds=100))
+    with pytest.raises(Refused) as refused:
+        await ratelimit.take("b", "k", 3, 600)
+    assert refused.value.retry_after == 500
+    assert await RateLimit.filter(bucket="b", key="k").values_list("count", flat=True) == [3]
+
+    clock.travel(dt.timedelta(seconds=500))
+    assert (await ratelimit.take("b", "k", 3, 600)).count == 1  # a new window
+
+
+async def test_concurrent_takes_in_one_process_stop_at_the_limit(db):
+    taken = await asyncio.gather(*(ratelimit.try_take("b", "k", 7, 600) for _ in range(30)))
+    assert sum(t is not None for t in taken) == 7
+
+
+async def test_a_refund_gives_one_attempt_back_within_its_window(db):
+    first = await ratelimit.take("b", "k", 2, 600)
+    await ratelimit.take("b", "k", 2, 600)
+    await ratelimit.refund(first)
+    assert (await ratelimit.take("b", "k", 2, 600)).count == 2
+    assert await ratelimit.try_take("b", "k", 2, 600) is None
+
+
+async def test_rows_older_than_a_day_are_pruned_by_take(db, monkeypatch):
+    await ratelimit.take("b", "old", 3, 600)
+    clock.travel(dt.timedelta(days=1, seconds=1))
+    await ratelimit.take("b", "recent", 3, 600)
+    assert await RateLimit.all().count() == 2  # pruned at most every few minutes per process
+    monkeypatch.setattr(ratelimit, "_last_prune", 0.0)
+    await ratelimit.take("b", "new", 3, 600)
+    assert sorted(await RateLimit.all().values_list("key", flat=True)) == ["new", "recent"]
