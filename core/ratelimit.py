@@ -13,6 +13,7 @@ window ended a day ago are pruned now and then by `take()` itself.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from core.clock import now
 
 PRUNE_AFTER_SECONDS = 86400  # longer than any window
 PRUNE_EVERY_SECONDS = 300.0  # per process
-_last_prune = 0.0
+_last_prune = -math.inf  # the first take of a process prunes
 
 
 class RateLimit(Model):

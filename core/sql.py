@@ -280,13 +280,15 @@ class GroupCommit:
             self.db = _open(self.path, self.pragmas)
         return _sqlite_batch(self.db, batch)
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Closes the group's connection in its thread, after the writes already queued."""
+
         def close_db() -> None:
             if self.db is not None:
                 self.db.close()
                 self.db = None
 
-        self.executor.submit(close_db)
+        await asyncio.get_running_loop().run_in_executor(self.executor, close_db)
         self.executor.shutdown(wait=False)
 
 
@@ -328,8 +330,20 @@ def _group_of(client: BaseDBAsyncClient) -> GroupCommit | None:
         if not path or path == ":memory:" or path.startswith("file::memory:"):
             return None  # one connection only can see an in-memory database
         group = _groups[client] = GroupCommit(path, getattr(client, "pragmas", {}))
-        weakref.finalize(client, group.close)
+        # No weakref.finalize here: a finalizer runs wherever the garbage collector does, and
+        # one that queued work on an executor deadlocked a thread being started by another
+        # executor (both wait for concurrent.futures' global lock). A client closed by
+        # Tortoise closes its group (close_group, from core.sqlite_engine); one merely dropped
+        # takes its group with it: the idle executor's thread exits when the executor is
+        # collected, and the sqlite3 connection closes when it is.
     return group
+
+
+async def close_group(client: BaseDBAsyncClient) -> None:
+    """Closes the client's group commit, if it has one (when Tortoise closes the client)."""
+    group = _groups.pop(client, None)
+    if group is not None:
+        await group.close()
 
 
 def _sqlite_batch(db: sqlite3.Connection, batch: list[CallerWrites]) -> list[Exception | None]:

@@ -30,6 +30,8 @@ from tortoise.backends.sqlite.client import (
 )
 from tortoise.exceptions import TransactionManagementError
 
+from core import sql
+
 ENGINE = __name__
 BUSY_TIMEOUT_MS = 5000
 """How long a writer waits for another's write lock when the URL does not say."""
@@ -49,6 +51,11 @@ class ImmediateTransaction(SqliteTransactionWrapper):
 class ImmediateSqliteClient(SqliteClient):
     def _in_transaction(self) -> TransactionContext:
         return SqliteTransactionContext(ImmediateTransaction(self), self._lock)
+
+    async def close(self) -> None:
+        """Closes the connection, and the group commit's own connection to the file."""
+        await super().close()
+        await sql.close_group(self)
 
 
 client_class = ImmediateSqliteClient

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
+import time
 
 import pytest
 
@@ -38,10 +40,11 @@ async def test_a_refund_gives_one_attempt_back_within_its_window(db):
 
 
 async def test_rows_older_than_a_day_are_pruned_by_take(db, monkeypatch):
+    monkeypatch.setattr(ratelimit, "_last_prune", time.monotonic())  # pruned a moment ago
     await ratelimit.take("b", "old", 3, 600)
     clock.travel(dt.timedelta(days=1, seconds=1))
     await ratelimit.take("b", "recent", 3, 600)
     assert await RateLimit.all().count() == 2  # pruned at most every few minutes per process
-    monkeypatch.setattr(ratelimit, "_last_prune", 0.0)
+    monkeypatch.setattr(ratelimit, "_last_prune", -math.inf)  # due again
     await ratelimit.take("b", "new", 3, 600)
     assert sorted(await RateLimit.all().values_list("key", flat=True)) == ["new", "recent"]

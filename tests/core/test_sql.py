@@ -4,6 +4,7 @@ the ORM would, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 from collections.abc import AsyncIterator
 
@@ -18,7 +19,7 @@ from accounts.enums import Role, ScopeType
 from accounts.models import User
 from core import audit, sql
 from core.audit import AuditEntry
-from core.db import model_modules
+from core.db import connected, model_modules
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import grant, make_user
 
@@ -315,3 +316,30 @@ async def test_a_caller_cancelled_while_waiting_has_nothing_committed(file_db) -
     await sql.write_together([sql.Write(RENAME, ["Flushed", users[1].id], expect=1)])
     assert [(await User.get(id=u.id)).name_en for u in users] == ["Before", "Flushed", "Before"]
     assert await AuditEntry.all().count() == entries + 1
+
+
+async def test_closing_the_apps_sqlite_connection_closes_its_group_commit(
+    settings, tmp_path
+) -> None:  # noqa: ANN001
+    """The app's SQLite engine closes the group commit's own connection with its own: the
+    group's thread closes it after the writes queued, and the file is left with no
+    connection (nothing is left to a garbage-collector finalizer, which once deadlocked the
+    suite by queueing work while another executor started a thread)."""
+    if TEST_DATABASE_URL:
+        pytest.skip("group commit is SQLite's; PostgreSQL writes in ordinary transactions")
+    path = tmp_path / "app.sqlite3"
+    async with connected(dataclasses.replace(settings, database_url=f"sqlite://{path}")):
+        await Tortoise.generate_schemas()
+        client = Tortoise.get_connection("default")
+        user = await make_user(name_en="Before")
+        await sql.write_together([sql.Write(RENAME, ["After", user.id], expect=1)])
+        group = sql._group_of(client)
+        assert group is not None and group.db is not None
+    assert group.db is None and group.executor._shutdown
+    assert sql._groups.get(client) is None
+    check = sqlite3.connect(path, timeout=0)
+    try:
+        check.execute("BEGIN EXCLUSIVE")  # no other connection holds the file
+        assert check.execute("SELECT name_en FROM accounts_user").fetchall() == [("After",)]
+    finally:
+        check.close()
