@@ -9,12 +9,13 @@ import shutil
 import statistics
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
 WRK_THREADS = 2
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,15 @@ class LoadResult:
             f"{self.seconds:.1f} s, errors {self.errors}; {latency})"
         )
 
-    def as_dict(self) -> dict[str, float | int | dict[str, float]]:
+    def as_dict(self) -> dict[str, float | int | dict[str, float] | None]:
         return {
             "requests_per_second": round(self.requests_per_second, 1),
             "requests": self.requests,
             "seconds": round(self.seconds, 3),
             "errors": self.errors,
             "latency_ms": self.latency_ms,
+            "p50_ms": self.latency_ms.get("50"),
+            "p99_ms": self.latency_ms.get("99"),
         }
 
 
@@ -49,7 +52,13 @@ class Loader(Protocol):
     name: str
     description: str
 
-    def run(self, url: str, duration: float, connections: int) -> LoadResult: ...
+    def run(
+        self,
+        url: str,
+        duration: float,
+        connections: int,
+        headers: Mapping[str, str] | None = None,
+    ) -> LoadResult: ...
 
 
 class Wrk:
@@ -59,10 +68,25 @@ class Wrk:
     def __init__(self, path: str) -> None:
         self.path = path
 
-    def run(self, url: str, duration: float, connections: int) -> LoadResult:
+    def run(
+        self,
+        url: str,
+        duration: float,
+        connections: int,
+        headers: Mapping[str, str] | None = None,
+    ) -> LoadResult:
         seconds = max(1, round(duration))
+        extra = [f"-H{name}: {value}" for name, value in (headers or {}).items()]
         done = subprocess.run(  # noqa: S603
-            [self.path, f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+            [
+                self.path,
+                f"-t{WRK_THREADS}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--latency",
+                *extra,
+                url,
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -78,9 +102,13 @@ def parse_wrk(output: str) -> LoadResult:
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors += int(non_2xx.group(1)) if non_2xx else 0
+    # wrk pads each percentile line ("     99%    2.58s "): a value of a second or more
+    # ends with "s" and a space, so the line's end is not right after the unit.
     latency = {
         p: round(float(v) * UNITS[u], 2)
-        for p, v, u in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)$", output, re.MULTILINE)
+        for p, v, u in re.findall(
+            r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE
+        )
     }
     return LoadResult(int(total.group(1)), seconds, errors, latency)
 
@@ -92,15 +120,24 @@ class AsyncioLoad:
         "wrk; this client is slower and understates both figures)"
     )
 
-    def run(self, url: str, duration: float, connections: int) -> LoadResult:
-        return asyncio.run(self._run(url, duration, connections))
+    def run(
+        self,
+        url: str,
+        duration: float,
+        connections: int,
+        headers: Mapping[str, str] | None = None,
+    ) -> LoadResult:
+        return asyncio.run(self._run(url, duration, connections, headers or {}))
 
-    async def _run(self, url: str, duration: float, connections: int) -> LoadResult:
+    async def _run(
+        self, url: str, duration: float, connections: int, headers: Mapping[str, str]
+    ) -> LoadResult:
         parts = urlsplit(url)
         host, port = parts.hostname or "127.0.0.1", parts.port or 80
+        extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
         request = (
             f"GET {parts.path or '/'} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-            "Connection: keep-alive\r\n\r\n"
+            f"{extra}Connection: keep-alive\r\n\r\n"
         ).encode()
         latencies: list[float] = []
         errors = [0]

@@ -627,6 +627,41 @@ def compare_methods(
     return {name: rank(method(scores), tiebreak_key) for name, method in methods.items()}
 
 
+@dataclass(frozen=True)
+class RoundAnalysis:
+    """Everything a round's results page shows that is computed over all its scores."""
+
+    rankings: dict[str, list[RankedEntry]]  # per method, best first
+    changes: dict[str, dict[int, int]]  # per method: rank_changes from the chosen method
+    spread: dict[int, float]
+    leniency: LeniencyFit
+
+
+def analyse_round(
+    scores: Sequence[Score],
+    methods: Mapping[str, CombineMethod],
+    chosen: str,
+    tiebreak_key: TiebreakKey | None = None,
+) -> RoundAnalysis:
+    """The ranking under every method, the rank changes against ``chosen``, the judges'
+    spread per entry and the leniency fit, in time linear in the scores (times the fit's
+    sweeps). The leniency model is fitted once and serves both its method's ranking and the
+    leniency report."""
+    fit = fit_leniency(scores)
+    rankings = {
+        name: rank(
+            dict(fit.quality) if method is combine_leniency else method(scores), tiebreak_key
+        )
+        for name, method in methods.items()
+    }
+    return RoundAnalysis(
+        rankings,
+        {name: rank_changes(rankings[chosen], ranking) for name, ranking in rankings.items()},
+        spread(scores),
+        fit,
+    )
+
+
 def rank_changes(base: Sequence[RankedEntry], other: Sequence[RankedEntry]) -> dict[int, int]:
     """``base rank - other rank`` per entry present in both: positive means the entry moves
     up (to a better rank) under ``other``."""

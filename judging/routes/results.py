@@ -14,6 +14,7 @@ from core.errors import Conflict, DomainError, Invalid
 from core.forms import Form
 from core.i18n import format_datetime, ngettext
 from core.i18n import gettext as _
+from core.pagination import page_number
 from core.web import flash, page
 from judging import forms
 from judging.enums import TIEBREAK_CHAIN, Method
@@ -46,7 +47,9 @@ async def _results_page(
         status,
         scope=scope,
         round=round_,
-        results=await results_service.round_results(round_),
+        results=await results_service.round_results(
+            round_, page_number(request.query_params.get("page"))
+        ),
         message=message,
         state=round_.effective_state(now()),
         labels=labels(),

@@ -8,9 +8,9 @@ from core.i18n import gettext as _
 from core.i18n import localized
 from core.spreadsheet import to_csv
 from judging.enums import SheetState
-from judging.models import Assignment, Entry, ScoreSheet
+from judging.models import Entry
 from judging.services.common import fmt_number
-from judging.services.ranking import RoundData
+from judging.services.ranking import AssignmentRow, RoundData, SheetRow
 
 
 def export_csv(data: RoundData) -> bytes:
@@ -36,7 +36,7 @@ def export_csv(data: RoundData) -> bytes:
     return to_csv(header, rows)
 
 
-def _sheet_row(data: RoundData, entry: Entry, row: Assignment, sheet: ScoreSheet) -> list[Any]:
+def _sheet_row(data: RoundData, entry: Entry, row: AssignmentRow, sheet: SheetRow) -> list[Any]:
     judge = data.judges[row.judge_id]
     return [
         localized(entry, "title"),

@@ -3,9 +3,11 @@ combination methods and the configured tie-break chain. judging.scoring does the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from judging import scoring
 from judging.enums import Method, SheetState, TiebreakStep
@@ -19,6 +21,40 @@ DECISION_BASE = 1_000_000
 """Recorded tie decisions become ``DECISION_BASE - position`` so any decision beats none."""
 
 
+@dataclass(frozen=True, slots=True)
+class AssignmentRow:
+    """One judge's seat on one entry, as results read it (plain values, not a model: a round
+    has thousands, and building models costs ten times more than reading the values)."""
+
+    id: int
+    entry_id: int
+    judge_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """What results and exports read of a score sheet."""
+
+    assignment_id: int
+    scores: dict[str, Any]
+    total: float | None
+    state: str
+    note_for_organizers: str
+    comment_for_team: str
+    submitted_at: dt.datetime | None
+
+
+SHEET_FIELDS = (
+    "assignment_id",
+    "scores",
+    "total",
+    "state",
+    "note_for_organizers",
+    "comment_for_team",
+    "submitted_at",
+)
+
+
 @dataclass
 class RoundData:
     """What results are computed from: submitted, non-conflicted sheets only."""
@@ -27,11 +63,11 @@ class RoundData:
     criteria: list[Criterion]
     entries: list[Entry]
     judges: dict[int, Judge]
-    assignments: list[Assignment]
-    sheets: dict[int, ScoreSheet]  # by assignment id
+    assignments: list[AssignmentRow]
+    sheets: dict[int, SheetRow]  # by assignment id
     conflicted: set[tuple[int, int]]
 
-    def counted(self) -> list[tuple[Assignment, ScoreSheet]]:
+    def counted(self) -> list[tuple[AssignmentRow, SheetRow]]:
         return [
             (a, self.sheets[a.id])
             for a in self.assignments
@@ -54,11 +90,15 @@ async def round_data(round_: Round) -> RoundData:
     """Everything the round's results are computed from, in a fixed number of queries."""
     entries = await entries_of(round_)
     judges = {j.id: j for j in await judges_of(round_.scope_type, round_.scope_id)}
-    rows = await Assignment.filter(round=round_).select_related("sheet").order_by("id")
-    sheets: dict[int, ScoreSheet] = {
-        a.id: a.sheet
-        for a in rows  # type: ignore[misc]
-        if a.sheet is not None
+    rows = [
+        AssignmentRow(*values)
+        for values in await Assignment.filter(round=round_)
+        .order_by("id")
+        .values_list("id", "entry_id", "judge_id")
+    ]
+    sheets = {
+        values[0]: SheetRow(*values)
+        for values in await ScoreSheet.filter(assignment__round=round_).values_list(*SHEET_FIELDS)
     }
     conflicts = await active_conflicts(round_.scope_type, round_.scope_id)
     return RoundData(
