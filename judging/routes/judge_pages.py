@@ -105,7 +105,10 @@ async def score(request: Request) -> Response:
         return await _score_page(request, seen, _sheet_values(seen))
     form = forms.sheet_form(await request.form(), seen.criteria)
     if not form.ok:
-        return await _score_page(request, seen, form.values, form.errors, 422)
+        # Every field's problem at once: what is not a number, and what is a number
+        # outside the scale, off the step or missing.
+        errors = sheets.score_errors(seen.criteria, form.clean["scores"], form.clean["submit"])
+        return await _score_page(request, seen, form.values, {**errors, **form.errors}, 422)
     try:
         await sheets.save_sheet(
             user,

@@ -211,9 +211,11 @@ async def scoring_for(user: User, entry_id: int, *, allow_conflicted: bool = Fal
     )
 
 
-def _score_errors(
+def score_errors(
     criteria: Sequence[CriterionView], scores: Mapping[str, float | None], submit: bool
 ) -> dict[str, str]:
+    """Every score's problem at once, keyed by its field: out of the scale, off the step, or
+    (when submitting) missing."""
     errors: dict[str, str] = {}
     for criterion in criteria:
         value = scores.get(criterion.key)
@@ -341,7 +343,7 @@ def _check_sheet(
         raise ConflictError(_("This round is closed: scores can no longer be changed."))
     if (seen.sheet.version if seen.sheet else 0) != version:
         raise _stale()
-    errors = _score_errors(seen.criteria, scores, submit)
+    errors = score_errors(seen.criteria, scores, submit)
     if errors:
         raise Invalid(errors)
     if seen.submitted and not submit:

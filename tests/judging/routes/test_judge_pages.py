@@ -162,9 +162,12 @@ async def test_bad_scores_come_back_with_a_message_and_the_input(client, source)
     )
     assert response.status_code == 422
     text = page_text(response.text)
-    assert "Please correct 1 field below." in text
+    assert "Please correct 3 fields below." in text
     assert "Enter a number, like 4 or 7.5." in text
-    assert 'value="9"' in response.text and "Clear story" in response.text
+    assert "Enter a score from 1 to 5." in text
+    assert "Scores for this criterion go in steps of 0.5 from 0." in text
+    assert 'value="9"' in response.text and 'value="7.3"' in response.text
+    assert 'value="abc"' in response.text and "Clear story" in response.text
     response = await post(
         client, url, {**FULL, "score_c1": "9", "score_c2": "7.3", "action": "submit"}
     )
@@ -174,6 +177,45 @@ async def test_bad_scores_come_back_with_a_message_and_the_input(client, source)
     response = await post(client, url, {**FULL, "score_c3": "", "action": "submit"})
     assert "Give a score for this criterion before submitting." in page_text(response.text)
     assert not await ScoreSheet.exists()
+
+
+async def test_every_bad_score_is_reported_at_once_in_each_language(client, source):
+    _round, seats = await ready_round(source)
+    entry = await first_entry(seats[0])
+    user = await seats[0].user
+    url = f"/judging/entries/{entry.id}"
+    bad = {**FULL, "score_c1": "7", "score_c2": "3.3", "score_c3": "abc"}
+    expected = {
+        "en": (
+            "Please correct 3 fields below.",
+            "Enter a score from 1 to 5.",
+            "Scores for this criterion go in steps of 0.5 from 0.",
+            "Enter a number, like 4 or 7.5.",
+        ),
+        "ar": (
+            "يرجى تصحيح 3 حقول أدناه.",
+            "أدخل درجة من 1 إلى 5.",
+            "درجات هذا المعيار تتدرّج بمقدار 0.5 بدءًا من 0.",
+            "أدخل رقمًا، مثل 4 أو 7.5.",
+        ),
+    }
+    for lang, messages in expected.items():
+        user.language = lang
+        await user.save()
+        client.cookies.clear()
+        await sign_in(client, user)
+        for action in ("draft", "submit"):
+            response = await post(client, url, {**bad, "action": action})
+            assert response.status_code == 422
+            errors = re.findall(r'<p class="error" id="e-score_(c\d)">(.*?)</p>', response.text)
+            assert [key for key, _message in errors] == ["c1", "c2", "c3"]
+            text = page_text(response.text)
+            for message in messages:
+                assert message in text, (lang, message)
+            for typed in ("7", "3.3", "abc"):
+                assert f'value="{typed}"' in response.text
+    assert not await ScoreSheet.exists()
+    assert not await AuditEntry.filter(object_type="ScoreSheet").exists()
 
 
 async def test_two_tabs_keep_the_submitted_sheet(client, source):
