@@ -128,7 +128,7 @@ async def score(request: Request) -> Response:
         return await _score_page(request, seen, form.values, {}, 409, exc.message)
     flash(
         request,
-        _("Your scores have been submitted. You can revise them until the round closes.")
+        _("Your scores have been submitted.")
         if form.clean["submit"]
         else _("Your draft has been saved."),
     )

@@ -59,15 +59,24 @@ async def _results_page(
     )
 
 
-async def _results_action(request: Request, call: ResultsCall, done: str) -> Response:
-    """Run one results service; a refused one shows the results page with its message."""
+SHOWN_FIELDS = frozenset({"count", "publish_at"})
+"""The results page's fields that show their own message; any other field's message is said
+once, in the summary at the top."""
+
+
+async def _results_action(
+    request: Request, call: ResultsCall, done: str, typed: Form | None = None
+) -> Response:
+    """Run one results service; a refused one shows the results page with its message, each
+    said once, and what was typed (`typed`) kept."""
     user, _source, scope, round_ = await managed_round(request)
     try:
         await call(user, round_, scope)
     except Invalid as exc:
-        form = Form.prefilled()
-        form.errors.update(exc.errors)
-        message = exc.message or next(iter(exc.errors.values()), "")
+        form = Form.prefilled(typed.values if typed else None)
+        form.errors.update({k: v for k, v in exc.errors.items() if k in SHOWN_FIELDS})
+        unshown = [v for k, v in exc.errors.items() if k not in SHOWN_FIELDS]
+        message = " ".join(dict.fromkeys(m for m in (exc.message, *unshown) if m))
         return await _results_page(request, scope, round_, 422, message, form)
     except DomainError as exc:
         if exc.status_code == 404:
@@ -78,7 +87,7 @@ async def _results_action(request: Request, call: ResultsCall, done: str) -> Res
 
 
 def _form_invalid(form: Form) -> Invalid:
-    return Invalid(form.errors, next(iter(form.errors.values()), ""))
+    return Invalid(form.errors)
 
 
 async def results_method(request: Request) -> Response:
@@ -138,7 +147,9 @@ async def shortlist(request: Request) -> Response:
             ),
         )
 
-    return await _results_action(request, call, _("The teams on the shortlist are being told."))
+    return await _results_action(
+        request, call, _("The teams on the shortlist are being told."), form
+    )
 
 
 async def mark_set(request: Request) -> Response:

@@ -405,11 +405,7 @@ def score(page: Any, run: Run, entry: str, marks: dict[str, tuple[str, str]], co
     page.fill("#f-comment_for_team", comment)
     page.fill("#f-note_for_organizers", f"Private note on {entry}")
     follow(page.get_by_role("button", name=text(run.lang, "Submit scores")))
-    assert flashes(page) == [
-        text(
-            run.lang, "Your scores have been submitted. You can revise them until the round closes."
-        )
-    ]
+    assert flashes(page) == [text(run.lang, "Your scores have been submitted.")]
     page.get_by_test_id("sheet-submitted").wait_for()
 
 

@@ -114,7 +114,7 @@ async def test_save_a_draft_then_submit_then_revise(client, source):
         client, await post(client, url, {**FULL, "version": "1", "action": "submit"})
     )
     text = page_text(page.text)
-    assert "Your scores have been submitted. You can revise them until the round closes." in text
+    assert "Your scores have been submitted." in text
     assert "Weighted total (out of 100): 75.0" in text
     assert "Submit changes" in text and "Save draft" not in text
     page = await follow(
@@ -148,6 +148,31 @@ async def test_save_a_draft_then_submit_then_revise(client, source):
         "state": "submitted",
         "version": 3,
     }
+
+
+async def test_saving_and_submitting_say_each_thing_once(client, source):
+    _round, seats = await ready_round(source)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    url = f"/judging/entries/{entry.id}"
+    page = await follow(client, await post(client, url, {**FULL, "action": "draft"}))
+    text = page_text(page.text)
+    assert text.count("Your draft has been saved.") == 1
+    assert text.count("saved") == 1 and text.count("draft:") == 1
+    page = await follow(
+        client, await post(client, url, {**FULL, "version": "1", "action": "submit"})
+    )
+    text = page_text(page.text)
+    assert text.count("Your scores have been submitted.") == 1
+    assert text.count("You can revise") == 1 and text.count("until the round closes") == 1
+    page = await follow(
+        client, await post(client, url, {**FULL, "version": "2", "action": "submit"})
+    )
+    text = page_text(page.text)
+    assert text.count("submitted") == 1 and text.count("You can revise") == 1
+    page = await client.get(url)  # a later visit still says how things stand
+    text = page_text(page.text)
+    assert "Submitted on" in text and text.count("You can revise") == 1
 
 
 async def test_bad_scores_come_back_with_a_message_and_the_input(client, source):
@@ -366,7 +391,7 @@ async def test_the_scoring_form_in_arabic(client, source):
     assert response.status_code == 422
     assert "أدخل درجة من 1 إلى 5." in page_text(response.text)
     page = await follow(client, await post(client, url, {**FULL, "action": "submit"}))
-    assert "أُرسلت درجاتك. يمكنك مراجعتها حتى تُغلق الجولة." in page_text(page.text)
+    assert page_text(page.text).count("أُرسلت درجاتك.") == 1
 
 
 async def test_the_scoring_page_has_no_inline_script(client, source):

@@ -162,6 +162,22 @@ async def test_shortlisting_needs_a_next_round(client, source):
     )
 
 
+async def test_a_bad_shortlist_count_is_said_once_and_kept(client, source):
+    round_, _seats = await closed_round(source)
+    await sign_in(client, await organizer(language="en"))
+    for count, message in (
+        ("0", "Enter a number from 1 to 10000."),
+        ("2.5", "Enter a whole number."),
+    ):
+        response = await post(client, base(round_) + "/shortlist", {"count": count})
+        assert response.status_code == 422
+        text = page_text(response.text)
+        assert text.count(message) == 1
+        assert text.count("Please correct 1 field below.") == 1
+        assert f'value="{count}"' in response.text
+    assert not await AuditEntry.filter(action="judging.shortlisted").exists()
+
+
 async def test_winners_and_mentions(client, source):
     round_, _seats = await closed_round(source)
     top, runner, other = [await Entry.get(round=round_, source_id=n) for n in (104, 103, 102)]
