@@ -295,7 +295,9 @@ def mark_form(data: Mapping[str, Any]) -> Form:
 def publish_form(data: Mapping[str, Any], time_zone: str) -> Form:
     form = Form(data)
     when = form.choice("when", {"now", "at"}, default="now")
-    form.clean["at"] = form.moment(
-        "publish_at", time_zone, required=when == "at", invalid=_not_a_date()
+    form.clean["at"] = (
+        form.moment("publish_at", time_zone, required=True, invalid=_not_a_date())
+        if when == "at"
+        else None
     )
     return form

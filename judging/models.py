@@ -73,6 +73,18 @@ class Round(Model):
     def accepts_scores(self, at: dt.datetime) -> bool:
         return self.effective_state(at) == RoundState.OPEN
 
+    def publication_scheduled(self, at: dt.datetime) -> bool:
+        """Published with a time still to come: the results are not public yet."""
+        return (
+            self.state == RoundState.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > at
+        )
+
+    @property
+    def scheduled(self) -> bool:
+        return self.publication_scheduled(now())
+
     def results_public(self, at: dt.datetime) -> bool:
         return (
             self.state == RoundState.PUBLISHED

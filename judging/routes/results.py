@@ -184,6 +184,9 @@ async def publish(request: Request) -> Response:
         return await _results_page(request, scope, round_, 422, form=form)
     try:
         await publication.publish(user, round_, scope, links(request), at=form.clean["at"])
+    except Invalid as exc:
+        form.errors.update(exc.errors)
+        return await _results_page(request, scope, round_, 422, exc.message, form)
     except Conflict as exc:
         return await _results_page(request, scope, round_, 409, exc.message, form)
     if round_.results_public(now()):

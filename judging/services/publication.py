@@ -12,6 +12,8 @@ from accounts.models import User
 from core import audit
 from core.clock import now
 from core.errors import Conflict as ConflictError
+from core.errors import Invalid
+from core.i18n import format_datetime
 from core.i18n import gettext as _
 from core.links import Links
 from core.mail import outbox
@@ -29,9 +31,20 @@ async def publish(
     actor: User, round_: Round, scope: ScopeInfo, links: Links, *, at: Any = None
 ) -> Round:
     """Publish the round's results now or at ``at``: the ranking is frozen, the public page
-    appears from then on, and the announcement mail goes out at that moment."""
+    appears from then on, and the announcement mail goes out at that moment. A time already
+    past is refused: publishing at once is the organizer's explicit choice ("now")."""
     refuse_unless_closed(round_)
-    moment = max(at or now(), now())
+    moment = at or now()
+    if at is not None and at <= now():
+        raise Invalid(
+            {
+                "publish_at": _(
+                    "%(when)s has already passed. Choose a later time, or choose “Now” to "
+                    "publish at once.",
+                    when=format_datetime(at, scope.time_zone),
+                )
+            }
+        )
     data, ranking = await current_ranking(round_)
     async with in_transaction():
         await _freeze(round_, ranking, data.conflicted, moment)

@@ -8,6 +8,7 @@ import io
 
 from core import clock
 from core.audit import AuditEntry
+from core.i18n import format_datetime, gettext, use_locale
 from judging.enums import EntryRule, Method, RoundState
 from judging.models import Assignment, Entry, Mark, Round, TieDecision
 from judging.services import assignments, entries, sheets
@@ -264,6 +265,75 @@ async def test_publishing_at_a_set_time(client, source, deliver):
     assert (await client.get("/judging/event/1/results")).status_code == 404
     clock.travel(dt.timedelta(days=2, minutes=1))
     assert len(await deliver()) == 6
+    assert (await client.get("/judging/event/1/results")).status_code == 200
+
+
+async def test_a_past_publication_time_is_refused_in_each_language(client, source, deliver):
+    round_, _seats = await closed_round(source)
+    user = await organizer(language="en")
+    past = (clock.now() - dt.timedelta(hours=1)).astimezone(dt.timezone(dt.timedelta(hours=3)))
+    typed = past.strftime("%Y-%m-%dT%H:%M")
+    refusals = {
+        "en": "has already passed. Choose a later time, or choose “Now” to publish at once.",
+        "ar": "قد مضى. اختر موعدًا لاحقًا، أو اختر «الآن» للنشر فورًا.",
+    }
+    for lang, refusal in refusals.items():
+        user.language = lang
+        await user.save()
+        client.cookies.clear()
+        await sign_in(client, user)
+        response = await post(
+            client, base(round_) + "/publish", {"when": "at", "publish_at": typed}
+        )
+        assert response.status_code == 422
+        text = page_text(response.text)
+        with use_locale(lang):
+            when = format_datetime(past.replace(second=0, microsecond=0), "Asia/Riyadh")
+        assert text.count(f"{when} {refusal}") == 1
+        assert f'value="{typed}"' in response.text
+        assert 'id="f-when-at" name="when" value="at" checked' in response.text
+    fresh = await Round.get(id=round_.id)
+    assert (fresh.state, fresh.publish_at, fresh.snapshot) == (RoundState.CLOSED, None, None)
+    assert not await AuditEntry.filter(action="judging.results_published").exists()
+    assert await deliver() == []
+    assert (await client.get("/judging/event/1/results")).status_code == 404
+
+
+async def test_a_scheduled_round_says_when_not_published(client, source, deliver):
+    round_, _seats = await closed_round(source)
+    user = await organizer(language="en")
+    await sign_in(client, user)
+    later = (clock.now() + dt.timedelta(days=3)).astimezone(dt.timezone(dt.timedelta(hours=3)))
+    await post(
+        client,
+        base(round_) + "/publish",
+        {"when": "at", "publish_at": later.strftime("%Y-%m-%dT%H:%M")},
+    )
+    moment = later.replace(second=0, microsecond=0)
+    pages = ("/judging/event/1", f"/judging/event/1/rounds/{round_.id}", base(round_))
+    for lang, published in (("en", "Results published"), ("ar", "النتائج منشورة")):
+        user.language = lang
+        await user.save()
+        client.cookies.clear()
+        await sign_in(client, user)
+        with use_locale(lang):
+            scheduled = gettext(
+                "Scheduled for %(when)s", when=format_datetime(moment, "Asia/Riyadh")
+            )
+        for url in pages:
+            text = page_text((await client.get(url)).text)
+            assert scheduled in text, (lang, url)
+            assert published not in text, (lang, url)
+        client.cookies.clear()
+        public = await client.get("/judging/event/1/results", headers={"accept-language": lang})
+        assert public.status_code == 404
+        assert "Initiative" not in public.text
+    assert await deliver() == []
+    clock.travel(dt.timedelta(days=3, minutes=1))
+    await sign_in(client, user)
+    text = page_text((await client.get(f"/judging/event/1/rounds/{round_.id}")).text)
+    assert "النتائج منشورة" in text and "Scheduled" not in text
+    client.cookies.clear()
     assert (await client.get("/judging/event/1/results")).status_code == 200
 
 
