@@ -19,6 +19,10 @@ TIE_TOLERANCE = 1e-9
 """Values closer than this are the same score (absolute, on the 0..100 scale)."""
 
 _STEP_TOLERANCE = 1e-9
+
+TOTAL_SCALE = (0.0, 100.0)
+"""The scale of every weighted total (a rubric's minimum maps to 0, its maximum to 100), and
+so of every figure a ranking shows, whatever the method (see ``rank``)."""
 """Relative slack for "is this a whole number of steps" with binary floats (0.1 + 0.2)."""
 
 
@@ -67,9 +71,20 @@ class Score:
 
 @dataclass(frozen=True)
 class RankedEntry:
+    """One entry's place in a ranking. ``value`` is the figure shown, always on the scale of
+    the totals. A calibrated method (z-score, leniency model) can estimate an entry beyond
+    the scale, above the best total any judge could give: ``estimate`` then holds the
+    method's own figure, ``value`` the scale's nearest end, and ``rank`` still follows
+    ``estimate``."""
+
     entry_id: int
     value: float
     rank: int
+    estimate: float | None = None
+
+    @property
+    def off_scale(self) -> bool:
+        return self.estimate is not None
 
 
 @dataclass(frozen=True)
@@ -522,13 +537,20 @@ METHODS: dict[str, CombineMethod] = {
 TiebreakKey = Callable[[int], tuple[float, ...]]
 
 
-def rank(values: Mapping[int, float], tiebreak_key: TiebreakKey | None = None) -> list[RankedEntry]:
+def rank(
+    values: Mapping[int, float],
+    tiebreak_key: TiebreakKey | None = None,
+    *,
+    scale: tuple[float, float] = TOTAL_SCALE,
+) -> list[RankedEntry]:
     """Rank entries by value, highest first, with standard competition ranking (1, 2, 2, 4).
 
     Values within ``TIE_TOLERANCE`` of the first value of a run are tied. Ties are broken
     by ``tiebreak_key(entry)``, a tuple compared lexicographically, larger first (numbers
     within ``TIE_TOLERANCE`` count as equal); entries still tied share a rank and are
-    listed by entry id.
+    listed by entry id. Each value shown lies on ``scale``: one beyond it is shown at the
+    scale's nearest end, with the method's figure kept as ``estimate`` (the ranking follows
+    the estimates, so two entries beyond the top keep the order the method gave them).
     """
     ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
     result: list[RankedEntry] = []
@@ -536,8 +558,15 @@ def rank(values: Mapping[int, float], tiebreak_key: TiebreakKey | None = None) -
         for subgroup in _break_ties(group, tiebreak_key):
             position = len(result) + 1
             tied = sorted(subgroup)
-            result.extend(RankedEntry(entry, value, position) for entry, value in tied)
+            result.extend(_on_scale(entry, value, position, scale) for entry, value in tied)
     return result
+
+
+def _on_scale(entry: int, value: float, position: int, scale: tuple[float, float]) -> RankedEntry:
+    low, high = scale
+    shown = min(max(value, low), high)
+    off = abs(shown - value) > TIE_TOLERANCE * max(1.0, abs(low), abs(high))
+    return RankedEntry(entry, shown, position, value if off else None)
 
 
 def _value_groups(ordered: Sequence[tuple[int, float]]) -> list[list[tuple[int, float]]]:

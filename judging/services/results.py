@@ -38,6 +38,7 @@ class ResultRow:
     values: dict[str, float] = field(default_factory=dict)
     ranks: dict[str, int] = field(default_factory=dict)
     changes: dict[str, int] = field(default_factory=dict)  # > 0: better rank under that method
+    off_scale: set[str] = field(default_factory=set)  # methods whose estimate is off the scale
     spread: float = 0.0
     disagreement: bool = False
     tied: bool = False
@@ -177,6 +178,8 @@ def _fill_rankings(rows: dict[int, ResultRow], analysis: scoring.RoundAnalysis) 
         for item in ranking:
             rows[item.entry_id].values[method] = item.value
             rows[item.entry_id].ranks[method] = item.rank
+            if item.off_scale:
+                rows[item.entry_id].off_scale.add(method)
     for method, change in analysis.changes.items():
         for entry_id, delta in change.items():
             rows[entry_id].changes[method] = delta

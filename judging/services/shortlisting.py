@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -40,9 +41,7 @@ def _group_rank(items: Ranking, index: int) -> int:
 
 
 def _top_of_group(items: Ranking, count: int) -> list[scoring.RankedEntry]:
-    positions = [
-        scoring.RankedEntry(i.entry_id, i.value, _group_rank(items, n)) for n, i in enumerate(items)
-    ]
+    positions = [dataclasses.replace(i, rank=_group_rank(items, n)) for n, i in enumerate(items)]
     cutoff = _cutoff(positions, count)
     return [i for i, p in zip(items, positions, strict=True) if p.rank <= cutoff]
 

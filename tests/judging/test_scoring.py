@@ -14,6 +14,7 @@ from judging.scoring import (
     RankedEntry,
     Score,
     Sheet,
+    analyse_round,
     combine_leniency,
     combine_mean,
     combine_median,
@@ -435,3 +436,78 @@ def test_rank_with_tiebreak_is_consistent(
             assert previous.value >= entry.value - 1e-9
             if previous.rank == entry.rank:
                 assert decisions.get(previous.entry_id, 0) == decisions.get(entry.entry_id, 0)
+
+
+# --- every figure shown lies on the scale ------------------------------------------------------
+
+
+def test_a_calibrated_figure_beyond_the_scale_is_shown_at_its_end() -> None:
+    """Two judges share entry 1 (50 and 90): the first is 20 points harsh. Entry 2, seen by
+    the harsh judge alone at 100, is estimated at 120 by the leniency model."""
+    scores = scores_from([(1, 1, 50.0), (1, 2, 90.0), (2, 1, 100.0), (3, 2, 95.0)])
+    assert combine_leniency(scores)[2] == pytest.approx(120.0)
+    ranked = {r.entry_id: r for r in rank(combine_leniency(scores))}
+    assert (ranked[2].value, ranked[2].rank, ranked[2].off_scale) == (100.0, 1, True)
+    assert ranked[2].estimate == pytest.approx(120.0)
+    assert (ranked[1].value, ranked[1].off_scale) == (pytest.approx(70.0), False)
+    low = rank({1: -12.5, 2: 10.0})
+    assert [(r.entry_id, r.value, r.rank) for r in low] == [(2, 10.0, 1), (1, 0.0, 2)]
+    assert low[1].estimate == -12.5
+
+
+def test_two_entries_beyond_the_top_keep_the_models_order() -> None:
+    ranked = rank({1: 104.0, 2: 113.8, 3: 99.0})
+    assert [(r.entry_id, r.value, r.rank) for r in ranked] == [
+        (2, 100.0, 1),
+        (1, 100.0, 2),
+        (3, 99.0, 3),
+    ]
+
+
+@st.composite
+def rubrics_and_sheets(draw: st.DrawFn) -> tuple[list[Criterion], list[Sheet]]:
+    """A random rubric (any scales, steps and weights) and a random, incomplete panel of
+    sheets scored within it."""
+    criteria = []
+    for index in range(draw(st.integers(1, 4))):
+        low = draw(st.integers(-10, 10))
+        width = draw(st.integers(1, 100))
+        step = draw(st.sampled_from([0.0, 0.5, 1.0]))
+        weight = draw(st.sampled_from([0.0, 0.5, 1.0, 2.0, 5.0])) if index else 1.0
+        criteria.append(Criterion(f"c{index}", weight, low, low + width, step))
+    entry_count = draw(st.integers(1, 8))
+    judge_count = draw(st.integers(1, 5))
+    sheets = []
+    for judge in range(judge_count):
+        seen = draw(st.sets(st.integers(0, entry_count - 1), min_size=1, max_size=entry_count))
+        for entry in sorted(seen):
+            scores = {}
+            for c in criteria:
+                steps = draw(st.integers(0, int((c.max - c.min) / c.step))) if c.step else None
+                scores[c.key] = (
+                    c.min + steps * c.step
+                    if steps is not None
+                    else draw(st.floats(c.min, c.max, allow_nan=False))
+                )
+            sheets.append(Sheet(entry, judge, scores))
+    return criteria, sheets
+
+
+@settings(max_examples=300, deadline=None)
+@given(rubrics_and_sheets(), st.integers(1, 4))
+def test_no_method_shows_a_figure_outside_the_rubrics_scale(
+    drawn: tuple[list[Criterion], list[Sheet]], min_scores: int
+) -> None:
+    criteria, sheets = drawn
+    scores = sheet_totals(criteria, sheets)
+    methods = {**METHODS, "zscore": lambda s: combine_zscore(s, min_scores_per_judge=min_scores)}
+    analysis = analyse_round(scores, methods, "leniency")
+    shown = [*compare_methods(scores, methods).values(), *analysis.rankings.values()]
+    for ranking in shown:
+        assert {r.entry_id for r in ranking} == {s.entry_id for s in sheets}
+        for ranked in ranking:
+            assert 0.0 <= ranked.value <= 100.0
+            if ranked.off_scale:
+                assert ranked.estimate is not None
+                assert not 0.0 <= ranked.estimate <= 100.0
+                assert ranked.value in (0.0, 100.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 from core import clock
 from core.audit import AuditEntry
@@ -57,6 +58,47 @@ async def test_the_ranking_under_every_method_with_leniency_and_disagreement(cli
     results = await results_service.round_results(round_)
     leniency = {row.judge.id: row.leniency for row in results.leniency}
     assert leniency[seats[0].id] > 0 > min(leniency.values())
+
+
+async def test_no_figure_beyond_the_scale_of_100(client, source):
+    """The harsh judge gives 50 where the other gives 100, and alone gives entry 101 full
+    marks: the leniency model estimates it at 125, and the page shows 100.0 and says why."""
+    round_, seats = await ready_round(source, judges=2, k=2, method=Method.LENIENCY)
+    alone = await Entry.get(round=round_, source_id=101)
+    await Assignment.filter(entry=alone, judge=seats[1]).delete()
+    for seat, marks in ((seats[0], {"c1": 3, "c2": 5}), (seats[1], {"c1": 5, "c2": 10})):
+        user = await seat.user
+        for row in await Assignment.filter(judge=seat).select_related("entry"):
+            full = row.entry_id == alone.id
+            seen = await sheets.scoring_for(user, row.entry_id)
+            await sheets.save_sheet(
+                user,
+                seen,
+                scores={"c1": 5, "c2": 10, "c3": 3} if full else {**marks, "c3": 3},
+                comment="",
+                note="",
+                version=0,
+                submit=True,
+            )
+    round_.state = RoundState.CLOSED
+    await round_.save()
+    user = await organizer(language="en")
+    notes = {
+        "en": "The model placed this entry beyond the scale of 0 to 100",
+        "ar": "قدّر النموذج هذه المشاركة خارج المقياس من 0 إلى 100",
+    }
+    for lang, note in notes.items():
+        user.language = lang
+        await user.save()
+        client.cookies.clear()
+        await sign_in(client, user)
+        page = await client.get(base(round_))
+        ranking = page.text.split('data-testid="ranking"')[1].split("</table>")[0]
+        figures = [float(f) for f in re.findall(r'<span dir="ltr">(-?\d+\.\d)</span>', ranking)]
+        assert figures and max(figures) == 100.0 and min(figures) >= 0.0
+        assert "125" not in ranking
+        assert page.text.count('data-testid="off-scale"') >= 1
+        assert note in page_text(page.text)
 
 
 async def test_the_organizer_picks_the_method(client, source):
