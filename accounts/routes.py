@@ -13,6 +13,7 @@ from core import permissions
 from core.errors import DomainError, Invalid, TooManyRequests
 from core.i18n import choose_language, get_locale, use_locale
 from core.i18n import gettext as _
+from core.routing import form_pages
 from core.security import LANG_COOKIE, client_address, rotate_session
 from core.settings import Settings
 from core.templating import render
@@ -251,19 +252,24 @@ async def change_password(request: Request) -> Response:
     return redirect(request, "accounts:profile")
 
 
-routes = [
-    Route("/signup", signup, methods=["GET", "POST"], name="accounts:signup"),
-    Route("/verify/resend", resend, methods=["POST"], name="accounts:resend"),
-    Route("/verify/{token}", verify, name="accounts:verify"),
-    Route("/login", login, methods=["GET", "POST"], name="accounts:login"),
-    Route("/logout", logout, methods=["POST"], name="accounts:logout"),
-    Route("/password/forgot", forgot, methods=["GET", "POST"], name="accounts:forgot"),
-    Route("/password/reset/{token}", reset, methods=["GET", "POST"], name="accounts:reset"),
-    Route("/account/profile", profile, methods=["GET", "POST"], name="accounts:profile"),
-    Route(
-        "/account/password",
-        change_password,
-        methods=["GET", "POST"],
-        name="accounts:change_password",
-    ),
-]
+# A refused resend re-renders the sign-in page at /verify/resend: a GET there leads back to
+# it (core.routing.form_pages), not to /verify/{token}'s "this link is not valid".
+routes = form_pages(
+    [
+        Route("/signup", signup, methods=["GET", "POST"], name="accounts:signup"),
+        Route("/verify/resend", resend, methods=["POST"], name="accounts:resend"),
+        Route("/verify/{token}", verify, name="accounts:verify"),
+        Route("/login", login, methods=["GET", "POST"], name="accounts:login"),
+        Route("/logout", logout, methods=["POST"], name="accounts:logout"),
+        Route("/password/forgot", forgot, methods=["GET", "POST"], name="accounts:forgot"),
+        Route("/password/reset/{token}", reset, methods=["GET", "POST"], name="accounts:reset"),
+        Route("/account/profile", profile, methods=["GET", "POST"], name="accounts:profile"),
+        Route(
+            "/account/password",
+            change_password,
+            methods=["GET", "POST"],
+            name="accounts:change_password",
+        ),
+    ],
+    {"accounts:resend": "accounts:login"},
+)

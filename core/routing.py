@@ -18,11 +18,14 @@ kept; it is a public `BaseRoute` and uses no private Starlette API.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from starlette.convertors import Convertor, IntegerConvertor, register_url_convertor
 from starlette.datastructures import URLPath
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Route, compile_path
 from starlette.types import Receive, Scope, Send
 
@@ -136,3 +139,49 @@ def flat(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
             yield from route.routes
         else:
             yield route
+
+
+def form_pages(routes: Sequence[BaseRoute], pages: Mapping[str, str]) -> list[BaseRoute]:
+    """`routes`, where each POST-only route named in `pages` also answers GET: a 303 back to
+    the named page (its form's own page), with the path parameters the page takes.
+
+    Such an action re-renders its form's page at its own address when it refuses the input
+    (422, what was typed kept in the page), so the browser's address is the action's. A GET of
+    it then (a reload, the language switch going back, a bookmark) used to answer 405; it now
+    leads to the form's page. The page route must be in `routes`; both names are checked here,
+    when the routes are built."""
+    by_name = {r.name: r for r in routes if isinstance(r, Route)}
+    missing = sorted((set(pages) | set(pages.values())) - set(by_name))
+    if missing:
+        raise ValueError(f"form_pages: no route named {', '.join(missing)}")
+    result: list[BaseRoute] = []
+    for route in routes:
+        target = pages.get(route.name) if isinstance(route, Route) else None
+        if target is None or not isinstance(route, Route):
+            result.append(route)
+            continue
+        if route.methods != {"POST"}:
+            raise ValueError(f"form_pages: {route.name} is not a POST-only route")
+        keys = tuple(by_name[target].param_convertors)
+        result.append(
+            Route(
+                route.path,
+                _back_on_get(route.endpoint, target, keys),
+                methods=["GET", "POST"],
+                name=route.name,
+            )
+        )
+    return result
+
+
+def _back_on_get(
+    endpoint: Callable[[Request], Awaitable[Response]], target: str, keys: tuple[str, ...]
+) -> Callable[[Request], Awaitable[Response]]:
+    @functools.wraps(endpoint)
+    async def handle(request: Request) -> Response:
+        if request.method == "POST":
+            return await endpoint(request)
+        params = {key: request.path_params[key] for key in keys}
+        return RedirectResponse(str(request.url_for(target, **params)), status_code=303)
+
+    return handle

@@ -3,7 +3,11 @@
 - A cell that starts with `= + - @`, a tab or a carriage return gets a leading apostrophe, so
   a spreadsheet shows it as text instead of running it as a formula (CSV injection).
 - Dates and times are written in ISO 8601; an aware datetime keeps its offset
-  (`2026-03-01T10:00:00+03:00`), a naive one is taken as UTC.
+  (`2026-03-01T10:00:00+03:00`), a naive one is taken as UTC. Every export gives its times in
+  the time zone of what it exports, never as display text: the edition's zone for the events'
+  registrants, teams and submissions, the judging scope's zone for the score sheets.
+- An export next to a filtered list holds the rows that list shows: its link carries the
+  list's query string and the export runs the list's own query (events.services.dashboard).
 - The text is UTF-8 with a byte-order mark, so Excel opens Arabic correctly, and rows end
   with CRLF as RFC 4180 says.
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core.hooks import HomeSection, Hooks
 from core.i18n import N_
+from core.routing import form_pages
 from events import demo
 from events.routes import api, common, manage, participant, public
 from events.services import downloads, entry_source, home
@@ -13,13 +14,39 @@ from judging.sources import sources
 
 __all__ = ["hooks", "routes"]
 
-routes = [
-    *manage.routes_before_slug,  # /events/new before /events/{slug}
-    *public.routes,
-    *api.routes,
-    *participant.routes,
-    *manage.routes,
-]
+# Every POST-only action, and the page its form sits on: a GET of the action's address (where
+# a refusal re-renders that page) leads back to it instead of answering 405 (core.routing).
+FORM_PAGES = {
+    "events:unregister": "events:detail",
+    "events:team_invite": "events:team",
+    "events:team_revoke": "events:team",
+    "events:team_remove": "events:team",
+    "events:team_captain": "events:team",
+    "events:team_code": "events:team",
+    "events:team_withdraw": "events:team",
+    "events:team_leave": "events:team",
+    "events:submission_withdraw": "events:team",
+    "events:submission_file_delete": "events:submission",
+    "events:invitation_accept": "events:invitation",
+    "events:invitation_decline": "events:invitation",
+    "events:visibility": "events:manage",
+    "events:extend": "events:manage",
+    "events:track_move": "events:tracks",
+    "events:track_delete": "events:tracks",
+    "events:question_move": "events:questions",
+    "events:question_delete": "events:questions",
+}
+
+routes = form_pages(
+    [
+        *manage.routes_before_slug,  # /events/new before /events/{slug}
+        *public.routes,
+        *api.routes,
+        *participant.routes,
+        *manage.routes,
+    ],
+    FORM_PAGES,
+)
 
 hooks = Hooks(
     home_sections={"events": home.published_events},

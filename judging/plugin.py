@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from core.hooks import Hooks
 from core.i18n import gettext as _
+from core.routing import form_pages
 from judging import demo
 from judging.routes import (
     assignments,
@@ -156,5 +157,29 @@ routes = [
     Route(_ROUND + "/results/publish", results.publish, methods=_POST, name="judging:publish"),
     Route(_ROUND + "/results/export.csv", results.export, name="judging:export"),
 ]
+
+# Every POST-only action, and the page its form sits on: a GET of the action's address (where
+# a refusal re-renders that page) leads back to it instead of answering 405 (core.routing).
+FORM_PAGES = {
+    "judging:entry_conflict": "judging:score",
+    "judging:conflict_add": "judging:judges",
+    "judging:conflicts_detect": "judging:judges",
+    "judging:conflict_lift": "judging:judges",
+    "judging:round_state": "judging:round",
+    "judging:round_delete": "judging:round",
+    "judging:entries_refresh": "judging:round",
+    "judging:criterion_delete": "judging:rubric",
+    "judging:assign": "judging:assignments",
+    "judging:assignment_add": "judging:assignments",
+    "judging:assignment_remove": "judging:assignments",
+    "judging:judge_replace": "judging:assignments",
+    "judging:results_method": "judging:results",
+    "judging:results_ties": "judging:results",
+    "judging:shortlist": "judging:results",
+    "judging:mark_set": "judging:results",
+    "judging:mark_remove": "judging:results",
+    "judging:publish": "judging:results",
+}
+routes = form_pages(routes, FORM_PAGES)
 
 hooks = Hooks(nav=[nav], demo=[demo.load], page_context={"judging": page_context})

@@ -328,18 +328,11 @@ async def question_delete(request: Request) -> Response:
 # --- lists and details ---------------------------------------------------------------------
 
 
-def _track_filter(request: Request) -> int | None:
-    raw = request.query_params.get("track", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 async def registrants(request: Request) -> Response:
     event = await managed_event(request)
-    q = request.query_params
-    search = dashboard.clean_search(q.get("q"))
-    in_team = q.get("in_team", "") if q.get("in_team") in {"yes", "no"} else ""
+    filters = dashboard.ListFilter.from_query(request.query_params)
     rows, seats = await dashboard.registrants(
-        event, search=search, in_team=in_team, number=page_number(q.get("page"))
+        event, filters, page_number(request.query_params.get("page"))
     )
     return page(
         request,
@@ -347,18 +340,17 @@ async def registrants(request: Request) -> Response:
         event=event,
         page_=rows,
         seats=seats,
-        search=search,
-        in_team=in_team,
+        search=filters.search,
+        in_team=filters.in_team,
+        export_query=filters.query_string(),
     )
 
 
 async def team_list(request: Request) -> Response:
     event = await managed_event(request)
-    q = request.query_params
-    search, track = dashboard.clean_search(q.get("q")), _track_filter(request)
-    show = q.get("show", "") if q.get("show") in dashboard.TEAM_FILTERS else ""
+    filters = dashboard.ListFilter.from_query(request.query_params)
     rows, work, people = await dashboard.team_rows(
-        event, search=search, track=track, show=show, number=page_number(q.get("page"))
+        event, filters, page_number(request.query_params.get("page"))
     )
     return page(
         request,
@@ -367,31 +359,31 @@ async def team_list(request: Request) -> Response:
         page_=rows,
         work=work,
         people=people,
-        search=search,
-        track=track,
-        show=show,
+        search=filters.search,
+        track=filters.track,
+        show=filters.show,
         tracks=await _tracks(event),
         filters=dashboard.TEAM_FILTERS,
+        export_query=filters.query_string(),
     )
 
 
 async def submission_list(request: Request) -> Response:
     event = await managed_event(request)
-    q = request.query_params
-    search, track = dashboard.clean_search(q.get("q")), _track_filter(request)
-    state = q.get("state", "")
+    filters = dashboard.ListFilter.from_query(request.query_params)
     rows = await dashboard.submission_rows(
-        event, search=search, track=track, state=state, number=page_number(q.get("page"))
+        event, filters, page_number(request.query_params.get("page"))
     )
     return page(
         request,
         "events/manage/submissions.html",
         event=event,
         page_=rows,
-        search=search,
-        track=track,
-        state=state,
+        search=filters.search,
+        track=filters.track,
+        state=filters.state,
         tracks=await _tracks(event),
+        export_query=filters.query_string(),
     )
 
 
@@ -450,7 +442,8 @@ async def export(request: Request) -> Response:
     kind = request.path_params["kind"]
     if kind not in EXPORTS:
         raise NotFound(_("This page does not exist or is not available to you."))
-    data = await EXPORTS[kind](event)
+    # The list's own filter (its query string, parsed and run by the same code as the page).
+    data = await EXPORTS[kind](event, dashboard.ListFilter.from_query(request.query_params))
     filename = f"{event.slug}-{kind}-{now():%Y%m%d-%H%M}.csv"
     return Response(
         data,

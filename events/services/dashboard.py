@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q, Subquery
@@ -168,78 +169,125 @@ def clean_search(raw: str | None) -> str:
     return " ".join((raw or "").split())[:SEARCH_MAX]
 
 
-async def registrants(
-    event: Event, *, search: str = "", in_team: str = "", number: int = 1
-) -> tuple[Page, dict[int, Team]]:
-    """A page of registrations with their users, and the team of each (three queries)."""
+TEAM_FILTERS = ("incomplete", "complete", "submitted", "not_submitted", "withdrawn")
+IN_TEAM = ("yes", "no")
+SUBMISSION_STATE_VALUES = frozenset(s.value for s in SubmissionState)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What an organizer's list shows, read from its query string. A list page and its CSV
+    export read the same filter and run the same query (`registrant_query`, `team_query`,
+    `submission_query`), so the file holds exactly the rows the list shows, on every page."""
+
+    search: str = ""
+    in_team: str = ""
+    track: int | None = None
+    show: str = ""
+    state: str = ""
+
+    @classmethod
+    def from_query(cls, q: Mapping[str, str]) -> ListFilter:
+        raw_track = q.get("track", "")
+        return cls(
+            search=clean_search(q.get("q")),
+            in_team=q.get("in_team", "") if q.get("in_team") in IN_TEAM else "",
+            track=int(raw_track) if raw_track.isdigit() and len(raw_track) < 10 else None,
+            show=q.get("show", "") if q.get("show") in TEAM_FILTERS else "",
+            state=q.get("state", "") if q.get("state") in SUBMISSION_STATE_VALUES else "",
+        )
+
+    def query_string(self) -> str:
+        """The filter as the list's query string ("?q=...&state=..."), or "" when none is set;
+        the export link carries it."""
+        pairs = {
+            "q": self.search,
+            "in_team": self.in_team,
+            "track": str(self.track) if self.track else "",
+            "show": self.show,
+            "state": self.state,
+        }
+        kept = {key: value for key, value in pairs.items() if value}
+        return "?" + urlencode(kept) if kept else ""
+
+
+def registrant_query(event: Event, f: ListFilter) -> Any:
+    """The registrations a filter shows, newest first, with their users."""
     query = of_event(Registration, event).select_related("user")
-    if search:
+    if f.search:
         query = query.filter(
-            Q(user__email__icontains=search)
-            | Q(user__name_ar__icontains=search)
-            | Q(user__name_en__icontains=search)
-            | Q(user__organization__icontains=search)
+            Q(user__email__icontains=f.search)
+            | Q(user__name_ar__icontains=f.search)
+            | Q(user__name_en__icontains=f.search)
+            | Q(user__organization__icontains=f.search)
         )
     seated = Subquery(of_event(TeamMember, event).values("user_id"))
-    if in_team == "yes":
+    if f.in_team == "yes":
         query = query.filter(user_id__in=seated)
-    elif in_team == "no":
+    elif f.in_team == "no":
         query = query.exclude(user_id__in=seated)
-    page = await paginate(query.order_by("-created_at", "-id"), number, PAGE_SIZE)
+    return query.order_by("-created_at", "-id")
+
+
+async def registrants(
+    event: Event, f: ListFilter = ListFilter(), number: int = 1
+) -> tuple[Page, dict[int, Team]]:
+    """A page of registrations with their users, and the team of each (three queries)."""
+    page = await paginate(registrant_query(event, f), number, PAGE_SIZE)
     user_ids = [r.user_id for r in page.items]
     seats = await of_event(TeamMember, event).filter(user_id__in=user_ids).select_related("team")
     return page, {s.user_id: s.team for s in seats}
 
 
-TEAM_FILTERS = ("incomplete", "complete", "submitted", "not_submitted", "withdrawn")
-
-
 async def team_rows(
-    event: Event, *, search: str = "", track: int | None = None, show: str = "", number: int = 1
+    event: Event, f: ListFilter = ListFilter(), number: int = 1
 ) -> tuple[Page, dict, dict]:
     """A page of teams with track and captain, their submissions and members (four queries)."""
-    query = _team_query(event, search, track, show)
-    page = await paginate(query, number, PAGE_SIZE)
+    page = await paginate(team_query(event, f), number, PAGE_SIZE)
     ids = [t.id for t in page.items]
     work = {s.team_id: s for s in await of_event(Submission, event).filter(team_id__in=ids)}
     return page, work, await _members_by_team(ids)
 
 
-def _team_query(event: Event, search: str, track: int | None, show: str) -> Any:
+def team_query(event: Event, f: ListFilter) -> Any:
+    """The teams a filter shows, by name, with their track and captain."""
     query = of_event(Team, event).select_related("track", "captain")
-    if search:
-        query = query.filter(name__icontains=search)
-    if track:
-        query = query.filter(track_id=track)
+    if f.search:
+        query = query.filter(name__icontains=f.search)
+    if f.track:
+        query = query.filter(track_id=f.track)
     submitted = Subquery(
         of_event(Submission, event).filter(state=SubmissionState.SUBMITTED).values("team_id")
     )
     active = {"state": TeamState.ACTIVE}
-    if show == "incomplete":
+    if f.show == "incomplete":
         query = query.filter(member_count__lt=event.team_min, **active)
-    elif show == "complete":
+    elif f.show == "complete":
         query = query.filter(member_count__gte=event.team_min, **active)
-    elif show == "submitted":
+    elif f.show == "submitted":
         query = query.filter(id__in=submitted)
-    elif show == "not_submitted":
+    elif f.show == "not_submitted":
         query = query.filter(**active).exclude(id__in=submitted)
-    elif show == "withdrawn":
+    elif f.show == "withdrawn":
         query = query.filter(state=TeamState.WITHDRAWN)
     return query.order_by("name_key", "id")
 
 
-async def submission_rows(
-    event: Event, *, search: str = "", track: int | None = None, state: str = "", number: int = 1
-) -> Page:
-    """A page of submissions with their team and track (two queries)."""
+def submission_query(event: Event, f: ListFilter) -> Any:
+    """The submissions a filter shows, last changed first, with their team and track."""
     query = of_event(Submission, event).select_related("team", "track")
-    if search:
-        query = query.filter(Q(title__icontains=search) | Q(team__name__icontains=search))
-    if track:
-        query = query.filter(track_id=track)
-    if state in {s.value for s in SubmissionState}:
-        query = query.filter(state=state)
-    return await paginate(query.order_by("-updated_at", "-id"), number, PAGE_SIZE)
+    if f.search:
+        query = query.filter(Q(title__icontains=f.search) | Q(team__name__icontains=f.search))
+    if f.track:
+        query = query.filter(track_id=f.track)
+    if f.state:
+        query = query.filter(state=f.state)
+    return query.order_by("-updated_at", "-id")
+
+
+async def submission_rows(event: Event, f: ListFilter = ListFilter(), number: int = 1) -> Page:
+    """A page of submissions with their team and track (two queries)."""
+    return await paginate(submission_query(event, f), number, PAGE_SIZE)
 
 
 # --- the organizer: details ----------------------------------------------------------------
@@ -264,9 +312,9 @@ def _when(value: dt.datetime | None, event: Event) -> dt.datetime | None:
     return value.astimezone(ZoneInfo(event.time_zone)) if value else None
 
 
-async def export_registrants(event: Event) -> bytes:
+async def export_registrants(event: Event, f: ListFilter = ListFilter()) -> bytes:
     questions = await questions_of(event, QuestionScope.REGISTRATION)
-    rows = await of_event(Registration, event).select_related("user").order_by("created_at", "id")
+    rows = await registrant_query(event, f)
     seats = {s.user_id: s.team for s in await of_event(TeamMember, event).select_related("team")}
     header = [
         _("Name (Arabic)"),
@@ -296,8 +344,8 @@ async def export_registrants(event: Event) -> bytes:
     return to_csv(header, body)
 
 
-async def export_teams(event: Event) -> bytes:
-    teams = await of_event(Team, event).select_related("track", "captain").order_by("name_key")
+async def export_teams(event: Event, f: ListFilter = ListFilter()) -> bytes:
+    teams = await team_query(event, f)
     people = await _members_by_team([t.id for t in teams])
     work = {s.team_id: s for s in await of_event(Submission, event)}
     header = [
@@ -328,9 +376,9 @@ async def export_teams(event: Event) -> bytes:
     return to_csv(header, body)
 
 
-async def export_submissions(event: Event) -> bytes:
+async def export_submissions(event: Event, f: ListFilter = ListFilter()) -> bytes:
     questions = await questions_of(event, QuestionScope.SUBMISSION)
-    rows = await of_event(Submission, event).select_related("team", "track").order_by("id")
+    rows = await submission_query(event, f)
     header = [
         _("Team"),
         _("Title"),

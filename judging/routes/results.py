@@ -209,8 +209,8 @@ async def results_preview(request: Request) -> Response:
 
 
 async def export(request: Request) -> Response:
-    _user, _source, _scope, round_ = await managed_round(request)
-    data = exports.export_csv(await ranking.round_data(round_))
+    _user, _source, scope, round_ = await managed_round(request)
+    data = exports.export_csv(await ranking.round_data(round_), scope.time_zone)
     name = f"scores-round-{round_.id}.csv"
     return Response(
         data,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from core.i18n import gettext as _
 from core.i18n import localized
@@ -13,8 +14,9 @@ from judging.services.common import fmt_number
 from judging.services.ranking import AssignmentRow, RoundData, SheetRow
 
 
-def export_csv(data: RoundData) -> bytes:
-    """Every score sheet of the round, written by the one CSV writer (core.spreadsheet)."""
+def export_csv(data: RoundData, time_zone: str) -> bytes:
+    """Every score sheet of the round, written by the one CSV writer (core.spreadsheet); times
+    in ISO 8601 with the offset of the scope's time zone, like the events' exports."""
     header = [
         _("Entry"),
         _("Group"),
@@ -28,15 +30,18 @@ def export_csv(data: RoundData) -> bytes:
         _("Submitted at"),
     ]
     entries = {e.id: e for e in data.entries}
+    zone = ZoneInfo(time_zone)
     rows = (
-        _sheet_row(data, entries[row.entry_id], row, sheet)
+        _sheet_row(data, entries[row.entry_id], row, sheet, zone)
         for row in data.assignments
         if (sheet := data.sheets.get(row.id)) is not None
     )
     return to_csv(header, rows)
 
 
-def _sheet_row(data: RoundData, entry: Entry, row: AssignmentRow, sheet: SheetRow) -> list[Any]:
+def _sheet_row(
+    data: RoundData, entry: Entry, row: AssignmentRow, sheet: SheetRow, zone: ZoneInfo
+) -> list[Any]:
     judge = data.judges[row.judge_id]
     return [
         localized(entry, "title"),
@@ -48,7 +53,7 @@ def _sheet_row(data: RoundData, entry: Entry, row: AssignmentRow, sheet: SheetRo
         f"{sheet.total:.2f}" if sheet.total is not None else "",
         sheet.comment_for_team,
         sheet.note_for_organizers,
-        sheet.submitted_at,
+        sheet.submitted_at.astimezone(zone) if sheet.submitted_at else None,
     ]
 
 

@@ -26,8 +26,8 @@ MATRIX = {
     "core:admin_audit": ("/admin/audit", {ANON: SIGN_IN, USER: 404, ADMIN: 200}),
     "core:language": ("/language", {ANON: 405, USER: 405, ADMIN: 405}),
     "accounts:signup": ("/signup", {ANON: 200, USER: 303, ADMIN: 303}),
-    # GET falls through to /verify/{token}, which says the link is not valid
-    "accounts:resend": ("/verify/resend", {ANON: 400, USER: 400, ADMIN: 400}),
+    # a GET leads back to the sign-in page, where the resend form is (issue 11, item 8)
+    "accounts:resend": ("/verify/resend", {ANON: 303, USER: 303, ADMIN: 303}),
     "accounts:verify": ("/verify/not-a-token", {ANON: 400, USER: 400, ADMIN: 400}),
     "accounts:login": ("/login", {ANON: 200, USER: 200, ADMIN: 200}),
     "accounts:logout": ("/logout", {ANON: 405, USER: 405, ADMIN: 405}),
