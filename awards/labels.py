@@ -35,11 +35,11 @@ NOMINEE_TYPES = {
     "institution": N_("An institution"),
 }
 EVIDENCE_FIELDS = {
-    "work_title": N_("The work's title"),
-    "work_outlet": N_("The outlet that published it"),
-    "work_published_on": N_("Its publication date"),
-    "statement": N_("A statement"),
-    "nominee_organization": N_("The nominee's outlet or organization"),
+    "work_title": N_("the work's title"),
+    "work_outlet": N_("the outlet that published it"),
+    "work_published_on": N_("its publication date"),
+    "statement": N_("a statement"),
+    "nominee_organization": N_("the nominee's outlet or organization"),
 }
 
 

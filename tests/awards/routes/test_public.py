@@ -140,7 +140,7 @@ async def test_the_cycle_page_in_english(client):
     )
     assert "Nominations per nominator At most 3" in text
     assert (
-        "Required evidence The work's title, The outlet that published it, "
+        "Required evidence The work's title, the outlet that published it, "
         "at least 2 links to the work, at least 1 file" in text
     )
     assert "Files Up to 3 files (PDF, JPG)" in text
