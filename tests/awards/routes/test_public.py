@@ -282,3 +282,19 @@ async def test_the_home_items_come_in_one_query(db):
 async def test_the_header_links_to_the_award(client):
     page = (await client.get("/?lang=en")).text
     assert '<li><a href="http://testserver/awards">Award</a></li>' in page
+
+
+async def test_the_cycle_page_runs_the_same_queries_for_two_categories_as_for_twelve(client):
+    cycle = await make_cycle()
+
+    async def count() -> int:
+        with QueryCounter() as counter:
+            assert (await client.get(f"/awards/{cycle.slug}")).status_code == 200
+        return counter.count
+
+    for _ in range(2):
+        await make_category(cycle)
+    few = await count()
+    for _ in range(10):
+        await make_category(cycle, min_links=1, file_kinds=["pdf"])
+    assert await count() == few
