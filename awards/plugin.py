@@ -1,18 +1,32 @@
-"""What the Media Excellence Award offers the core so far: its section of the home page (empty
-until award cycles are published)."""
+"""What the Media Excellence Award offers the core: its public routes (the most visited
+first: the router tries them in order) and its hooks (the home page's award section, the
+header link, the page context of its templates, and demo data)."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.requests import Request
 
+from awards import demo
+from awards.routes import api, common, public
+from awards.services import public as public_service
 from core.hooks import HomeSection, Hooks
 from core.i18n import N_
+from core.i18n import gettext as _
 
 __all__ = ["hooks", "routes"]
 
-routes: list[BaseRoute] = []
+routes = [*public.routes, *api.routes]
+
+
+def nav_links(request: Request) -> list[tuple[str, str]]:
+    return [(str(request.url_for("awards:list")), _("Award"))]
+
 
 hooks = Hooks(
+    home_sections={"awards": public_service.home_items},
+    demo=[demo.load],
+    nav=[nav_links],
+    page_context={"awards": common.page_context},
     sections=[
         HomeSection(
             "awards", N_("Media Excellence Award"), N_("No award cycle has been published yet.")

@@ -49,13 +49,16 @@ async def make_cycle(
     *, phase: str = "nominations", published: bool = True, organizer: User | None = None, **fields
 ) -> Cycle:
     n = next(_seq)
+    values = {
+        "slug": f"award-{n}",
+        "year": 2026,
+        "name_ar": f"جائزة التميز الإعلامي {n}",
+        "name_en": f"Media Excellence Award {n}",
+        **timeline(phase),
+        **fields,
+    }
     cycle = await Cycle.create(
-        slug=f"award-{n}",
-        year=2026,
-        name_ar=f"جائزة التميز الإعلامي {n}",
-        name_en=f"Media Excellence Award {n}",
-        visibility=Visibility.PUBLISHED if published else Visibility.DRAFT,
-        **{**timeline(phase), **fields},
+        visibility=Visibility.PUBLISHED if published else Visibility.DRAFT, **values
     )
     if organizer is not None:
         await Membership.create(

@@ -7,6 +7,7 @@ from awards import demo
 from awards.enums import AppealState, NominationState
 from awards.models import Appeal, Category, Cycle, Nomination
 from awards.services import duplicates
+from core.cli import main
 from core.clock import now
 
 
@@ -40,3 +41,35 @@ async def test_the_demo_has_last_years_cycle_screened_and_this_years_open(settin
     pairs = await duplicates.likely_duplicates(current)
     if duplicates.matching is not None:  # the similarity matcher is installed
         assert (twins[0].id, twins[1].id) in [(p.first, p.second) for p in pairs]
+
+
+async def test_the_demo_loads_once_and_its_cycles_show_on_the_pages(settings, app, client):
+    await accounts_demo.load(settings)
+    await demo.load(settings)
+    assert await demo.load(settings) == ["Award demo data is already there."]
+    assert await Cycle.all().count() == 2
+    last, current = await Cycle.all().order_by("year", "id")
+    archive = (await client.get("/awards?lang=en")).text
+    assert archive.index(current.name_en) < archive.index(last.name_en)
+    page = (await client.get(f"/awards/{current.slug}?lang=ar")).text
+    assert "التحقيق الاستقصائي" in page and "الشخصية الإعلامية للعام" in page
+    assert "سجّل الدخول للترشيح" in page
+    home = (await client.get("/?lang=en")).text
+    assert f'<a href="/awards/{current.slug}">{current.name_en}</a>' in home
+    assert f'<a href="/awards/{last.slug}">{last.name_en}</a>' in home
+    api = (await client.get(f"/api/v1/awards/{last.slug}")).json()
+    assert api["phase"] == "results" and len(api["categories"]) == 7
+
+
+def test_manassa_demo_on_a_fresh_database_loads_the_award(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite://{tmp_path / 'demo.sqlite3'}")
+    monkeypatch.setenv("UPLOADS_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setenv("MAIL_DEV_SINK_DIR", str(tmp_path / "mail"))
+    monkeypatch.setenv("SECURITY_ARGON2_PROFILE", "test")
+    assert main(["migrate"]) == 0
+    assert main(["demo", "--if-empty"]) == 0
+    out = capsys.readouterr().out
+    assert "Media Excellence Award:" in out
+    assert "/awards/media-excellence-" in out
+    assert main(["demo", "--if-empty"]) == 0
+    assert "demo data not loaded" in capsys.readouterr().out

@@ -1,0 +1,49 @@
+"""Names shown for the award's phases, milestones and category rules (marked here, translated
+where shown)."""
+
+from __future__ import annotations
+
+from core.i18n import N_
+from core.i18n import gettext as _
+
+PHASES = {
+    "upcoming": N_("Opening soon"),
+    "nominations": N_("Open for nominations"),
+    "screening": N_("Screening"),
+    "appeals": N_("Appeals"),
+    "jury": N_("Jury scoring"),
+    "shortlist": N_("Shortlist published"),
+    "voting": N_("Voting"),
+    "counting": N_("Counting the votes"),
+    "results": N_("Results"),
+}
+MILESTONES = {
+    "nominations_open": N_("Nominations open"),
+    "nominations_close": N_("Nominations close"),
+    "screening_ends": N_("Screening ends"),
+    "appeals_close": N_("Appeals close"),
+    "jury_starts": N_("Jury scoring starts"),
+    "jury_ends": N_("Jury scoring ends"),
+    "shortlist_at": N_("Shortlist published"),
+    "voting_opens": N_("Voting opens"),
+    "voting_closes": N_("Voting closes"),
+    "results_at": N_("Results announced"),
+}
+NOMINEE_TYPES = {
+    "individual": N_("An individual"),
+    "group": N_("A group or team"),
+    "institution": N_("An institution"),
+}
+EVIDENCE_FIELDS = {
+    "work_title": N_("the work's title"),
+    "work_outlet": N_("the outlet that published it"),
+    "work_published_on": N_("its publication date"),
+    "statement": N_("a statement"),
+    "nominee_organization": N_("the nominee's outlet or organization"),
+}
+
+
+def label(names: dict[str, str], key: object) -> str:
+    """The translated name of a state or phase (the key itself if it has none)."""
+    text = names.get(str(key))
+    return _(text) if text else str(key)
