@@ -94,13 +94,19 @@ def direction(lang: str | None = None) -> str:
 def localized(obj: Any, field: str, lang: str | None = None) -> str:
     """Organizer content stored as `<field>_ar` and `<field>_en` (on a model or in a dict, as
     home page items are), falling back to the other language."""
+    return localized_in(obj, field, lang)[0]
+
+
+def localized_in(obj: Any, field: str, lang: str | None = None) -> tuple[str, str]:
+    """`localized`, with the language the value is written in ("" when there is none)."""
     lang = lang or get_locale()
     other = "en" if lang == "ar" else "ar"
-    for name in (f"{field}_{lang}", f"{field}_{other}"):
+    for code in (lang, other):
+        name = f"{field}_{code}"
         value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
         if value:
-            return str(value)
-    return ""
+            return str(value), code
+    return "", ""
 
 
 def zone(name: str | None, default: str = "Asia/Riyadh") -> ZoneInfo:

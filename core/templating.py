@@ -124,6 +124,33 @@ def left_to_right(value: object) -> Markup:
     return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
+class InLanguage(str):
+    """A value whose language is known (organizer content in `_ar`/`_en` fields)."""
+
+    lang: str = ""
+
+
+def _localized(obj: Any, field: str, lang: str | None = None) -> str:
+    """i18n.localized for templates: the value remembers its language, for `|auto`."""
+    value, code = i18n.localized_in(obj, field, lang)
+    shown = InLanguage(value)
+    shown.lang = code
+    return shown
+
+
+def user_written(value: object, lang: str | None = None) -> Markup:
+    """A value someone typed (a name, a title, an answer), isolated in its own direction:
+    an Arabic team name on an English page stays beside its label, and an English title keeps
+    its punctuation on an Arabic page. The value is escaped; empty stays empty (and falsy), so
+    `{{ x|auto or "—" }}` still works. `lang` is added when it is known."""
+    if value is None or value == "":
+        return Markup("")
+    lang = lang or getattr(value, "lang", "")
+    if lang:
+        return Markup('<bdi dir="auto" lang="{}">{}</bdi>').format(lang, value)
+    return Markup('<bdi dir="auto">{}</bdi>').format(value)
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -139,7 +166,7 @@ def build_environment() -> Environment:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     env.globals.update(
-        localized=i18n.localized,
+        localized=_localized,
         hijri=i18n.hijri_date,
         csrf_token=_csrf_token_global,
         url_for=_url_for,
@@ -149,6 +176,7 @@ def build_environment() -> Environment:
         date=i18n.format_date,
         number=i18n.format_number,
         ltr=left_to_right,
+        auto=user_written,
     )
     return env
 

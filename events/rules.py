@@ -79,5 +79,6 @@ RULES = {
     "events.team_manage": captain,
     "events.submission_view": any_of(team_member, manage),
     "events.submission_edit": team_member,
+    "events.submission_withdraw": captain,
 }
 permissions.register(RULES)

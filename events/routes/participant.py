@@ -203,6 +203,9 @@ async def _team_context(request: Request, found: TeamAccess) -> dict[str, Any]:
         "versions": await submissions.versions(submission) if submission else [],
         "is_captain": permissions.allowed(_user(request), "events.team_manage", found),
         "is_member": permissions.allowed(_user(request), "events.team_member", found),
+        "may_withdraw_submission": permissions.allowed(
+            _user(request), "events.submission_withdraw", found
+        ),
         "teams_open": phases.teams_open(event.timeline, moment),
         "submissions_open": phases.submissions_open(event.timeline, moment),
         "before_submissions": moment < event.submissions_open,
@@ -546,7 +549,7 @@ def _saved_message(saved: submissions.Saved) -> str:
 
 async def submission_withdraw(request: Request) -> Response:
     event = await visible_event(request)
-    found = await team_access(request, event, "events.submission_edit")
+    found = await team_access(request, event, "events.submission_withdraw")
     user = _user(request)
     assert user is not None
     try:

@@ -76,12 +76,17 @@ def published(app):  # noqa: ANN001, ANN201
 async def test_published_items_in_arabic_with_hijri_dates(client, published):
     page = (await client.get("/")).text
     events = section(page, "events")
-    assert '<h3><a href="/events/1">ميدياثون الرياض</a></h3>' in events
-    assert "<p>صحافة البيانات</p>" in events
+    assert (
+        '<h3><a href="/events/1"><bdi dir="auto" lang="ar">ميدياثون الرياض</bdi></a></h3>' in events
+    )
+    assert '<p><bdi dir="auto" lang="ar">صحافة البيانات</bdi></p>' in events
     assert '<p class="muted">1 ديسمبر 2026، 09:00 (21 جمادى الآخرة 1448 هـ)</p>' in events
-    assert '<h3><a href="/events/2">Only in English</a></h3>' in events  # the fallback
+    # the fallback, marked as English
+    assert (
+        '<h3><a href="/events/2"><bdi dir="auto" lang="en">Only in English</bdi></a></h3>' in events
+    )
     awards = section(page, "awards")
-    assert '<a href="/awards/2026">جائزة التميز 2026</a>' in awards
+    assert '<a href="/awards/2026"><bdi dir="auto" lang="ar">جائزة التميز 2026</bdi></a>' in awards
     assert '<p class="muted">1 ديسمبر 2026، 08:00 (21 جمادى الآخرة 1448 هـ)</p>' in awards
     assert "empty-state" not in events + awards
 
@@ -89,10 +94,15 @@ async def test_published_items_in_arabic_with_hijri_dates(client, published):
 async def test_published_items_in_english_fall_back_to_arabic(client, published):
     page = (await client.get("/?lang=en")).text
     events = section(page, "events")
-    assert '<h3><a href="/events/1">Riyadh Mediathon</a></h3>' in events
-    assert "<p>صحافة البيانات</p>" in events
+    assert (
+        '<h3><a href="/events/1"><bdi dir="auto" lang="en">Riyadh Mediathon</bdi></a></h3>'
+        in events
+    )
+    # the Arabic fallback sits in its own direction, marked as Arabic
+    assert '<p><bdi dir="auto" lang="ar">صحافة البيانات</bdi></p>' in events
     assert '<p class="muted">1 December 2026, 09:00 (21 Jumada al-Akhirah 1448 AH)</p>' in events
-    assert '<a href="/awards/2026">جائزة التميز 2026</a>' in section(page, "awards")
+    awards = section(page, "awards")
+    assert '<a href="/awards/2026"><bdi dir="auto" lang="ar">جائزة التميز 2026</bdi></a>' in awards
 
 
 async def test_sections_are_cached_briefly(client, published):

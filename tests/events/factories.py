@@ -135,6 +135,7 @@ def text_of(html: str) -> str:
     import re
 
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    body = re.sub(r"</?bdi\b[^>]*>", "", body)  # an isolated value is read in its sentence
     return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 

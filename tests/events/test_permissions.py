@@ -161,7 +161,7 @@ ROUTES: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
         "/events/{slug}/teams/{team}/submission/withdraw",
         {},
         team_rule(
-            member={"registration": 409, "submission": 303, "judging": 409},
+            member=403,  # only the captain withdraws the team's submission
             captain={"registration": 409, "submission": 303, "judging": 409},
         ),
     ),

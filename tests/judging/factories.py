@@ -130,7 +130,8 @@ def page_text(html: str) -> str:
     import re
 
     main = re.search(r"(?s)<main[^>]*>(.*)</main>", html)
-    body = re.sub(r"(?s)<script.*?</script>|<[^>]+>", " ", main.group(1) if main else html)
+    main_html = re.sub(r"</?bdi\b[^>]*>", "", main.group(1) if main else html)  # inline
+    body = re.sub(r"(?s)<script.*?</script>|<[^>]+>", " ", main_html)
     return " ".join(html_lib.unescape(body).split())
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from core import clock
 from events.enums import InvitationState
 from events.models import Submission, TeamInvitation
+from tests.conftest import post_form
 from tests.events.factories import QueryCounter, make_event, make_team, register, text_of
 from tests.factories import make_user, sign_in
 
@@ -80,3 +81,31 @@ async def test_nothing_yet(client):
     client.cookies.clear()
     response = await client.get("/me/events")
     assert response.status_code == 303 and "/login" in response.headers["location"]
+
+
+async def test_only_the_captain_sees_and_may_withdraw_the_submission(client):
+    event = await make_event(phase="submission")
+    captain = await make_user(language="en")
+    member = await make_user(language="en")
+    team = await make_team(event, captain, member, name="Ayn")
+    await Submission.create(event=event, team=team, title="Verify first")
+    page = f"/events/{event.slug}/teams/{team.id}"
+    withdraw = f"{page}/submission/withdraw"
+
+    await sign_in(client, member)
+    html = (await client.get(page)).text
+    assert "Edit the idea" in text_of(html)  # a member still edits the idea
+    assert withdraw not in html and "Withdraw the submission" not in text_of(html)
+    refused = await post_form(client, withdraw, {}, page=page)
+    assert refused.status_code == 403
+    assert "You do not have permission to do this." in text_of(refused.text)
+    assert (await Submission.get(team=team)).state == "draft"
+
+    client.cookies.clear()
+    await sign_in(client, captain)
+    html = (await client.get(page)).text
+    assert f'action="http://testserver{withdraw}"' in html
+    assert "Withdraw the submission" in text_of(html)
+    done = await post_form(client, withdraw, {}, page=page)
+    assert done.status_code == 303
+    assert (await Submission.get(team=team)).state == "withdrawn"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -403,3 +404,15 @@ async def test_the_scoring_page_has_no_inline_script(client, source):
     assert scripts and all("/static/js/" in attrs and not body.strip() for attrs, body in scripts)
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert 'data-weight="2.0" data-min="1.0" data-max="5.0"' in page.text
+
+
+async def test_the_queue_isolates_arabic_titles_and_team_names_on_english_pages(client, source):
+    source.items[SCOPE_ID] = [
+        replace(c, title_en="", team_label="فريق العين") for c in source.items[SCOPE_ID]
+    ]
+    round_, seats = await ready_round(source)
+    await sign_in(client, await seats[0].user)
+    html = (await client.get("/judging/queue?lang=en")).text
+    assert '<bdi dir="auto" lang="ar">مبادرة 1' in html  # only in Arabic, and marked so
+    assert '<bdi dir="auto">فريق العين</bdi>' in html
+    assert '<bdi dir="auto" lang="en">Mediathon 2026</bdi>' in html

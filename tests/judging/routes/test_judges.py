@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from accounts.models import Membership
 from core.audit import AuditEntry
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState
@@ -175,6 +177,12 @@ async def test_a_judge_declares_a_conflict_from_the_scoring_page(client, source)
     url = f"/judging/entries/{row.entry_id}/conflict"
     refused = await post(client, url, {"reason": ""})
     assert refused.status_code == 422
+    assert "Please correct 1 field below." in page_text(refused.text)
+    # the field with the error is in a section that opens, not in a collapsed one
+    box = re.search(r"<details[^>]*>(.*?)</details>", refused.text, flags=re.S)
+    assert box and box.group(0).startswith('<details class="conflict-box" open>')
+    assert 'aria-invalid="true"' in box.group(1) and 'id="e-reason"' in box.group(1)
+    assert 'class="conflict-box">' in (await client.get(f"/judging/entries/{row.entry_id}")).text
     page = await follow(client, await post(client, url, {"reason": "I coached this team"}))
     assert page.url.path == "/judging/queue"
     conflict = await Conflict.get(judge=seats[0])

@@ -1,0 +1,35 @@
+"""The Jinja environment's `auto` filter: a user-written value in its own direction."""
+
+from __future__ import annotations
+
+from core.i18n import use_locale
+from core.templating import environment
+
+
+def render(source: str, **context: object) -> str:
+    return environment.from_string(source).render(**context)
+
+
+def test_a_value_is_isolated_and_escaped() -> None:
+    assert render("{{ name|auto }}", name="فريق <العين>") == (
+        '<bdi dir="auto">فريق &lt;العين&gt;</bdi>'
+    )
+
+
+def test_an_empty_value_stays_empty_so_a_fallback_still_shows() -> None:
+    assert render('{{ name|auto or "—" }}', name="") == "—"
+    assert render('{{ name|auto or "—" }}', name=None) == "—"
+
+
+def test_organizer_content_says_which_language_it_is_in() -> None:
+    event = {"title_ar": "ميدياثون", "title_en": ""}
+    with use_locale("en"):  # only in Arabic: shown in Arabic, and marked so
+        assert render('{{ localized(e, "title")|auto }}', e=event) == (
+            '<bdi dir="auto" lang="ar">ميدياثون</bdi>'
+        )
+
+
+def test_inside_a_translated_sentence_the_value_is_isolated_once() -> None:
+    with use_locale("en"):
+        html = render('{{ _("Team %(team)s", team=name|auto) }}', name="<b>")
+    assert html == 'Team <bdi dir="auto">&lt;b&gt;</bdi>'
