@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
@@ -13,17 +15,39 @@ from functools import partial
 from typing import Any
 
 from core.hooks import Command, Hooks, collect
-from core.settings import Settings, SettingsError, load_settings
+from core.settings import (
+    Settings,
+    SettingsError,
+    base_url_disagreements,
+    load_settings,
+    serving_url,
+)
+
+log = logging.getLogger("manassa")
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    host = args.host or settings.server_host
+    port = args.port or settings.server_port
+    # Every worker builds its app from the environment: it learns where it is served there,
+    # so a base URL that follows the server names this port in every mail link.
+    os.environ["SERVER_HOST"] = host
+    os.environ["PORT"] = os.environ["SERVER_PORT"] = str(port)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if settings.base_url_follows_server:
+        log.info("links in mails lead to %s", serving_url(host, port))
+    else:
+        for problem in base_url_disagreements(settings, host, port):
+            log.warning(problem)
     uvicorn.run(
         "core.app:app_factory",
         factory=True,
-        host=args.host or settings.server_host,
-        port=args.port or settings.server_port,
+        host=host,
+        port=port,
         workers=args.workers or settings.server_workers,
         proxy_headers=True,
         log_level=settings.log_level.lower(),

@@ -9,6 +9,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,9 @@ class SettingsError(RuntimeError):
 class Settings:
     env: str = "development"
     secret_key: str = DEFAULT_SECRET
-    base_url: str = "http://127.0.0.1:8000"
+    # The public address links in mails point to. Empty: the address the app serves on,
+    # http://<server host>:<server port>, which follows PORT and `manassa serve --port`.
+    base_url: str = ""
     default_language: str = "ar"
     time_zone: str = "Asia/Riyadh"
     domains: tuple[str, ...] = ("accounts", "events", "judging", "awards")
@@ -56,6 +59,13 @@ class Settings:
     server_port: int = 8000
     server_workers: int = 1
     allowed_hosts: tuple[str, ...] = ()
+    # True when base_url was not configured and follows the server's host and port.
+    base_url_follows_server: bool = dataclasses.field(default=False, init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.base_url:
+            object.__setattr__(self, "base_url", serving_url(self.server_host, self.server_port))
+            object.__setattr__(self, "base_url_follows_server", True)
 
     @property
     def trusted_hosts(self) -> list[str]:
@@ -63,8 +73,6 @@ class Settings:
         names outside production), so links built from the request never name another site."""
         if self.allowed_hosts:
             return list(self.allowed_hosts)
-        from urllib.parse import urlsplit
-
         hosts = [urlsplit(self.base_url).hostname or "localhost"]
         if not self.production:
             hosts += ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -84,7 +92,53 @@ class Settings:
         return p if p.is_absolute() else ROOT / p
 
     def replace(self, **changes: Any) -> Settings:
+        """A copy with `changes`; a base URL that follows the server follows the new one."""
+        if self.base_url_follows_server and "base_url" not in changes:
+            changes["base_url"] = ""
         return dataclasses.replace(self, **changes)
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+ANY_ADDRESS = frozenset({"", "0.0.0.0", "::"})  # noqa: S104 - names, not a binding
+
+
+def serving_url(host: str, port: int) -> str:
+    """The address a browser on this machine opens for a server bound to host:port (an
+    every-interface binding is reached through loopback)."""
+    if host in ANY_ADDRESS:
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def base_url_disagreements(settings: Settings, host: str, port: int) -> list[str]:
+    """Why the configured BASE_URL would not lead to a server bound to host:port (empty when
+    it does, or when a proxy may stand in between: a public name on the default port)."""
+    url = urlsplit(settings.base_url)
+    name = (url.hostname or "").lower()
+    problems = []
+    if settings.allowed_hosts and name not in {h.lower() for h in settings.allowed_hosts}:
+        problems.append(
+            f"BASE_URL {settings.base_url} names the host {name}, which ALLOWED_HOSTS "
+            f"({', '.join(settings.allowed_hosts)}) does not answer: links in mails will fail."
+        )
+    bound = host.strip("[]").lower()
+    direct = name in LOOPBACK_HOSTS or name == bound or url.port is not None
+    wanted = url.port or (443 if url.scheme == "https" else 80)
+    if direct and wanted != port:
+        problems.append(
+            f"BASE_URL {settings.base_url} points to port {wanted}, but the server listens on "
+            f"{serving_url(host, port)}: unless a proxy forwards that port, links in mails "
+            "will not reach it. Set BASE_URL to the address people open, or leave it empty "
+            "to follow the server."
+        )
+    if direct and name in LOOPBACK_HOSTS and bound not in LOOPBACK_HOSTS | ANY_ADDRESS:
+        problems.append(
+            f"BASE_URL {settings.base_url} names this machine's loopback, but the server "
+            f"listens only on {bound}: links in mails will not reach it."
+        )
+    return problems
 
 
 # Environment names that differ from the upper-cased setting name (`ENV` alone is taken by
@@ -221,6 +275,10 @@ def _rules(s: Settings) -> list[tuple[bool, str]]:
         (
             s.base_url.startswith(("http://", "https://")) and len(s.base_url) > 8,
             "BASE_URL must start with http:// or https://.",
+        ),
+        (
+            not (s.production and s.base_url_follows_server),
+            "BASE_URL must be set in production: the public address links in e-mails lead to.",
         ),
         (
             s.database_url.startswith(DATABASE_SCHEMES),

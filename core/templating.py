@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.datastructures import URL
 from starlette.requests import Request
@@ -151,6 +152,26 @@ def user_written(value: object, lang: str | None = None) -> Markup:
     return Markup('<bdi dir="auto">{}</bdi>').format(value)
 
 
+def _interpolate(context: Context, text: str, variables: dict[str, Any]) -> str:
+    """A translation is text, never HTML: in an HTML template the translated sentence is
+    escaped, and so is every value put into it, except values that are markup on purpose
+    (built with Markup, such as `value|ltr`)."""
+    if context.eval_ctx.autoescape:
+        return Markup.escape(text) % variables
+    return text % variables
+
+
+@pass_context
+def _gettext(context: Context, message: str, **variables: Any) -> str:
+    return _interpolate(context, i18n.gettext(message), variables)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+    text = i18n.translations(i18n.get_locale()).ngettext(singular, plural, num)
+    return _interpolate(context, text, {"num": num, **variables})
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -165,6 +186,9 @@ def build_environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
+    # Jinja's own new-style callables trust the translation as markup (Markup(translation)):
+    # ours escape it. `_` resolves "gettext", so it escapes too, as {% trans %} blocks do.
+    env.globals.update(gettext=_gettext, ngettext=_ngettext)
     env.globals.update(
         localized=_localized,
         hijri=i18n.hijri_date,

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import DEFAULT_SECRET, ROOT, Settings, SettingsError, load_settings
+from core.settings import (
+    DEFAULT_SECRET,
+    ROOT,
+    Settings,
+    SettingsError,
+    base_url_disagreements,
+    load_settings,
+)
 
 CONFIG = """
 [app]
@@ -251,3 +258,80 @@ def test_manassa_serve_refuses_to_start_in_production_with_the_default_secret(tm
     assert result.returncode == 2
     assert result.stderr.strip() == f"manassa: {PRODUCTION_REFUSAL}"
     assert result.stdout == ""
+
+
+def test_without_base_url_links_follow_the_port_and_host_served(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[app]\nbase_url = ""\n', encoding="utf-8")
+    s = load_settings(path, environ={"PORT": "8150"})
+    assert (s.base_url, s.base_url_follows_server) == ("http://127.0.0.1:8150", True)
+    assert s.replace(server_port=9000).base_url == "http://127.0.0.1:9000"
+    assert s.replace(server_host="0.0.0.0").base_url == "http://127.0.0.1:8150"  # noqa: S104
+    assert s.replace(server_host="::1").base_url == "http://[::1]:8150"
+    assert s.replace(server_host="192.0.2.5").trusted_hosts[0] == "192.0.2.5"
+    assert Settings().base_url == "http://127.0.0.1:8000"
+
+
+def test_a_configured_base_url_is_kept_whatever_the_port(config):
+    s = load_settings(config, environ={"PORT": "8150"})
+    assert (s.base_url, s.base_url_follows_server) == ("http://files.example", False)
+    assert s.replace(server_port=9000).base_url == "http://files.example"
+
+
+def test_production_needs_a_base_url(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("", encoding="utf-8")
+    environ = {"APP_ENV": "production", "SECRET_KEY": "a-long-random-value-0123456789"}
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path, environ=environ)
+    assert str(caught.value) == (
+        "BASE_URL must be set in production: the public address links in e-mails lead to."
+    )
+    assert load_settings(path, environ={**environ, "BASE_URL": "https://m.example"}).production
+
+
+@pytest.mark.parametrize(
+    ("base_url", "host", "port", "allowed", "warnings"),
+    [
+        ("http://127.0.0.1:8150", "127.0.0.1", 8150, (), []),
+        ("https://manassa.example.org", "127.0.0.1", 8000, (), []),  # behind a proxy
+        ("http://localhost:8000", "0.0.0.0", 8000, (), []),  # noqa: S104
+        (
+            "http://127.0.0.1:8000",
+            "127.0.0.1",
+            8150,
+            (),
+            [
+                "BASE_URL http://127.0.0.1:8000 points to port 8000, but the server listens on "
+                "http://127.0.0.1:8150: unless a proxy forwards that port, links in mails will "
+                "not reach it. Set BASE_URL to the address people open, or leave it empty to "
+                "follow the server."
+            ],
+        ),
+        (
+            "http://localhost:8000",
+            "192.0.2.5",
+            8000,
+            (),
+            [
+                "BASE_URL http://localhost:8000 names this machine's loopback, but the server "
+                "listens only on 192.0.2.5: links in mails will not reach it."
+            ],
+        ),
+        (
+            "https://old.example.org",
+            "127.0.0.1",
+            8000,
+            ("manassa.example.org",),
+            [
+                "BASE_URL https://old.example.org names the host old.example.org, which "
+                "ALLOWED_HOSTS (manassa.example.org) does not answer: links in mails will fail."
+            ],
+        ),
+    ],
+)
+def test_a_base_url_that_cannot_reach_the_server_is_explained(
+    base_url, host, port, allowed, warnings
+):
+    s = Settings(base_url=base_url, allowed_hosts=allowed)
+    assert base_url_disagreements(s, host, port) == warnings

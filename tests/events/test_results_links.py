@@ -107,7 +107,7 @@ async def test_the_participants_dashboard_links_to_the_teams_feedback(client):
     assert "feedback-link" not in (await client.get("/me/events?lang=en")).text
     clock.travel(dt.timedelta(days=1))
     page = (await client.get("/me/events?lang=en")).text
-    assert f'{feedback} data-testid="feedback-link">Read the judges\' feedback</a>' in page
+    assert f'{feedback} data-testid="feedback-link">Read the judges&#39; feedback</a>' in page
     reading = await client.get(f"/judging/event/{judged.event.id}/feedback/{ayn.id}?lang=en")
     assert reading.status_code == 200
     assert "Judge 1 on Verify first" in text_of(reading.text)
