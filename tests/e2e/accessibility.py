@@ -3,7 +3,8 @@
 The journeys never call this module: the conftest watches every page of every browser context
 it opens (`watch`), and before each action a test takes on a page (a click, a fill, a goto ...)
 the document that page shows is checked once with axe-core, the version shipped inside the
-`axe-playwright-python` package (nothing is fetched at run time). After the test body, every
+`axe-playwright-python` package (nothing is fetched at run time); a document of the same shape
+as one checked before (see SHAPE) is not checked again. After the test body, every
 page still open is checked too, and the test fails on any violation of impact "serious" or
 "critical", with the rule, its impact, the elements (CSS selectors) and the page's address.
 
@@ -33,8 +34,9 @@ FAILING_IMPACTS = ("critical", "serious")
 MARK = "__manassaAxeChecked"
 ATTEMPTS = 3
 # What a document is made of, for skipping one already checked: every element with its
-# attributes (values included, but not of those that only hold data) and whether it has text.
-# Two documents with the same address and the same shape give axe-core the same answer.
+# attributes (values included, but not of those that only hold data: links, form values) and
+# whether it has text. Two documents of the same shape give axe-core the same answer (the same
+# round page after a reload, the score sheet of the next entry), so each shape is checked once.
 SHAPE = """() => {
   const data = new Set(["value", "href", "src", "action", "content", "datetime", "nonce"]);
   return Array.from(document.querySelectorAll("*"), (e) =>
@@ -155,8 +157,8 @@ class Audit:
         if page.evaluate(f"() => window.{MARK} === true"):
             return
         url = page.url
-        shape = hashlib.sha256(f"{url}\n{page.evaluate(SHAPE)}".encode()).hexdigest()
-        if shape not in self.shapes:  # else: the same page was checked already, as it is now
+        shape = hashlib.sha256(page.evaluate(SHAPE).encode()).hexdigest()
+        if shape not in self.shapes:  # else: a page just like it was checked already
             started = time.perf_counter()
             results = self.axe.run(page)
             self.seconds += time.perf_counter() - started
