@@ -8,8 +8,10 @@ as one checked before (see SHAPE) is not checked again. After the test body, eve
 page still open is checked too, and the test fails on any violation of impact "serious" or
 "critical", with the rule, its impact, the elements (CSS selectors) and the page's address.
 
-The app's Content-Security-Policy forbids the injected script, so the test contexts are opened
-with `bypass_csp=True` (the app's policy itself is untouched).
+The app's Content-Security-Policy (`script-src 'self'`) forbids an injected script. Playwright's
+`evaluate`, which injects axe-core here, is not held to it in Chromium, but the test contexts
+are opened with `bypass_csp=True` all the same, so that the check never depends on how the
+script gets in (the app's policy itself is untouched).
 
 Checking "before the next action" rather than on the `load` event is what makes it
 deterministic: a `load` handler runs beside the test, which may already be leaving the page.

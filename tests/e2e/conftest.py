@@ -235,7 +235,8 @@ def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 def new_context(browser: Any, live_server: LiveServer, lang: str = "ar") -> Any:
     """A browser context (its own cookies) in that language whose pages are checked with
-    axe-core. `bypass_csp`: the app's policy forbids the injected axe script, in tests only."""
+    axe-core. `bypass_csp`, in tests only: the app's policy forbids injected scripts (see
+    tests/e2e/accessibility.py)."""
     context = browser.new_context(
         base_url=live_server.base_url,
         locale=LOCALES[lang],
