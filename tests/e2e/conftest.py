@@ -13,7 +13,12 @@ Helpers for journeys (fixtures unless said otherwise):
 - `make_verified_user(lang="en", name=None)`: signs up through the UI and confirms the address;
   returns an Account(email, password, name, lang).
 - plain functions: `link_in(message)`, `screenshot(page, name)` (tests/e2e/artifacts/name.png),
-  `sign_in(page, account)`.
+  `sign_in(page, account)`, `new_context(browser, live_server, lang)` (a browser context whose
+  pages are checked with axe-core).
+
+Accessibility: every page of a context opened here is checked with axe-core before each action a
+test takes on it and after the test body (tests/e2e/accessibility.py); a serious or critical
+violation fails the test, with the rule, the elements and the page's address.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from typing import Any
 import pytest
 
 from bench.servers import free_port, manassa_command, stop_process
+from tests.e2e import accessibility
 
 E2E_DIR = Path(__file__).resolve().parent
 ROOT = E2E_DIR.parent.parent
@@ -87,6 +93,31 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     return report
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """After a browser test's body: the pages it left open are checked too, and any serious or
+    critical accessibility violation found on the way fails the test."""
+    if not _is_e2e(item):
+        return (yield)
+    try:
+        result = yield
+    except BaseException:
+        accessibility.AUDIT.forget()  # the test's own failure says more
+        raise
+    found = accessibility.AUDIT.finish()
+    if found:
+        pytest.fail(accessibility.report(found), pytrace=False)
+    return result
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if accessibility.AUDIT.documents:
+        terminalreporter.write_line(
+            f"axe-core checked {accessibility.AUDIT.documents} documents of the browser "
+            f"journeys in {accessibility.AUDIT.seconds:.1f} s"
+        )
+
+
 # --- Chromium ----------------------------------------------------------------------------------
 
 
@@ -109,6 +140,7 @@ def browser() -> Iterator[Any]:
         )
     from playwright.sync_api import sync_playwright
 
+    accessibility.install()
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -201,17 +233,27 @@ def live_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
 # --- pages -------------------------------------------------------------------------------------
 
 
+def new_context(browser: Any, live_server: LiveServer, lang: str = "ar") -> Any:
+    """A browser context (its own cookies) in that language whose pages are checked with
+    axe-core. `bypass_csp`, in tests only: the app's policy forbids injected scripts (see
+    tests/e2e/accessibility.py)."""
+    context = browser.new_context(
+        base_url=live_server.base_url,
+        locale=LOCALES[lang],
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,
+    )
+    context.set_default_timeout(10_000)
+    context.on("page", accessibility.AUDIT.watch)
+    return context
+
+
 @pytest.fixture
 def page(browser: Any, live_server: LiveServer) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
 
     def open_page(lang: str = "ar", path: str | None = None) -> Any:
-        context = browser.new_context(
-            base_url=live_server.base_url,
-            locale=LOCALES[lang],
-            viewport={"width": 1280, "height": 900},
-        )
-        context.set_default_timeout(10_000)
+        context = new_context(browser, live_server, lang)
         contexts.append(context)
         new = context.new_page()
         if path is not None:

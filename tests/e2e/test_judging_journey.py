@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from core.i18n import gettext, ngettext, use_locale
-from tests.e2e.conftest import LOCALES, Account, LiveServer, screenshot, sign_in
+from tests.e2e.conftest import Account, LiveServer, new_context, screenshot, sign_in
 
 EVENT = "mediathon-2026"
 EVENT_TITLE = {"ar": "ميدياثون 2026", "en": "Mediathon 2026"}
@@ -150,10 +150,7 @@ def shot(page: Any, run: Run, step: str) -> None:
 def three_entries(browser: Any, live_server: LiveServer) -> Iterator[None]:
     """Newsroom Bots submit their draft; Faisal joins Lina's team by its code and Lina submits:
     with the demo's submitted idea, the open event has three entries."""
-    context = browser.new_context(
-        base_url=live_server.base_url, locale=LOCALES["en"], viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
+    context = new_context(browser, live_server, "en")
 
     def fresh(account: Account) -> Any:
         context.clear_cookies()
