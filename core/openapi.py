@@ -4,6 +4,7 @@ when its routes module is imported; `/api/v1/openapi.json` serves it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 CACHE = {"Cache-Control": "public, max-age=30"}
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """A moment in the API's JSON: ISO 8601 in UTC, to the second, with a Z."""
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def bilingual(obj: Any, name: str) -> dict[str, str]:
+    """A field kept in Arabic and English (`<name>_ar`, `<name>_en`) in the API's JSON."""
+    return {"ar": getattr(obj, f"{name}_ar"), "en": getattr(obj, f"{name}_en")}
 
 
 @dataclass

@@ -17,25 +17,14 @@ from awards.routes.common import slug_of
 from awards.services import public
 from awards.timeline import Timeline
 from core.clock import now
-from core.openapi import registry
+from core.openapi import CACHE, bilingual, iso, registry
 from core.storage import KINDS
 
 TIMELINE_FIELDS = tuple(Timeline.__dataclass_fields__)
-CACHE = {"Cache-Control": "public, max-age=30"}
-
-
-def iso(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def bilingual(obj: Any, name: str) -> dict[str, str]:
-    return {"ar": getattr(obj, f"{name}_ar"), "en": getattr(obj, f"{name}_en")}
 
 
 def cycle_summary(request: Request, cycle: Cycle, moment: dt.datetime) -> dict[str, Any]:

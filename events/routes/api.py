@@ -16,7 +16,7 @@ from starlette.routing import Route
 from accounts.enums import ScopeType
 from core import page_cache
 from core.clock import now
-from core.openapi import registry
+from core.openapi import CACHE, bilingual, iso, registry
 from events.enums import Phase, Visibility
 from events.models import Event, Track, of_event
 from events.phases import Timeline
@@ -25,17 +25,6 @@ from events.services import public_cache
 from judging.services import published as published_service
 
 TIMELINE_FIELDS = tuple(Timeline.__dataclass_fields__)
-CACHE = {"Cache-Control": "public, max-age=30"}
-
-
-def iso(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def bilingual(obj: Any, name: str) -> dict[str, str]:
-    return {"ar": getattr(obj, f"{name}_ar"), "en": getattr(obj, f"{name}_en")}
 
 
 def event_summary(request: Request, event: Event, moment: dt.datetime) -> dict[str, Any]:

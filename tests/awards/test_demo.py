@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from accounts import demo as accounts_demo
 from awards import demo
 from awards.enums import AppealState, NominationState
@@ -54,7 +56,7 @@ async def test_the_demo_loads_once_and_its_cycles_show_on_the_pages(settings, ap
     page = (await client.get(f"/awards/{current.slug}?lang=ar")).text
     assert "التحقيق الاستقصائي" in page and "الشخصية الإعلامية للعام" in page
     assert "سجّل الدخول للترشيح" in page
-    home = (await client.get("/?lang=en")).text
+    home = re.sub(r"<bdi[^>]*>|</bdi>", "", (await client.get("/?lang=en")).text)
     assert f'<a href="/awards/{current.slug}">{current.name_en}</a>' in home
     assert f'<a href="/awards/{last.slug}">{last.name_en}</a>' in home
     api = (await client.get(f"/api/v1/awards/{last.slug}")).json()
