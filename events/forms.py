@@ -49,6 +49,8 @@ SUBMISSION_TEXTS = (  # name, max length, multiline
 )
 PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{0,40})\}")
 PLACEHOLDERS = ("name", "team", "event")
+# What the mail to a group's message fields hold when the page opens.
+MAIL_GREETINGS = {"ar": "مرحبًا {name}،\n\n", "en": "Hello {name},\n\n"}
 
 
 def _not_a_date() -> str:
@@ -244,8 +246,17 @@ def group_mail(data: Mapping[str, Any], track_ids: Sequence[int]) -> Form:
     group = form.choice("group", [g.value for g in MailGroup])
     if group == MailGroup.TRACK:
         form.choice("track", [str(t) for t in track_ids])
-    form.bilingual("subject", max_length=200, missing=_either_language())
-    form.bilingual("body", max_length=20000, multiline=True, missing=_either_language())
+    form.bilingual("subject", max_length=200)
+    form.bilingual("body", max_length=20000, multiline=True)
+    # The page opens with a greeting in each language; a greeting left as it was, under no
+    # subject, is a language the organizer did not write in (not half a message).
+    for lang, greeting in MAIL_GREETINGS.items():
+        untouched = form.values[f"body_{lang}"] == normalize_text(greeting, multiline=True)
+        if untouched and not form.values[f"subject_{lang}"]:
+            form.values[f"body_{lang}"] = form.clean[f"body_{lang}"] = ""
+    for base in ("subject", "body"):
+        if not (form.values[f"{base}_ar"] or form.values[f"{base}_en"]):
+            form.error(f"{base}_ar", _either_language())
     for name in ("subject_ar", "subject_en", "body_ar", "body_en"):
         unknown = [p for p in PLACEHOLDER_RE.findall(form.values[name]) if p not in PLACEHOLDERS]
         if unknown:

@@ -465,13 +465,13 @@ async def group_mail(request: Request) -> Response:
         "event": event,
         "tracks": all_tracks,
         "groups": list(MailGroup),
-        "preview": None,
+        "samples": [],
         "count": 0,
+        "empty": False,
     }
     if request.method == "GET":
-        form = Form({})
-        form.values.update(
-            group="registrants", body_ar="مرحبًا {name}،\n\n", body_en="Hello {name},\n\n"
+        form = Form.prefilled(
+            {"group": "registrants", **{f"body_{k}": v for k, v in forms.MAIL_GREETINGS.items()}}
         )
         return page(request, "events/manage/mail.html", form, **context)
     data = await request.form()
@@ -484,7 +484,8 @@ async def group_mail(request: Request) -> Response:
         people = await mailing.recipients(event, group, track)
         context.update(
             count=len(people),
-            preview=mailing.compose(event, people[0], form.values) if people else None,
+            samples=mailing.samples(event, people, form.values),
+            empty=not people,
         )
         return page(request, "events/manage/mail.html", form, **context)
     sent = await mailing.send(_user(request), event, group, track, form.values)

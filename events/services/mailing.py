@@ -76,6 +76,23 @@ def compose(event: Event, recipient: Recipient, values: dict[str, Any]) -> Lette
     )
 
 
+@dataclass(frozen=True)
+class Sample:
+    letter: Letter  # the first recipient's mail in this language
+    count: int  # how many people get the mail in this language
+
+
+def samples(event: Event, people: list[Recipient], values: dict[str, Any]) -> list[Sample]:
+    """One sample mail per language that will be sent (Arabic first), with its count."""
+    first: dict[str, Letter] = {}
+    counts: dict[str, int] = {}
+    for person in people:
+        letter = compose(event, person, values)
+        first.setdefault(letter.language, letter)
+        counts[letter.language] = counts.get(letter.language, 0) + 1
+    return [Sample(first[lang], counts[lang]) for lang in ("ar", "en") if lang in first]
+
+
 async def send(
     actor: User, event: Event, group: MailGroup, track_id: int | None, values: dict[str, Any]
 ) -> int:
