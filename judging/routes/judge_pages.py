@@ -20,7 +20,6 @@ from judging import forms, rules
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState
 from judging.routes import entry_files
 from judging.routes.common import (
-    entry_source,
     labels,
     path_scope,
     scope_info,
@@ -158,8 +157,7 @@ async def _score_page(
     message: str = "",
 ) -> Response:
     round_ = seen.round
-    source = entry_source(request, round_.scope_type)
-    detail = await source.detail(seen.entry.source_id, blind=round_.blind) if source else None
+    detail = await entry_files.entry_detail(request, seen)
     scopes = await _scope_infos(request, {(round_.scope_type, round_.scope_id)})
     weights = sum(c.weight for c in seen.criteria if not c.independent)
     return page(
@@ -174,7 +172,7 @@ async def _score_page(
         message=message,
         weights=weights,
         open=round_.accepts_scores(now()),
-        file_name=entry_files.shown_name,
+        files=entry_files.shown_files(request, seen, detail),
     )
 
 

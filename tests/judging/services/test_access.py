@@ -18,7 +18,7 @@ from tests.judging.services.helpers import judged_by
 from tests.judging.sources import SCOPE_ID
 
 
-async def test_judge_may_read_only_assigned_unconflicted_entries_of_running_rounds(db, source):
+async def test_judge_may_read_only_assigned_unconflicted_entries_of_started_rounds(db, source):
     round_, seats = await ready_round(source)
     row = await Assignment.filter(judge=seats[0]).select_related("entry").first()
     user = await seats[0].user
@@ -28,9 +28,10 @@ async def test_judge_may_read_only_assigned_unconflicted_entries_of_running_roun
     assert await access.judge_may_read(user.id, "test.submission", row.entry.source_id)
     assert not await access.judge_may_read(other.id, "test.submission", unassigned.source_id)
     assert not await access.judge_may_read(user.id, "other.source", row.entry.source_id)
-    round_.state = RoundState.CLOSED
-    await round_.save()
-    assert await access.judge_may_read(user.id, "test.submission", row.entry.source_id)
+    for state in (RoundState.CLOSED, RoundState.PUBLISHED):
+        round_.state = state
+        await round_.save()
+        assert await access.judge_may_read(user.id, "test.submission", row.entry.source_id)
     await ConflictRow.create(
         judge=seats[0],
         scope_type="event",
