@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -58,9 +59,13 @@ def _register_url(request: Request, event: Event, next_url: str) -> str:
     return str(target.include_query_params(next=next_url))
 
 
-def _needs_registration(request: Request, event: Event, exc: DomainError) -> Response:
+def _needs_registration(
+    request: Request, event: Event, exc: DomainError, then: str = ""
+) -> Response:
     flash(request, exc.message, "info")
-    return RedirectResponse(_register_url(request, event, request.url.path), status_code=303)
+    return RedirectResponse(
+        _register_url(request, event, then or request.url.path), status_code=303
+    )
 
 
 def _too_large(request: Request, template: str, per_file: int, **extra: Any) -> Response:
@@ -307,10 +312,21 @@ async def team_leave(request: Request) -> Response:
     return await _changed(request, found, change, _("You have left the team."), gone=True)
 
 
+def _join_path(request: Request, event: Event, code: str) -> str:
+    """The join form with the code already typed, to come back to after a detour."""
+    path = str(request.app.url_path_for("events:join", slug=event.slug))
+    return f"{path}?{urlencode({'code': code[:12]})}" if code else path
+
+
 async def join(request: Request) -> Response:
     event = await event_or_404(request)
     user = _user(request)
-    permissions.require(user, "events.register", event, visible="events.view")
+    try:
+        permissions.require(user, "events.register", event, visible="events.view")
+    except permissions.SignInRequired as exc:
+        if request.method == "POST":  # signed out while typing: the code survives sign-in
+            exc.then = _join_path(request, event, forms.join(await request.form()).values["code"])
+        raise
     assert user is not None
     if request.method == "GET":
         form = Form({})
@@ -322,7 +338,9 @@ async def join(request: Request) -> Response:
     try:
         team = await teams.join_by_code(user, event, form.values["code"])
     except registration_service.RegistrationNeeded as exc:
-        return _needs_registration(request, event, exc)
+        return _needs_registration(
+            request, event, exc, _join_path(request, event, form.values["code"])
+        )
     except DomainError as exc:
         return refused(request, "events/join.html", form, exc, event=event)
     flash(request, _("Welcome to team %(team)s.", team=team.name))

@@ -1,0 +1,121 @@
+"""What a person typed or chose survives the detours the site sends them on: the join code
+through sign-up, verification and sign-in, an invitation through sign-in and registration
+(issue 11, item 6)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import httpx
+
+from events.enums import QuestionKind
+from events.models import TeamMember
+from tests.accounts.helpers import GOOD_PASSWORD, input_value, local_path
+from tests.conftest import first_link, post_form
+from tests.events.factories import make_event, make_question, make_team, text_of
+from tests.factories import PASSWORD, make_user, sign_in
+
+
+def location(response: httpx.Response) -> str:
+    assert response.status_code == 303, response.text
+    return response.headers["location"].removeprefix("http://testserver")
+
+
+def hidden_next(page: str) -> str:
+    """The intent a page's own form carries on (the header's language switch has its own)."""
+    found = re.findall(r'<input type="hidden" name="next" value="([^"]*)">', page)
+    assert found, "no next on the form"
+    return html.unescape(found[-1])
+
+
+def link_to(page: str, path: str) -> str:
+    """The href of the page's first link to `path` (with its query)."""
+    match = re.search(rf'<a href="(?:http://testserver)?({re.escape(path)}[^"]*)">', page)
+    assert match, f"no link to {path}"
+    return html.unescape(match[1])
+
+
+async def test_a_newcomer_keeps_the_join_code_through_sign_up_and_sign_in(client, deliver):
+    event = await make_event(phase="registration")
+    team = await make_team(event, await make_user(language="en"), name="Ayn")
+    join = f"/events/{event.slug}/join"
+
+    # the captain's link with the code, opened signed out: sent to sign in
+    sign_in_page = await client.get(location(await client.get(f"{join}?code={team.join_code}")))
+    assert hidden_next(sign_in_page.text) == f"{join}?code={team.join_code}"
+    # new here: "Create account" carries the intent on
+    signup_page = await client.get(link_to(sign_in_page.text, "/signup"))
+    assert hidden_next(signup_page.text) == f"{join}?code={team.join_code}"
+    created = await post_form(
+        client,
+        "/signup",
+        {
+            "name": "Omar Haddad",
+            "email": "omar@example.org",
+            "password": GOOD_PASSWORD,
+            "password_confirm": GOOD_PASSWORD,
+            "language": "en",
+            "next": hidden_next(signup_page.text),
+        },
+        page="/signup",
+    )
+    assert created.status_code == 200
+    (mail,) = await deliver()
+    verified = await client.get(local_path(first_link(mail)))
+    login_page = await client.get(location(verified))
+    assert input_value(login_page.text, "email") == "omar@example.org"
+    signed_in = await post_form(
+        client,
+        "/login",
+        {
+            "email": "omar@example.org",
+            "password": GOOD_PASSWORD,
+            "next": hidden_next(login_page.text),
+        },
+    )
+    form = await client.get(location(signed_in))
+    assert input_value(form.text, "code") == team.join_code
+    joined = await post_form(client, join, {"code": input_value(form.text, "code")})
+    assert location(joined) == f"/events/{event.slug}/teams/{team.id}"
+    assert await TeamMember.filter(team=team, user__email="omar@example.org").exists()
+
+
+async def test_a_code_typed_while_signed_out_comes_back_after_sign_in(client):
+    event = await make_event(phase="registration")
+    team = await make_team(event, await make_user(language="en"), name="Ayn")
+    someone = await make_user("reem@example.org", language="ar")
+    join = f"/events/{event.slug}/join"
+
+    # the session ended while the form was open; the code typed is not thrown away
+    typed = await post_form(client, join, {"code": team.join_code.lower()})
+    login_page = await client.get(location(typed))
+    assert hidden_next(login_page.text) == f"{join}?code={team.join_code}"
+    signed_in = await post_form(
+        client,
+        "/login",
+        {"email": someone.email, "password": PASSWORD, "next": hidden_next(login_page.text)},
+    )
+    form = await client.get(location(signed_in))
+    assert input_value(form.text, "code") == team.join_code
+
+
+async def test_the_join_code_survives_the_register_first_detour(client):
+    event = await make_event(phase="registration")
+    question = await make_question(event, QuestionKind.SHORT_TEXT, required=True, label_en="City")
+    team = await make_team(event, await make_user(language="en"), name="Ayn")
+    someone = await make_user("reem@example.org", language="en")
+    await sign_in(client, someone)
+    join = f"/events/{event.slug}/join"
+
+    refused = await post_form(client, join, {"code": team.join_code})
+    register_page = await client.get(location(refused))
+    assert "Register for the event first, then come back to join." in text_of(register_page.text)
+    assert hidden_next(register_page.text) == f"{join}?code={team.join_code}"
+    registered = await post_form(
+        client,
+        f"/events/{event.slug}/register",
+        {question.field_name: "Jeddah", "next": hidden_next(register_page.text)},
+    )
+    form = await client.get(location(registered))
+    assert input_value(form.text, "code") == team.join_code
