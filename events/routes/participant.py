@@ -95,6 +95,7 @@ async def register(request: Request) -> Response:
         "has_files": any(q.kind == QuestionKind.FILE for q in questions),
         "existing": existing,
     }
+    context["accepting"] = _accepting(request, event, context["next"]) is not None
     if request.method == "GET":
         form = Form({})
         form.values.update(answers.initial_values(questions, existing))
@@ -138,9 +139,41 @@ async def _save_registration(
         if context["registration"] is None
         else _("Your answers have been saved."),
     )
+    token = _accepting(request, event, context["next"])
+    if token is not None:  # they came from "accept": registering finishes what they asked
+        return await _accept_after_registering(request, event, user, token)
     if context["next"]:
         return RedirectResponse(context["next"], status_code=303)
     return redirect(request, "events:detail", slug=event.slug)
+
+
+def _accepting(request: Request, event: Event, next_url: str) -> str | None:
+    """The invitation token when `next` is this event's "accept the invitation" address."""
+    path = str(request.app.url_path_for("events:invitation_accept", slug=event.slug, token="~"))
+    head, tail = path.split("~")
+    if next_url.startswith(head) and next_url.endswith(tail):
+        token = next_url[len(head) : len(next_url) - len(tail)]
+        if token and "/" not in token and "?" not in token:
+            return token
+    return None
+
+
+async def _accept_after_registering(
+    request: Request, event: Event, user: User, token: str
+) -> Response:
+    """The person pressed "accept" before registering; the invitation stays bound to their
+    address (teams.accept checks it), so it is accepted now, or they see why not."""
+    found = await teams.invitation_for(secret(request), event, token)
+    here = str(request.app.url_path_for("events:invitation", slug=event.slug, token=token))
+    if found is None:
+        return RedirectResponse(here, status_code=303)
+    try:
+        team = await teams.accept(user, event, found)
+    except DomainError as exc:
+        flash(request, exc.message, "error")
+        return RedirectResponse(here, status_code=303)
+    flash(request, _("Welcome to team %(team)s.", team=team.name))
+    return redirect(request, "events:team", slug=event.slug, team_id=team.id)
 
 
 async def unregister(request: Request) -> Response:
@@ -391,7 +424,11 @@ async def invitation_decline(request: Request) -> Response:
 async def _answer(request: Request, *, accepting: bool) -> Response:
     event, found = await _invitation(request)
     user = _user(request)
-    permissions.require(user, "events.register", event, visible="events.view")
+    try:
+        permissions.require(user, "events.register", event, visible="events.view")
+    except permissions.SignInRequired as exc:  # back to the invitation, not to a POST address
+        exc.then = _invitation_path(request, event)
+        raise
     assert user is not None
     if found is None:
         return page(
@@ -411,9 +448,8 @@ async def _answer(request: Request, *, accepting: bool) -> Response:
             await teams.decline(user, event, found)
     except registration_service.RegistrationNeeded as exc:
         flash(request, exc.message, "info")
-        return RedirectResponse(
-            _register_url(request, event, _invitation_path(request, event)), status_code=303
-        )
+        then = _invitation_path(request, event) + ("/accept" if accepting else "")
+        return RedirectResponse(_register_url(request, event, then), status_code=303)
     except DomainError as exc:
         return refused(
             request,

@@ -30,8 +30,8 @@ def hidden_next(page: str) -> str:
 
 
 def link_to(page: str, path: str) -> str:
-    """The href of the page's first link to `path` (with its query)."""
-    match = re.search(rf'<a href="(?:http://testserver)?({re.escape(path)}[^"]*)">', page)
+    """The href of the page's first link that starts with `path`."""
+    match = re.search(rf'<a [^>]*?href="(?:http://testserver)?({re.escape(path)}[^"]*)"', page)
     assert match, f"no link to {path}"
     return html.unescape(match[1])
 
@@ -45,7 +45,7 @@ async def test_a_newcomer_keeps_the_join_code_through_sign_up_and_sign_in(client
     sign_in_page = await client.get(location(await client.get(f"{join}?code={team.join_code}")))
     assert hidden_next(sign_in_page.text) == f"{join}?code={team.join_code}"
     # new here: "Create account" carries the intent on
-    signup_page = await client.get(link_to(sign_in_page.text, "/signup"))
+    signup_page = await client.get(link_to(sign_in_page.text, "/signup?next="))
     assert hidden_next(signup_page.text) == f"{join}?code={team.join_code}"
     created = await post_form(
         client,
@@ -119,3 +119,117 @@ async def test_the_join_code_survives_the_register_first_detour(client):
     )
     form = await client.get(location(registered))
     assert input_value(form.text, "code") == team.join_code
+
+
+async def test_an_invitation_is_accepted_once_through_sign_up_and_registration(client, deliver):
+    event = await make_event(phase="registration")
+    question = await make_question(event, QuestionKind.SHORT_TEXT, required=True, label_en="City")
+    captain = await make_user(language="en")
+    team = await make_team(event, captain, name="Ayn")
+    await sign_in(client, captain)
+    await post_form(
+        client, f"/events/{event.slug}/teams/{team.id}/invite", {"email": "omar@example.org"}
+    )
+    (invitation_mail,) = await deliver()
+    invitation = local_path(first_link(invitation_mail))
+    client.cookies.clear()
+
+    # new to the site: create an account from the invitation, confirm it, sign in
+    page = await client.get(invitation)
+    signup_page = await client.get(link_to(page.text, "/signup?next="))
+    await post_form(
+        client,
+        "/signup",
+        {
+            "name": "Omar Haddad",
+            "email": "omar@example.org",
+            "password": GOOD_PASSWORD,
+            "password_confirm": GOOD_PASSWORD,
+            "language": "en",
+            "next": hidden_next(signup_page.text),
+        },
+        page="/signup",
+    )
+    verification = (await deliver())[-1]
+    login_page = await client.get(location(await client.get(local_path(first_link(verification)))))
+    signed_in = await post_form(
+        client,
+        "/login",
+        {
+            "email": "omar@example.org",
+            "password": GOOD_PASSWORD,
+            "next": hidden_next(login_page.text),
+        },
+    )
+    assert location(signed_in) == invitation  # back on the invitation, one click from joining
+    page = await client.get(invitation)
+    assert "Accept and join the team" in text_of(page.text)
+
+    # one "accept": the register-first detour finishes it
+    accepted = await post_form(client, f"{invitation}/accept", {})
+    register_page = await client.get(location(accepted))
+    assert "Register for the event first, then come back to join." in text_of(register_page.text)
+    assert "Once you are registered, you join the team that invited you." in text_of(
+        register_page.text
+    )
+    registered = await post_form(
+        client,
+        f"/events/{event.slug}/register",
+        {question.field_name: "Jeddah", "next": hidden_next(register_page.text)},
+    )
+    assert location(registered) == f"/events/{event.slug}/teams/{team.id}"
+    team_page = await client.get(location(registered))
+    assert "Welcome to team Ayn." in text_of(team_page.text)
+    assert await TeamMember.filter(team=team, user__email="omar@example.org").exists()
+
+
+async def test_accepting_after_the_session_ended_comes_back_to_the_invitation(client, deliver):
+    event = await make_event(phase="registration")
+    captain = await make_user(language="en")
+    team = await make_team(event, captain, name="Ayn")
+    invitee = await make_user("omar@example.org", language="en")
+    await sign_in(client, captain)
+    await post_form(
+        client, f"/events/{event.slug}/teams/{team.id}/invite", {"email": invitee.email}
+    )
+    (mail,) = await deliver()
+    invitation = local_path(first_link(mail))
+    client.cookies.clear()
+
+    pressed = await post_form(client, f"{invitation}/accept", {})  # signed out meanwhile
+    login_page = await client.get(location(pressed))
+    assert hidden_next(login_page.text) == invitation
+    signed_in = await post_form(
+        client,
+        "/login",
+        {"email": invitee.email, "password": PASSWORD, "next": hidden_next(login_page.text)},
+    )
+    page = await client.get(location(signed_in))
+    assert page.status_code == 200
+    assert "Accept and join the team" in text_of(page.text)
+
+
+async def test_a_registration_detour_from_another_persons_invitation_joins_nobody(client, deliver):
+    event = await make_event(phase="registration")
+    question = await make_question(event, QuestionKind.SHORT_TEXT, required=True, label_en="City")
+    captain = await make_user(language="en")
+    team = await make_team(event, captain, name="Ayn")
+    await sign_in(client, captain)
+    await post_form(
+        client, f"/events/{event.slug}/teams/{team.id}/invite", {"email": "omar@example.org"}
+    )
+    (mail,) = await deliver()
+    invitation = local_path(first_link(mail))
+    client.cookies.clear()
+    other = await make_user("mallory@example.org", language="en")
+    await sign_in(client, other)
+
+    registered = await post_form(
+        client,
+        f"/events/{event.slug}/register",
+        {question.field_name: "Jeddah", "next": f"{invitation}/accept"},
+    )
+    assert location(registered) == invitation
+    page = await client.get(invitation)
+    assert "This invitation was sent to another e-mail address." in text_of(page.text)
+    assert not await TeamMember.filter(team=team, user=other).exists()
