@@ -559,6 +559,7 @@ async def _save_submission(
     wanted = [(None, "attachments", up) for up in attachments]
     wanted += [(q.id, q.field_name, up) for q, up in parsed.uploads]
     if not form.ok:
+        context["chosen_again"] = _chosen(wanted)
         return page(request, "events/submission.html", form, 422, **context)
     track = next((t for t in context["tracks"] if str(t.id) == form.values.get("track")), None)
 
@@ -584,9 +585,19 @@ async def _save_submission(
             max_bytes=file_cap(request, event),
         )
     except DomainError as exc:
+        context["chosen_again"] = _chosen(wanted)
         return refused(request, "events/submission.html", form, exc, **context)
     flash(request, _saved_message(saved))
     return redirect(request, "events:team", slug=event.slug, team_id=found.team.id)
+
+
+def _chosen(wanted: list[tuple[Any, str, Any]]) -> dict[str, list[str]]:
+    """The names of the files chosen in each field, for a form sent back with errors: the
+    browser forgets them, so the page says which ones to choose again."""
+    chosen: dict[str, list[str]] = {}
+    for _question, field, upload in wanted:
+        chosen.setdefault(field, []).append(str(upload.filename)[:200])
+    return chosen
 
 
 def _saved_message(saved: submissions.Saved) -> str:

@@ -1,6 +1,7 @@
 """What a person typed or chose survives the detours the site sends them on: the join code
 through sign-up, verification and sign-in, an invitation through sign-in and registration
-(issue 11, item 6)."""
+(issue 11, item 6), and a file chosen on a form that came back with errors is named so it
+is chosen again."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import html
 import re
 
 import httpx
+import pytest
 
-from events.enums import QuestionKind
-from events.models import TeamMember
+from core.storage import StoredFile
+from events.enums import QuestionKind, QuestionScope
+from events.models import Submission, TeamMember
 from tests.accounts.helpers import GOOD_PASSWORD, input_value, local_path
-from tests.conftest import first_link, post_form
+from tests.conftest import csrf, first_link, post_form
 from tests.events.factories import make_event, make_question, make_team, text_of
+from tests.events.samples import PDF, PNG
 from tests.factories import PASSWORD, make_user, sign_in
 
 
@@ -233,3 +237,48 @@ async def test_a_registration_detour_from_another_persons_invitation_joins_nobod
     page = await client.get(invitation)
     assert "This invitation was sent to another e-mail address." in text_of(page.text)
     assert not await TeamMember.filter(team=team, user=other).exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "The form has errors, so this file was not kept: choose it again before you save."),
+        ("ar", "في النموذج أخطاء، فلم يُحفظ هذا الملف: اختره مرة أخرى قبل الحفظ."),
+    ],
+)
+async def test_a_file_chosen_on_a_form_with_errors_is_named_to_choose_again(client, lang, said):
+    event = await make_event(phase="submission")
+    question = await make_question(
+        event, QuestionKind.FILE, scope=QuestionScope.SUBMISSION, label_en="Poster"
+    )
+    captain = await make_user(language=lang)
+    team = await make_team(event, captain, name="Ayn")
+    await sign_in(client, captain)
+    target = f"/events/{event.slug}/teams/{team.id}/submission"
+
+    token = await csrf(client)
+    response = await client.post(
+        target,
+        data={"csrf_token": token, "title": "", "summary": "kept", "action": "save"},
+        files=[
+            ("attachments", ("خطة المشروع.pdf", PDF, "application/pdf")),
+            (question.field_name, ("poster.png", PNG, "image/png")),
+        ],
+    )
+    assert response.status_code == 422
+    page = response.text
+    for field, name in (("attachments", "خطة المشروع.pdf"), (question.field_name, "poster.png")):
+        match = re.search(rf'data-testid="choose-again-{field}">(.*?)</p>', page, re.S)
+        assert match, field
+        assert text_of(match[1]) == f"{said} {name}"
+    assert await StoredFile.all().count() == 0
+    assert await Submission.all().count() == 0
+
+    # a form with no file chosen says nothing about files
+    response = await client.post(
+        target,
+        data={"csrf_token": token, "title": "", "action": "save"},
+        files={"attachments": ("", b"", "")},
+    )
+    assert response.status_code == 422
+    assert "choose-again" not in response.text
