@@ -149,8 +149,9 @@ async def _save_registration(
 
 def _accepting(request: Request, event: Event, next_url: str) -> str | None:
     """The invitation token when `next` is this event's "accept the invitation" address."""
-    path = str(request.app.url_path_for("events:invitation_accept", slug=event.slug, token="~"))
-    head, tail = path.split("~")
+    mark = "~"  # stands for the token in the route's own path
+    path = str(request.app.url_path_for("events:invitation_accept", slug=event.slug, token=mark))
+    head, tail = path.split(mark)
     if next_url.startswith(head) and next_url.endswith(tail):
         token = next_url[len(head) : len(next_url) - len(tail)]
         if token and "/" not in token and "?" not in token:
