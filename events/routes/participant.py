@@ -114,7 +114,9 @@ async def _save_registration(
 ) -> Response:
     form = Form(data)
     parsed = answers.parse(form, context["questions"], context["existing"])
+    wanted = [(q.id, q.field_name, up) for q, up in parsed.uploads]
     if not form.ok:
+        context["chosen_again"] = _chosen(wanted)
         return page(request, "events/register.html", form, 422, **context)
 
     async def register(stored: uploads.Stored) -> Registration:
@@ -125,13 +127,14 @@ async def _save_registration(
     try:
         await uploads.store_then(
             upload_dir(request),
-            [(q.id, q.field_name, up) for q, up in parsed.uploads],
+            wanted,
             register,
             purpose="events.registration",
             owner_id=user.id,
             max_bytes=file_cap(request, event),
         )
     except DomainError as exc:
+        context["chosen_again"] = _chosen(wanted)
         return refused(request, "events/register.html", form, exc, **context)
     flash(
         request,

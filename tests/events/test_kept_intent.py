@@ -282,3 +282,25 @@ async def test_a_file_chosen_on_a_form_with_errors_is_named_to_choose_again(clie
     )
     assert response.status_code == 422
     assert "choose-again" not in response.text
+
+
+async def test_a_file_chosen_on_a_registration_with_errors_is_named_to_choose_again(client):
+    event = await make_event(phase="registration")
+    city = await make_question(event, QuestionKind.SHORT_TEXT, required=True, label_en="City")
+    cv = await make_question(event, QuestionKind.FILE, label_en="CV")
+    person = await make_user(language="en")
+    await sign_in(client, person)
+
+    token = await csrf(client)
+    response = await client.post(
+        f"/events/{event.slug}/register",
+        data={"csrf_token": token, city.field_name: ""},
+        files={cv.field_name: ("cv.pdf", PDF, "application/pdf")},
+    )
+    assert response.status_code == 422
+    match = re.search(rf'data-testid="choose-again-{cv.field_name}">(.*?)</p>', response.text, re.S)
+    assert match
+    assert text_of(match[1]) == (
+        "The form has errors, so this file was not kept: choose it again before you save. cv.pdf"
+    )
+    assert await StoredFile.all().count() == 0
