@@ -36,6 +36,7 @@ from core.security import (
 )
 from core.settings import Settings, load_settings
 from core.templating import render
+from core.web import safe_next
 
 log = logging.getLogger("manassa")
 
@@ -82,7 +83,8 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.DomainError)
     sign_in = get_hooks(request).sign_in_route
     if isinstance(exc, permissions.SignInRequired) and sign_in:
-        target = request.url_for(sign_in).include_query_params(next=_next(request))
+        then = safe_next(exc.then) or _next(request)
+        target = request.url_for(sign_in).include_query_params(next=then)
         return RedirectResponse(str(target), status_code=303)
     details = list(exc.errors.values()) if isinstance(exc, errors.Invalid) else []
     response = error_page(request, exc.status_code, exc.message, details)

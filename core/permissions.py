@@ -19,6 +19,11 @@ RULES: dict[str, Rule] = {}
 class SignInRequired(DomainError):
     status_code = 401
 
+    def __init__(self, message: str = "", then: str = "") -> None:
+        super().__init__(message)
+        # where to go once signed in, when not the address asked for (a POST's typed intent)
+        self.then = then
+
 
 def register(rules: Mapping[str, Rule]) -> None:
     RULES.update(rules)

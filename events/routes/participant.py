@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -58,9 +59,13 @@ def _register_url(request: Request, event: Event, next_url: str) -> str:
     return str(target.include_query_params(next=next_url))
 
 
-def _needs_registration(request: Request, event: Event, exc: DomainError) -> Response:
+def _needs_registration(
+    request: Request, event: Event, exc: DomainError, then: str = ""
+) -> Response:
     flash(request, exc.message, "info")
-    return RedirectResponse(_register_url(request, event, request.url.path), status_code=303)
+    return RedirectResponse(
+        _register_url(request, event, then or request.url.path), status_code=303
+    )
 
 
 def _too_large(request: Request, template: str, per_file: int, **extra: Any) -> Response:
@@ -90,6 +95,7 @@ async def register(request: Request) -> Response:
         "has_files": any(q.kind == QuestionKind.FILE for q in questions),
         "existing": existing,
     }
+    context["accepting"] = _accepting(request, event, context["next"]) is not None
     if request.method == "GET":
         form = Form({})
         form.values.update(answers.initial_values(questions, existing))
@@ -108,7 +114,9 @@ async def _save_registration(
 ) -> Response:
     form = Form(data)
     parsed = answers.parse(form, context["questions"], context["existing"])
+    wanted = [(q.id, q.field_name, up) for q, up in parsed.uploads]
     if not form.ok:
+        context["chosen_again"] = _chosen(wanted)
         return page(request, "events/register.html", form, 422, **context)
 
     async def register(stored: uploads.Stored) -> Registration:
@@ -119,13 +127,14 @@ async def _save_registration(
     try:
         await uploads.store_then(
             upload_dir(request),
-            [(q.id, q.field_name, up) for q, up in parsed.uploads],
+            wanted,
             register,
             purpose="events.registration",
             owner_id=user.id,
             max_bytes=file_cap(request, event),
         )
     except DomainError as exc:
+        context["chosen_again"] = _chosen(wanted)
         return refused(request, "events/register.html", form, exc, **context)
     flash(
         request,
@@ -133,9 +142,42 @@ async def _save_registration(
         if context["registration"] is None
         else _("Your answers have been saved."),
     )
+    token = _accepting(request, event, context["next"])
+    if token is not None:  # they came from "accept": registering finishes what they asked
+        return await _accept_after_registering(request, event, user, token)
     if context["next"]:
         return RedirectResponse(context["next"], status_code=303)
     return redirect(request, "events:detail", slug=event.slug)
+
+
+def _accepting(request: Request, event: Event, next_url: str) -> str | None:
+    """The invitation token when `next` is this event's "accept the invitation" address."""
+    mark = "~"  # stands for the token in the route's own path
+    path = str(request.app.url_path_for("events:invitation_accept", slug=event.slug, token=mark))
+    head, tail = path.split(mark)
+    if next_url.startswith(head) and next_url.endswith(tail):
+        token = next_url[len(head) : len(next_url) - len(tail)]
+        if token and "/" not in token and "?" not in token:
+            return token
+    return None
+
+
+async def _accept_after_registering(
+    request: Request, event: Event, user: User, token: str
+) -> Response:
+    """The person pressed "accept" before registering; the invitation stays bound to their
+    address (teams.accept checks it), so it is accepted now, or they see why not."""
+    found = await teams.invitation_for(secret(request), event, token)
+    here = str(request.app.url_path_for("events:invitation", slug=event.slug, token=token))
+    if found is None:
+        return RedirectResponse(here, status_code=303)
+    try:
+        team = await teams.accept(user, event, found)
+    except DomainError as exc:
+        flash(request, exc.message, "error")
+        return RedirectResponse(here, status_code=303)
+    flash(request, _("Welcome to team %(team)s.", team=team.name))
+    return redirect(request, "events:team", slug=event.slug, team_id=team.id)
 
 
 async def unregister(request: Request) -> Response:
@@ -307,10 +349,21 @@ async def team_leave(request: Request) -> Response:
     return await _changed(request, found, change, _("You have left the team."), gone=True)
 
 
+def _join_path(request: Request, event: Event, code: str) -> str:
+    """The join form with the code already typed, to come back to after a detour."""
+    path = str(request.app.url_path_for("events:join", slug=event.slug))
+    return f"{path}?{urlencode({'code': code[:12]})}" if code else path
+
+
 async def join(request: Request) -> Response:
     event = await event_or_404(request)
     user = _user(request)
-    permissions.require(user, "events.register", event, visible="events.view")
+    try:
+        permissions.require(user, "events.register", event, visible="events.view")
+    except permissions.SignInRequired as exc:
+        if request.method == "POST":  # signed out while typing: the code survives sign-in
+            exc.then = _join_path(request, event, forms.join(await request.form()).values["code"])
+        raise
     assert user is not None
     if request.method == "GET":
         form = Form({})
@@ -322,7 +375,9 @@ async def join(request: Request) -> Response:
     try:
         team = await teams.join_by_code(user, event, form.values["code"])
     except registration_service.RegistrationNeeded as exc:
-        return _needs_registration(request, event, exc)
+        return _needs_registration(
+            request, event, exc, _join_path(request, event, form.values["code"])
+        )
     except DomainError as exc:
         return refused(request, "events/join.html", form, exc, event=event)
     flash(request, _("Welcome to team %(team)s.", team=team.name))
@@ -373,7 +428,11 @@ async def invitation_decline(request: Request) -> Response:
 async def _answer(request: Request, *, accepting: bool) -> Response:
     event, found = await _invitation(request)
     user = _user(request)
-    permissions.require(user, "events.register", event, visible="events.view")
+    try:
+        permissions.require(user, "events.register", event, visible="events.view")
+    except permissions.SignInRequired as exc:  # back to the invitation, not to a POST address
+        exc.then = _invitation_path(request, event)
+        raise
     assert user is not None
     if found is None:
         return page(
@@ -393,9 +452,8 @@ async def _answer(request: Request, *, accepting: bool) -> Response:
             await teams.decline(user, event, found)
     except registration_service.RegistrationNeeded as exc:
         flash(request, exc.message, "info")
-        return RedirectResponse(
-            _register_url(request, event, _invitation_path(request, event)), status_code=303
-        )
+        then = _invitation_path(request, event) + ("/accept" if accepting else "")
+        return RedirectResponse(_register_url(request, event, then), status_code=303)
     except DomainError as exc:
         return refused(
             request,
@@ -505,6 +563,7 @@ async def _save_submission(
     wanted = [(None, "attachments", up) for up in attachments]
     wanted += [(q.id, q.field_name, up) for q, up in parsed.uploads]
     if not form.ok:
+        context["chosen_again"] = _chosen(wanted)
         return page(request, "events/submission.html", form, 422, **context)
     track = next((t for t in context["tracks"] if str(t.id) == form.values.get("track")), None)
 
@@ -530,9 +589,19 @@ async def _save_submission(
             max_bytes=file_cap(request, event),
         )
     except DomainError as exc:
+        context["chosen_again"] = _chosen(wanted)
         return refused(request, "events/submission.html", form, exc, **context)
     flash(request, _saved_message(saved))
     return redirect(request, "events:team", slug=event.slug, team_id=found.team.id)
+
+
+def _chosen(wanted: list[tuple[Any, str, Any]]) -> dict[str, list[str]]:
+    """The names of the files chosen in each field, for a form sent back with errors: the
+    browser forgets them, so the page says which ones to choose again."""
+    chosen: dict[str, list[str]] = {}
+    for _question, field, upload in wanted:
+        chosen.setdefault(field, []).append(str(upload.filename)[:200])
+    return chosen
 
 
 def _saved_message(saved: submissions.Saved) -> str:
