@@ -11,6 +11,7 @@ from email.message import EmailMessage
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 from tortoise import Tortoise
 from tortoise.contrib.test import tortoise_test_context
 
@@ -21,6 +22,11 @@ from core.mail.senders import SMTPSender
 from core.mail.sink import CollectingHandler, bound_port, start_sink
 from core.mail.worker import MailWorker
 from core.settings import Settings
+
+# Property tests check what holds, not how fast: with the machine loaded (CI, parallel work), a
+# per-example deadline made them fail at random (hypothesis' DeadlineExceeded / Flaky).
+hypothesis_settings.register_profile("manassa", deadline=None)
+hypothesis_settings.load_profile("manassa")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 if TEST_DATABASE_URL:
