@@ -1,0 +1,76 @@
+"""The event's own submissions deadline governs its judging (issue 11, item 2): the events
+entry source tells judging when submissions close, so an organizer cannot open scoring while
+teams may still submit, unless they tick the audited override."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core.audit import AuditEntry
+from core.clock import now
+from events.models import Event
+from events.services.entry_source import SubmissionSource
+from judging.enums import RoundState
+from judging.models import Assignment, Entry, Round
+from judging.services import entries
+from tests.events.factories import make_event, make_team, text_of
+from tests.events.services.test_entry_source import submit
+from tests.factories import make_user, sign_in
+from tests.judging.factories import follow, judge, make_round, post
+
+REFUSED = {"en": "Submissions are open until", "ar": "التقديم مفتوح حتى"}
+RULE = {
+    "en": "Scoring opens only after submissions close",
+    "ar": "لا يُفتح التقييم إلا بعد إغلاق التقديم",
+}
+
+
+async def a_ready_round(event: Event) -> tuple[Round, object]:
+    team = await make_team(event, await make_user(), name="Ayn")
+    await submit(event, team, await team.captain)
+    round_ = await make_round(event.id, k=1)
+    seat = await judge(scope_id=event.id, language="en", email="judge@jury.example")
+    organizer = await make_user(admin=True, language="en")
+    await entries.refresh_entries(organizer, round_, SubmissionSource())
+    await Assignment.create(round=round_, entry=await Entry.get(round=round_), judge=seat)
+    return round_, organizer
+
+
+async def test_the_source_gives_the_events_submissions_deadline(db):
+    event = await make_event(phase="submission")
+    assert await SubmissionSource().submissions_close(event.id) == event.submissions_close
+    assert await SubmissionSource().submissions_close(event.id + 1000) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+async def test_scoring_waits_for_the_events_submissions_to_close(client, lang):
+    event = await make_event(phase="submission")
+    round_, organizer = await a_ready_round(event)
+    organizer.language = lang
+    await organizer.save()
+    await sign_in(client, organizer)
+    url = f"/judging/event/{event.id}/rounds/{round_.id}"
+    assert RULE[lang] in text_of((await client.get(url)).text)
+    refused = await post(client, url + "/state", {"action": "open"})
+    assert refused.status_code == 409
+    assert REFUSED[lang] in text_of(refused.text)
+    assert (await Round.get(id=round_.id)).state == RoundState.DRAFT
+    opened = await follow(
+        client, await post(client, url + "/state", {"action": "open", "early": "1"})
+    )
+    assert opened.status_code == 200
+    assert (await Round.get(id=round_.id)).state == RoundState.OPEN
+    audit = await AuditEntry.get(action="judging.round_open", object_id=str(round_.id))
+    assert audit.after["opened_before_submissions_close"] == event.submissions_close.isoformat()
+
+
+async def test_after_the_deadline_scoring_opens_without_override(client):
+    event = await make_event(phase="submission")
+    round_, organizer = await a_ready_round(event)
+    await Event.filter(id=event.id).update(submissions_close=now() - dt.timedelta(minutes=1))
+    await sign_in(client, organizer)
+    url = f"/judging/event/{event.id}/rounds/{round_.id}"
+    await follow(client, await post(client, url + "/state", {"action": "open"}))
+    assert (await Round.get(id=round_.id)).state == RoundState.OPEN
