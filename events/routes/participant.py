@@ -499,6 +499,7 @@ async def _save_submission(
     form, parsed, attachments = _parse_submission(data, found, context)
     try:  # after the deadline the answer is the deadline, whatever else is wrong
         submissions.require_submissions_open(event, now())
+        await submissions.require_not_frozen(event)
     except DomainError as exc:
         form.errors.clear()
         return refused(request, "events/submission.html", form, exc, **context)

@@ -47,6 +47,16 @@ async def scope_rounds(scope_type: str, scope_id: int) -> list[Round]:
     return await Round.filter(scope_type=scope_type, scope_id=scope_id).order_by("id")
 
 
+async def scoring_started(scope_type: str, scope_id: int) -> bool:
+    """Whether any round of the scope has opened for scoring: from then on what is judged is
+    frozen (its domain refuses new versions, so judges read what existed when it opened)."""
+    return (
+        await Round.filter(scope_type=scope_type, scope_id=scope_id)
+        .exclude(state=RoundState.DRAFT)
+        .exists()
+    )
+
+
 async def round_in_scope(scope_type: str, scope_id: int, round_id: int) -> Round:
     return await in_scope(Round, scope_type, scope_id, round_id, _("This round does not exist."))
 

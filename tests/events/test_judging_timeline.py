@@ -10,13 +10,15 @@ import pytest
 
 from core.audit import AuditEntry
 from core.clock import now
-from events.models import Event
+from events.enums import SubmissionState
+from events.models import Event, Submission, SubmissionVersion
 from events.services.entry_source import SubmissionSource
 from judging.enums import RoundState
 from judging.models import Assignment, Entry, Round
 from judging.services import entries
 from tests.events.factories import make_event, make_team, text_of
-from tests.events.services.test_entry_source import submit
+from tests.conftest import csrf
+from tests.events.services.test_entry_source import VALUES, submit
 from tests.factories import make_user, sign_in
 from tests.judging.factories import follow, judge, make_round, post
 
@@ -74,3 +76,41 @@ async def test_after_the_deadline_scoring_opens_without_override(client):
     url = f"/judging/event/{event.id}/rounds/{round_.id}"
     await follow(client, await post(client, url + "/state", {"action": "open"}))
     assert (await Round.get(id=round_.id)).state == RoundState.OPEN
+
+
+FROZEN = {
+    "en": "Judging has begun: submissions are frozen at the version the judges read. "
+    "Nothing was changed.",
+    "ar": "بدأ التحكيم: جُمِّدت المشاركات عند النسخة التي يقرؤها المحكّمون. لم يُغيَّر شيء.",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+async def test_once_scoring_opens_submissions_are_frozen(client, lang):
+    event = await make_event(phase="submission")
+    captain = await make_user(language=lang)
+    team = await make_team(event, captain, name="Ayn")
+    saved = await submit(event, team, captain, title="Version one")
+    round_ = await make_round(event.id, k=1)
+    await entries.refresh_entries(await make_user(admin=True), round_, SubmissionSource())
+    round_.state = RoundState.OPEN  # opened early, with the organizer's override
+    await round_.save()
+
+    await sign_in(client, captain)
+    page = f"/events/{event.slug}/teams/{team.id}"
+    token = await csrf(client, page)
+    changed = await client.post(
+        page + "/submission",
+        data={"csrf_token": token, **VALUES, "title": "Version two", "action": "submit"},
+        files={"attachments": ("", b"", "")},
+    )
+    assert changed.status_code == 409
+    assert FROZEN[lang] in text_of(changed.text)
+    withdrawn = await client.post(page + "/submission/withdraw", data={"csrf_token": token})
+    assert withdrawn.status_code == 409
+    assert FROZEN[lang] in text_of(withdrawn.text)
+    submission = await Submission.get(id=saved.submission.id)
+    assert (submission.state, submission.version_count) == (SubmissionState.SUBMITTED, 1)
+    assert await SubmissionVersion.filter(submission=submission).count() == 1
+    detail = await SubmissionSource().detail(submission.id, blind=True)
+    assert detail.fields[0][1] == "Version one"
