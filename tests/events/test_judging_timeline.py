@@ -16,8 +16,8 @@ from events.services.entry_source import SubmissionSource
 from judging.enums import RoundState
 from judging.models import Assignment, Entry, Round
 from judging.services import entries
-from tests.events.factories import make_event, make_team, text_of
 from tests.conftest import csrf
+from tests.events.factories import make_event, make_team, text_of
 from tests.events.services.test_entry_source import VALUES, submit
 from tests.factories import make_user, sign_in
 from tests.judging.factories import follow, judge, make_round, post
