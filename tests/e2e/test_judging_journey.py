@@ -344,6 +344,7 @@ def open_round(page: Any, run: Run) -> None:
         when="WHEN",
     )
     assert refusal.split("WHEN")[0] in page.locator("main").inner_text()
+    shot(page, run, "open-refused")
     page.get_by_label(text(run.lang, "Open before submissions close")).check()
     follow(page.get_by_role("button", name=text(run.lang, "Open for scoring")))
     assert flashes(page) == [text(run.lang, "The round is open: judges can score now.")]
