@@ -186,6 +186,7 @@ async def _team_context(request: Request, found: TeamAccess) -> dict[str, Any]:
     submission = await submissions.submission_of(event, team)
     files = await submissions.current_files(submission)
     moment = now()
+    frozen = await submissions.frozen(event)
     changed = bool(
         submission
         and submission.state == SubmissionState.SUBMITTED
@@ -207,7 +208,8 @@ async def _team_context(request: Request, found: TeamAccess) -> dict[str, Any]:
             _user(request), "events.submission_withdraw", found
         ),
         "teams_open": phases.teams_open(event.timeline, moment),
-        "submissions_open": phases.submissions_open(event.timeline, moment),
+        "submissions_open": phases.submissions_open(event.timeline, moment) and not frozen,
+        "frozen": frozen,
         "before_submissions": moment < event.submissions_open,
         "remaining": phases.remaining(event.submissions_close, moment),
     }
@@ -420,6 +422,7 @@ async def _answer(request: Request, *, accepting: bool) -> Response:
 async def _submission_context(request: Request, found: TeamAccess) -> dict[str, Any]:
     event, team = found.event, found.team
     submission = await submissions.submission_of(event, team)
+    frozen = await submissions.frozen(event)
     return {
         "event": event,
         "team": team,
@@ -428,7 +431,8 @@ async def _submission_context(request: Request, found: TeamAccess) -> dict[str, 
         "tracks": list(await of_event(Track, event).order_by("position", "id")),
         "questions": await editions.questions(event, QuestionScope.SUBMISSION),
         "remaining": phases.remaining(event.submissions_close, now()),
-        "submissions_open": phases.submissions_open(event.timeline, now()),
+        "submissions_open": phases.submissions_open(event.timeline, now()) and not frozen,
+        "frozen": frozen,
         # isolated, so "20 MB" keeps its order inside an Arabic sentence
         "file_limit": Markup('<bdi dir="ltr">{}</bdi>').format(
             human_size(file_cap(request, event))

@@ -72,11 +72,16 @@ def require_submissions_open(event: Event, when: dt.datetime) -> None:
         )
 
 
+async def frozen(event: Event) -> bool:
+    """Whether a judging round of the event has opened, which freezes its submissions."""
+    return await scoring_started("event", event.id)
+
+
 async def require_not_frozen(event: Event) -> None:
     """Once a judging round of the event has opened, submissions are frozen: judges read the
     version that existed then, so nothing may be submitted, changed or withdrawn any more
     (whatever the deadline says, should it be moved later)."""
-    if await scoring_started("event", event.id):
+    if await frozen(event):
         raise DeadlinePassed(
             _(
                 "Judging has begun: submissions are frozen at the version the judges read. "

@@ -84,6 +84,11 @@ FROZEN = {
     "ar": "بدأ التحكيم: جُمِّدت المشاركات عند النسخة التي يقرؤها المحكّمون. لم يُغيَّر شيء.",
 }
 
+FROZEN_NOTE = {
+    "en": "Judging has begun: your submission is frozen at the version the judges read.",
+    "ar": "بدأ التحكيم: جُمِّدت مشاركتكم عند النسخة التي يقرؤها المحكّمون.",
+}
+
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 async def test_once_scoring_opens_submissions_are_frozen(client, lang):
@@ -98,6 +103,11 @@ async def test_once_scoring_opens_submissions_are_frozen(client, lang):
 
     await sign_in(client, captain)
     page = f"/events/{event.slug}/teams/{team.id}"
+    shown = text_of((await client.get(page)).text)
+    assert FROZEN_NOTE[lang] in shown  # the team sees why, and no action it may not take
+    assert page + "/submission/withdraw" not in (await client.get(page)).text
+    form = text_of((await client.get(page + "/submission")).text)
+    assert FROZEN_NOTE[lang] in form
     token = await csrf(client, page)
     changed = await client.post(
         page + "/submission",
