@@ -9,6 +9,7 @@ Judging never imports that domain: it asks the source through this protocol.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -70,6 +71,11 @@ class EntrySource(Protocol):
     async def candidates(self, scope_id: int) -> list[Candidate]: ...
 
     async def detail(self, source_id: int, *, blind: bool) -> EntryDetail: ...
+
+    async def submissions_close(self, scope_id: int) -> dt.datetime | None:
+        """When the scope stops taking entries (None: it has no such deadline). Scoring does
+        not open before it without the organizer's explicit, audited override."""
+        ...
 
 
 class Sources:

@@ -228,6 +228,7 @@ async def _team_context(request: Request, found: TeamAccess) -> dict[str, Any]:
     submission = await submissions.submission_of(event, team)
     files = await submissions.current_files(submission)
     moment = now()
+    frozen = await submissions.frozen(event)
     changed = bool(
         submission
         and submission.state == SubmissionState.SUBMITTED
@@ -249,7 +250,8 @@ async def _team_context(request: Request, found: TeamAccess) -> dict[str, Any]:
             _user(request), "events.submission_withdraw", found
         ),
         "teams_open": phases.teams_open(event.timeline, moment),
-        "submissions_open": phases.submissions_open(event.timeline, moment),
+        "submissions_open": phases.submissions_open(event.timeline, moment) and not frozen,
+        "frozen": frozen,
         "before_submissions": moment < event.submissions_open,
         "remaining": phases.remaining(event.submissions_close, moment),
     }
@@ -478,6 +480,7 @@ async def _answer(request: Request, *, accepting: bool) -> Response:
 async def _submission_context(request: Request, found: TeamAccess) -> dict[str, Any]:
     event, team = found.event, found.team
     submission = await submissions.submission_of(event, team)
+    frozen = await submissions.frozen(event)
     return {
         "event": event,
         "team": team,
@@ -486,7 +489,8 @@ async def _submission_context(request: Request, found: TeamAccess) -> dict[str, 
         "tracks": list(await of_event(Track, event).order_by("position", "id")),
         "questions": await editions.questions(event, QuestionScope.SUBMISSION),
         "remaining": phases.remaining(event.submissions_close, now()),
-        "submissions_open": phases.submissions_open(event.timeline, now()),
+        "submissions_open": phases.submissions_open(event.timeline, now()) and not frozen,
+        "frozen": frozen,
         # isolated, so "20 MB" keeps its order inside an Arabic sentence
         "file_limit": Markup('<bdi dir="ltr">{}</bdi>').format(
             human_size(file_cap(request, event))
@@ -557,6 +561,7 @@ async def _save_submission(
     form, parsed, attachments = _parse_submission(data, found, context)
     try:  # after the deadline the answer is the deadline, whatever else is wrong
         submissions.require_submissions_open(event, now())
+        await submissions.require_not_frozen(event)
     except DomainError as exc:
         form.errors.clear()
         return refused(request, "events/submission.html", form, exc, **context)

@@ -6,6 +6,7 @@ team's name and members are left out.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
@@ -38,6 +39,10 @@ class SubmissionSource:
             public_url="/events/" + quote(event.slug),
             public=event.visibility == Visibility.PUBLISHED,
         )
+
+    async def submissions_close(self, scope_id: int) -> dt.datetime | None:
+        event = await Event.get_or_none(id=scope_id).only("id", "submissions_close")
+        return event.submissions_close if event else None
 
     async def candidates(self, scope_id: int) -> list[Candidate]:
         """Every submitted submission of the event, with its team's members (four queries)."""

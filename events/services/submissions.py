@@ -38,6 +38,7 @@ from events.models import (
 )
 from events.rules import TeamAccess
 from events.services.editions import PhaseClosed, event_title
+from judging.services.rounds import scoring_started
 
 TEXT_FIELDS = ("title", "summary", "problem", "solution", "audience", "video_url", "prototype_url")
 PURPOSE = "events.submission"
@@ -67,6 +68,24 @@ def require_submissions_open(event: Event, when: dt.datetime) -> None:
             _(
                 "The submission deadline passed on %(when)s. Nothing was changed.",
                 when=format_datetime(event.submissions_close, event.time_zone),
+            )
+        )
+
+
+async def frozen(event: Event) -> bool:
+    """Whether a judging round of the event has opened, which freezes its submissions."""
+    return await scoring_started("event", event.id)
+
+
+async def require_not_frozen(event: Event) -> None:
+    """Once a judging round of the event has opened, submissions are frozen: judges read the
+    version that existed then, so nothing may be submitted, changed or withdrawn any more
+    (whatever the deadline says, should it be moved later)."""
+    if await frozen(event):
+        raise DeadlinePassed(
+            _(
+                "Judging has begun: submissions are frozen at the version the judges read. "
+                "Nothing was changed."
             )
         )
 
@@ -102,6 +121,7 @@ async def save(
     if not team.active:
         raise Conflict(_("This team has withdrawn from the event."))
     require_submissions_open(event, now())
+    await require_not_frozen(event)
     async with in_transaction():
         fresh = await Event.get(id=event.id)  # an extension or a cut decided a moment ago
         require_submissions_open(fresh, now())
@@ -276,6 +296,7 @@ async def _queue_receipts(
 async def withdraw(user: User, team_access: TeamAccess) -> Submission:
     event = team_access.event
     require_submissions_open(event, now())
+    await require_not_frozen(event)
     async with in_transaction():
         submission = (
             await of_event(Submission, event)
@@ -294,6 +315,7 @@ async def remove_file(directory: Path, user: User, team_access: TeamAccess, link
     stays in storage for the history; any other is deleted."""
     event = team_access.event
     require_submissions_open(event, now())
+    await require_not_frozen(event)
     link = await SubmissionFile.get_or_none(
         id=link_id,
         submission__team_id=team_access.team.id,

@@ -130,6 +130,7 @@ async def round_page(request: Request) -> Response:
 async def render_round(
     request: Request, scope: ScopeInfo, round_: Round, status: int = 200, message: str = ""
 ) -> Response:
+    deadline = await rounds_service.submissions_close(round_)
     return page(
         request,
         "judging/round.html",
@@ -137,6 +138,8 @@ async def render_round(
         scope=scope,
         round=round_,
         state=round_.effective_state(now()),
+        submissions_close=deadline,
+        submissions_open=deadline is not None and deadline > now(),
         criteria=await rubric.criteria_of(round_),
         entries=await entries.entries_of(round_),
         progress=await scoring_progress.progress(round_),
@@ -146,10 +149,12 @@ async def render_round(
 
 
 async def round_state(request: Request) -> Response:
-    user, _source, scope, round_ = await managed_round(request)
-    action = str((await request.form()).get("action", ""))
+    user, source, scope, round_ = await managed_round(request)
+    form = await request.form()
+    action = str(form.get("action", ""))
+    early = form.get("early") == "1"
     try:
-        await rounds_service.change_state(user, round_, action)
+        await rounds_service.change_state(user, round_, action, source=source, early=early)
     except Conflict as exc:
         return await render_round(request, scope, round_, 409, exc.message)
     messages = {

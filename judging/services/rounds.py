@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,10 +13,12 @@ from core import audit
 from core.clock import now
 from core.errors import Conflict as ConflictError
 from core.errors import Invalid
+from core.i18n import format_datetime
 from core.i18n import gettext as _
 from judging.enums import EntryRule, RoundState
 from judging.models import Assignment, Criterion, Round, ScoreSheet
 from judging.services.common import in_scope, scope_of
+from judging.sources import EntrySource, sources
 
 ROUND_FIELDS = (
     "name_ar",
@@ -42,6 +45,16 @@ STATE_ACTIONS = {
 
 async def scope_rounds(scope_type: str, scope_id: int) -> list[Round]:
     return await Round.filter(scope_type=scope_type, scope_id=scope_id).order_by("id")
+
+
+async def scoring_started(scope_type: str, scope_id: int) -> bool:
+    """Whether any round of the scope has opened for scoring: from then on what is judged is
+    frozen (its domain refuses new versions, so judges read what existed when it opened)."""
+    return (
+        await Round.filter(scope_type=scope_type, scope_id=scope_id)
+        .exclude(state=RoundState.DRAFT)
+        .exists()
+    )
 
 
 async def round_in_scope(scope_type: str, scope_id: int, round_id: int) -> Round:
@@ -126,13 +139,33 @@ async def delete_round(actor: User, round_: Round) -> None:
         await round_.delete()
 
 
-async def change_state(actor: User, round_: Round, action: str) -> Round:
-    """Open, close or reopen a round."""
+async def submissions_close(round_: Round, source: EntrySource | None = None) -> dt.datetime | None:
+    """When the round's scope stops taking entries, as its entry source says (None: no
+    deadline)."""
+    source = source or sources.get(round_.scope_type)
+    return await source.submissions_close(round_.scope_id) if source else None
+
+
+async def change_state(
+    actor: User,
+    round_: Round,
+    action: str,
+    *,
+    source: EntrySource | None = None,
+    early: bool = False,
+) -> Round:
+    """Open, close or reopen a round. Scoring opens once the scope's submissions have closed;
+    before that only with ``early``, the organizer's explicit override, which the audit log
+    records with the deadline it overrode."""
     current = round_.effective_state(now())
     start, target = STATE_ACTIONS.get(action, (None, None))
     if target is None or current != start:
         raise ConflictError(_("This round cannot do that in its current state."))
     await _check_may_change(round_, action)
+    overridden = await _check_timeline(round_, action, source, early)
+    after: dict[str, Any] = {"state": target.value}
+    if overridden is not None:
+        after["opened_before_submissions_close"] = overridden.isoformat()
     async with in_transaction():
         round_.state = target
         await round_.save(update_fields=["state"])
@@ -142,9 +175,32 @@ async def change_state(actor: User, round_: Round, action: str) -> Round:
             round_,
             scope=scope_of(round_),
             before={"state": current.value},
-            after={"state": round_.state},
+            after=after,
         )
     return round_
+
+
+async def _check_timeline(
+    round_: Round, action: str, source: EntrySource | None, early: bool
+) -> dt.datetime | None:
+    """Refuse to open scoring while submissions are still open, unless overridden; the
+    deadline that was overridden, if any."""
+    if action != "open":
+        return None
+    source = source or sources.get(round_.scope_type)
+    deadline = await submissions_close(round_, source)
+    if deadline is None or deadline <= now():
+        return None
+    if early:
+        return deadline
+    info = await source.scope(round_.scope_id) if source else None
+    raise ConflictError(
+        _(
+            "Submissions are open until %(when)s: scoring opens once they close. To open it "
+            "now anyway, tick “Open before submissions close”.",
+            when=format_datetime(deadline, info.time_zone if info else "UTC"),
+        )
+    )
 
 
 async def _check_may_change(round_: Round, action: str) -> None:

@@ -335,6 +335,17 @@ def judge_label(account: str, lang: str) -> str:
 
 def open_round(page: Any, run: Run) -> None:
     tab(page, run, "Overview")
+    # The event still takes submissions: opening now needs the organizer's explicit override.
+    follow(page.get_by_role("button", name=text(run.lang, "Open for scoring")))
+    refusal = text(
+        run.lang,
+        "Submissions are open until %(when)s: scoring opens once they close. "
+        "To open it now anyway, tick “Open before submissions close”.",
+        when="WHEN",
+    )
+    assert refusal.split("WHEN")[0] in page.locator("main").inner_text()
+    shot(page, run, "open-refused")
+    page.get_by_label(text(run.lang, "Open before submissions close")).check()
     follow(page.get_by_role("button", name=text(run.lang, "Open for scoring")))
     assert flashes(page) == [text(run.lang, "The round is open: judges can score now.")]
     assert page.get_by_test_id("round-state").inner_text() == text(run.lang, "Open for scoring")

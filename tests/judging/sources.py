@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from judging.sources import Candidate, EntryDetail, Member, ScopeInfo
@@ -17,9 +18,13 @@ class MemorySource:
     scopes: dict[int, ScopeInfo] = field(default_factory=dict)
     items: dict[int, list[Candidate]] = field(default_factory=dict)
     blind_requests: list[bool] = field(default_factory=list)
+    deadlines: dict[int, dt.datetime] = field(default_factory=dict)  # submissions close
 
     async def scope(self, scope_id: int) -> ScopeInfo | None:
         return self.scopes.get(scope_id)
+
+    async def submissions_close(self, scope_id: int) -> dt.datetime | None:
+        return self.deadlines.get(scope_id)
 
     async def candidates(self, scope_id: int) -> list[Candidate]:
         return list(self.items.get(scope_id, []))
