@@ -199,6 +199,7 @@ def build_environment() -> Environment:
         datetime=i18n.format_datetime,
         date=i18n.format_date,
         number=i18n.format_number,
+        zone_name=i18n.zone_name,
         filesize=storage.human_size,
         file_kinds=storage.kinds_list,
         ltr=left_to_right,

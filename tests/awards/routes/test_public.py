@@ -146,7 +146,7 @@ async def test_the_cycle_page_in_english(client):
     assert "Files Up to 3 files (PDF or JPG)" in text
     assert "Public vote Yes: the public votes on the shortlist" in text
     assert "Self-nomination Not allowed: nominate someone else" in text
-    assert "Times are shown in the cycle's time zone (Asia/Riyadh)" in text
+    assert "Times are shown in the cycle's time zone (Saudi Arabia Time)" in text
     assert "Sign in to nominate" in text and "Work published during the year is eligible." in text
 
 
