@@ -3,7 +3,7 @@ language, where anonymous visitors sign in, the `create-admin` command, demo dat
 
 from __future__ import annotations
 
-from accounts import demo, services
+from accounts import audit_labels, demo, services
 from accounts.auth import load_user
 from accounts.commands import CREATE_ADMIN
 from accounts.models import User
@@ -18,6 +18,7 @@ async def _has_users() -> bool:
 
 
 hooks = Hooks(
+    audit=audit_labels.AUDIT,
     user_loader=load_user,
     language_saver=services.save_language,
     sign_in_route="accounts:login",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from awards import demo
+from awards import audit_labels, demo
 from awards.routes import api, common, public
 from awards.services import public as public_service
 from core.hooks import HomeSection, Hooks
@@ -23,6 +23,7 @@ def nav_links(request: Request) -> list[tuple[str, str]]:
 
 
 hooks = Hooks(
+    audit=audit_labels.AUDIT,
     home_sections={"awards": public_service.home_items},
     demo=[demo.load],
     nav=[nav_links],

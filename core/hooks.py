@@ -50,6 +50,27 @@ class Command:
 
 
 @dataclass
+class AuditLabels:
+    """How the audit log names a domain's records: its actions ("judging.round_open"), its
+        object types (model names and scope types), the fields of its before/after values, and
+        the values of a field ({"state": {"draft": ...}}, or {"Round.state": ...} for one object
+    type's field). Marked with N_ in the domain and
+        translated when the page is drawn; the core shows a readable fallback for the rest."""
+
+    actions: dict[str, str] = field(default_factory=dict)
+    objects: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def merge(self, other: AuditLabels) -> None:
+        self.actions.update(other.actions)
+        self.objects.update(other.objects)
+        self.fields.update(other.fields)
+        for name, labels in other.values.items():
+            self.values.setdefault(name, {}).update(labels)
+
+
+@dataclass
 class Hooks:
     user_loader: UserLoader | None = None
     language_saver: LanguageSaver | None = None
@@ -62,6 +83,7 @@ class Hooks:
     nav: list[NavProvider] = field(default_factory=list)
     page_context: dict[str, PageContext] = field(default_factory=dict)
     commands: list[Command] = field(default_factory=list)
+    audit: AuditLabels = field(default_factory=AuditLabels)
 
     def merge(self, other: Hooks) -> None:
         self.user_loader = other.user_loader or self.user_loader
@@ -75,6 +97,7 @@ class Hooks:
         self.nav.extend(other.nav)
         self.page_context.update(other.page_context)
         self.commands.extend(other.commands)
+        self.audit.merge(other.audit)
 
 
 def module_exists(name: str) -> bool:

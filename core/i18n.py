@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -114,6 +115,18 @@ def zone(name: str | None, default: str = "Asia/Riyadh") -> ZoneInfo:
         return ZoneInfo(name or default)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(default)
+
+
+def zone_name(name: str, lang: str | None = None) -> str:
+    """A time zone as people name it, in their language (Babel's names): "Asia/Riyadh" →
+    "توقيت المملكة العربية السعودية" / "Saudi Arabia Time"; the name itself when Babel
+    knows no such zone."""
+    if name in {"UTC", "Etc/UTC"}:
+        return gettext("Coordinated Universal Time (UTC)")
+    try:
+        return get_timezone_location(name, locale=lang or get_locale())
+    except (LookupError, ValueError):
+        return name
 
 
 def hijri_date(value: dt.date, lang: str | None = None) -> str:

@@ -4,7 +4,6 @@ authorized file download, admin outbox and audit log."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -14,9 +13,10 @@ from starlette.staticfiles import StaticFiles
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from core import dates, language, page_cache, permissions
+from core import audit_view, dates, language, page_cache, permissions
 from core.audit import AuditEntry
 from core.errors import NotFound
+from core.hooks import AuditLabels
 from core.i18n import LANGUAGES, zone
 from core.i18n import gettext as _
 from core.mail.models import MailState, OutboxMessage
@@ -204,25 +204,33 @@ def _audit_query(
     return query.order_by("-at", "-id")
 
 
-def _shown(value: Any) -> str:
-    """An audited value as an admin reads it: text as is, the rest as JSON (Arabic kept)."""
-    if value is None:
-        return "—"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _changed_fields(entry: AuditEntry) -> list[tuple[str, str | None, str | None]]:
-    """(field, before, after) rows; None where the entry has no such side at all."""
+def _changed_fields(
+    labels: AuditLabels, entry: AuditEntry
+) -> list[tuple[str, str | None, str | None]]:
+    """(field, before, after) rows as a person reads them; None where the entry has no such
+    side at all."""
     before, after = entry.before or {}, entry.after or {}
     keys = [*after, *(k for k in before if k not in after)]
     return [
         (
-            k,
-            _shown(before.get(k)) if entry.before is not None else None,
-            _shown(after.get(k)) if entry.after is not None else None,
+            audit_view.field(labels, k),
+            audit_view.value(labels, k, before.get(k), entry.object_type)
+            if entry.before is not None
+            else None,
+            audit_view.value(labels, k, after.get(k), entry.object_type)
+            if entry.after is not None
+            else None,
         )
         for k in keys
     ]
+
+
+def _entry_names(labels: AuditLabels, entry: AuditEntry) -> dict[str, str]:
+    return {
+        "action": audit_view.action(labels, entry.action),
+        "object": audit_view.object_type(labels, entry.object_type) if entry.object_type else "",
+        "scope": audit_view.object_type(labels, entry.scope_type) if entry.scope_type else "",
+    }
 
 
 async def admin_audit(request: Request) -> Response:
@@ -234,6 +242,7 @@ async def admin_audit(request: Request) -> Response:
     page = await paginate(
         _audit_query(filters, since, until, time_zone), page_number(q.get("page"))
     )
+    labels: AuditLabels = request.app.state.hooks.audit
     types = (
         await AuditEntry.all()
         .distinct()
@@ -248,9 +257,10 @@ async def admin_audit(request: Request) -> Response:
             "filters": filters,
             "since": since or "",
             "until": until or "",
-            "object_types": [t for t in types if t],
+            "object_types": [(t, audit_view.object_type(labels, str(t))) for t in types if t],
             "time_zone": time_zone,
-            "fields": {e.id: _changed_fields(e) for e in page.items},
+            "fields": {e.id: _changed_fields(labels, e) for e in page.items},
+            "names": {e.id: _entry_names(labels, e) for e in page.items},
         },
     )
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from babel.lists import format_list
+from babel.numbers import format_decimal
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.types import Message
@@ -22,6 +24,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from core.errors import DomainError, Invalid
+from core.i18n import N_, get_locale
 from core.i18n import gettext as _
 
 CHUNK = 64 * 1024
@@ -229,7 +232,7 @@ def _checked_kind(target: Path, size: int, allowed: Collection[str], field: str)
     with target.open("rb") as f:
         kind_name = sniff(f.read(64), target)
     if kind_name is None or kind_name not in allowed:
-        names = ", ".join(sorted(KINDS[k].extension.upper() for k in allowed))
+        names = kinds_list(sorted(allowed, key=lambda k: KINDS[k].extension if k in KINDS else k))
         raise Invalid(
             {field: _("This type of file is not accepted. Accepted: %(kinds)s.", kinds=names)}
         )
@@ -272,12 +275,24 @@ def copy_into(directory: Path, source: Path) -> tuple[str, int, str]:
     return key, len(data), hashlib.sha256(data).hexdigest()
 
 
+SIZE_UNITS = (N_("%(size)s B"), N_("%(size)s KB"), N_("%(size)s MB"), N_("%(size)s GB"))
+
+
 def human_size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}".replace(".0 ", " ")
-        n /= 1024  # type: ignore[assignment]
-    return str(n)
+    """A size as the reader writes it: "1.5 MB", "1.5 م.ب" (one decimal at most)."""
+    value = float(n)
+    for unit in SIZE_UNITS:
+        if value < 1024 or unit == SIZE_UNITS[-1]:
+            break
+        value /= 1024
+    return _(unit, size=format_decimal(value, format="#,##0.#", locale=get_locale()))
+
+
+def kinds_list(kinds: Collection[str]) -> str:
+    """File kinds as their extensions, a list in the reader's language: "PDF or JPG",
+    "PDF أو JPG" (kinds not known here are left out)."""
+    names = [KINDS[k].extension.upper() for k in kinds if k in KINDS]
+    return format_list(names, style="or", locale=get_locale()) if names else ""
 
 
 FilePolicy = Callable[[Any, StoredFile], Awaitable[bool]]

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, NoMatchFound
 from starlette.templating import Jinja2Templates
 
-from core import i18n
+from core import i18n, storage
 from core.flash import pop_flashes
 from core.routing import flat
 from core.security import csrf_token
@@ -199,6 +199,9 @@ def build_environment() -> Environment:
         datetime=i18n.format_datetime,
         date=i18n.format_date,
         number=i18n.format_number,
+        zone_name=i18n.zone_name,
+        filesize=storage.human_size,
+        file_kinds=storage.kinds_list,
         ltr=left_to_right,
         auto=user_written,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.hooks import HomeSection, Hooks
 from core.i18n import N_
 from core.routing import form_pages
-from events import demo
+from events import audit_labels, demo
 from events.routes import api, common, manage, participant, public
 from events.services import downloads, entry_source, home
 from judging.sources import sources
@@ -49,6 +49,7 @@ routes = form_pages(
 )
 
 hooks = Hooks(
+    audit=audit_labels.AUDIT,
     home_sections={"events": home.published_events},
     file_policies=downloads.FILE_POLICIES,
     demo=[demo.load],

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from core.hooks import Hooks
 from core.i18n import gettext as _
 from core.routing import form_pages
-from judging import demo
+from judging import audit_labels, demo
 from judging.routes import (
     assignments,
     entry_files,
@@ -182,4 +182,9 @@ FORM_PAGES = {
 }
 routes = form_pages(routes, FORM_PAGES)
 
-hooks = Hooks(nav=[nav], demo=[demo.load], page_context={"judging": page_context})
+hooks = Hooks(
+    nav=[nav],
+    demo=[demo.load],
+    page_context={"judging": page_context},
+    audit=audit_labels.AUDIT,
+)

@@ -14,7 +14,6 @@ from awards.models import SLUG_MAX, Cycle
 from core import permissions
 from core.errors import NotFound
 from core.i18n import gettext as _
-from core.storage import KINDS
 
 
 def not_found() -> NotFound:
@@ -46,11 +45,6 @@ def timeline_items(cycle: Cycle, moment: dt.datetime) -> list[dict[str, Any]]:
     ]
 
 
-def file_kinds(kinds: list[str]) -> str:
-    """A category's accepted file types as their extensions: "PDF, JPG"."""
-    return ", ".join(KINDS[k].extension.upper() for k in kinds if k in KINDS)
-
-
 def page_context() -> dict[str, Any]:
     """What every award page can use (awards.plugin offers it)."""
-    return {"labels": labels, "label": labels.label, "file_kinds": file_kinds}
+    return {"labels": labels, "label": labels.label}

@@ -15,9 +15,6 @@ from core.errors import DomainError, Invalid, NotFound
 from core.forms import Form
 from core.i18n import gettext as _
 from core.links import Links, request_links
-from core.storage import (
-    human_size,
-)
 from core.web import page
 from events import answers, labels
 from events.models import SLUG_MAX, Event, Team, of_event
@@ -111,7 +108,6 @@ def page_context() -> dict[str, Any]:
         "labels": labels,
         "label": labels.label,
         "answer": answers.display,
-        "file_size": human_size,
     }
 
 

@@ -491,10 +491,8 @@ async def _submission_context(request: Request, found: TeamAccess) -> dict[str, 
         "remaining": phases.remaining(event.submissions_close, now()),
         "submissions_open": phases.submissions_open(event.timeline, now()) and not frozen,
         "frozen": frozen,
-        # isolated, so "20 MB" keeps its order inside an Arabic sentence
-        "file_limit": Markup('<bdi dir="ltr">{}</bdi>').format(
-            human_size(file_cap(request, event))
-        ),
+        # isolated, so "20 MB" keeps its order inside a sentence in the other direction
+        "file_limit": Markup("<bdi>{}</bdi>").format(human_size(file_cap(request, event))),
     }
 
 

@@ -14,6 +14,7 @@ import pytest
 from core import audit
 from core.audit import AuditEntry
 from core.clock import now
+from core.i18n import translations
 from core.mail.models import MailState, OutboxMessage
 from tests.factories import make_user, sign_in
 
@@ -327,12 +328,13 @@ async def test_audit_log_lists_entries_newest_first_with_their_values(client, ad
     assert response.status_code == 200
     rows = Table(response.text).rows
     assert [row[1:5] for row in rows] == [
-        ["admin@example.org", "accounts.grant_role", "Membership 5", "event 1"],
-        ["organizer@example.org", "events.update", "Event 1", "event 1"],
-        ["النظام", "accounts.create_admin", "User 1", ""],
+        ["admin@example.org", "منح دور", "الدور 5", "الفعالية 1"],
+        ["organizer@example.org", "تعديل إعدادات الفعالية", "الفعالية 1", "الفعالية 1"],
+        ["النظام", "إنشاء مشرف للموقع", "المستخدم 1", ""],
     ]
-    assert rows[0][5:] == ["", "role judge user judge@example.org"]
-    assert rows[1][5:] == ["title_ar قديم", "title_ar جديد"]  # Arabic kept as written
+    assert rows[0][5:] == ["", "الدور المحكّم المستخدم judge@example.org"]
+    # Arabic kept as written
+    assert rows[1][5:] == ["العنوان (بالعربية) قديم", "العنوان (بالعربية) جديد"]
     assert "21 نوفمبر 2026" in rows[0][0]  # shown in the site's time zone
 
 
@@ -358,7 +360,7 @@ async def test_audit_log_filters(client, admin, query, actions):
 
     response = await client.get(f"/admin/audit?{query}")
 
-    assert [row[2] for row in Table(response.text).rows] == actions
+    assert re.findall(r'data-action="([^"]+)"', response.text) == actions
     if not actions:
         assert "لا توجد قيود مطابقة." in response.text
 
@@ -370,6 +372,12 @@ async def test_audit_log_object_filter_offers_the_recorded_types(client, admin):
 
     options = re.findall(r'<option value="([^"]*)"( selected)?>', response.text)
     assert options == [("", ""), ("Event", ""), ("Membership", ""), ("User", " selected")]
+    assert re.findall(r"<option [^>]*>([^<]*)</option>", response.text) == [
+        "All",
+        "Event",
+        "Role",
+        "User",
+    ]
     assert [row[1] for row in Table(response.text).rows] == ["System"]
 
 
@@ -385,5 +393,123 @@ async def test_audit_log_pages_and_keeps_the_filters(client, admin):
     assert next_link(first.text) == (
         "http://testserver/admin/audit?action=events&object_type=&actor=&since=&until=&page=2"
     )
-    assert [row[3] for row in Table(second.text).rows] == ["Event 2", "Event 1", "Event 0"]
+    assert [row[3] for row in Table(second.text).rows] == [
+        "الفعالية 2",
+        "الفعالية 1",
+        "الفعالية 0",
+    ]
     assert "الصفحة 2 من 2" in second.text
+
+
+async def seed_labelled(admin) -> None:  # noqa: ANN001
+    """One action of each domain, with a state change, yes/no values and a bilingual field."""
+    at = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.UTC)
+    await entry(
+        at,
+        "judging.round_open",
+        admin,
+        object_type="Round",
+        object_id=4,
+        scope=("event", 1),
+        before={"state": "draft"},
+        after={"state": "open"},
+    )
+    await entry(
+        at + dt.timedelta(hours=1),
+        "events.update",
+        admin,
+        scope=("event", 1),
+        before={"gallery_public": True, "visibility": "draft", "name_en": "Old"},
+        after={"gallery_public": False, "visibility": "published", "name_en": "New"},
+    )
+    await entry(
+        at + dt.timedelta(hours=2),
+        "accounts.grant_role",
+        admin,
+        object_type="Membership",
+        object_id=5,
+        scope=("event", 1),
+        after={"role": "judge"},
+    )
+    await entry(
+        at + dt.timedelta(hours=3),
+        "judging.round_frozen",  # no domain names it (yet): shown readably
+        admin,
+        object_type="FrozenThing",
+        after={"frozen_by": "x"},
+    )
+
+
+RAW_KEYS = (
+    "judging.",
+    "events.",
+    "accounts.",
+    "Round 4",
+    "event 1",
+    "Membership",
+    "gallery_public",
+    "name_en",
+    "true",
+    "false",
+    ">draft<",
+    ">open<",
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "rows", "values"),
+    [
+        (
+            "ar",
+            [
+                ["admin@example.org", "Round frozen", "Frozen thing 1", ""],
+                ["admin@example.org", "منح دور", "الدور 5", "الفعالية 1"],
+                ["admin@example.org", "تعديل إعدادات الفعالية", "الفعالية 1", "الفعالية 1"],
+                ["admin@example.org", "بدء التقييم", "الجولة 4", "الفعالية 1"],
+            ],
+            [
+                ["", "Frozen by x"],
+                ["", "الدور المحكّم"],
+                [
+                    "معرض عام نعم الظهور مسودة الاسم (بالإنجليزية) Old",
+                    "معرض عام لا الظهور منشورة الاسم (بالإنجليزية) New",
+                ],
+                # the round's own name for its state, as its page shows it
+                ["الحالة قيد الإعداد", "الحالة " + translations("ar").gettext("Open for scoring")],
+            ],
+        ),
+        (
+            "en",
+            [
+                ["admin@example.org", "Round frozen", "Frozen thing 1", ""],
+                ["admin@example.org", "Role granted", "Role 5", "Event 1"],
+                ["admin@example.org", "Event settings changed", "Event 1", "Event 1"],
+                ["admin@example.org", "Scoring opened", "Round 4", "Event 1"],
+            ],
+            [
+                ["", "Frozen by x"],
+                ["", "Role Judge"],
+                [
+                    "Public gallery Yes Visibility Draft Name (English) Old",
+                    "Public gallery No Visibility Published Name (English) New",
+                ],
+                ["State In preparation", "State Open for scoring"],
+            ],
+        ),
+    ],
+)
+async def test_audit_log_names_actions_objects_fields_and_values_in_the_readers_language(
+    client, admin, lang, rows, values
+):
+    await seed_labelled(admin)
+
+    response = await client.get(f"/admin/audit?lang={lang}")
+
+    assert response.status_code == 200
+    table = Table(response.text).rows
+    assert [row[1:5] for row in table] == rows
+    assert [row[5:] for row in table] == values
+    if lang == "ar":
+        body = "".join("".join(row[1:]) for row in table[1:])
+        for raw in RAW_KEYS:
+            assert raw not in body

@@ -32,6 +32,7 @@ from core.storage import (
     clean_name,
     content_disposition,
     human_size,
+    kinds_list,
     sniff,
     store_upload,
     upload_dir,
@@ -131,7 +132,7 @@ GOOD = [
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
 ]
-EVERYTHING = "DOCX, JPG, MP4, PDF, PNG, PPTX, WEBP, XLSX"
+EVERYTHING = "DOCX, JPG, MP4, PDF, PNG, PPTX, WEBP, or XLSX"
 
 
 def upload(name: str, data: bytes) -> UploadFile:
@@ -226,7 +227,7 @@ async def test_a_kind_outside_the_allowed_list_is_refused_in_arabic(db, uploads)
     with use_locale("ar"), pytest.raises(Invalid) as caught:
         await keep(uploads, "logo.png", png(), allowed=DOCUMENTS)
     assert caught.value.errors == {
-        "file": "هذا النوع من الملفات غير مقبول. الأنواع المقبولة: DOCX, PDF, PPTX, XLSX."
+        "file": "هذا النوع من الملفات غير مقبول. الأنواع المقبولة: DOCX أو PDF أو PPTX أو XLSX."
     }
     assert stored_files(uploads) == []
 
@@ -299,14 +300,29 @@ def test_markup_and_programs_are_never_sniffed_as_an_accepted_kind(tail):
         assert sniff(head + tail) is None
 
 
-def test_sizes_for_people():
-    assert [human_size(n) for n in (512, 2048, 1536, 2 * 1024 * 1024, 3 * 1024**3)] == [
-        "512 B",
-        "2 KB",
-        "1.5 KB",
-        "2 MB",
-        "3 GB",
-    ]
+SIZES = (599, 2048, 1536, 20 * 1024 * 1024, 3 * 1024**3, 5000 * 1024**3)
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("en", ["599 B", "2 KB", "1.5 KB", "20 MB", "3 GB", "5,000 GB"]),
+        ("ar", ["599 بايت", "2 ك.ب", "1.5 ك.ب", "20 م.ب", "3 ج.ب", "5,000 ج.ب"]),
+    ],
+)
+def test_sizes_for_people_in_their_language(lang, shown):
+    with use_locale(lang):
+        assert [human_size(n) for n in SIZES] == shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("en", "DOCX, JPG, MP4, or PDF"), ("ar", "DOCX أو JPG أو MP4 أو PDF")],
+)
+def test_file_kinds_listed_in_the_readers_language(lang, shown):
+    with use_locale(lang):
+        assert kinds_list(["docx", "jpeg", "mp4", "pdf", "not-a-kind"]) == shown
+        assert kinds_list([]) == ""
 
 
 # --- Over HTTP: cap_body + request.form() + store_upload -------------------------------------
@@ -350,8 +366,8 @@ async def test_refused_type_over_http_is_a_422_with_the_message(upload_app, clie
     assert response.status_code == 422
     assert "<h1>يرجى تصحيح النموذج</h1>" in response.text
     assert (
-        "<li>هذا النوع من الملفات غير مقبول. الأنواع المقبولة: DOCX, JPG, PDF, PNG, PPTX, "
-        "WEBP, XLSX.</li>"
+        "<li>هذا النوع من الملفات غير مقبول. الأنواع المقبولة: DOCX أو JPG أو PDF أو PNG أو "
+        "PPTX أو WEBP أو XLSX.</li>"
     ) in response.text
     assert stored_files(uploads) == []
 
@@ -397,7 +413,7 @@ async def test_streamed_body_without_length_is_stopped_at_the_cap(upload_app, cl
     assert "content-length" not in response.request.headers
     assert response.status_code == 413
     assert "<h1>الملف المرفوع كبير جدًا</h1>" in response.text
-    assert "حجم الملف أكبر من 2 MB." in response.text
+    assert "حجم الملف أكبر من 2 م.ب." in response.text
     cap = 2 * 1024 * 1024
     assert cap < body.pulled <= cap + chunk  # it stopped reading right after the cap
     assert stored_files(uploads) == []

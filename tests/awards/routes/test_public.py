@@ -108,7 +108,7 @@ async def test_the_cycle_page_in_arabic_with_rules_timeline_hijri_and_a_call_to_
         "الأدلة المطلوبة عنوان العمل، الوسيلة التي نشرته، رابطان للعمل على الأقل، "
         "ملف واحد على الأقل" in text
     )
-    assert "الملفات حتى 3 ملفات (PDF, JPG)" in text
+    assert "الملفات حتى 3 ملفات (PDF أو JPG)" in text
     assert "تصويت الجمهور لا: تقرّر لجنة التحكيم" in text
     assert '<span class="prose" dir="auto">ماذا كشف؟</span>' in page
     # the second category's
@@ -143,10 +143,10 @@ async def test_the_cycle_page_in_english(client):
         "Required evidence The work's title, the outlet that published it, "
         "at least 2 links to the work, at least 1 file" in text
     )
-    assert "Files Up to 3 files (PDF, JPG)" in text
+    assert "Files Up to 3 files (PDF or JPG)" in text
     assert "Public vote Yes: the public votes on the shortlist" in text
     assert "Self-nomination Not allowed: nominate someone else" in text
-    assert "Times are shown in the cycle's time zone (Asia/Riyadh)" in text
+    assert "Times are shown in the cycle's time zone (Saudi Arabia Time)" in text
     assert "Sign in to nominate" in text and "Work published during the year is eligible." in text
 
 

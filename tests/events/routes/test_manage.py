@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+import pytest
 
 from accounts.models import Membership
 from core.audit import AuditEntry
@@ -295,3 +298,25 @@ async def test_an_organizer_of_another_event_sees_nothing(client):
         response = await client.get(url)
         assert response.status_code == 404, url
         assert "This page does not exist or is not available to you." in text_of(response.text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "riyadh", "utc", "note"),
+    [
+        ("ar", "توقيت المملكة العربية السعودية", "التوقيت العالمي المنسّق (UTC)", "توقيت مصر"),
+        ("en", "Saudi Arabia Time", "Coordinated Universal Time (UTC)", "Egypt Time"),
+    ],
+)
+async def test_time_zones_are_named_in_the_readers_language(client, lang, riyadh, utc, note):
+    await sign_in(client, await make_user(admin=True, language=lang))
+    form = (await client.get(f"/events/new?lang={lang}")).text
+    event = await make_event(phase="registration", time_zone="Africa/Cairo")
+
+    page = text_of((await client.get(f"/events/{event.slug}?lang={lang}")).text)
+
+    options = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>', form))
+    assert options["Asia/Riyadh"] == riyadh
+    assert options["UTC"] == utc
+    assert f"({note})" in page
+    assert "Africa/Cairo" not in page
+    assert not [name for name in options.values() if "/" in name]  # no raw zone names

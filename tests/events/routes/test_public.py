@@ -34,7 +34,7 @@ async def test_the_event_page_shows_tracks_timeline_rules_and_a_call_to_register
     assert "Registration opens 20 November 2026, 09:00 (10 Jumada al-Akhirah 1448 AH)" in text
     assert "Registration closes on 29 November 2026, 09:00 (19 Jumada al-Akhirah 1448 AH)." in text
     assert "Teams keep their IP." in text
-    assert "Times are shown in the event's time zone (Asia/Riyadh)." in text
+    assert "Times are shown in the event's time zone (Saudi Arabia Time)." in text
     assert f'href="http://testserver/login?next=/events/{event.slug}/register"' in response.text
     arabic = text_of((await client.get(f"/events/{event.slug}?lang=ar")).text)
     assert "مكافحة الشائعات" in arabic

@@ -257,7 +257,8 @@ async def test_each_refused_kind_is_refused_by_content(client, case):
     )
     assert response.status_code == 422
     assert error_of(response.text, "attachments") == (
-        "This type of file is not accepted. Accepted: DOCX, JPG, MP4, PDF, PNG, PPTX, WEBP, XLSX."
+        "This type of file is not accepted. "
+        "Accepted: DOCX, JPG, MP4, PDF, PNG, PPTX, WEBP, or XLSX."
     )
     assert value_of(response.text, "title") == "Kept title"
     assert await Submission.all().count() == 0 and await StoredFile.all().count() == 0
@@ -474,3 +475,30 @@ async def test_no_audit_noise_and_no_mail_for_drafts(client):
     await send(client, url(event, team), {"title": "Draft"})
     assert await OutboxMessage.all().count() == 0
     assert await AuditEntry.filter(action__startswith="events.submission").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "size", "limit", "kinds"),
+    [
+        ("en", f"({len(PDF)} B)", "at most 2 MB each", "Accepted: DOCX, JPG, MP4, PDF, PNG, PPTX"),
+        ("ar", f"({len(PDF)} بايت)", "2 م.ب", "DOCX أو JPG أو MP4 أو PDF أو PNG أو PPTX"),
+    ],
+)
+async def test_sizes_and_file_types_read_in_the_pages_language(client, lang, size, limit, kinds):
+    event, team, *_ = await setup(client, max_attachment_mb=2)
+    files = {"attachments": ("a.pdf", PDF, "application/pdf")}
+    assert (await send(client, url(event, team), {"title": "T"}, files=files)).status_code == 303
+
+    page = text_of((await client.get(f"{url(event, team)}?lang={lang}")).text)
+    refused = await send(
+        client,
+        f"{url(event, team)}?lang={lang}",
+        {"title": "T"},
+        files={"attachments": ("a.exe", b"MZ\x90\x00", "application/pdf")},
+    )
+
+    assert size in page
+    assert limit in page
+    assert kinds in text_of(refused.text)
+    if lang == "ar":
+        assert " B)" not in page and " MB" not in page
