@@ -60,6 +60,7 @@ AUDIT = AuditLabels(
         "min_scores_for_zscore": N_("Fewest scores for calibration"),
         "spread_threshold": N_("Spread threshold"),
         "publish_at": N_("Publication time"),
+        "opened_before_submissions_close": N_("Opened before submissions closed (their deadline)"),
         "published_at": N_("Published at"),
         "gallery": N_("Gallery"),
         "key": N_("Key"),

@@ -8,9 +8,12 @@ import datetime as dt
 
 import pytest
 
+from core import audit_view
 from core.audit import AuditEntry
 from core.clock import now
 from core.errors import Conflict
+from core.i18n import use_locale
+from judging import plugin as judging_plugin
 from judging.enums import RoundState
 from judging.models import Round
 from judging.services import publication, rounds
@@ -73,6 +76,11 @@ async def test_the_service_opens_early_only_with_the_override_and_audits_it(db, 
     assert (await Round.get(id=round_.id)).state == RoundState.OPEN
     (opened,) = await round_opens(round_)
     assert opened.after["opened_before_submissions_close"] == deadline.isoformat()
+    labels = judging_plugin.hooks.audit
+    with use_locale("ar"):  # the audit log names the override in the reader's language
+        assert audit_view.field(labels, "opened_before_submissions_close") == (
+            "فُتح التقييم قبل إغلاق المشاركات (موعد إغلاقها)"
+        )
 
 
 async def test_after_the_deadline_the_round_opens_without_override(db, source):
