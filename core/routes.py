@@ -208,9 +208,10 @@ def _changed_fields(
     labels: AuditLabels, entry: AuditEntry
 ) -> list[tuple[str, str | None, str | None]]:
     """(field, before, after) rows as a person reads them; None where the entry has no such
-    side at all."""
+    side at all. Fields in the order of their keys: PostgreSQL's jsonb keeps no insertion
+    order, so the page reads the same on either database."""
     before, after = entry.before or {}, entry.after or {}
-    keys = [*after, *(k for k in before if k not in after)]
+    keys = sorted({*before, *after})
     return [
         (
             audit_view.field(labels, k),

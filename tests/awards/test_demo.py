@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from accounts import demo as accounts_demo
 from awards import demo
 from awards.enums import AppealState, NominationState
@@ -11,6 +13,7 @@ from awards.models import Appeal, Category, Cycle, Nomination
 from awards.services import duplicates
 from core.cli import main
 from core.clock import now
+from tests.conftest import TEST_DATABASE_URL
 
 
 async def test_the_demo_has_last_years_cycle_screened_and_this_years_open(settings, db):
@@ -63,6 +66,11 @@ async def test_the_demo_loads_once_and_its_cycles_show_on_the_pages(settings, ap
     assert api["phase"] == "results" and len(api["categories"]) == 7
 
 
+@pytest.mark.skipif(
+    bool(TEST_DATABASE_URL),
+    reason="SQLite in this process: the PostgreSQL run would share Tortoise's per-process cache of "
+    "insert statements (keyed by connection name, not dialect) with the tests after it",
+)
 def test_manassa_demo_on_a_fresh_database_loads_the_award(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", f"sqlite://{tmp_path / 'demo.sqlite3'}")
     monkeypatch.setenv("UPLOADS_DIR", str(tmp_path / "uploads"))

@@ -471,8 +471,8 @@ RAW_KEYS = (
                 ["", "Frozen by x"],
                 ["", "الدور المحكّم"],
                 [
-                    "معرض عام نعم الظهور مسودة الاسم (بالإنجليزية) Old",
-                    "معرض عام لا الظهور منشورة الاسم (بالإنجليزية) New",
+                    "معرض عام نعم الاسم (بالإنجليزية) Old الظهور مسودة",
+                    "معرض عام لا الاسم (بالإنجليزية) New الظهور منشورة",
                 ],
                 # the round's own name for its state, as its page shows it
                 ["الحالة قيد الإعداد", "الحالة " + translations("ar").gettext("Open for scoring")],
@@ -490,8 +490,8 @@ RAW_KEYS = (
                 ["", "Frozen by x"],
                 ["", "Role Judge"],
                 [
-                    "Public gallery Yes Visibility Draft Name (English) Old",
-                    "Public gallery No Visibility Published Name (English) New",
+                    "Public gallery Yes Name (English) Old Visibility Draft",
+                    "Public gallery No Name (English) New Visibility Published",
                 ],
                 ["State In preparation", "State Open for scoring"],
             ],

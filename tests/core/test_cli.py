@@ -9,6 +9,13 @@ import sqlite3
 import pytest
 
 from core.cli import main
+from tests.conftest import TEST_DATABASE_URL
+
+pytestmark = pytest.mark.skipif(
+    bool(TEST_DATABASE_URL),
+    reason="SQLite in this process: the PostgreSQL run would share Tortoise's per-process cache of "
+    "insert statements (keyed by connection name, not dialect) with the tests after it",
+)
 
 
 @pytest.fixture

@@ -15,6 +15,13 @@ from tortoise.transactions import in_transaction
 from core import sqlite_engine
 from core.db import connected, tortoise_config
 from core.settings import Settings
+from tests.conftest import TEST_DATABASE_URL
+
+pytestmark = pytest.mark.skipif(
+    bool(TEST_DATABASE_URL),
+    reason="SQLite in this process: the PostgreSQL run would share Tortoise's per-process cache of "
+    "insert statements (keyed by connection name, not dialect) with the tests after it",
+)
 
 
 def file_settings(settings: Settings, tmp_path: Path) -> Settings:
