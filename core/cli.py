@@ -73,22 +73,27 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _makemigrations(settings: Settings, name: str | None) -> None:
-    from tortoise.cli import cli as tortoise_cli
+    """Write the migrations the models need, through Tortoise's public autodetector (the
+    same one `pending_model_changes` asks)."""
+    from tortoise.cli.cli import tortoise_cli_context
+    from tortoise.migrations.autodetector import MigrationAutodetector
+    from tortoise.migrations.writer import format_migration_name
 
     from core.db import tortoise_config
 
-    class Ctx:
-        config = None
-        config_file = None
-
-    original = tortoise_cli._load_config
-    tortoise_cli._load_config = lambda ctx: tortoise_cli.TortoiseConfig.from_dict(
-        tortoise_config(settings)
-    )
-    try:
-        await tortoise_cli.makemigrations(Ctx(), (), False, name)  # type: ignore[arg-type]
-    finally:
-        tortoise_cli._load_config = original
+    config = tortoise_config(settings)
+    async with tortoise_cli_context(config) as ctx:
+        assert ctx.apps is not None  # initialised by the context
+        writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
+    if not writers:
+        print("no changes detected")
+        return
+    for writer in writers:
+        if name:
+            number = writer.name.split("_", 1)[0]
+            writer.name = format_migration_name(int(number) if number.isdigit() else 1, name)
+        path = writer.write()
+        print(f"  created {writer.app_label}.{writer.name}\n    {path}")
 
 
 async def pending_model_changes(settings: Settings) -> list[str]:
