@@ -94,7 +94,7 @@ AUDIT = AuditLabels(
     values={
         "Round.state": {
             "draft": N_("In preparation"),
-            "open": N_("Open for scoring"),
+            "open": N_("Scoring open"),
             "closed": N_("Closed"),
             "published": N_("Results published"),
         },

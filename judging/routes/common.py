@@ -82,7 +82,7 @@ def labels() -> dict[str, dict[Any, str]]:
     return {
         "state": {
             RoundState.DRAFT: _("In preparation"),
-            RoundState.OPEN: _("Open for scoring"),
+            RoundState.OPEN: _("Scoring open"),
             RoundState.CLOSED: _("Closed"),
             RoundState.PUBLISHED: _("Results published"),
         },

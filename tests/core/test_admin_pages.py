@@ -475,7 +475,7 @@ RAW_KEYS = (
                     "معرض عام لا الاسم (بالإنجليزية) New الظهور منشورة",
                 ],
                 # the round's own name for its state, as its page shows it
-                ["الحالة قيد الإعداد", "الحالة " + translations("ar").gettext("Open for scoring")],
+                ["الحالة قيد الإعداد", "الحالة التقييم مفتوح"],
             ],
         ),
         (
@@ -493,7 +493,7 @@ RAW_KEYS = (
                     "Public gallery Yes Name (English) Old Visibility Draft",
                     "Public gallery No Name (English) New Visibility Published",
                 ],
-                ["State In preparation", "State Open for scoring"],
+                ["State In preparation", "State Scoring open"],
             ],
         ),
     ],

@@ -21,7 +21,7 @@ def html(source: str, **context: object) -> str:
     ("lang", "expected"),
     [
         ("en", "the page will be /events/&lt;address&gt;."),
-        ("ar", "وسيكون عنوان الصفحة ‎/events/&lt;العنوان&gt;."),
+        ("ar", "وسيكون رابط الصفحة ‎/events/&lt;الاسم&gt;."),
     ],
 )
 def test_a_translation_holding_markup_is_escaped(lang, expected):

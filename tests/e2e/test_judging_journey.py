@@ -348,7 +348,7 @@ def open_round(page: Any, run: Run) -> None:
     page.get_by_label(text(run.lang, "Open before submissions close")).check()
     follow(page.get_by_role("button", name=text(run.lang, "Open for scoring")))
     assert flashes(page) == [text(run.lang, "The round is open: judges can score now.")]
-    assert page.get_by_test_id("round-state").inner_text() == text(run.lang, "Open for scoring")
+    assert page.get_by_test_id("round-state").inner_text() == text(run.lang, "Scoring open")
 
 
 # --- judges ------------------------------------------------------------------------------------

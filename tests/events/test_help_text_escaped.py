@@ -13,7 +13,7 @@ from tests.factories import make_user, sign_in
 HELP = re.compile(r'<p class="help" id="h-slug">(.*?)</p>', re.S)
 EXPECTED = {
     "en": "Lowercase Latin letters, digits and hyphens; the page will be /events/&lt;address&gt;.",
-    "ar": "حروف لاتينية صغيرة وأرقام وشرطات؛ وسيكون عنوان الصفحة ‎/events/&lt;العنوان&gt;.",
+    "ar": "حروف لاتينية صغيرة وأرقام وشرطات؛ وسيكون رابط الصفحة ‎/events/&lt;الاسم&gt;.",
 }
 
 

@@ -169,6 +169,8 @@ async def test_resubmitting_records_what_changed(client, deliver):
     page = await client.get(f"/events/{event.slug}/teams/{team.id}")
     text = text_of(page.text)
     assert "Version 2" in text and "Changed: Summary. Files added: slides.png." in text
+    # the sentences are apart in the page itself, not only once tags become spaces
+    assert "Summary.</span> <span>Files added: slides.png." in page.text
 
 
 async def test_the_deadline_holds_to_the_second(client):
