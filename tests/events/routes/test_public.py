@@ -38,7 +38,7 @@ async def test_the_event_page_shows_tracks_timeline_rules_and_a_call_to_register
     assert f'href="http://testserver/login?next=/events/{event.slug}/register"' in response.text
     arabic = text_of((await client.get(f"/events/{event.slug}?lang=ar")).text)
     assert "مكافحة الشائعات" in arabic
-    assert "فتح التسجيل 20 نوفمبر 2026، 09:00 (10 جمادى الآخرة 1448 هـ)" in arabic
+    assert "يُفتح التسجيل 20 نوفمبر 2026، 09:00 (10 جمادى الآخرة 1448 هـ)" in arabic
 
 
 async def test_a_signed_in_visitor_is_asked_to_register(client):
@@ -82,7 +82,7 @@ async def test_the_home_section_lists_published_events_in_one_query(db):
     assert item["when"] == first.submissions_open  # the next date on its timeline
     assert item["time_zone"] == "Asia/Riyadh"
     assert item["subtitle_en"] == "Open for registration · Submissions open"
-    assert item["subtitle_ar"] == "التسجيل مفتوح · فتح باب المشاركات"
+    assert item["subtitle_ar"] == "التسجيل مفتوح · يُفتح باب المشاركات"
     for _ in range(8):
         await make_event()
     with QueryCounter() as many:
