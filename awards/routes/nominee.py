@@ -17,7 +17,9 @@ from awards.services import nominee
 from core import permissions
 from core.errors import DomainError, Invalid
 from core.forms import Form
+from core.i18n import get_locale, use_locale
 from core.i18n import gettext as _
+from core.security import LANG_COOKIE
 from core.storage import BodyTooLarge, cap_body, human_size, upload_dir
 from core.web import flash, page, redirect
 
@@ -38,16 +40,24 @@ def _settings(request: Request) -> Any:
     return request.app.state.settings
 
 
+def _language(request: Request, found: nominee.Invitation) -> str:
+    """The nominee's language (the mail's) unless the visitor chose one: with ?lang=, the
+    language cookie, or their profile once signed in."""
+    chose = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    if chose or request.state.user is not None:
+        return get_locale()
+    return found.nomination.nominee_language
+
+
 async def accept_page(request: Request) -> Response:
     cycle = await visible_cycle(request)
     context: dict[str, Any] = {"cycle": cycle, "here": _here(request, cycle), "found": None}
     try:
-        context["found"] = await nominee.invitation(
-            _settings(request), cycle, request.path_params["token"]
-        )
+        found = await nominee.invitation(_settings(request), cycle, request.path_params["token"])
     except DomainError as exc:
         return page(request, TEMPLATE, Form({}), exc.status_code, message=exc.message, **context)
-    return page(request, TEMPLATE, Form({}), **context)
+    with use_locale(_language(request, found)):
+        return page(request, TEMPLATE, Form({}), **{**context, "found": found})
 
 
 async def accept_answer(request: Request) -> Response:

@@ -81,11 +81,31 @@ async def test_the_mail_in_arabic_leads_to_the_page_showing_the_nomination(
     assert "العمل Who drinks the water? 1 (Al-Riyadh Daily)" in text
     assert "رشّحه خالد العتيبي" in text
     assert "سجّل الدخول لقبول الترشيح" in text
-    assert f"/login?next=/awards/{cycle.slug}/accept/" in page
+    assert f"/login?lang=ar&amp;next=/awards/{cycle.slug}/accept/" in page
     english = text_of((await client.get(_path(link) + "?lang=en")).text)
     assert "Category Investigative report" in english
     assert "Nominated by Khalid Alotaibi" in english
     assert await _state(nomination) == NominationState.AWAITING_NOMINEE
+
+
+async def test_an_english_nominee_reads_the_page_in_english_unless_they_choose(
+    client, settings, deliver
+):
+    cycle = await make_cycle()
+    category = await make_category(cycle, name_en="Podcast", name_ar="البودكاست")
+    nominator = await make_user(language="ar")
+    await save_nomination(
+        settings, nominator, category, colleague(nominee_language="en"), submit=True
+    )
+    mail = next(m for m in await deliver() if m["To"] == NOMINEE)
+    assert "Podcast" in body(mail)
+    here = _path(first_link(mail))
+    page = (await client.get(here)).text
+    assert '<html lang="en" dir="ltr">' in page
+    assert "Category Podcast" in text_of(page)
+    assert f"/signup?lang=en&amp;next=/awards/{cycle.slug}/accept/" in page
+    chosen = (await client.get(here + "?lang=ar")).text
+    assert '<html lang="ar" dir="rtl">' in chosen and "الفئة البودكاست" in text_of(chosen)
 
 
 async def test_the_mails_link_follows_the_servers_port_when_no_base_url_is_set(
