@@ -452,3 +452,16 @@ async def test_the_dashboard_in_arabic(client):
     assert 'data-testid="count-categories">1<' in page
     for name in ("awards:edit", "awards:categories", "awards:reasons"):
         assert f"/awards/{cycle.slug}/manage/" in page, name
+
+
+async def test_the_archive_and_the_cycle_page_lead_organizers_to_their_pages(client):
+    organizer, cycle = await _organizer(client)
+    listed = (await client.get("/awards?lang=en")).text
+    assert 'href="http://testserver/awards/new" data-testid="create-cycle"' in listed
+    page = (await client.get(f"/awards/{cycle.slug}?lang=en")).text
+    assert f'href="http://testserver/awards/{cycle.slug}/manage"' in page
+    assert "Manage this cycle" in text_of(page)
+    client.cookies.clear()
+    await sign_in(client, await make_user())
+    assert 'data-testid="create-cycle"' not in (await client.get("/awards")).text
+    assert 'data-testid="manage-cycle"' not in (await client.get(f"/awards/{cycle.slug}")).text
