@@ -23,6 +23,7 @@ from core.clock import now
 from core.errors import DomainError, Invalid
 from core.forms import Form
 from core.i18n import gettext as _
+from core.routing import form_pages
 from core.storage import KINDS
 from core.web import flash, page, redirect
 
@@ -310,7 +311,13 @@ M = "/awards/{slug}/manage"
 routes_before_slug = [
     Route("/awards/new", cycle_new, methods=["GET", "POST"], name="awards:new"),
 ]
-routes = [
+# A POST-only action answers a GET (a reload of its refused form) with its form's page.
+FORM_PAGES = {
+    "awards:visibility": "awards:manage",
+    "awards:extend": "awards:manage",
+    "awards:category_move": "awards:categories",
+}
+routes_list = [
     Route(M, dashboard, name="awards:manage"),
     Route(f"{M}/edit", cycle_edit, methods=["GET", "POST"], name="awards:edit"),
     Route(f"{M}/visibility", visibility, methods=["POST"], name="awards:visibility"),
@@ -336,3 +343,4 @@ routes = [
         name="awards:reason_edit",
     ),
 ]
+routes = form_pages(routes_list, FORM_PAGES)

@@ -19,6 +19,7 @@ from core.errors import DomainError, Invalid
 from core.forms import Form
 from core.i18n import get_locale, use_locale
 from core.i18n import gettext as _
+from core.routing import form_pages
 from core.security import LANG_COOKIE
 from core.storage import BodyTooLarge, cap_body, human_size, upload_dir
 from core.web import flash, page, redirect
@@ -186,7 +187,7 @@ async def _save(
     return redirect(request, "awards:nominee", slug=cycle.slug, nomination_id=row.id)
 
 
-routes = [
+routes_list = [
     Route("/awards/{slug}/accept/{token}", accept_page, name="awards:accept"),
     Route(
         "/awards/{slug}/accept/{token}/answer",
@@ -201,3 +202,5 @@ routes = [
         name="awards:nominee",
     ),
 ]
+# A reload of a refused answer shows the page of the link again.
+routes = form_pages(routes_list, {"awards:accept_answer": "awards:accept"})

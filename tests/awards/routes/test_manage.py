@@ -465,3 +465,15 @@ async def test_the_archive_and_the_cycle_page_lead_organizers_to_their_pages(cli
     await sign_in(client, await make_user())
     assert 'data-testid="create-cycle"' not in (await client.get("/awards")).text
     assert 'data-testid="manage-cycle"' not in (await client.get(f"/awards/{cycle.slug}")).text
+
+
+async def test_a_reload_of_a_refused_action_leads_to_its_forms_page(client):
+    _organizer_user, cycle = await _organizer(client)
+    for action, page in (
+        ("visibility", "manage"),
+        ("extend", "manage"),
+        (f"categories/{(await make_category(cycle)).id}/move", "manage/categories"),
+    ):
+        response = await client.get(f"/awards/{cycle.slug}/manage/{action}")
+        assert response.status_code == 303
+        assert response.headers["location"] == f"http://testserver/awards/{cycle.slug}/{page}"
