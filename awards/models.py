@@ -173,6 +173,11 @@ class Nomination(Model):
     nominee_user: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "models.User", related_name="award_nominee_of", null=True, on_delete=fields.SET_NULL
     )
+    # What the nominee adds after accepting: a short biography and a photo (an image).
+    nominee_biography = fields.TextField(default="")
+    nominee_photo: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.StoredFile", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     work_title = fields.CharField(max_length=300, default="")
     work_outlet = fields.CharField(max_length=200, default="")
     work_published_on = fields.DateField(null=True)

@@ -79,6 +79,26 @@ def appealable(user: Any, obj: Any) -> bool:
     )
 
 
+def organizes_any_cycle(user: Any, obj: Any) -> bool:
+    return user is not None and any(
+        t == ScopeType.AWARD_CYCLE.value and r == Role.ORGANIZER.value
+        for t, _i, r in getattr(user, "roles", frozenset())
+    )
+
+
+def nominee(user: Any, obj: Any) -> bool:
+    """The nominee who accepted, while the nomination is in the race and before the
+    acceptance deadline (nominations close plus the cycle's grace period)."""
+    if user is None or not isinstance(obj, NominationAccess):
+        return False
+    row = obj.nomination
+    return (
+        row.nominee_user_id == user.id
+        and row.state in (NominationState.SUBMITTED, NominationState.ELIGIBLE)
+        and now() < obj.cycle.acceptance_deadline
+    )
+
+
 def screening_open(user: Any, obj: Any) -> bool:
     cycle = _cycle_of(obj)
     return cycle is not None and cycle.nominations_close <= now() < cycle.screening_ends
@@ -92,5 +112,7 @@ RULES = {
     "awards.nomination_edit": all_of(creator, nominations_open),
     "awards.appeal": all_of(nominator, appealable),
     "awards.screen": all_of(manage, screening_open),
+    "awards.create": any_of(admin, organizes_any_cycle),
+    "awards.nominee": nominee,
 }
 permissions.register(RULES)

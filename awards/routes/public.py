@@ -25,6 +25,7 @@ async def cycle_list(request: Request) -> Response:
         organized=organized,
         categories=await public.categories_of(cycles),
         now=now(),
+        can_create=permissions.allowed(user, "awards.create"),
     )
 
 

@@ -264,3 +264,69 @@ async def add_screening_reason(
             _("This cycle already has a reason with the code %(code)s.", code=code)
         ) from exc
     return reason
+
+
+async def move_category(actor: User, cycle: Cycle, category: Category, step: int) -> Category:
+    """Swap a category with its neighbour above (step -1) or below (step 1); at either end
+    nothing moves. The order is renumbered 1..n so equal positions never tie."""
+    async with in_transaction():
+        rows = list(await of_cycle(Category, cycle).order_by("position", "id"))
+        index = next(i for i, row in enumerate(rows) if row.id == category.id)
+        other = index + step
+        if not 0 <= other < len(rows):
+            return category
+        rows[index], rows[other] = rows[other], rows[index]
+        for position, row in enumerate(rows, start=1):
+            if row.position != position:
+                row.position = position
+                await row.save(update_fields=["position"])
+        await audit.record(
+            actor,
+            "awards.category_move",
+            category,
+            before={"position": index + 1},
+            after={"position": other + 1},
+            scope=scope(cycle),
+        )
+    return category
+
+
+async def update_screening_reason(
+    actor: User,
+    cycle: Cycle,
+    reason: ScreeningReason,
+    *,
+    code: str,
+    label_ar: str,
+    label_en: str,
+    active: bool = True,
+) -> ScreeningReason:
+    """Reword or recode a reason, or retire it (an inactive reason stays on past rulings but
+    is no longer offered)."""
+    code = code.strip().upper()
+    errors: dict[str, str] = {}
+    if not code or len(code) > 30:
+        errors["code"] = _("Give the reason a code of 1 to 30 characters.")
+    if not (label_ar.strip() and label_en.strip()):
+        errors["label_ar"] = _("Write the reason in Arabic and in English.")
+    if errors:
+        raise Invalid(errors)
+    names = ("code", "label_ar", "label_en", "active")
+    before = _snapshot(reason, names)
+    try:
+        async with in_transaction():
+            reason.code, reason.label_ar, reason.label_en = code, label_ar.strip(), label_en.strip()
+            reason.active = active
+            await reason.save(update_fields=list(names))
+            old, new = audit.changes(before, _snapshot(reason, names))
+            if new:
+                await audit.record(
+                    actor, "awards.reason_update", reason, before=old, after=new, scope=scope(cycle)
+                )
+    except IntegrityError as exc:
+        for name, value in before.items():
+            setattr(reason, name, value)
+        raise Conflict(
+            _("This cycle already has a reason with the code %(code)s.", code=code)
+        ) from exc
+    return reason

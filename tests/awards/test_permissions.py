@@ -11,9 +11,10 @@ from starlette.routing import Route
 
 from accounts.enums import Role, ScopeType
 from awards.enums import NominationState
-from awards.models import Nomination, NominationCredit
+from awards.models import Nomination, NominationCredit, ScreeningReason
 from core.routing import flat
 from tests.awards.builders import make_category, make_cycle
+from tests.conftest import post_form
 from tests.factories import grant, make_user, sign_in
 
 PEOPLE = (
@@ -28,7 +29,17 @@ PEOPLE = (
 PHASES = ("upcoming", "nominations", "screening", "appeals", "jury", "results")
 MANAGERS = ("organizer", "admin")
 
-# (route name, path, status for everyone on a published cycle, status on a draft per person)
+# (route name, path, status on a published cycle (for everyone, or per person), status on a
+# draft per person). A path starting "POST " is posted (an empty form with its CSRF token).
+CREATORS = ("organizer", "other_organizer", "admin")
+
+
+def managers(status: int) -> dict[str, int]:
+    """An organizer's page: its organizers and admins get `status`, the anonymous are asked
+    to sign in, everyone else gets the same 404 as for a cycle that does not exist."""
+    return {p: status if p in MANAGERS else 303 if p == "anonymous" else 404 for p in PEOPLE}
+
+
 MATRIX = {
     "awards:list": ("/awards", 200, {p: 200 for p in PEOPLE}),
     "awards:detail": (
@@ -39,6 +50,49 @@ MATRIX = {
     "awards:api_list": ("/api/v1/awards", 200, {p: 200 for p in PEOPLE}),
     # the API shows nothing unpublished, whoever asks
     "awards:api_detail": ("/api/v1/awards/{slug}", 200, {p: 404 for p in PEOPLE}),
+    "awards:new": (
+        "/awards/new",
+        {p: 200 if p in CREATORS else 303 if p == "anonymous" else 403 for p in PEOPLE},
+        {p: 200 if p in CREATORS else 303 if p == "anonymous" else 403 for p in PEOPLE},
+    ),
+    "awards:manage": ("/awards/{slug}/manage", managers(200), managers(200)),
+    "awards:edit": ("/awards/{slug}/manage/edit", managers(200), managers(200)),
+    "awards:visibility": ("POST /awards/{slug}/manage/visibility", managers(422), managers(422)),
+    "awards:extend": ("POST /awards/{slug}/manage/extend", managers(422), managers(422)),
+    "awards:categories": ("/awards/{slug}/manage/categories", managers(200), managers(200)),
+    "awards:category_edit": (
+        "/awards/{slug}/manage/categories/{category}",
+        managers(200),
+        managers(200),
+    ),
+    "awards:category_move": (
+        "POST /awards/{slug}/manage/categories/{category}/move",
+        managers(422),
+        managers(422),
+    ),
+    "awards:reasons": ("/awards/{slug}/manage/reasons", managers(200), managers(200)),
+    "awards:reason_edit": (
+        "/awards/{slug}/manage/reasons/{reason}",
+        managers(200),
+        managers(200),
+    ),
+    # a forged link: refused with its reason (on a draft, only organizers see the cycle)
+    "awards:accept": (
+        "/awards/{slug}/accept/forged",
+        400,
+        {p: 400 if p in MANAGERS else 404 for p in PEOPLE},
+    ),
+    "awards:accept_answer": (
+        "POST /awards/{slug}/accept/forged/answer",
+        400,
+        {p: 400 if p in MANAGERS else 404 for p in PEOPLE},
+    ),
+    # only the nominee who accepted completes the nomination (nobody here)
+    "awards:nominee": (
+        "/awards/{slug}/nominee/{nomination}",
+        {p: 303 if p == "anonymous" else 404 for p in PEOPLE},
+        {p: 303 if p == "anonymous" else 404 for p in PEOPLE},
+    ),
 }
 
 
@@ -49,7 +103,7 @@ def test_every_award_route_is_in_the_matrix(app):
     assert names == set(MATRIX)
 
 
-async def _people(cycle_phase: str, published: bool) -> tuple[str, dict[str, object]]:
+async def _people(cycle_phase: str, published: bool) -> tuple[dict, dict[str, object]]:
     organizer, other_organizer = await make_user(), await make_user()
     cycle = await make_cycle(phase=cycle_phase, published=published, organizer=organizer)
     await make_cycle(phase=cycle_phase, organizer=other_organizer)
@@ -69,10 +123,12 @@ async def _people(cycle_phase: str, published: bool) -> tuple[str, dict[str, obj
         "other_organizer": other_organizer,
         "admin": await make_user(admin=True),
     }
-    return cycle.slug, people
+    reason = await ScreeningReason.filter(cycle=cycle).first()
+    ids = {"slug": cycle.slug, "category": category.id, "reason": reason.id}
+    return {**ids, "nomination": nomination.id}, people
 
 
-async def _statuses(app, slug: str, people: dict[str, object]) -> dict[tuple[str, str], int]:  # noqa: ANN001
+async def _statuses(app, ids: dict, people: dict[str, object]) -> dict[tuple[str, str], int]:  # noqa: ANN001
     found = {}
     for who, user in people.items():
         transport = httpx.ASGITransport(app=app)
@@ -80,26 +136,35 @@ async def _statuses(app, slug: str, people: dict[str, object]) -> dict[tuple[str
             if user is not None:
                 await sign_in(client, user)
             for name, (path, _published, _draft) in MATRIX.items():
-                found[(name, who)] = (await client.get(path.format(slug=slug))).status_code
+                method, _sep, url = path.rpartition(" ")
+                if method == "POST":
+                    response = await post_form(client, url.format(**ids), {})
+                else:
+                    response = await client.get(url.format(**ids))
+                found[(name, who)] = response.status_code
     return found
+
+
+def _expected(status: int | dict[str, int], who: str) -> int:
+    return status[who] if isinstance(status, dict) else status
 
 
 @pytest.mark.parametrize("phase", PHASES)
 async def test_every_route_for_every_person_in_every_phase(app, phase):
-    slug, people = await _people(phase, published=True)
-    statuses = await _statuses(app, slug, people)
+    ids, people = await _people(phase, published=True)
+    statuses = await _statuses(app, ids, people)
     wrong = [
-        f"{name} as {who}: {status}, expected {MATRIX[name][1]}"
+        f"{name} as {who}: {status}, expected {_expected(MATRIX[name][1], who)}"
         for (name, who), status in statuses.items()
-        if status != MATRIX[name][1]
+        if status != _expected(MATRIX[name][1], who)
     ]
     assert wrong == []
 
 
 @pytest.mark.parametrize("phase", PHASES)
 async def test_a_draft_is_hidden_from_everyone_but_its_organizers(app, phase):
-    slug, people = await _people(phase, published=False)
-    statuses = await _statuses(app, slug, people)
+    ids, people = await _people(phase, published=False)
+    statuses = await _statuses(app, ids, people)
     wrong = [
         f"{name} as {who}: {status}, expected {MATRIX[name][2][who]}"
         for (name, who), status in statuses.items()
