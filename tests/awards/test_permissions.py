@@ -28,7 +28,57 @@ PEOPLE = (
 PHASES = ("upcoming", "nominations", "screening", "appeals", "jury", "results")
 MANAGERS = ("organizer", "admin")
 
-# (route name, path, status for everyone on a published cycle, status on a draft per person)
+
+def _signed_in(status: int, managers: int | None = None, nominator: int | None = None):  # noqa: ANN202
+    """A page for signed-in people: anonymous visitors are sent to sign in (303)."""
+
+    def expected(phase: str, who: str) -> int:
+        if who == "anonymous":
+            return 303
+        if who in MANAGERS and managers is not None:
+            return managers
+        if who == "nominator" and nominator is not None:
+            return nominator
+        return status
+
+    return expected
+
+
+def _nominate(draft: bool):  # noqa: ANN202
+    """The nomination form: closed (409) outside the nominations phase, whoever asks; open to
+    every signed-in person with a verified address on a published cycle."""
+
+    def expected(phase: str, who: str) -> int:
+        if draft and who not in MANAGERS:
+            return 404
+        if phase != "nominations":
+            return 409
+        if draft:
+            return 403
+        return 303 if who == "anonymous" else 200
+
+    return expected
+
+
+def _edit(draft: bool):  # noqa: ANN202
+    """Editing a nomination: its creator, until the deadline (the matrix's nomination is
+    submitted, which may still be changed); organizers see it but do not edit it."""
+
+    def expected(phase: str, who: str) -> int:
+        if who == "anonymous":
+            return 303
+        if who in MANAGERS:
+            return 403
+        if who == "nominator" and not draft:
+            return 200 if phase == "nominations" else 409
+        return 404
+
+    return expected
+
+
+# (route name, path, status for everyone on a published cycle, status on a draft per person);
+# a status may be a function of (phase, person). Paths take the cycle's {slug}, the {category}
+# and the nominator's {nomination}.
 MATRIX = {
     "awards:list": ("/awards", 200, {p: 200 for p in PEOPLE}),
     "awards:detail": (
@@ -39,7 +89,27 @@ MATRIX = {
     "awards:api_list": ("/api/v1/awards", 200, {p: 200 for p in PEOPLE}),
     # the API shows nothing unpublished, whoever asks
     "awards:api_detail": ("/api/v1/awards/{slug}", 200, {p: 404 for p in PEOPLE}),
+    "awards:nominate": ("/awards/{slug}/nominate/{category}", _nominate(False), _nominate(True)),
+    "awards:mine": ("/me/awards", _signed_in(200), _signed_in(200)),
+    "awards:nomination": (
+        "/me/nominations/{nomination}",
+        _signed_in(404, managers=200, nominator=200),
+        _signed_in(404, managers=200),
+    ),
+    "awards:nomination_edit": ("/me/nominations/{nomination}/edit", _edit(False), _edit(True)),
+    # the matrix's nomination was not ruled ineligible: nothing to appeal (409)
+    "awards:appeal": (
+        "/me/nominations/{nomination}/appeal",
+        _signed_in(404, managers=403, nominator=409),
+        _signed_in(404, managers=403),
+    ),
 }
+
+
+def _expected(spec, phase: str, who: str) -> int:  # noqa: ANN001
+    if callable(spec):
+        return spec(phase, who)
+    return spec[who] if isinstance(spec, dict) else spec
 
 
 def test_every_award_route_is_in_the_matrix(app):
@@ -49,7 +119,7 @@ def test_every_award_route_is_in_the_matrix(app):
     assert names == set(MATRIX)
 
 
-async def _people(cycle_phase: str, published: bool) -> tuple[str, dict[str, object]]:
+async def _people(cycle_phase: str, published: bool) -> tuple[dict[str, object], dict[str, object]]:
     organizer, other_organizer = await make_user(), await make_user()
     cycle = await make_cycle(phase=cycle_phase, published=published, organizer=organizer)
     await make_cycle(phase=cycle_phase, organizer=other_organizer)
@@ -69,10 +139,10 @@ async def _people(cycle_phase: str, published: bool) -> tuple[str, dict[str, obj
         "other_organizer": other_organizer,
         "admin": await make_user(admin=True),
     }
-    return cycle.slug, people
+    return {"slug": cycle.slug, "category": category.id, "nomination": nomination.id}, people
 
 
-async def _statuses(app, slug: str, people: dict[str, object]) -> dict[tuple[str, str], int]:  # noqa: ANN001
+async def _statuses(app, params: dict, people: dict[str, object]) -> dict[tuple[str, str], int]:  # noqa: ANN001
     found = {}
     for who, user in people.items():
         transport = httpx.ASGITransport(app=app)
@@ -80,29 +150,29 @@ async def _statuses(app, slug: str, people: dict[str, object]) -> dict[tuple[str
             if user is not None:
                 await sign_in(client, user)
             for name, (path, _published, _draft) in MATRIX.items():
-                found[(name, who)] = (await client.get(path.format(slug=slug))).status_code
+                found[(name, who)] = (await client.get(path.format(**params))).status_code
     return found
 
 
 @pytest.mark.parametrize("phase", PHASES)
 async def test_every_route_for_every_person_in_every_phase(app, phase):
-    slug, people = await _people(phase, published=True)
-    statuses = await _statuses(app, slug, people)
+    params, people = await _people(phase, published=True)
+    statuses = await _statuses(app, params, people)
     wrong = [
-        f"{name} as {who}: {status}, expected {MATRIX[name][1]}"
+        f"{name} as {who}: {status}, expected {_expected(MATRIX[name][1], phase, who)}"
         for (name, who), status in statuses.items()
-        if status != MATRIX[name][1]
+        if status != _expected(MATRIX[name][1], phase, who)
     ]
     assert wrong == []
 
 
 @pytest.mark.parametrize("phase", PHASES)
 async def test_a_draft_is_hidden_from_everyone_but_its_organizers(app, phase):
-    slug, people = await _people(phase, published=False)
-    statuses = await _statuses(app, slug, people)
+    params, people = await _people(phase, published=False)
+    statuses = await _statuses(app, params, people)
     wrong = [
-        f"{name} as {who}: {status}, expected {MATRIX[name][2][who]}"
+        f"{name} as {who}: {status}, expected {_expected(MATRIX[name][2], phase, who)}"
         for (name, who), status in statuses.items()
-        if status != MATRIX[name][2][who]
+        if status != _expected(MATRIX[name][2], phase, who)
     ]
     assert wrong == []
