@@ -403,3 +403,53 @@ async def test_an_appeal_after_the_deadline_is_refused(client, settings):
     assert not await Appeal.exists()
     assert appeal_url not in (await client.get("/me/awards")).text
     assert (await client.get(appeal_url)).status_code == 409
+
+
+async def test_a_submitted_nomination_changed_is_a_new_version_on_its_page(client):
+    cycle, category, user = await _setup()
+    await sign_in(client, user)
+    sent = await _post(client, f"/awards/{cycle.slug}/nominate/{category.id}")
+    row = await Nomination.get()
+    edit_url = f"/me/nominations/{row.id}/edit"
+    edit = await client.get(edit_url)
+    assert 'data-testid="save-draft"' not in edit.text  # a submitted one is only resubmitted
+    assert "Submitting your changes records a new version" in text_of(edit.text)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', edit.text)[1]
+    changed = await client.post(
+        edit_url,
+        data={"csrf_token": token, **FIELDS, "statement": "Now with the ministry's answer."},
+        files={"files": ("", b"", "")},
+    )
+    assert location(changed) == location(sent)
+    page = text_of((await client.get(location(sent))).text)
+    first, second = await NominationVersion.filter(nomination=row).order_by("number")
+    assert "Version 2 of your nomination is submitted." in page
+    assert first.fingerprint in page and second.fingerprint in page
+    assert "Now with the ministry's answer." in page
+
+    client.cookies.clear()
+    await sign_in(client, await make_user())
+    assert (await client.get(edit_url)).status_code == 404
+    organizer = await make_user(admin=True)
+    client.cookies.clear()
+    await sign_in(client, organizer)
+    assert (await client.get(location(sent))).status_code == 200
+    assert (await client.get(edit_url)).status_code == 403
+
+
+async def test_a_second_nominator_of_the_same_nominee_joins_the_first_nomination(client):
+    cycle, category, first = await _setup()
+    await sign_in(client, first)
+    url = f"/awards/{cycle.slug}/nominate/{category.id}"
+    sent = await _post(client, url)
+    kept = await Nomination.get()
+    second = await make_user("huda@example.org", language="en", name_en="Huda")
+    client.cookies.clear()
+    await sign_in(client, second)
+    joined = await _post(client, url, work_links="https://other.example/story")
+    assert location(joined) == location(sent) == f"/me/nominations/{kept.id}"
+    page = text_of((await client.get(location(joined))).text)
+    assert "your nomination has joined that one" in page
+    assert "Reem" in page and "Huda" in page  # both credited
+    mine = text_of((await client.get("/me/awards")).text)
+    assert "Sara Almutairi" in mine
