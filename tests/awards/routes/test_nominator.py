@@ -12,6 +12,7 @@ import re
 import httpx
 import pytest
 
+from accounts.enums import Role, ScopeType
 from awards.enums import AppealState, EvidenceField, NominationState, Ruling
 from awards.models import Appeal, Nomination, NominationFile, NominationVersion
 from awards.services import nominations, screening
@@ -22,7 +23,7 @@ from tests.awards.builders import DAY, colleague, make_category, make_cycle
 from tests.conftest import body, csrf, post_form
 from tests.events.factories import error_of, text_of, value_of
 from tests.events.samples import PDF
-from tests.factories import make_user, sign_in
+from tests.factories import grant, make_user, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -328,6 +329,11 @@ async def test_files_are_kept_and_offered_to_the_nominator(client):
     await sign_in(client, await make_user())
     assert (await client.get(f"/files/{link.file_id}")).status_code == 404
     assert (await client.get(location(sent))).status_code == 404
+    organizer = await make_user()
+    await grant(organizer, Role.ORGANIZER, ScopeType.AWARD_CYCLE, cycle.id)
+    client.cookies.clear()
+    await sign_in(client, organizer)  # the cycle's organizers read every nomination's files
+    assert (await client.get(f"/files/{link.file_id}")).content == PDF
 
 
 async def _ineligible(settings, lang: str = "en"):  # noqa: ANN001, ANN202
