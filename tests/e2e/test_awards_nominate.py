@@ -143,3 +143,32 @@ def test_signed_in_the_cycle_page_invites_to_nominate_per_category(
     browser.goto(f"/awards/{current['slug']}")
     assert browser.get_by_test_id("nominate").count() == 7
     assert browser.get_by_role("link", name="My nominations").first.is_visible()
+
+
+DEMO_NOMINATOR = Account("participant2@manassa.local", "Manassa-demo-2026", "", "ar")
+EVIDENCE = {"ar": "الأدلة المقدَّمة غير كافية", "en": "The evidence given is not sufficient"}
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_nominator_reads_the_ruling_and_the_appeal_in_their_language(
+    page: Callable[..., Any], live_server: LiveServer, lang: str
+) -> None:
+    """The demo's nomination ruled ineligible this year (and appealed) and last year's: each
+    with its reason in the reader's language; no appeal button on either (one was appealed
+    already, the other's appeal deadline passed long ago)."""
+    browser = page(lang)
+    sign_in(browser, DEMO_NOMINATOR)
+    browser.goto(f"/me/awards?lang={lang}")
+    cards = browser.get_by_test_id("my-nomination")
+    appealed = cards.filter(has_text=EVIDENCE[lang])
+    assert appealed.count() == 1
+    assert text(lang, "Ineligible") in appealed.get_by_test_id("ruling").inner_text()
+    assert appealed.get_by_test_id("appeal-state").inner_text() == text(
+        lang, "Appeal filed: waiting for a decision"
+    )
+    assert browser.get_by_test_id("appeal").count() == 0
+    screenshot(browser, f"awards-my-nominations-ruled-{lang}")
+    appealed.get_by_role("link").first.click()
+    browser.wait_for_url(re.compile(r"/me/nominations/\d+$"))
+    assert EVIDENCE[lang] in browser.get_by_test_id("ruling").inner_text()
+    screenshot(browser, f"awards-nomination-ruled-{lang}")
