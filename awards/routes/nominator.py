@@ -367,6 +367,8 @@ async def appeal(request: Request) -> Response:
         )
     form = Form(await request.form())
     statement = form.text("statement", required=False, max_length=5000, multiline=True)
+    if not form.ok:
+        return page(request, template, form, 422, closed=False, **context)
     try:
         await screening.file_appeal(request.app.state.settings, user, row, statement=statement)
     except DomainError as exc:

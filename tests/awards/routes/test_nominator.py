@@ -375,6 +375,9 @@ async def test_an_ineligible_ruling_is_shown_with_its_reason_and_appealed_once(
 
     empty = await post_form(client, appeal_url, {"statement": "  "}, page=appeal_url)
     assert empty.status_code == 422 and not await Appeal.exists()
+    long = await post_form(client, appeal_url, {"statement": "x" * 5001}, page=appeal_url)
+    assert long.status_code == 422 and not await Appeal.exists()
+    assert "Use at most 5000 characters" in text_of(long.text) or "5000" in text_of(long.text)
     filed = await post_form(
         client, appeal_url, {"statement": "It aired on 3 January 2026."}, page=appeal_url
     )
@@ -459,3 +462,35 @@ async def test_a_second_nominator_of_the_same_nominee_joins_the_first_nomination
     assert "Reem" in page and "Huda" in page  # both credited
     mine = text_of((await client.get("/me/awards")).text)
     assert "Sara Almutairi" in mine
+
+
+ODD_VALUES = (
+    "\x00",
+    "x" * 100_000,
+    "1e309",
+    "9" * 30,
+    "<script>alert(1)</script>{{ 7*7 }}",
+    "0001-01-01",
+    "9999-12-31",
+    "٢٠٢٦-٠٣-٠١",
+    "-1",
+    "",
+)
+
+
+async def test_odd_values_in_the_nomination_and_appeal_forms_give_no_500(client, settings):
+    cycle, row, user = await _ineligible(settings)
+    clock.travel(cycle.nominations_open + DAY - clock.now())  # nominations open again
+    category = await make_category(cycle)
+    await sign_in(client, user)
+    url = f"/awards/{cycle.slug}/nominate/{category.id}"
+    token, key = await _form_key(client, url)
+    names = [*FIELDS, "nominee", "form_key", "action"]
+    for shift in range(len(ODD_VALUES)):
+        data = {n: ODD_VALUES[(k + shift) % len(ODD_VALUES)] for k, n in enumerate(names)}
+        for target in (url, f"/me/nominations/{row.id}/appeal"):
+            response = await client.post(
+                target, data={"csrf_token": token, **data}, files={"files": ("", b"", "")}
+            )
+            assert response.status_code < 500, (target, shift)
+    assert await Nomination.all().count() <= 1 + len(ODD_VALUES)
