@@ -27,6 +27,7 @@ from core.clock import now
 from core.errors import Conflict, DomainError, Forbidden, Invalid
 from core.forms import Form
 from core.i18n import gettext as _
+from core.routing import form_pages
 from core.storage import (
     ALL_KINDS,
     BodyTooLarge,
@@ -260,6 +261,21 @@ def _after_save(request: Request, cycle: Cycle, saved: nominations.Saved) -> Res
     return _to_nomination(request, row.id)
 
 
+async def nomination_file_delete(request: Request) -> Response:
+    user, cycle, category, row = await _editable(request)
+    _nominator(request, cycle)
+    try:
+        await mine.remove_draft_file(upload_dir(request), user, row, request.path_params["link_id"])
+    except DomainError as exc:
+        context = _context(request, cycle, category, row)
+        context["files"] = await mine.files(row)
+        form = Form.prefilled(nomination_form.initial(row))
+        return page(request, FORM, form, exc.status_code, message=exc.message, **context)
+    flash(request, _("The file has been removed."))
+    url = request.url_for("awards:nomination_edit", nomination_id=row.id)
+    return RedirectResponse(str(url), status_code=303)
+
+
 def _to_nomination(request: Request, nomination_id: int) -> Response:
     url = request.url_for("awards:nomination", nomination_id=nomination_id)
     return RedirectResponse(str(url), status_code=303)
@@ -386,25 +402,36 @@ async def appeal(request: Request) -> Response:
     return _to_nomination(request, row.id)
 
 
-routes = [
-    Route("/me/awards", my_nominations, name="awards:mine"),
-    Route("/me/nominations/{nomination_id:int}", nomination_page, name="awards:nomination"),
-    Route(
-        "/me/nominations/{nomination_id:int}/edit",
-        nomination_edit,
-        methods=["GET", "POST"],
-        name="awards:nomination_edit",
-    ),
-    Route(
-        "/me/nominations/{nomination_id:int}/appeal",
-        appeal,
-        methods=["GET", "POST"],
-        name="awards:appeal",
-    ),
-    Route(
-        "/awards/{slug}/nominate/{category_id:int}",
-        nominate,
-        methods=["GET", "POST"],
-        name="awards:nominate",
-    ),
-]
+# A POST-only action answers a GET (a reload of its refusal) with its form's page.
+FORM_PAGES = {"awards:nomination_file_delete": "awards:nomination_edit"}
+routes = form_pages(
+    [
+        Route("/me/awards", my_nominations, name="awards:mine"),
+        Route("/me/nominations/{nomination_id:int}", nomination_page, name="awards:nomination"),
+        Route(
+            "/me/nominations/{nomination_id:int}/edit",
+            nomination_edit,
+            methods=["GET", "POST"],
+            name="awards:nomination_edit",
+        ),
+        Route(
+            "/me/nominations/{nomination_id:int}/files/{link_id:int}/delete",
+            nomination_file_delete,
+            methods=["POST"],
+            name="awards:nomination_file_delete",
+        ),
+        Route(
+            "/me/nominations/{nomination_id:int}/appeal",
+            appeal,
+            methods=["GET", "POST"],
+            name="awards:appeal",
+        ),
+        Route(
+            "/awards/{slug}/nominate/{category_id:int}",
+            nominate,
+            methods=["GET", "POST"],
+            name="awards:nominate",
+        ),
+    ],
+    FORM_PAGES,
+)

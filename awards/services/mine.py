@@ -1,12 +1,15 @@
 """What a nominator reads of their own nominations: the list on "my nominations" (drafts they
 started, and every nomination crediting them), one nomination with who may do what to it, its
-versions, files, rulings and appeal; and who may download a nomination's files."""
+versions, files, rulings and appeal; taking a file off a draft; and who may download a
+nomination's files."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from accounts.models import User
 from awards.enums import NominationState
@@ -20,8 +23,12 @@ from awards.models import (
     ScreeningRuling,
 )
 from awards.rules import NominationAccess
+from awards.services.common import require_nominations_open
 from core import permissions
-from core.storage import StoredFile
+from core.clock import now
+from core.errors import Conflict, NotFound
+from core.i18n import gettext as _
+from core.storage import StoredFile, delete_file
 
 FILE_PURPOSE = "awards.nomination"
 
@@ -117,6 +124,30 @@ async def may_download(user: Any, stored: StoredFile) -> bool:
     row = link.nomination
     row.cycle = await Cycle.get(id=row.cycle_id)
     return permissions.allowed(user, "awards.nomination_view", await access(row))
+
+
+async def remove_draft_file(
+    directory: Path, user: User, nomination: Nomination, link_id: int
+) -> None:
+    """Take a file off a draft, by the person who started it, until the deadline. A submitted
+    nomination keeps its files: each version's fingerprint covers them."""
+    async with in_transaction():
+        cycle = await Cycle.get(id=nomination.cycle_id)
+        require_nominations_open(cycle, now())
+        row = await Nomination.select_for_update().get(id=nomination.id)
+        if row.created_by_id != user.id:
+            raise NotFound(_("This nomination does not exist or is not yours."))
+        if row.state != NominationState.DRAFT:
+            raise Conflict(
+                _("A submitted nomination keeps its files: you can add files, not remove them.")
+            )
+        link = await NominationFile.get_or_none(id=link_id, nomination_id=row.id).select_related(
+            "file"
+        )
+        if link is None:
+            raise NotFound(_("This file does not exist or is not available to you."))
+        await link.delete()
+        await delete_file(directory, link.file)
 
 
 FILE_POLICIES = {FILE_PURPOSE: may_download}

@@ -97,6 +97,12 @@ MATRIX = {
         _signed_in(404, managers=200),
     ),
     "awards:nomination_edit": ("/me/nominations/{nomination}/edit", _edit(False), _edit(True)),
+    # a GET of the POST-only action leads back to the edit page, whoever asks
+    "awards:nomination_file_delete": (
+        "/me/nominations/{nomination}/files/1/delete",
+        303,
+        {p: 303 for p in PEOPLE},
+    ),
     # the matrix's nomination was not ruled ineligible: nothing to appeal (409)
     "awards:appeal": (
         "/me/nominations/{nomination}/appeal",

@@ -494,3 +494,40 @@ async def test_odd_values_in_the_nomination_and_appeal_forms_give_no_500(client,
             )
             assert response.status_code < 500, (target, shift)
     assert await Nomination.all().count() <= 1 + len(ODD_VALUES)
+
+
+async def test_a_file_comes_off_a_draft_but_a_submitted_nomination_keeps_its_files(client):
+    cycle, category, user = await _setup(file_kinds=["pdf"])
+    await sign_in(client, user)
+    saved = await _post(
+        client,
+        f"/awards/{cycle.slug}/nominate/{category.id}",
+        action="save",
+        files=[("files", ("draft.pdf", PDF, "application/pdf"))],
+    )
+    edit_url = location(saved)
+    link = await NominationFile.get()
+    remove = f"{edit_url.removesuffix('/edit')}/files/{link.id}/delete"
+    assert remove in (await client.get(edit_url)).text
+    removed = await post_form(client, remove, {}, page=edit_url)
+    assert location(removed) == edit_url
+    assert "The file has been removed." in text_of((await client.get(edit_url)).text)
+    assert not await NominationFile.exists() and not await StoredFile.exists()
+
+    sent = await _post(
+        client,
+        f"/awards/{cycle.slug}/nominate/{category.id}",
+        nominee_email="omar@example.org",
+        work_links="https://b.example/x",
+        files=[("files", ("kept.pdf", PDF, "application/pdf"))],
+    )
+    row = await Nomination.get(nominee_email="omar@example.org")
+    kept = await NominationFile.get(nomination=row)
+    edit = await client.get(f"/me/nominations/{row.id}/edit")
+    assert 'data-testid="remove-file"' not in edit.text
+    refused = await post_form(
+        client, f"/me/nominations/{row.id}/files/{kept.id}/delete", {}, page=location(sent)
+    )
+    assert refused.status_code == 409
+    assert "A submitted nomination keeps its files" in text_of(refused.text)
+    assert await NominationFile.filter(nomination=row).count() == 1
