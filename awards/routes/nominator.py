@@ -89,7 +89,6 @@ def _context(
         # isolated, so "20 MB" keeps its order inside a sentence in the other direction
         "file_limit": Markup("<bdi>{}</bdi>").format(human_size(_file_cap(request))),
         "chosen_again": {},
-        "general_errors": [],
     }
 
 
