@@ -42,6 +42,30 @@ EVIDENCE_FIELDS = {
     "nominee_organization": N_("the nominee's outlet or organization"),
 }
 
+NOMINATION_STATES = {
+    "draft": N_("Draft: not submitted"),
+    "awaiting_nominee": N_("Submitted: waiting for the nominee to accept"),
+    "submitted": N_("Submitted: waiting for screening"),
+    "declined": N_("Declined by the nominee"),
+    "eligible": N_("Eligible"),
+    "ineligible": N_("Ineligible"),
+    "merged": N_("Joined another nomination"),
+}
+RULINGS = {"eligible": N_("Eligible"), "ineligible": N_("Ineligible")}
+APPEAL_STATES = {
+    "pending": N_("Appeal filed: waiting for a decision"),
+    "upheld": N_("Appeal upheld: the nomination is eligible"),
+    "dismissed": N_("Appeal dismissed: the ruling stands"),
+}
+RELATIONS = {
+    "self": N_("Myself"),
+    "colleague": N_("A colleague"),
+    "employer": N_("My employer"),
+    "editor": N_("Their editor"),
+    "audience": N_("A member of the audience"),
+    "other": N_("Other"),
+}
+
 
 def label(names: dict[str, str], key: object) -> str:
     """The translated name of a state or phase (the key itself if it has none)."""

@@ -7,7 +7,8 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from awards import audit_labels, demo
-from awards.routes import api, common, manage, nominee, public
+from awards.routes import api, common, manage, nominator, nominee, public
+from awards.services import mine
 from awards.services import public as public_service
 from core.hooks import HomeSection, Hooks
 from core.i18n import N_
@@ -15,17 +16,28 @@ from core.i18n import gettext as _
 
 __all__ = ["hooks", "routes"]
 
-routes = [*manage.routes_before_slug, *public.routes, *api.routes, *manage.routes, *nominee.routes]
+routes = [
+    *manage.routes_before_slug,
+    *public.routes,
+    *api.routes,
+    *manage.routes,
+    *nominee.routes,
+    *nominator.routes,
+]
 
 
 def nav_links(request: Request) -> list[tuple[str, str]]:
-    return [(str(request.url_for("awards:list")), _("Award"))]
+    links = [(str(request.url_for("awards:list")), _("Award"))]
+    if getattr(request.state, "user", None) is not None:
+        links.append((str(request.url_for("awards:mine")), _("My nominations")))
+    return links
 
 
 hooks = Hooks(
     audit=audit_labels.AUDIT,
     home_sections={"awards": public_service.home_items},
     demo=[demo.load],
+    file_policies=mine.FILE_POLICIES,
     nav=[nav_links],
     page_context={"awards": common.page_context},
     sections=[

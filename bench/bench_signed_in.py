@@ -7,6 +7,7 @@ an anonymous form (the home page, the event page) that figure is measured beside
 
 - the home page and the event page, signed in as the captain of a demo team;
 - the participant's dashboard (/me/events), the same captain;
+- the nominator's "my nominations" (/me/awards), the same person, a demo nominator;
 - the judge's queue (/judging/queue), a demo judge;
 - the organizer's event dashboard (/events/<slug>/manage), the demo organizer.
 """
@@ -48,6 +49,15 @@ PAGES = (
         "/me/events",
         False,
         0.20,
+    ),
+    # a demo nominator (the same participant) with nominations in both award cycles
+    Page(
+        "nominator_my_nominations_signed_in",
+        "nominator's my nominations",
+        CAPTAIN,
+        "/me/awards",
+        False,
+        0.30,
     ),
     Page("judge_queue_signed_in", "judge's queue", JUDGE, "/judging/queue", False, 0.25),
     Page(

@@ -29,6 +29,54 @@ PEOPLE = (
 PHASES = ("upcoming", "nominations", "screening", "appeals", "jury", "results")
 MANAGERS = ("organizer", "admin")
 
+
+def _signed_in(status: int, managers: int | None = None, nominator: int | None = None):  # noqa: ANN202
+    """A page for signed-in people: anonymous visitors are sent to sign in (303)."""
+
+    def expected(phase: str, who: str) -> int:
+        if who == "anonymous":
+            return 303
+        if who in MANAGERS and managers is not None:
+            return managers
+        if who == "nominator" and nominator is not None:
+            return nominator
+        return status
+
+    return expected
+
+
+def _nominate(draft: bool):  # noqa: ANN202
+    """The nomination form: closed (409) outside the nominations phase, whoever asks; open to
+    every signed-in person with a verified address on a published cycle."""
+
+    def expected(phase: str, who: str) -> int:
+        if draft and who not in MANAGERS:
+            return 404
+        if phase != "nominations":
+            return 409
+        if draft:
+            return 403
+        return 303 if who == "anonymous" else 200
+
+    return expected
+
+
+def _edit(draft: bool):  # noqa: ANN202
+    """Editing a nomination: its creator, until the deadline (the matrix's nomination is
+    submitted, which may still be changed); organizers see it but do not edit it."""
+
+    def expected(phase: str, who: str) -> int:
+        if who == "anonymous":
+            return 303
+        if who in MANAGERS:
+            return 403
+        if who == "nominator" and not draft:
+            return 200 if phase == "nominations" else 409
+        return 404
+
+    return expected
+
+
 # (route name, path, status on a published cycle (for everyone, or per person), status on a
 # draft per person). A path starting "POST " is posted (an empty form with its CSRF token).
 CREATORS = ("organizer", "other_organizer", "admin")
@@ -93,6 +141,26 @@ MATRIX = {
         {p: 303 if p == "anonymous" else 404 for p in PEOPLE},
         {p: 303 if p == "anonymous" else 404 for p in PEOPLE},
     ),
+    "awards:nominate": ("/awards/{slug}/nominate/{category}", _nominate(False), _nominate(True)),
+    "awards:mine": ("/me/awards", _signed_in(200), _signed_in(200)),
+    "awards:nomination": (
+        "/me/nominations/{nomination}",
+        _signed_in(404, managers=200, nominator=200),
+        _signed_in(404, managers=200),
+    ),
+    "awards:nomination_edit": ("/me/nominations/{nomination}/edit", _edit(False), _edit(True)),
+    # a GET of the POST-only action leads back to the edit page, whoever asks
+    "awards:nomination_file_delete": (
+        "/me/nominations/{nomination}/files/1/delete",
+        303,
+        {p: 303 for p in PEOPLE},
+    ),
+    # the matrix's nomination was not ruled ineligible: nothing to appeal (409)
+    "awards:appeal": (
+        "/me/nominations/{nomination}/appeal",
+        _signed_in(404, managers=403, nominator=409),
+        _signed_in(404, managers=403),
+    ),
 }
 
 
@@ -145,8 +213,11 @@ async def _statuses(app, ids: dict, people: dict[str, object]) -> dict[tuple[str
     return found
 
 
-def _expected(status: int | dict[str, int], who: str) -> int:
-    return status[who] if isinstance(status, dict) else status
+def _expected(spec, phase: str, who: str) -> int:  # noqa: ANN001
+    """A row's status: one for everyone, per person (a dict), or a function of (phase, person)."""
+    if callable(spec):
+        return spec(phase, who)
+    return spec[who] if isinstance(spec, dict) else spec
 
 
 @pytest.mark.parametrize("phase", PHASES)
@@ -154,9 +225,9 @@ async def test_every_route_for_every_person_in_every_phase(app, phase):
     ids, people = await _people(phase, published=True)
     statuses = await _statuses(app, ids, people)
     wrong = [
-        f"{name} as {who}: {status}, expected {_expected(MATRIX[name][1], who)}"
+        f"{name} as {who}: {status}, expected {_expected(MATRIX[name][1], phase, who)}"
         for (name, who), status in statuses.items()
-        if status != _expected(MATRIX[name][1], who)
+        if status != _expected(MATRIX[name][1], phase, who)
     ]
     assert wrong == []
 
@@ -166,8 +237,8 @@ async def test_a_draft_is_hidden_from_everyone_but_its_organizers(app, phase):
     ids, people = await _people(phase, published=False)
     statuses = await _statuses(app, ids, people)
     wrong = [
-        f"{name} as {who}: {status}, expected {MATRIX[name][2][who]}"
+        f"{name} as {who}: {status}, expected {_expected(MATRIX[name][2], phase, who)}"
         for (name, who), status in statuses.items()
-        if status != MATRIX[name][2][who]
+        if status != _expected(MATRIX[name][2], phase, who)
     ]
     assert wrong == []

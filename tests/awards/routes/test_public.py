@@ -118,8 +118,9 @@ async def test_the_cycle_page_in_arabic_with_rules_timeline_hijri_and_a_call_to_
     assert '<div class="prose" dir="auto">يُقبل العمل المنشور خلال العام.</div>' in page
     assert f'href="http://testserver/login?next=/awards/{cycle.slug}"' in page
     assert "سجّل الدخول للترشيح" in text
-    # no nomination page exists yet: nothing links to one
-    assert "/nominate" not in page
+    # each category leads to its nomination form (a signed-out visitor signs in on the way)
+    assert len(re.findall(rf'href="http://testserver/awards/{cycle.slug}/nominate/\d+"', page)) == 2
+    assert "رشّح في التحقيق الاستقصائي" in text
 
 
 async def test_the_cycle_page_in_english(client):
