@@ -40,6 +40,7 @@ from core.forms import Form
 from core.i18n import N_, ngettext
 from core.i18n import gettext as _
 from core.pagination import page_number, paginate
+from core.routing import form_pages
 from core.templating import url_for
 from core.web import flash, page
 
@@ -420,7 +421,15 @@ async def merge_undo(request: Request) -> Response:
 
 
 M = "/awards/{slug}/manage"
-routes = [
+# A refused form is shown at its action's address; a GET there (a reload, the language switch)
+# leads back to the form's page (core.routing.form_pages).
+FORM_PAGES = {
+    "awards:appeal_decide": "awards:appeals",
+    "awards:duplicate_merge": "awards:duplicates",
+    "awards:duplicate_reject": "awards:duplicates",
+    "awards:merge_undo": "awards:duplicates",
+}
+_routes = [
     Route(f"{M}/screening", queue, name="awards:screening"),
     Route(f"{M}/screening", rule, methods=["POST"], name="awards:screening_rule"),
     Route(f"{M}/appeals", appeals, name="awards:appeals"),
@@ -439,3 +448,4 @@ routes = [
         f"{M}/merges/{{merge_id:int}}/undo", merge_undo, methods=["POST"], name="awards:merge_undo"
     ),
 ]
+routes = form_pages(_routes, FORM_PAGES)
