@@ -27,7 +27,7 @@ from core import clock
 from core.audit import AuditEntry
 from tests.awards.builders import DAY, colleague, make_category, make_cycle
 from tests.conftest import CSRF_INPUT, body
-from tests.events.factories import text_of
+from tests.events.factories import QueryCounter, text_of
 from tests.factories import make_user, sign_in
 
 TO_SCREENING = 25 * DAY  # the builders' cycles open on day 10 of 0..30; screening is day 30..45
@@ -407,3 +407,60 @@ async def test_a_merge_of_another_cycle_cannot_be_undone_here(client, settings):
     response = await room.post(f"merges/{merge.id}/undo", {})
     assert response.status_code == 404
     assert (await NominationMerge.get(id=merge.id)).undone_at is None
+
+
+async def test_the_pages_run_as_many_queries_for_many_rows_as_for_few(client, settings):
+    room, podcast = await desk(client)
+    creator = await make_user()
+
+    async def grow(n: int) -> None:
+        for i in range(n):
+            row = await Nomination.create(
+                cycle=room.cycle,
+                category=podcast,
+                created_by=creator,
+                state=NominationState.INELIGIBLE,
+                nominee_name_en=f"Nominee {n}-{i}",
+                work_title=f"Work {n}-{i}",
+            )
+            await NominationCredit.create(nomination=row, user=creator)
+            ruling = await ScreeningRuling.create(
+                nomination=row,
+                ruling=Ruling.INELIGIBLE,
+                ruled_by=room.organizer,
+                ruled_at=clock.now(),
+            )
+            await Appeal.create(
+                nomination=row,
+                ruling=ruling,
+                statement="Why",
+                filed_by=creator,
+                filed_at=clock.now(),
+            )
+            twin = await Nomination.create(
+                cycle=room.cycle,
+                category=podcast,
+                created_by=creator,
+                state=NominationState.SUBMITTED,
+                nominee_name_en=f"Nominee {n}-{i}",
+                work_title=f"Work {n}-{i}",
+            )
+            await NominationCredit.create(nomination=twin, user=creator)
+            await duplicates.confirm_duplicate(room.organizer, room.cycle, row.id, twin.id)
+            await duplicates.undo_merge(
+                settings, room.organizer, room.cycle, await NominationMerge.get(merged_id=twin.id)
+            )
+
+    async def counts() -> list[int]:
+        found = []
+        for tail in ("screening", "appeals", "duplicates"):
+            with QueryCounter() as counter:
+                assert (await client.get(room.path(tail))).status_code == 200
+            found.append(counter.count)
+        return found
+
+    clock.travel(TO_SCREENING)
+    await grow(2)
+    few = await counts()
+    await grow(12)
+    assert await counts() == few
