@@ -47,6 +47,8 @@ PATH_IDS = {
     "assignment_id": "assignment",
     "conflict_id": "missing",
     "mark_id": "missing",
+    "appeal_id": "missing",
+    "merge_id": "missing",
 }
 
 

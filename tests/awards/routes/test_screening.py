@@ -464,3 +464,31 @@ async def test_the_pages_run_as_many_queries_for_many_rows_as_for_few(client, se
     few = await counts()
     await grow(12)
     assert await counts() == few
+
+
+ODD = ("\x00", "x" * 100_000, "1e309", "NaN", "9" * 30, "<script>x</script>", "-1", "")
+
+
+async def test_odd_values_in_every_screening_form_give_no_500(client, settings):
+    room, podcast = await desk(client)
+    a, b = await likely_pair(settings, podcast)
+    clock.travel(TO_SCREENING)
+    await screening.rule(
+        settings, room.organizer, room.cycle, [a.id], ruling=Ruling.INELIGIBLE, reason_code="WINDOW"
+    )
+    appeal = await screening.file_appeal(
+        settings, await User.get(id=a.created_by_id), a, statement="Please"
+    )
+    forms = {
+        "screening": ("nomination", "ruling", "reason", "note", "category", "bulk"),
+        f"appeals/{appeal.id}": ("decision", "decision_note"),
+        "duplicates/merge": ("kept", "merged"),
+        "duplicates/reject": ("first", "second"),
+    }
+    for tail, names in forms.items():
+        for name in names:
+            for value in ODD:
+                response = await room.post(tail, {name: value})
+                assert response.status_code in (404, 409, 422), (tail, name, value[:20])
+    assert (await Nomination.get(id=b.id)).state == NominationState.SUBMITTED
+    assert (await Appeal.get(id=appeal.id)).state == AppealState.PENDING
