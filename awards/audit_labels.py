@@ -27,6 +27,7 @@ AUDIT = AuditLabels(
         "awards.appeal_decide": N_("Appeal decided"),
         "awards.merge": N_("Duplicate nominations merged"),
         "awards.merge_undo": N_("Merge undone"),
+        "awards.duplicate_reject": N_("Likely duplicate rejected"),
     },
     objects={
         "Cycle": N_("Award cycle"),
@@ -37,6 +38,7 @@ AUDIT = AuditLabels(
         "ScreeningRuling": N_("Screening ruling"),
         "Appeal": N_("Appeal"),
         "NominationMerge": N_("Merge of nominations"),
+        "DuplicateDismissal": N_("Pair of nominations that are not duplicates"),
     },
     fields={
         "year": N_("Year"),
@@ -54,6 +56,7 @@ AUDIT = AuditLabels(
         "nominee": N_("Nominee"),
         "nomination": N_("Nomination"),
         "merged": N_("Merged"),
+        "other": N_("Other nomination"),
     },
     values={
         "nominee_type": NOMINEE_TYPES,
@@ -66,6 +69,7 @@ AUDIT = AuditLabels(
             "eligible": N_("Eligible"),
             "ineligible": N_("Ineligible"),
             "merged": N_("Merged"),
+            "other": N_("Other nomination"),
         },
         "Appeal.state": {
             "pending": N_("Pending"),

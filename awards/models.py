@@ -374,3 +374,28 @@ class NominationMerge(Model):
         table = "awards_nomination_merge"
         indexes = (("cycle_id", "merged_at"),)
         ordering = ["merged_at", "id"]
+
+
+class DuplicateDismissal(Model):
+    """A pair of nominations the organizer said are not duplicates: never offered again.
+    The pair is stored with the smaller id as `one`."""
+
+    id = fields.IntField(primary_key=True)
+    cycle: fields.ForeignKeyRelation[Cycle] = fields.ForeignKeyField(
+        "models.Cycle", related_name="duplicate_dismissals", on_delete=fields.CASCADE
+    )
+    one: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="dismissals_first", on_delete=fields.CASCADE
+    )
+    other: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="dismissals_second", on_delete=fields.CASCADE
+    )
+    dismissed_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="award_dismissals", null=True, on_delete=fields.SET_NULL
+    )
+    dismissed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "awards_duplicate_dismissal"
+        unique_together = (("one", "other"),)
+        indexes = (("cycle_id",),)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from awards import audit_labels, demo
-from awards.routes import api, common, manage, nominator, nominee, public
+from awards.routes import api, common, manage, nominator, nominee, public, screening
 from awards.services import mine
 from awards.services import public as public_service
 from core.hooks import HomeSection, Hooks
@@ -23,6 +23,7 @@ routes = [
     *manage.routes,
     *nominee.routes,
     *nominator.routes,
+    *screening.routes,
 ]
 
 

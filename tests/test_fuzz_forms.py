@@ -49,6 +49,9 @@ PATH_IDS = {
     "mark_id": "missing",
     "category_id": "missing",
     "nomination_id": "missing",
+    "appeal_id": "missing",
+    "merge_id": "missing",
+    "reason_id": "missing",
 }
 
 

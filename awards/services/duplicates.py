@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from accounts.models import User
@@ -21,6 +22,7 @@ from awards.enums import IN_RACE, MergeReason, NominationState
 from awards.models import (
     Category,
     Cycle,
+    DuplicateDismissal,
     Nomination,
     NominationCredit,
     NominationMerge,
@@ -121,12 +123,58 @@ def _match(items: Sequence[NominationFacts]) -> list[Pair]:
 
 
 async def likely_duplicates(cycle: Cycle) -> list[Pair]:
-    """Nominations in the race that look like duplicates, per category, for the organizer."""
+    """Nominations in the race that look like duplicates, per category, for the organizer;
+    a pair the organizer rejected is not offered again."""
     rows = await of_cycle(Nomination, cycle).filter(state__in=IN_RACE).order_by("id")
     per_category: dict[int, list[NominationFacts]] = defaultdict(list)
     for row in rows:
         per_category[row.category_id].append(facts(row))
-    return [pair for items in per_category.values() for pair in _match(items)]
+    rejected = set(await of_cycle(DuplicateDismissal, cycle).values_list("one_id", "other_id"))
+    return [
+        pair
+        for items in per_category.values()
+        for pair in _match(items)
+        if _ordered(pair.first, pair.second) not in rejected
+    ]
+
+
+def _ordered(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+async def reject_duplicate(
+    actor: User, cycle: Cycle, first_id: int, second_id: int
+) -> DuplicateDismissal:
+    """The organizer says two nominations offered as likely duplicates are not the same: the
+    pair is not offered again. Audited; possible until screening ends, like a merge."""
+    require_merge_window(cycle)
+    one, other = _ordered(first_id, second_id)
+    try:
+        return await _dismiss(actor, cycle, one, other)
+    except IntegrityError as exc:  # the same pair rejected twice at the same moment
+        raise Conflict(_("This pair was already marked as not duplicates.")) from exc
+
+
+async def _dismiss(actor: User, cycle: Cycle, one: int, other: int) -> DuplicateDismissal:
+    async with in_transaction():
+        rows = {n.id: n for n in await of_cycle(Nomination, cycle).filter(id__in=[one, other])}
+        if one == other or len(rows) != 2:
+            raise Invalid({"merged": _("Choose two different nominations of this cycle.")})
+        if rows[one].category_id != rows[other].category_id:
+            raise Invalid({"merged": _("Only nominations of the same category can be merged.")})
+        if await DuplicateDismissal.filter(one_id=one, other_id=other).exists():
+            raise Conflict(_("This pair was already marked as not duplicates."))
+        record = await DuplicateDismissal.create(
+            cycle_id=cycle.id, one_id=one, other_id=other, dismissed_by=actor, dismissed_at=now()
+        )
+        await audit.record(
+            actor,
+            "awards.duplicate_reject",
+            record,
+            after={"nomination": one, "other": other},
+            scope=scope(cycle),
+        )
+    return record
 
 
 # --- merging -------------------------------------------------------------------------------
@@ -177,7 +225,7 @@ async def confirm_duplicate(
     actor: User, cycle: Cycle, kept_id: int, merged_id: int
 ) -> NominationMerge:
     """The organizer confirms that two nominations of one category are the same."""
-    _require_before_screening_ends(cycle)
+    require_merge_window(cycle)
     async with in_transaction():
         pair = {
             n.id: n
@@ -195,7 +243,8 @@ async def confirm_duplicate(
         return await fold(actor, kept, merged, MergeReason.CONFIRMED)
 
 
-def _require_before_screening_ends(cycle: Cycle) -> None:
+def require_merge_window(cycle: Cycle) -> None:
+    """Merges are confirmed, rejected and undone only until screening ends."""
     if now() >= cycle.screening_ends:
         raise PhaseClosed(
             _(
@@ -211,7 +260,7 @@ async def undo_merge(
     """Restore the merged nomination and take back the credits it brought. Its claims stay
     with the kept one: the organizer has said these two differ. A restored nomination that
     waits on its nominee sends the nominee the invitation it never sent."""
-    _require_before_screening_ends(cycle)
+    require_merge_window(cycle)
     async with in_transaction():
         fresh = await of_cycle(NominationMerge, cycle).select_for_update().get(id=merge.id)
         if fresh.undone_at is not None:

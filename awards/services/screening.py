@@ -220,6 +220,17 @@ def _require_appeal_window(cycle: Cycle) -> None:
         )
 
 
+def require_appeal_decisions(cycle: Cycle) -> None:
+    """Appeals are decided until the jury starts."""
+    if cycle.jury_starts is not None and now() >= cycle.jury_starts:
+        raise PhaseClosed(
+            _(
+                "Appeals can be decided until the jury starts (%(when)s).",
+                when=when(cycle, cycle.jury_starts),
+            )
+        )
+
+
 async def decide_appeal(
     settings: Settings, actor: User, appeal: Appeal, *, upheld: bool, note: str = ""
 ) -> Appeal:
@@ -230,13 +241,7 @@ async def decide_appeal(
             raise Conflict(_("This appeal was already decided; the decision is final."))
         row = await Nomination.select_for_update().get(id=fresh.nomination_id)
         cycle = await Cycle.get(id=row.cycle_id)
-        if cycle.jury_starts is not None and now() >= cycle.jury_starts:
-            raise PhaseClosed(
-                _(
-                    "Appeals can be decided until the jury starts (%(when)s).",
-                    when=when(cycle, cycle.jury_starts),
-                )
-            )
+        require_appeal_decisions(cycle)
         fresh.state = AppealState.UPHELD if upheld else AppealState.DISMISSED
         fresh.decision_note, fresh.decided_by, fresh.decided_at = note.strip(), actor, now()
         await fresh.save()

@@ -1,7 +1,12 @@
 """Every award route, for every kind of person, in every phase of a published cycle: the
 expected status; and a draft cycle, hidden from everyone but its organizers and admins.
 
-The test fails when an `awards:` route is added without a row here."""
+The test fails when an `awards:` route is added without a row here. A row's path may name the
+fixture's records ({slug}, {category}, {reason}, {nomination}, {appeal}, {merge}); a path
+starting "POST " is posted with a CSRF token and an empty form, and a row with form data as its
+fourth element is posted with that data (a refused form, so that it changes nothing). A status is
+one for everyone, per person (a dict), per phase (a dict in it), or a function of (phase,
+person)."""
 
 from __future__ import annotations
 
@@ -10,11 +15,19 @@ import pytest
 from starlette.routing import Route
 
 from accounts.enums import Role, ScopeType
-from awards.enums import NominationState
-from awards.models import Nomination, NominationCredit, ScreeningReason
+from awards.enums import MergeReason, NominationState, Ruling
+from awards.models import (
+    Appeal,
+    Nomination,
+    NominationCredit,
+    NominationMerge,
+    ScreeningReason,
+    ScreeningRuling,
+)
+from core.clock import now
 from core.routing import flat
 from tests.awards.builders import make_category, make_cycle
-from tests.conftest import post_form
+from tests.conftest import CSRF_INPUT
 from tests.factories import grant, make_user, sign_in
 
 PEOPLE = (
@@ -28,6 +41,25 @@ PEOPLE = (
 )
 PHASES = ("upcoming", "nominations", "screening", "appeals", "jury", "results")
 MANAGERS = ("organizer", "admin")
+SIGN_IN = 303  # the anonymous are asked to sign in
+
+
+def manage_only(managers: object) -> dict[str, object]:
+    """An organizer's page: the anonymous sign in first, everyone else sees nothing (404)."""
+    return {p: managers if p in MANAGERS else SIGN_IN if p == "anonymous" else 404 for p in PEOPLE}
+
+
+def until(last: str, open_status: int, closed: int = 409) -> dict[str, int]:
+    """`open_status` in the phases up to `last`, `closed` after."""
+    cut = PHASES.index(last)
+    return {phase: open_status if i <= cut else closed for i, phase in enumerate(PHASES)}
+
+
+# The organizer undoes the fixture's merge while merges can change; the admin, after them,
+# finds it undone.
+UNDO = {**manage_only(until("screening", 303)), "admin": 409}
+
+M = "/awards/{slug}/manage"
 
 
 def _signed_in(status: int, managers: int | None = None, nominator: int | None = None):  # noqa: ANN202
@@ -88,7 +120,7 @@ def managers(status: int) -> dict[str, int]:
     return {p: status if p in MANAGERS else 303 if p == "anonymous" else 404 for p in PEOPLE}
 
 
-MATRIX = {
+MATRIX: dict[str, tuple] = {
     "awards:list": ("/awards", 200, {p: 200 for p in PEOPLE}),
     "awards:detail": (
         "/awards/{slug}",
@@ -161,6 +193,34 @@ MATRIX = {
         _signed_in(404, managers=403, nominator=409),
         _signed_in(404, managers=403),
     ),
+    "awards:screening": (M + "/screening", manage_only(200), manage_only(200)),
+    "awards:screening_rule": (
+        M + "/screening",
+        manage_only({**until("nominations", 409), "screening": 422}),
+        manage_only({**until("nominations", 409), "screening": 422}),
+        {"ruling": "", "nomination": "{nomination}"},
+    ),
+    "awards:appeals": (M + "/appeals", manage_only(200), manage_only(200)),
+    "awards:appeal_decide": (
+        M + "/appeals/{appeal}",
+        manage_only(until("appeals", 422)),
+        manage_only(until("appeals", 422)),
+        {"decision": ""},
+    ),
+    "awards:duplicates": (M + "/duplicates", manage_only(200), manage_only(200)),
+    "awards:duplicate_merge": (
+        M + "/duplicates/merge",
+        manage_only(until("screening", 422)),
+        manage_only(until("screening", 422)),
+        {"kept": "{nomination}", "merged": "{nomination}"},
+    ),
+    "awards:duplicate_reject": (
+        M + "/duplicates/reject",
+        manage_only(until("screening", 422)),
+        manage_only(until("screening", 422)),
+        {"first": "{nomination}", "second": "{nomination}"},
+    ),
+    "awards:merge_undo": (M + "/merges/{merge}/undo", UNDO, UNDO, {}),
 }
 
 
@@ -182,6 +242,26 @@ async def _people(cycle_phase: str, published: bool) -> tuple[dict, dict[str, ob
     )
     await NominationCredit.create(nomination=nomination, user=nominator)
     await grant(judge, Role.JUDGE, ScopeType.AWARD_CYCLE, cycle.id)
+    ruled = await Nomination.create(
+        cycle=cycle, category=category, created_by=nominator, state=NominationState.INELIGIBLE
+    )
+    ruling = await ScreeningRuling.create(
+        nomination=ruled, ruling=Ruling.INELIGIBLE, ruled_by=organizer, ruled_at=now()
+    )
+    appeal = await Appeal.create(
+        nomination=ruled, ruling=ruling, statement="…", filed_by=nominator, filed_at=now()
+    )
+    merged = await Nomination.create(
+        cycle=cycle, category=category, created_by=nominator, state=NominationState.MERGED
+    )
+    merge = await NominationMerge.create(
+        cycle=cycle,
+        kept=nomination,
+        merged=merged,
+        reason=MergeReason.CONFIRMED,
+        previous_state=NominationState.SUBMITTED,
+        merged_at=now(),
+    )
     people = {
         "anonymous": None,
         "outsider": await make_user(),
@@ -193,7 +273,7 @@ async def _people(cycle_phase: str, published: bool) -> tuple[dict, dict[str, ob
     }
     reason = await ScreeningReason.filter(cycle=cycle).first()
     ids = {"slug": cycle.slug, "category": category.id, "reason": reason.id}
-    return {**ids, "nomination": nomination.id}, people
+    return {**ids, "nomination": nomination.id, "appeal": appeal.id, "merge": merge.id}, people
 
 
 async def _statuses(app, ids: dict, people: dict[str, object]) -> dict[tuple[str, str], int]:  # noqa: ANN001
@@ -203,21 +283,26 @@ async def _statuses(app, ids: dict, people: dict[str, object]) -> dict[tuple[str
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             if user is not None:
                 await sign_in(client, user)
-            for name, (path, _published, _draft) in MATRIX.items():
-                method, _sep, url = path.rpartition(" ")
-                if method == "POST":
-                    response = await post_form(client, url.format(**ids), {})
+            token = CSRF_INPUT.search((await client.get("/login")).text).group(1)
+            for name, row in MATRIX.items():
+                method, _sep, url = row[0].rpartition(" ")
+                url, form = url.format(**ids), row[3] if len(row) > 3 else None
+                if method == "POST" or form is not None:
+                    data = {k: v.format(**ids) for k, v in (form or {}).items()}
+                    response = await client.post(url, data={"csrf_token": token, **data})
                 else:
-                    response = await client.get(url.format(**ids))
+                    response = await client.get(url)
                 found[(name, who)] = response.status_code
     return found
 
 
 def _expected(spec, phase: str, who: str) -> int:  # noqa: ANN001
-    """A row's status: one for everyone, per person (a dict), or a function of (phase, person)."""
+    """A row's status: one for everyone, per person (a dict), per phase (a dict in it), or a
+    function of (phase, person)."""
     if callable(spec):
         return spec(phase, who)
-    return spec[who] if isinstance(spec, dict) else spec
+    spec = spec[who] if isinstance(spec, dict) else spec
+    return spec[phase] if isinstance(spec, dict) else spec
 
 
 @pytest.mark.parametrize("phase", PHASES)
