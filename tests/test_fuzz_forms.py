@@ -55,7 +55,13 @@ PATH_IDS = {
 }
 
 
-FORM_MODULES = ("accounts/forms.py", "events/forms.py", "judging/forms.py", "core/forms.py")
+FORM_MODULES = (
+    "accounts/forms.py",
+    "events/forms.py",
+    "judging/forms.py",
+    "core/forms.py",
+    "awards/setup_forms.py",
+)
 # Roles that pass the permission checks of some form and so reach its parsing: they get
 # every odd value in every field; the others are refused before (one post each suffices).
 REACHING = {"organizer", "admin", "captain", "judge"}
