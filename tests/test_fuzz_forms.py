@@ -60,7 +60,7 @@ FORM_MODULES = (
     "events/forms.py",
     "judging/forms.py",
     "core/forms.py",
-    "awards/setup_forms.py",
+    "awards/forms.py",
 )
 # Roles that pass the permission checks of some form and so reach its parsing: they get
 # every odd value in every field; the others are refused before (one post each suffices).

@@ -12,8 +12,7 @@ from starlette.routing import Route
 from tortoise.functions import Count
 
 from accounts.models import User
-from awards import labels
-from awards import setup_forms as forms
+from awards import forms, labels
 from awards.enums import Milestone, NominationState, Visibility
 from awards.models import Category, Cycle, Nomination, ScreeningReason, of_cycle
 from awards.routes.common import not_found, slug_of, timeline_items
