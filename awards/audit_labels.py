@@ -24,6 +24,7 @@ AUDIT = AuditLabels(
         "awards.appeal_decide": N_("Appeal decided"),
         "awards.merge": N_("Duplicate nominations merged"),
         "awards.merge_undo": N_("Merge undone"),
+        "awards.mail_group": N_("Mail sent to a group"),
     },
     objects={
         "Cycle": N_("Award cycle"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from awards import audit_labels, demo
-from awards.routes import api, common, public
+from awards.routes import api, common, nominations, public
 from awards.services import public as public_service
 from core.hooks import HomeSection, Hooks
 from core.i18n import N_
@@ -15,7 +15,7 @@ from core.i18n import gettext as _
 
 __all__ = ["hooks", "routes"]
 
-routes = [*public.routes, *api.routes]
+routes = [*public.routes, *api.routes, *nominations.routes]
 
 
 def nav_links(request: Request) -> list[tuple[str, str]]:
