@@ -59,7 +59,7 @@ async def nomination_list(request: Request) -> Response:
         listing=found,
         page_=found.page,
         filters=filters,
-        categories=await listing.categories(cycle),
+        categories=list(found.categories.values()),
         states=listing.STATES,
         moment=now(),
     )

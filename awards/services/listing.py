@@ -37,7 +37,7 @@ from awards.models import (
 from awards.services import duplicates, screening
 from core.audit import AuditEntry
 from core.clock import now
-from core.i18n import N_, localized
+from core.i18n import N_, get_locale, localized
 from core.i18n import gettext as _
 from core.pagination import Page, paginate
 from core.spreadsheet import to_csv
@@ -141,8 +141,9 @@ async def flagged_duplicates(cycle: Cycle) -> dict[int, list[int]]:
 def nomination_query(
     cycle: Cycle, f: ListFilter, flagged: Iterable[int] | None = None
 ) -> QuerySet[Nomination]:
-    """The nominations a filter shows, newest first, with their category and creator."""
-    query = of_cycle(Nomination, cycle).select_related("category", "created_by")
+    """The nominations a filter shows, newest first (their categories are the cycle's, read
+    once: `categories`)."""
+    query = of_cycle(Nomination, cycle)
     if f.search:
         s = f.search
         by_nominator = Subquery(
@@ -173,34 +174,67 @@ def nomination_query(
     return query.order_by("-id")
 
 
-async def _credits(nomination_ids: list[int]) -> dict[int, list[NominationCredit]]:
-    grouped: dict[int, list[NominationCredit]] = defaultdict(list)
+@dataclass(frozen=True)
+class Nominator:
+    """A nominator as a list shows them (read as plain values: no model per row)."""
+
+    name_ar: str
+    name_en: str
+    email: str
+
+    @property
+    def display_name(self) -> str:  # as accounts' User.display_name
+        first, second = (
+            (self.name_ar, self.name_en) if get_locale() == "ar" else (self.name_en, self.name_ar)
+        )
+        return first or second or self.email.split("@", 1)[0]
+
+
+async def _nominators(nomination_ids: list[int]) -> dict[int, list[Nominator]]:
+    """The nominators of these nominations, in the order they were credited (one query)."""
+    grouped: dict[int, list[Nominator]] = defaultdict(list)
     if not nomination_ids:
         return grouped
     rows = (
         await NominationCredit.filter(nomination_id__in=nomination_ids)
-        .select_related("user")
         .order_by("created_at", "id")
+        .values_list("nomination_id", "user__name_ar", "user__name_en", "user__email")
     )
-    for row in rows:
-        grouped[row.nomination_id].append(row)
+    for nomination_id, name_ar, name_en, email in rows:
+        grouped[nomination_id].append(Nominator(name_ar or "", name_en or "", email or ""))
     return grouped
+
+
+# What a list row shows of a nomination (the page reads only these columns).
+ROW_FIELDS = (
+    "id",
+    "category_id",
+    "state",
+    "self_nomination",
+    "nominee_name_ar",
+    "nominee_name_en",
+    "work_title",
+    "work_outlet",
+    "submitted_at",
+)
 
 
 @dataclass(frozen=True)
 class Listing:
     page: Page
-    nominators: dict[int, list[NominationCredit]]
+    nominators: dict[int, list[Nominator]]
     duplicates: dict[int, list[int]]  # only filled when the list is filtered on them
+    categories: dict[int, Category]
 
 
 async def nominations(cycle: Cycle, f: ListFilter, number: int = 1) -> Listing:
-    """A page of the cycle's nominations with their nominators (three or four queries)."""
+    """A page of the cycle's nominations with their nominators and the cycle's categories
+    (four queries, five with the likely duplicates)."""
     flagged = await flagged_duplicates(cycle) if f.duplicates else {}
-    query = nomination_query(cycle, f, flagged if f.duplicates else None)
+    query = nomination_query(cycle, f, flagged if f.duplicates else None).only(*ROW_FIELDS)
     page = await paginate(query, number, PAGE_SIZE)
-    credits = await _credits([n.id for n in page.items])
-    return Listing(page, credits, flagged)
+    nominators = await _nominators([n.id for n in page.items])
+    return Listing(page, nominators, flagged, {c.id: c for c in await categories(cycle)})
 
 
 async def categories(cycle: Cycle) -> list[Category]:
@@ -243,7 +277,8 @@ async def export(cycle: Cycle, f: ListFilter) -> bytes:
     both."""
     flagged = await flagged_duplicates(cycle) if f.duplicates else None
     rows = list(await nomination_query(cycle, f, flagged))
-    credits = await _credits([n.id for n in rows])
+    credits = await _nominators([n.id for n in rows])
+    by_id = {c.id: c for c in await categories(cycle)}
     header = [
         _("Number"),
         _("Category"),
@@ -268,8 +303,8 @@ async def export(cycle: Cycle, f: ListFilter) -> bytes:
     body = [
         [
             n.id,
-            localized(n.category, "name"),
-            label(NOMINEE_TYPES, n.category.nominee_type),
+            localized(by_id[n.category_id], "name"),
+            label(NOMINEE_TYPES, by_id[n.category_id].nominee_type),
             n.nominee_name_ar,
             n.nominee_name_en,
             n.nominee_email,
@@ -281,8 +316,8 @@ async def export(cycle: Cycle, f: ListFilter) -> bytes:
             " ".join(n.work_links or []),
             label(STATES, n.state),
             acceptance_state(cycle, n),
-            "; ".join(c.user.display_name for c in credits.get(n.id, [])),
-            "; ".join(c.user.email for c in credits.get(n.id, [])),
+            "; ".join(c.display_name for c in credits.get(n.id, [])),
+            "; ".join(c.email for c in credits.get(n.id, [])),
             _local(n.submitted_at, cycle),
             n.version_count,
             n.fingerprint,
