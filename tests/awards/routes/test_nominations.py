@@ -453,6 +453,12 @@ async def test_a_mail_to_nominees_awaiting_acceptance_and_to_the_shortlisted(cli
     assert sent["huda@example.org"]["Subject"] == "Please answer, هدى"
     assert sent["tom@example.org"]["Subject"] == "Please answer, Tom"
     assert waiting_ar.id  # the first nominee reads Arabic, but there is no Arabic text
+    # past the deadline to accept (plus its grace), nobody can still accept: nobody to remind
+    later = cycle.acceptance_deadline - clock.now() + DAY
+    clock.travel(later)
+    response = await post_form(client, url, {**letter, "group": "awaiting", "action": "preview"})
+    assert "Nobody is in this group yet" in text_of(response.text)
+    clock.travel(-later)
     # nobody is shortlisted yet: the preview says so and nothing is sent
     response = await post_form(client, url, {**letter, "group": "shortlisted", "action": "preview"})
     assert "Nobody is in this group yet" in text_of(response.text)
