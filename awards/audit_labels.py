@@ -28,6 +28,7 @@ AUDIT = AuditLabels(
         "awards.merge": N_("Duplicate nominations merged"),
         "awards.merge_undo": N_("Merge undone"),
         "awards.duplicate_reject": N_("Likely duplicate rejected"),
+        "awards.mail_group": N_("Mail sent to a group"),
     },
     objects={
         "Cycle": N_("Award cycle"),

@@ -202,7 +202,8 @@ class Nomination(Model):
     class Meta:
         table = "awards_nomination"
         unique_together = (("created_by", "form_key"),)
-        indexes = (("cycle_id", "category_id", "state"),)
+        # (cycle_id, id): the organizer's list reads a cycle's newest first, a page at a time
+        indexes = (("cycle_id", "category_id", "state"), ("cycle_id", "id"))
         ordering = ["id"]
 
 

@@ -37,6 +37,18 @@ async def visible_cycle(request: Request) -> Cycle:
     return cycle
 
 
+async def managed_cycle(request: Request) -> Cycle:
+    """The cycle of the URL for its organizers and admins (a 404 for everyone else, as if it
+    did not exist; a signed-out organizer is asked to sign in)."""
+    permissions.require(request.state.user, "core.signed_in")
+    slug = slug_of(request)
+    cycle = await Cycle.get_or_none(slug=slug) if slug else None
+    if cycle is None:
+        raise not_found()
+    permissions.require(request.state.user, "awards.manage", cycle, visible="awards.manage")
+    return cycle
+
+
 def timeline_items(cycle: Cycle, moment: dt.datetime) -> list[dict[str, Any]]:
     """The cycle's dates in order, named, and whether each has passed."""
     return [

@@ -15,7 +15,7 @@ from accounts.models import User
 from awards import forms, labels
 from awards.enums import Milestone, NominationState, Visibility
 from awards.models import Category, Cycle, Nomination, ScreeningReason, of_cycle
-from awards.routes.common import not_found, slug_of, timeline_items
+from awards.routes.common import managed_cycle, not_found, timeline_items
 from awards.services import cycles
 from core import permissions
 from core.clock import now
@@ -31,18 +31,6 @@ def _user(request: Request) -> User:
     user = request.state.user
     assert user is not None  # the permission check before this asked anonymous to sign in
     return user
-
-
-async def managed_cycle(request: Request) -> Cycle:
-    """The cycle of the URL for its organizers and admins (a 404 for everyone else, as if it
-    did not exist; a signed-out organizer is asked to sign in)."""
-    permissions.require(request.state.user, "core.signed_in")
-    slug = slug_of(request)
-    cycle = await Cycle.get_or_none(slug=slug) if slug else None
-    if cycle is None:
-        raise not_found()
-    permissions.require(request.state.user, "awards.manage", cycle, visible="awards.manage")
-    return cycle
 
 
 def refused(

@@ -30,7 +30,7 @@ from awards.models import (
     ScreeningReason,
     of_cycle,
 )
-from awards.routes.common import not_found, slug_of
+from awards.routes.common import managed_cycle, not_found
 from awards.services import duplicates, screening
 from awards.services.common import require_screening
 from core import permissions
@@ -72,18 +72,6 @@ def _user(request: Request) -> User:
     user = request.state.user
     assert user is not None  # the permission check before this asked anonymous to sign in
     return user
-
-
-async def managed_cycle(request: Request) -> Cycle:
-    """The cycle of the URL, for its organizers and admins (anyone else: the same 404 as for a
-    cycle that does not exist; the anonymous are asked to sign in)."""
-    permissions.require(request.state.user, "core.signed_in")
-    slug = slug_of(request)
-    cycle = await Cycle.get_or_none(slug=slug) if slug else None
-    if cycle is None:
-        raise not_found()
-    permissions.require(request.state.user, "awards.manage", cycle, visible="awards.manage")
-    return cycle
 
 
 def _ids(values: Iterable[Any]) -> list[int] | None:

@@ -221,6 +221,21 @@ MATRIX: dict[str, tuple] = {
         {"first": "{nomination}", "second": "{nomination}"},
     ),
     "awards:merge_undo": (M + "/merges/{merge}/undo", UNDO, UNDO, {}),
+    "awards:nominations": (M + "/nominations", manage_only(200), manage_only(200)),
+    "awards:nominations_export": (M + "/nominations.csv", manage_only(200), manage_only(200)),
+    "awards:manage_nomination": (
+        M + "/nominations/{nomination}",
+        manage_only(200),
+        manage_only(200),
+    ),
+    # no such file: managers get the file's 404, after the same checks as the pages
+    "awards:manage_nomination_file": (
+        M + "/nominations/{nomination}/files/0",
+        manage_only(404),
+        manage_only(404),
+    ),
+    "awards:screening_dashboard": (M + "/screening-dashboard", manage_only(200), manage_only(200)),
+    "awards:mail": (M + "/mail", manage_only(200), manage_only(200)),
 }
 
 

@@ -1,0 +1,170 @@
+"""An organizer's mail to a chosen group of a cycle: its nominators, the nominees who have not
+answered yet, or the shortlisted nominees. Written from a bilingual template with the
+placeholders {name} and {cycle}, previewed first, then queued in one transaction, each person
+in their own language when the organizer wrote it (else in the other)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from accounts.enums import ScopeType
+from accounts.models import User
+from awards.enums import IN_RACE, NominationState
+from awards.models import Cycle, Nomination, NominationCredit, of_cycle
+from awards.services.common import cycle_name, scope
+from core import audit
+from core.clock import now
+from core.i18n import N_, localized, use_locale
+from core.mail import outbox
+from judging.services import access
+
+NOMINATION_SOURCE = "awards.nomination"  # the award's entries in judging
+GROUPS = {
+    "nominators": N_("Nominators of the nominations in the race"),
+    "awaiting": N_("Nominees who have not accepted yet"),
+    "shortlisted": N_("Shortlisted nominees"),
+}
+PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{0,40})\}")
+PLACEHOLDERS = ("name", "cycle")
+GREETINGS = {"ar": "مرحبًا {name}،\n\n", "en": "Hello {name},\n\n"}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str  # "ar" or "en": the person's profile, or the language given for a nominee
+    name_ar: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Letter:
+    recipient: str
+    language: str
+    subject: str
+    body: str
+
+
+def _person(user: User) -> Recipient:
+    return Recipient(user.email, user.language, user.name_ar, user.name_en)
+
+
+def _nominee(row: Nomination) -> Recipient:
+    language = row.nominee_language if row.nominee_language in ("ar", "en") else "ar"
+    return Recipient(row.nominee_email, language, row.nominee_name_ar, row.nominee_name_en)
+
+
+def _once(people: list[Recipient]) -> list[Recipient]:
+    seen: set[str] = set()
+    kept = []
+    for person in people:
+        key = person.email.strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(person)
+    return kept
+
+
+async def recipients(cycle: Cycle, group: str) -> list[Recipient]:
+    """The people of `group`, each e-mail once, in a stable order (one or two queries)."""
+    if group == "nominators":
+        credits = (
+            await NominationCredit.filter(
+                nomination__cycle_id=cycle.id, nomination__state__in=list(IN_RACE)
+            )
+            .select_related("user")
+            .order_by("nomination_id", "created_at", "id")
+        )
+        return _once([_person(c.user) for c in credits])
+    if group == "awaiting":
+        rows = await (
+            of_cycle(Nomination, cycle)
+            .filter(state=NominationState.AWAITING_NOMINEE, self_nomination=False)
+            .order_by("id")
+        )
+        deadline = cycle.acceptance_deadline
+        return _once([_nominee(r) for r in rows]) if now() < deadline else []
+    if group == "shortlisted":
+        ids = await access.shortlisted_sources(
+            ScopeType.AWARD_CYCLE.value, cycle.id, NOMINATION_SOURCE
+        )
+        rows = await (
+            of_cycle(Nomination, cycle)
+            .filter(id__in=sorted(ids), state=NominationState.ELIGIBLE)
+            .order_by("id")
+        )
+        return _once([_nominee(r) for r in rows])
+    return []
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def compose(cycle: Cycle, recipient: Recipient, values: Mapping[str, Any]) -> Letter:
+    """The mail one person gets: their language if the organizer wrote it, else the other."""
+    lang = (
+        recipient.language
+        if values.get(f"subject_{recipient.language}")
+        else ("en" if values.get("subject_en") else "ar")
+    )
+    with use_locale(lang):
+        name = localized(recipient, "name", lang) or recipient.email
+    filled = {"name": name, "cycle": cycle_name(cycle, lang)}
+    return Letter(
+        recipient=recipient.email,
+        language=lang,
+        subject=fill_placeholders(values[f"subject_{lang}"], filled),
+        body=fill_placeholders(values[f"body_{lang}"], filled),
+    )
+
+
+@dataclass(frozen=True)
+class Sample:
+    letter: Letter  # the first recipient's mail in this language
+    count: int  # how many people get the mail in this language
+
+
+def samples(cycle: Cycle, people: list[Recipient], values: Mapping[str, Any]) -> list[Sample]:
+    """One sample mail per language that will be sent (Arabic first), with its count."""
+    first: dict[str, Letter] = {}
+    counts: dict[str, int] = {}
+    for person in people:
+        letter = compose(cycle, person, values)
+        first.setdefault(letter.language, letter)
+        counts[letter.language] = counts.get(letter.language, 0) + 1
+    return [Sample(first[lang], counts[lang]) for lang in ("ar", "en") if lang in first]
+
+
+async def send(actor: User, cycle: Cycle, group: str, values: Mapping[str, Any]) -> int:
+    """Queue the mail for every recipient; returns how many were queued."""
+    people = await recipients(cycle, group)
+    async with in_transaction():
+        for person in people:
+            letter = compose(cycle, person, values)
+            await outbox.queue(
+                letter.recipient,
+                "awards/announcement",
+                letter.language,
+                subject=letter.subject,
+                body=letter.body,
+            )
+        await audit.record(
+            actor,
+            "awards.mail_group",
+            cycle,
+            scope=scope(cycle),
+            after={
+                "group": group,
+                "recipients": len(people),
+                "subject_ar": values.get("subject_ar", ""),
+                "subject_en": values.get("subject_en", ""),
+            },
+        )
+    outbox.wake()
+    return len(people)
