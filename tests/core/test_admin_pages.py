@@ -14,7 +14,6 @@ import pytest
 from core import audit
 from core.audit import AuditEntry
 from core.clock import now
-from core.i18n import translations
 from core.mail.models import MailState, OutboxMessage
 from tests.factories import make_user, sign_in
 
