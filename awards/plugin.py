@@ -7,15 +7,18 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from awards import audit_labels, demo
-from awards.routes import api, common, public
+from awards.routes import api, common, jury, public
+from awards.services import entry_source
 from awards.services import public as public_service
 from core.hooks import HomeSection, Hooks
 from core.i18n import N_
 from core.i18n import gettext as _
+from core.routing import form_pages
+from judging.sources import sources
 
 __all__ = ["hooks", "routes"]
 
-routes = [*public.routes, *api.routes]
+routes = [*public.routes, *api.routes, *form_pages(jury.routes, jury.FORM_PAGES)]
 
 
 def nav_links(request: Request) -> list[tuple[str, str]]:
@@ -34,3 +37,5 @@ hooks = Hooks(
         )
     ],
 )
+
+sources.register(entry_source.NominationSource())
