@@ -15,9 +15,9 @@ from judging import forms
 from judging.enums import ConflictKind, ConflictOrigin
 from judging.models import Judge
 from judging.routes.common import labels, links, managed, scope_redirect
+from judging.routes.rounds import group_options
 from judging.services import conflicts
 from judging.services import judges as judges_service
-from judging.routes.rounds import group_options
 from judging.sources import EntrySource, ScopeInfo, groups_of, sources
 
 

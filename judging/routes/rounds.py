@@ -55,7 +55,9 @@ async def scope_page(request: Request) -> Response:
     )
 
 
-async def _groups_if_used(source: EntrySource, scope: ScopeInfo, rounds: list[Round]) -> dict:
+async def _groups_if_used(
+    source: EntrySource, scope: ScopeInfo, rounds: list[Round]
+) -> dict[str, Group]:
     """The scope's group labels by key, when a round is for one group (else nothing)."""
     if not any(r.group_key for r in rounds):
         return {}
@@ -81,7 +83,7 @@ async def _round_form(
 ) -> Response:
     """The round form: shown, or parsed and saved (the new or the edited round)."""
     groups = await groups_of(source, scope.scope_id)
-    context = {
+    context: dict[str, Any] = {
         "scope": scope,
         "round": round_,
         "previous_options": _options(earlier),
