@@ -28,7 +28,7 @@ from judging.routes.common import (
 from judging.services import entries, rubric, scoring_progress
 from judging.services import judges as judges_service
 from judging.services import rounds as rounds_service
-from judging.sources import EntrySource, Group, ScopeInfo, groups_of
+from judging.sources import EntrySource, Group, ScopeInfo, groups_of, sources
 
 SaveRound = Callable[[dict[str, Any]], Awaitable[Round]]
 
@@ -154,9 +154,12 @@ async def render_round(
     request: Request, scope: ScopeInfo, round_: Round, status: int = 200, message: str = ""
 ) -> Response:
     deadline = await rounds_service.submissions_close(round_)
+    source = sources.get(round_.scope_type)
+    groups = await groups_of(source, round_.scope_id) if source and round_.group_key else []
     return page(
         request,
         "judging/round.html",
+        group=next((g for g in groups if g.key == round_.group_key), None),
         status=status,
         scope=scope,
         round=round_,

@@ -28,6 +28,9 @@ async def test_a_round_for_one_track_from_the_round_form(client):
     assert (await Round.get(name_en="Journalism round")).group_key == "b"
     scope = await client.get("/judging/event/1")
     assert "Journalism round Journalism" in page_text(scope.text)
+    round_ = await Round.get(name_en="Journalism round")
+    shown = await client.get(f"/judging/event/1/rounds/{round_.id}")
+    assert "Entries of (a track or a category) Journalism" in page_text(shown.text)
 
 
 async def test_an_unknown_group_is_refused_with_a_message(client):
