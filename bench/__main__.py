@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import bench_awards, bench_events, bench_judging_http, bench_results, bench_signed_in
+from bench import (
+    bench_awards,
+    bench_awards_http,
+    bench_events,
+    bench_judging_http,
+    bench_results,
+    bench_signed_in,
+)
 from bench.load import Loader, LoadResult, pick_loader
 from bench.servers import ROOT, Server, ceiling_server, manassa_server
 
@@ -120,6 +127,7 @@ MEASUREMENTS: list[Callable[[Bench], Measurement]] = [
     *bench_events.MEASUREMENTS,
     *bench_judging_http.MEASUREMENTS,
     *bench_awards.MEASUREMENTS,
+    *bench_awards_http.MEASUREMENTS,
     *bench_signed_in.MEASUREMENTS,
     *bench_results.MEASUREMENTS,
 ]

@@ -176,6 +176,8 @@ async def test_a_draft_cycles_shortlist_is_never_public(client, settings):
     organizer, cycle, category, _nominations, _round = await _judged()
     await shortlist.approve(organizer, cycle, category)
     await shortlist.publish(organizer, cycle, settings)
+    # the public page is kept a few seconds for anonymous visitors: not past a return to draft
+    assert (await client.get(f"/awards/{cycle.slug}/shortlist")).status_code == 200
     cycle.visibility = "draft"
     await cycle.save()
     assert (await client.get(f"/awards/{cycle.slug}/shortlist")).status_code == 404
