@@ -7,7 +7,6 @@ Juries, rubrics, assignments and scoring are judging's own pages, for the scope
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
@@ -18,7 +17,7 @@ from accounts.enums import ScopeType
 from awards.enums import Visibility
 from awards.models import Category, Cycle, of_cycle
 from awards.routes.common import not_found, slug_of, visible_cycle
-from awards.services import shortlist
+from awards.services import shortlist, shortlist_cache
 from awards.services.entry_source import group_key
 from core import page_cache, permissions
 from core.errors import Conflict
@@ -27,8 +26,6 @@ from core.openapi import CACHE, bilingual, iso, registry
 from core.web import flash, page, redirect
 
 SCOPE_TYPE = ScopeType.AWARD_CYCLE.value
-SHORTLIST_CACHE = dt.timedelta(seconds=5)
-SHORTLIST_PAGES_KEPT = 64
 
 
 async def managed_cycle(request: Request) -> Cycle:
@@ -99,28 +96,24 @@ async def publish(request: Request) -> Response:
 
 async def shortlist_page(request: Request) -> Response:
     """A published shortlist reads the same for every visitor without a session in one
-    language and no longer changes: the page is kept as bytes for a few seconds
-    (core.page_cache)."""
-    cycle = await visible_cycle(request)  # before the cache: a cycle may go back to draft
-    key = page_cache.anonymous_key(request, "awards:shortlist", cycle.slug)
-    return await _cache(request).serve(
-        key, lambda: _shortlist_page(request, cycle, key), HTMLResponse
+    language: the page is kept as bytes for a few seconds (awards.services.shortlist_cache),
+    and such a visitor is answered without a query."""
+    key = page_cache.anonymous_key(request, "awards:shortlist", request.path_params["slug"])
+    return await shortlist_cache.of(request).serve(
+        key, lambda: _shortlist_page(request, key), HTMLResponse
     )
 
 
-def _cache(request: Request) -> page_cache.PageCache[bytes]:
-    return page_cache.on_app(
-        request, "awards_shortlist_pages", SHORTLIST_CACHE, SHORTLIST_PAGES_KEPT
-    )
-
-
-async def _shortlist_page(request: Request, cycle: Cycle, key: tuple[Any, ...] | None) -> Response:
+async def _shortlist_page(request: Request, key: tuple[Any, ...] | None) -> Response:
+    cache = shortlist_cache.of(request)
+    seen = cache.generation
+    cycle = await visible_cycle(request)
     published = await shortlist.published_shortlist(cycle)
     if published is None:
         raise not_found()
     response = page(request, "awards/shortlist.html", cycle=cycle, categories=published)
-    if page_cache.session_free(request):  # the page used nobody's session
-        _cache(request).put(key, bytes(response.body))
+    if request.state.user is None and page_cache.session_free(request):
+        cache.put(key, bytes(response.body), seen=seen)
     return response
 
 

@@ -24,6 +24,7 @@ from awards.models import (
     ShortlistedNomination,
     of_cycle,
 )
+from awards.services import shortlist_cache
 from awards.services.common import Links, cycle_name, mail_name, scope
 from awards.services.entry_source import SOURCE, group_key
 from core import audit
@@ -200,6 +201,7 @@ async def publish(actor: User, cycle: Cycle, settings: Settings) -> int:
             after={"nominations": [r.nomination_id for r in rows]},  # type: ignore[attr-defined]
         )
         await _tell(cycle, categories, rows, Links(settings.base_url))
+    shortlist_cache.changed()
     outbox.wake()
     return len(rows)
 

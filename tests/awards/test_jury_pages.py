@@ -75,6 +75,8 @@ async def test_a_judge_of_the_category_scores_a_nomination_blind(client):
     await round_.save()
     row = await Assignment.get(round=round_)
     await sign_in(client, await seat.user)
+    queue = page_text((await client.get("/judging/queue?lang=en")).text)
+    assert nomination.work_title in queue and cycle.name_en in queue
     url = f"/judging/entries/{row.entry_id}"
     page = await client.get(url + "?lang=en")
     assert page.status_code == 200

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from awards.enums import Visibility
 from awards.models import ShortlistedNomination
-from awards.services import shortlist
+from awards.services import cycles, shortlist
 from core.audit import AuditEntry
 from core.errors import Conflict
 from core.i18n import use_locale
@@ -178,8 +179,7 @@ async def test_a_draft_cycles_shortlist_is_never_public(client, settings):
     await shortlist.publish(organizer, cycle, settings)
     # the public page is kept a few seconds for anonymous visitors: not past a return to draft
     assert (await client.get(f"/awards/{cycle.slug}/shortlist")).status_code == 200
-    cycle.visibility = "draft"
-    await cycle.save()
+    await cycles.set_visibility(organizer, cycle, Visibility.DRAFT)
     assert (await client.get(f"/awards/{cycle.slug}/shortlist")).status_code == 404
     assert (await client.get(f"/api/v1/awards/{cycle.slug}/shortlist")).status_code == 404
     with use_locale("en"):
