@@ -47,6 +47,7 @@ PATH_IDS = {
     "assignment_id": "assignment",
     "conflict_id": "missing",
     "mark_id": "missing",
+    "category_id": "missing",
 }
 
 
