@@ -24,6 +24,9 @@ AUDIT = AuditLabels(
         "awards.appeal_decide": N_("Appeal decided"),
         "awards.merge": N_("Duplicate nominations merged"),
         "awards.merge_undo": N_("Merge undone"),
+        "awards.shortlist_approve": N_("Shortlist approved"),
+        "awards.shortlist_withdraw": N_("Shortlist approval withdrawn"),
+        "awards.shortlist_publish": N_("Shortlist published"),
     },
     objects={
         "Cycle": N_("Award cycle"),
@@ -51,6 +54,8 @@ AUDIT = AuditLabels(
         "nominee": N_("Nominee"),
         "nomination": N_("Nomination"),
         "merged": N_("Merged"),
+        "round": N_("Jury round"),
+        "nominations": N_("Nominations"),
     },
     values={
         "nominee_type": NOMINEE_TYPES,

@@ -154,7 +154,7 @@ async def approve(actor: User, cycle: Cycle, category: Category) -> list[Shortli
         await category.save(update_fields=["shortlist_round_id", "shortlist_approved_at"])
         await audit.record(
             actor,
-            "awards.shortlist_approved",
+            "awards.shortlist_approve",
             category,
             scope=scope(cycle),
             after={"round": round_.id, "nominations": [r.nomination_id for r in rows]},  # type: ignore[attr-defined]
@@ -169,7 +169,7 @@ async def withdraw_approval(actor: User, cycle: Cycle, category: Category) -> No
         await ShortlistedNomination.filter(category=category).delete()
         category.shortlist_approved_at = None
         await category.save(update_fields=["shortlist_approved_at"])
-        await audit.record(actor, "awards.shortlist_withdrawn", category, scope=scope(cycle))
+        await audit.record(actor, "awards.shortlist_withdraw", category, scope=scope(cycle))
 
 
 async def publish(actor: User, cycle: Cycle, settings: Settings) -> int:
@@ -195,7 +195,7 @@ async def publish(actor: User, cycle: Cycle, settings: Settings) -> int:
         await cycle.save(update_fields=["shortlist_published_at"])
         await audit.record(
             actor,
-            "awards.shortlist_published",
+            "awards.shortlist_publish",
             cycle,
             scope=scope(cycle),
             after={"nominations": [r.nomination_id for r in rows]},  # type: ignore[attr-defined]

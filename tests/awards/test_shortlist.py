@@ -48,7 +48,7 @@ async def test_approving_takes_the_top_n_of_the_closed_round(db):
     assert rows[0].citation == nominations[0].statement.split("\n")[0]
     await category.refresh_from_db()
     assert category.shortlist_approved_at is not None
-    assert await AuditEntry.filter(action="awards.shortlist_approved").exists()
+    assert await AuditEntry.filter(action="awards.shortlist_approve").exists()
 
 
 async def test_nothing_is_approved_while_the_round_is_open(db):
