@@ -29,6 +29,9 @@ AUDIT = AuditLabels(
         "awards.merge_undo": N_("Merge undone"),
         "awards.duplicate_reject": N_("Likely duplicate rejected"),
         "awards.mail_group": N_("Mail sent to a group"),
+        "awards.shortlist_approve": N_("Shortlist approved"),
+        "awards.shortlist_withdraw": N_("Shortlist approval withdrawn"),
+        "awards.shortlist_publish": N_("Shortlist published"),
     },
     objects={
         "Cycle": N_("Award cycle"),
@@ -58,6 +61,8 @@ AUDIT = AuditLabels(
         "nomination": N_("Nomination"),
         "merged": N_("Merged"),
         "other": N_("Other nomination"),
+        "round": N_("Jury round"),
+        "nominations": N_("Nominations"),
     },
     values={
         "nominee_type": NOMINEE_TYPES,

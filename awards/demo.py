@@ -1,6 +1,7 @@
 """Demo award data for `make run`, written through the services as people would: last year's
-cycle complete up to screening, this year's open for nominations with nominations in several
-states. The clock is moved to each moment of last year's timeline and back (core.clock.travel).
+cycle screened, judged by a jury round per category (through judging) and its shortlist
+published; this year's open for nominations with nominations in several states. The clock
+is moved to each moment of last year's timeline and back (core.clock.travel).
 
 This year's ruling and appeal are made by moving the clock to this year's screening and back,
 so their dates lie a few weeks ahead: the demo shows every state at once.
@@ -14,14 +15,56 @@ from typing import Any
 from accounts.models import User
 from awards.enums import EvidenceField, Milestone, NomineeType, Relation, Ruling, Visibility
 from awards.models import Category, Cycle, Nomination
-from awards.services import acceptance, cycles, nominations, screening
+from awards.services import acceptance, cycles, entry_source, nominations, screening, shortlist
 from awards.services.nominations import NominationInput
 from core import clock
+from core.links import site_links
 from core.settings import Settings
+from judging.enums import ConflictKind, ConflictOrigin
+from judging.services import (
+    assignments,
+    conflicts,
+    entries,
+    judges,
+    queues,
+    rounds,
+    rubric,
+    sheets,
+)
 
 DAY = dt.timedelta(days=1)
 ORGANIZER = "organizer@manassa.local"
 NOMINATORS = ("participant@manassa.local", "participant2@manassa.local", "judge2@manassa.local")
+JURY = ("judge@manassa.local", "judge2@manassa.local")  # last year's jury, every category
+JURY_RUBRIC: tuple[dict[str, Any], ...] = (
+    {
+        "name_ar": "الأثر",
+        "name_en": "Impact",
+        "guidance_ar": "ما الذي تغيّر بسبب العمل؟",
+        "guidance_en": "What changed because of the work?",
+        "weight": 3,
+        "max_score": 10,
+        "priority": 1,
+    },
+    {
+        "name_ar": "الإتقان",
+        "name_en": "Craft",
+        "guidance_ar": "جودة البحث والكتابة أو الصورة أو الصوت.",
+        "guidance_en": "The quality of the research and of the writing, image or sound.",
+        "weight": 2,
+        "max_score": 10,
+        "priority": 2,
+    },
+    {
+        "name_ar": "الأصالة",
+        "name_en": "Originality",
+        "guidance_ar": "هل قدّم العمل جديدًا؟",
+        "guidance_en": "Did the work bring something new?",
+        "weight": 1,
+        "max_score": 5,
+        "priority": None,
+    },
+)
 
 CATEGORIES: tuple[dict[str, Any], ...] = (
     {
@@ -244,9 +287,111 @@ async def _last_year(settings: Settings, organizer: User, people: list[User]) ->
             reason_code="WINDOW",
             note="Published in the previous year.",
         )
+        to_jury = cycle.jury_starts - clock.now() + DAY
+        clock.travel(to_jury)
+        moved += to_jury
+        judged = await _jury(settings, organizer, cycle, cats, people)
+        to_shortlist = cycle.shortlist_at - clock.now()
+        clock.travel(to_shortlist)
+        moved += to_shortlist
+        for category in judged:
+            await shortlist.approve(organizer, cycle, category)
+        await shortlist.publish(organizer, cycle, settings)
     finally:
         clock.travel(-moved)
     return cycle
+
+
+async def _jury(
+    settings: Settings, organizer: User, cycle: Cycle, cats: list[Category], people: list[User]
+) -> list[Category]:
+    """Both demo judges judge every category (judge2 declares a conflict with the nomination
+    they made); a round per category with eligible nominations, scored and closed. Returns
+    the categories judged."""
+    jury = [await User.get(email=e) for e in JURY]
+    scope = await entry_source.NominationSource().scope(cycle.id)
+    assert scope is not None
+    links = site_links(settings)
+    seats = []
+    for user in jury:
+        seat = await judges.invite_judge(organizer, scope, links, email=user.email)
+        seats.append(await judges.answer_invitation(user, seat, accept=True))
+    source = entry_source.NominationSource()
+    judged = []
+    for category in cats:
+        round_ = await rounds.create_round(
+            organizer,
+            scope.scope_type,
+            scope.scope_id,
+            {
+                "name_ar": f"تحكيم {category.name_ar}",
+                "name_en": f"Jury: {category.name_en}",
+                "group_key": entry_source.group_key(category),
+                "judges_per_entry": 2,
+                "ends_at": cycle.jury_ends,
+            },
+        )
+        for values in JURY_RUBRIC:
+            await rubric.save_criterion(
+                organizer,
+                round_,
+                {"levels": [], "min_score": 1, "step": 1, "independent": False, **values},
+            )
+        if not (await entries.refresh_entries(organizer, round_, source)).added:
+            await rounds.delete_round(organizer, round_)
+            continue
+        await _clear_demo_conflicts(organizer, cycle, seats[1], people)
+        await assignments.auto_assign(organizer, round_)
+        await rounds.change_state(organizer, round_, "open")
+        await _scores(round_, jury)
+        await rounds.change_state(organizer, round_, "close")
+        judged.append(category)
+    return judged
+
+
+async def _clear_demo_conflicts(
+    organizer: User, cycle: Cycle, judge2: Any, people: list[User]
+) -> None:
+    """Every demo account shares the made-up domain manassa.local: that says nothing about
+    real ties, so the organizer lifts it; judge2 declares the one real tie, with the
+    nomination judge2 made."""
+    for conflict in await conflicts.conflicts_of(*_scope(cycle)):
+        if conflict.active and conflict.value in ("manassa.local", "manassa demo"):
+            await conflicts.lift_conflict(organizer, conflict)
+    own = await Nomination.filter(cycle=cycle, created_by=people[2]).values_list("id", flat=True)
+    for nomination_id in own:
+        await conflicts.record_conflict(
+            organizer,
+            judge2,
+            kind=ConflictKind.ENTRY,
+            value=str(nomination_id),
+            label=str(nomination_id),
+            reason="I nominated this work.",
+            origin=ConflictOrigin.DECLARED,
+        )
+
+
+def _scope(cycle: Cycle) -> tuple[str, int]:
+    return ("award_cycle", cycle.id)
+
+
+async def _scores(round_: Any, jury: list[User]) -> None:
+    """Each judge scores what their queue in this round holds (a spread of stronger and
+    weaker nominations)."""
+    for user in jury:
+        mine = [q for q in await queues.judge_queue(user) if q.round.id == round_.id]
+        for item in mine[0].items if mine else []:
+            seen = await sheets.scoring_for(user, item.entry.id)
+            quality = (item.entry.source_id * 5 + len(user.email)) % 4
+            await sheets.save_sheet(
+                user,
+                seen,
+                scores={"c1": 6 + quality, "c2": 5 + quality, "c3": 2 + quality % 3},
+                comment="",
+                note="",
+                version=0,
+                submit=True,
+            )
 
 
 async def _this_year(settings: Settings, organizer: User, people: list[User]) -> Cycle:
@@ -313,7 +458,8 @@ async def load(settings: Settings) -> list[str]:
     return [
         "",
         "Media Excellence Award:",
-        f"  /awards/{last.slug}    last year's cycle, screened",
+        f"  /awards/{last.slug}    last year's cycle, judged, its shortlist published",
         f"  /awards/{current.slug}    this year's cycle, open for nominations",
         f"  organizer: {ORGANIZER}; nominators: {', '.join(NOMINATORS)}",
+        f"  last year's jury: {', '.join(JURY)} (/awards/{last.slug}/manage/jury)",
     ]

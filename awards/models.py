@@ -64,6 +64,8 @@ class Cycle(Model):
     results_at = fields.DatetimeField(null=True)
     # How long after nominations close a nominee may still accept (then it is not screened).
     acceptance_grace_hours = fields.IntField(default=72)
+    # When the organizer published the jury's shortlist (the approved categories' shortlists).
+    shortlist_published_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -122,6 +124,9 @@ class Category(Model):
     max_files = fields.IntField(default=5)
     shortlist_size = fields.IntField(default=5)
     public_vote = fields.BooleanField(default=False)
+    # The jury round (judging) whose results made the approved shortlist, and when.
+    shortlist_round_id = fields.IntField(null=True)
+    shortlist_approved_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "awards_category"
@@ -400,3 +405,25 @@ class DuplicateDismissal(Model):
         table = "awards_duplicate_dismissal"
         unique_together = (("one", "other"),)
         indexes = (("cycle_id",),)
+
+
+class ShortlistedNomination(Model):
+    """A nomination on its category's shortlist, as the organizer approved it from the jury's
+    results (public once the cycle's shortlist is published)."""
+
+    id = fields.IntField(primary_key=True)
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="shortlisted", on_delete=fields.CASCADE
+    )
+    nomination: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="shortlisted", on_delete=fields.CASCADE
+    )
+    rank = fields.IntField()
+    score = fields.FloatField(null=True)  # the calibrated value it ranked by
+    citation = fields.TextField(default="")  # short, from the nominator's statement
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "awards_shortlisted_nomination"
+        unique_together = (("category", "nomination"),)
+        ordering = ["rank", "id"]

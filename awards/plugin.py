@@ -7,12 +7,24 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from awards import audit_labels, demo
-from awards.routes import api, common, manage, nominations, nominator, nominee, public, screening
-from awards.services import mine
+from awards.routes import (
+    api,
+    common,
+    jury,
+    manage,
+    nominations,
+    nominator,
+    nominee,
+    public,
+    screening,
+)
+from awards.services import entry_source, mine
 from awards.services import public as public_service
 from core.hooks import HomeSection, Hooks
 from core.i18n import N_
 from core.i18n import gettext as _
+from core.routing import form_pages
+from judging.sources import sources
 
 __all__ = ["hooks", "routes"]
 
@@ -25,6 +37,7 @@ routes = [
     *nominator.routes,
     *screening.routes,
     *nominations.routes,
+    *form_pages(jury.routes, jury.FORM_PAGES),
 ]
 
 
@@ -48,3 +61,5 @@ hooks = Hooks(
         )
     ],
 )
+
+sources.register(entry_source.NominationSource())

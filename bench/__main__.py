@@ -24,6 +24,7 @@ from typing import Any
 
 from bench import (
     bench_awards,
+    bench_awards_http,
     bench_awards_list,
     bench_events,
     bench_judging_http,
@@ -128,6 +129,7 @@ MEASUREMENTS: list[Callable[[Bench], Measurement]] = [
     *bench_judging_http.MEASUREMENTS,
     *bench_awards.MEASUREMENTS,
     *bench_awards_list.MEASUREMENTS,
+    *bench_awards_http.MEASUREMENTS,
     *bench_signed_in.MEASUREMENTS,
     *bench_results.MEASUREMENTS,
 ]

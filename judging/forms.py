@@ -29,8 +29,14 @@ def _fmt(value: float | None) -> str:
     return "…" if value is None else f"{value:g}"
 
 
-def round_form(data: Mapping[str, Any], time_zone: str, previous_ids: Sequence[int]) -> Form:
+def round_form(
+    data: Mapping[str, Any],
+    time_zone: str,
+    previous_ids: Sequence[int],
+    group_keys: Sequence[str] = (),
+) -> Form:
     form = Form(data)
+    form.clean["group_key"] = _group(form, group_keys)
     form.bilingual("name", max_length=200, missing=_("Give the round a name in Arabic or English."))
     form.clean["starts_at"] = form.moment("starts_at", time_zone, invalid=_not_a_date())
     form.clean["ends_at"] = form.moment("ends_at", time_zone, invalid=_not_a_date())
@@ -72,6 +78,7 @@ def round_values(round_: Any, time_zone: str) -> dict[str, Any]:
         ends_at=local_input(round_.ends_at, time_zone),
         entry_rule=str(round_.entry_rule),
         previous_id=str(round_.previous_id or ""),
+        group_key=round_.group_key,
         spread_threshold=f"{round_.spread_threshold:g}",
     )
     for step in TIEBREAK_CHAIN:
@@ -208,8 +215,16 @@ def sheet_form(data: Mapping[str, Any], criteria: Sequence[Any]) -> Form:
     return form
 
 
-def invite_form(data: Mapping[str, Any]) -> Form:
+def _group(form: Form, group_keys: Sequence[str]) -> str:
+    """One of the scope's groups, or "" (every group)."""
+    if not group_keys:
+        return ""
+    return form.choice("group_key", {"", *group_keys}, required=False)
+
+
+def invite_form(data: Mapping[str, Any], group_keys: Sequence[str] = ()) -> Form:
     form = Form(data)
+    form.clean["group_key"] = _group(form, group_keys)
     form.clean["email"] = form.email("email")
     form.clean["name"] = form.text("name", required=False, max_length=200)
     form.clean["language"] = form.choice("language", {"ar", "en"}, default="ar")

@@ -50,6 +50,8 @@ class Round(Model):
     publish_at = fields.DatetimeField(null=True)  # results are public from then on
     published_at = fields.DatetimeField(null=True)  # when the organizer pressed publish
     gallery = fields.BooleanField(default=False)
+    # Only the candidates of this group (a track, a category) enter; "" = every group.
+    group_key = fields.CharField(max_length=100, default="")
     # The ranking as published ({"method": ..., "ranking": [[entry id, rank, value], ...]}):
     # what the public reads, frozen at the moment of publishing.
     snapshot: Any = fields.JSONField(null=True)
@@ -164,6 +166,9 @@ class Judge(Model):
     email = fields.CharField(max_length=254)
     name = fields.CharField(max_length=200, default="")
     language = fields.CharField(max_length=5, default="ar")
+    # The group (a track, a category) this judge is invited for: assigned only to the rounds
+    # of that group; "" = every round of the scope.
+    group_key = fields.CharField(max_length=100, default="")
     user: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "models.User", related_name="judge_seats", null=True, on_delete=fields.SET_NULL
     )

@@ -54,6 +54,15 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A group of candidates (a track, a category): a round, and a judge, can be for one."""
+
+    key: str
+    label_ar: str
+    label_en: str
+
+
+@dataclass(frozen=True)
 class EntryDetail:
     """What a judge reads while scoring (team fields are left out in a blind round)."""
 
@@ -76,6 +85,19 @@ class EntrySource(Protocol):
         """When the scope stops taking entries (None: it has no such deadline). Scoring does
         not open before it without the organizer's explicit, audited override."""
         ...
+
+
+async def groups_of(source: EntrySource, scope_id: int) -> list[Group]:
+    """The scope's groups: what the source names with an optional ``groups(scope_id)``
+    (groups may exist before anything is in them), else those of its candidates."""
+    named = getattr(source, "groups", None)
+    if named is not None:
+        return list(await named(scope_id))
+    found: dict[str, Group] = {}
+    for c in await source.candidates(scope_id):
+        if c.group_key and c.group_key not in found:
+            found[c.group_key] = Group(c.group_key, c.group_label_ar, c.group_label_en)
+    return list(found.values())
 
 
 class Sources:

@@ -16,6 +16,7 @@ from accounts.services import grant_role
 from awards import timeline
 from awards.enums import Milestone, Visibility
 from awards.models import Category, Cycle, ScreeningReason, of_cycle
+from awards.services import shortlist_cache
 from awards.services.common import scope
 from core import audit
 from core.errors import Conflict, Invalid
@@ -119,6 +120,7 @@ async def update_cycle(actor: User, cycle: Cycle, values: dict[str, Any]) -> Cyc
                 )
     except IntegrityError as exc:
         raise _slug_taken() from exc
+    shortlist_cache.changed()
     return cycle
 
 
@@ -140,6 +142,7 @@ async def set_visibility(actor: User, cycle: Cycle, visibility: Visibility) -> C
             after={"visibility": visibility.value},
             scope=scope(cycle),
         )
+    shortlist_cache.changed()
     return cycle
 
 
@@ -224,6 +227,7 @@ async def update_category(
             await audit.record(
                 actor, "awards.category_update", category, before=old, after=new, scope=scope(cycle)
             )
+    shortlist_cache.changed()
     return category
 
 

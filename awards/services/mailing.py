@@ -12,18 +12,15 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from accounts.enums import ScopeType
 from accounts.models import User
 from awards.enums import IN_RACE, NominationState
-from awards.models import Cycle, Nomination, NominationCredit, of_cycle
+from awards.models import Cycle, Nomination, NominationCredit, ShortlistedNomination, of_cycle
 from awards.services.common import cycle_name, scope
 from core import audit
 from core.clock import now
 from core.i18n import N_, localized, use_locale
 from core.mail import outbox
-from judging.services import access
 
-NOMINATION_SOURCE = "awards.nomination"  # the award's entries in judging
 GROUPS = {
     "nominators": N_("Nominators of the nominations in the race"),
     "awaiting": N_("Nominees who have not accepted yet"),
@@ -90,12 +87,12 @@ async def recipients(cycle: Cycle, group: str) -> list[Recipient]:
         deadline = cycle.acceptance_deadline
         return _once([_nominee(r) for r in rows]) if now() < deadline else []
     if group == "shortlisted":
-        ids = await access.shortlisted_sources(
-            ScopeType.AWARD_CYCLE.value, cycle.id, NOMINATION_SOURCE
+        ids = await ShortlistedNomination.filter(nomination__cycle_id=cycle.id).values_list(
+            "nomination_id", flat=True
         )
         rows = await (
             of_cycle(Nomination, cycle)
-            .filter(id__in=sorted(ids), state=NominationState.ELIGIBLE)
+            .filter(id__in=sorted(set(ids)), state=NominationState.ELIGIBLE)
             .order_by("id")
         )
         return _once([_nominee(r) for r in rows])

@@ -15,22 +15,25 @@ from judging import forms
 from judging.enums import ConflictKind, ConflictOrigin
 from judging.models import Judge
 from judging.routes.common import labels, links, managed, scope_redirect
+from judging.routes.rounds import group_options
 from judging.services import conflicts
 from judging.services import judges as judges_service
-from judging.sources import ScopeInfo
+from judging.sources import EntrySource, ScopeInfo, groups_of, sources
 
 
 async def judges(request: Request) -> Response:
-    user, _source, scope = await managed(request)
+    user, source, scope = await managed(request)
     if request.method == "GET":
-        return await _judges_page(request, scope, Form.prefilled({"language": "ar"}))
-    form = forms.invite_form(await request.form())
+        first = {"language": "ar", "group_key": request.query_params.get("group", "")}
+        return await _judges_page(request, scope, Form.prefilled(first), source=source)
+    groups = await groups_of(source, scope.scope_id)
+    form = forms.invite_form(await request.form(), [g.key for g in groups])
     if not form.ok:
-        return await _judges_page(request, scope, form, 422)
+        return await _judges_page(request, scope, form, 422, source=source)
     try:
         await judges_service.invite_judge(user, scope, links(request), **form.clean)
     except Conflict as exc:
-        return await _judges_page(request, scope, form, 409, exc.message)
+        return await _judges_page(request, scope, form, 409, exc.message, source=source)
     flash(request, _("The invitation has been sent to %(email)s.", email=form.clean["email"]))
     return scope_redirect(request, "judging:judges", scope)
 
@@ -42,9 +45,12 @@ async def _judges_page(
     status: int = 200,
     message: str = "",
     conflict_form: Form | None = None,
+    source: EntrySource | None = None,
 ) -> Response:
     seats = await judges_service.judges_of(scope.scope_type, scope.scope_id)
     conflict_form = conflict_form or Form.prefilled()
+    source = source or sources.get(scope.scope_type)
+    groups = await groups_of(source, scope.scope_id) if source else []
     return page(
         request,
         "judging/judges.html",
@@ -58,6 +64,8 @@ async def _judges_page(
         conflict_errors=conflict_form.errors,
         labels=labels(),
         kinds=list(ConflictKind),
+        groups={g.key: g for g in groups},
+        group_options=group_options(groups) if groups else [],
     )
 
 

@@ -28,7 +28,7 @@ from judging.routes.common import (
 from judging.services import entries, rubric, scoring_progress
 from judging.services import judges as judges_service
 from judging.services import rounds as rounds_service
-from judging.sources import ScopeInfo
+from judging.sources import EntrySource, Group, ScopeInfo, groups_of, sources
 
 SaveRound = Callable[[dict[str, Any]], Awaitable[Round]]
 
@@ -46,18 +46,35 @@ async def home(request: Request) -> Response:
 
 
 async def scope_page(request: Request) -> Response:
-    _user, _source, scope = await managed(request)
+    _user, source, scope = await managed(request)
     rounds = await rounds_service.scope_rounds(scope.scope_type, scope.scope_id)
     judges = await judges_service.judges_of(scope.scope_type, scope.scope_id)
-    return page(request, "judging/scope.html", scope=scope, rounds=rounds, judges=judges)
+    groups = await _groups_if_used(source, scope, rounds)
+    return page(
+        request, "judging/scope.html", scope=scope, rounds=rounds, judges=judges, groups=groups
+    )
+
+
+async def _groups_if_used(
+    source: EntrySource, scope: ScopeInfo, rounds: list[Round]
+) -> dict[str, Group]:
+    """The scope's group labels by key, when a round is for one group (else nothing)."""
+    if not any(r.group_key for r in rounds):
+        return {}
+    return {g.key: g for g in await groups_of(source, scope.scope_id)}
 
 
 def _options(rounds: list[Round]) -> list[tuple[str, str]]:
     return [(str(r.id), localized(r, "name")) for r in rounds]
 
 
+def group_options(groups: list[Group]) -> list[tuple[str, str]]:
+    return [("", _("Every group"))] + [(g.key, localized(g, "label")) for g in groups]
+
+
 async def _round_form(
     request: Request,
+    source: EntrySource,
     scope: ScopeInfo,
     round_: Round | None,
     earlier: list[Round],
@@ -65,15 +82,19 @@ async def _round_form(
     save: SaveRound,
 ) -> Response:
     """The round form: shown, or parsed and saved (the new or the edited round)."""
-    context = {
+    groups = await groups_of(source, scope.scope_id)
+    context: dict[str, Any] = {
         "scope": scope,
         "round": round_,
         "previous_options": _options(earlier),
+        "group_options": group_options(groups) if groups else [],
         "labels": labels(),
     }
     if request.method == "GET":
         return page(request, "judging/round_form.html", Form.prefilled(first_values), **context)
-    form = forms.round_form(await request.form(), scope.time_zone, [r.id for r in earlier])
+    form = forms.round_form(
+        await request.form(), scope.time_zone, [r.id for r in earlier], [g.key for g in groups]
+    )
     if form.ok:
         try:
             saved = await save(form.clean)
@@ -97,17 +118,19 @@ def _saved(request: Request, created: bool, round_: Round) -> Response:
 
 
 async def round_new(request: Request) -> Response:
-    user, _source, scope = await managed(request)
+    user, source, scope = await managed(request)
     rounds = await rounds_service.scope_rounds(scope.scope_type, scope.scope_id)
+    first = forms.new_round_values()
+    first["group_key"] = request.query_params.get("group", "")
 
     async def create(values: dict[str, Any]) -> Round:
         return await rounds_service.create_round(user, scope.scope_type, scope.scope_id, values)
 
-    return await _round_form(request, scope, None, rounds, forms.new_round_values(), create)
+    return await _round_form(request, source, scope, None, rounds, first, create)
 
 
 async def round_edit(request: Request) -> Response:
-    user, _source, scope, round_ = await managed_round(request)
+    user, source, scope, round_ = await managed_round(request)
     earlier = [
         r
         for r in await rounds_service.scope_rounds(scope.scope_type, scope.scope_id)
@@ -118,7 +141,7 @@ async def round_edit(request: Request) -> Response:
         return await rounds_service.update_round(user, round_, values)
 
     return await _round_form(
-        request, scope, round_, earlier, forms.round_values(round_, scope.time_zone), update
+        request, source, scope, round_, earlier, forms.round_values(round_, scope.time_zone), update
     )
 
 
@@ -131,9 +154,12 @@ async def render_round(
     request: Request, scope: ScopeInfo, round_: Round, status: int = 200, message: str = ""
 ) -> Response:
     deadline = await rounds_service.submissions_close(round_)
+    source = sources.get(round_.scope_type)
+    groups = await groups_of(source, round_.scope_id) if source and round_.group_key else []
     return page(
         request,
         "judging/round.html",
+        group=next((g for g in groups if g.key == round_.group_key), None),
         status=status,
         scope=scope,
         round=round_,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from judging.enums import JudgeState, RoundState
-from judging.models import Assignment, Shortlist
+from judging.models import Assignment
 from judging.services.markers import is_conflicted
 
 
@@ -27,12 +27,3 @@ async def judge_may_read(user_id: int, source: str, source_id: int) -> bool:
         if not await is_conflicted(row.judge_id, row.entry):
             return True
     return False
-
-
-async def shortlisted_sources(scope_type: str, scope_id: int, source: str) -> set[int]:
-    """The source ids of a scope's entries (of this source) on the shortlist of any of its
-    rounds: an award mails its shortlisted nominees from this."""
-    rows = await Shortlist.filter(
-        round__scope_type=scope_type, round__scope_id=scope_id, entry__source=source
-    ).values_list("entry__source_id", flat=True)
-    return {int(source_id) for source_id in rows}

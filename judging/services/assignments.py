@@ -36,6 +36,12 @@ class AssignOutcome:
     loads: dict[int, int]
 
 
+def judges_round(judge: Judge, round_: Round) -> bool:
+    """A judge invited for a group judges only that group's rounds; one invited for no group,
+    every round (a round for every group takes every judge)."""
+    return not judge.group_key or not round_.group_key or judge.group_key == round_.group_key
+
+
 def _refuse_if_over(round_: Round) -> None:
     if is_over(round_):
         raise ConflictError(_("This round is closed: its assignments can no longer change."))
@@ -44,7 +50,11 @@ def _refuse_if_over(round_: Round) -> None:
 async def _pool(round_: Round) -> tuple[list[Entry], list[Judge], set[tuple[int, int]]]:
     """The round's entries, the accepted judges and the (judge, entry) pairs never to meet."""
     entries = await entries_of(round_)
-    judges = await accepted_judges(round_.scope_type, round_.scope_id)
+    judges = [
+        j
+        for j in await accepted_judges(round_.scope_type, round_.scope_id)
+        if judges_round(j, round_)
+    ]
     conflicts = await active_conflicts(round_.scope_type, round_.scope_id)
     return entries, judges, conflicted_pairs(entries, [j.id for j in judges], conflicts)
 
@@ -105,7 +115,7 @@ async def add_assignment(actor: User, round_: Round, entry_id: int, judge_id: in
         scope_id=round_.scope_id,
         state=JudgeState.ACCEPTED,
     )
-    if entry is None or judge is None:
+    if entry is None or judge is None or not judges_round(judge, round_):
         raise Invalid({"entry_id": _("Choose an entry and a judge who has accepted.")})
     if await is_conflicted(judge.id, entry):
         raise ConflictError(

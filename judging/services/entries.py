@@ -74,12 +74,18 @@ async def shortlisted_snapshots(round_id: int | None) -> dict[int, dict[str, Any
 
 
 async def _wanted_entries(round_: Round, source: EntrySource) -> dict[int, dict[str, Any]]:
+    """What enters the round: all candidates or the previous round's shortlist, only those of
+    the round's group when it has one."""
     if round_.entry_rule == EntryRule.SHORTLIST_OF_PREVIOUS:
-        return await shortlisted_snapshots(round_.previous_id)
-    return {
-        c.source_id: _candidate_snapshot(source.source, c)
-        for c in await source.candidates(round_.scope_id)
-    }
+        wanted = await shortlisted_snapshots(round_.previous_id)
+    else:
+        wanted = {
+            c.source_id: _candidate_snapshot(source.source, c)
+            for c in await source.candidates(round_.scope_id)
+        }
+    if not round_.group_key:
+        return wanted
+    return {k: v for k, v in wanted.items() if v["group_key"] == round_.group_key}
 
 
 async def refresh_entries(

@@ -52,15 +52,23 @@ async def judge_in_scope(scope_type: str, scope_id: int, judge_id: int) -> Judge
 
 
 async def invite_judge(
-    actor: User, scope: ScopeInfo, links: Links, *, email: str, name: str = "", language: str = "ar"
+    actor: User,
+    scope: ScopeInfo,
+    links: Links,
+    *,
+    email: str,
+    name: str = "",
+    language: str = "ar",
+    group_key: str = "",
 ) -> Judge:
-    """Invite someone to judge in this scope; inviting again sends a fresh link."""
+    """Invite someone to judge in this scope (for one group's rounds, or for every round with
+    ``group_key`` ""); inviting again sends a fresh link."""
     email = email.strip().lower()
     user = await User.get_or_none(email=email)
     language = user.language if user else language
     token = secrets.token_urlsafe(32)
     async with in_transaction():
-        judge = await _invited_seat(scope, email, name, language, _token_hash(token))
+        judge = await _invited_seat(scope, email, name, language, _token_hash(token), group_key)
         await outbox.queue(
             email,
             "judging/invitation",
@@ -70,14 +78,18 @@ async def invite_judge(
             url=links.url("judging:invitation", token=token),
         )
         await audit.record(
-            actor, "judging.judge_invited", judge, scope=scope_of(judge), after={"email": email}
+            actor,
+            "judging.judge_invited",
+            judge,
+            scope=scope_of(judge),
+            after={"email": email, **({"group": group_key} if group_key else {})},
         )
     outbox.wake()
     return judge
 
 
 async def _invited_seat(
-    scope: ScopeInfo, email: str, name: str, language: str, token_hash: str
+    scope: ScopeInfo, email: str, name: str, language: str, token_hash: str, group_key: str = ""
 ) -> Judge:
     """A new seat, or the existing one invited again with a fresh token."""
     judge = await Judge.get_or_none(
@@ -93,9 +105,11 @@ async def _invited_seat(
             name=name,
             language=language,
             token_hash=token_hash,
+            group_key=group_key,
         )
     judge.state, judge.token_hash, judge.language = JudgeState.INVITED, token_hash, language
     judge.name = name or judge.name
+    judge.group_key = group_key
     await judge.save()
     return judge
 

@@ -33,6 +33,7 @@ ROUND_FIELDS = (
     "tiebreak",
     "spread_threshold",
     "gallery",
+    "group_key",
 )
 
 STATE_ACTIONS = {

@@ -17,7 +17,7 @@ from core.mail import outbox
 from judging import scoring
 from judging.enums import EntryRule, RoundState
 from judging.models import Entry, Round, Shortlist
-from judging.services.common import refuse_unless_closed, scope_of
+from judging.services.common import is_over, refuse_unless_closed, scope_of
 from judging.services.entries import shortlisted_snapshots, sync_entries
 from judging.services.mail import mail_members
 from judging.services.ranking import current_ranking
@@ -115,3 +115,16 @@ async def _replace_shortlist(round_: Round, chosen: Sequence[Entry], ranking: Ra
     await Shortlist.bulk_create(
         [Shortlist(round_id=round_.id, entry_id=e.id, rank=ranks[e.id]) for e in chosen]
     )
+
+
+async def top_entries(
+    round_: Round, count: int, *, per_group: bool = False
+) -> list[tuple[Entry, scoring.RankedEntry]]:
+    """The first ``count`` places of a round whose scoring is over (overall or in each group;
+    entries tied on the last place all go), under its chosen method, without promoting them
+    anywhere: for a domain that keeps its own shortlist (an award's categories)."""
+    if not is_over(round_):
+        raise ConflictError(_("Close the round first: results are decided once scoring is over."))
+    data, ranking = await current_ranking(round_)
+    entries = {e.id: e for e in data.entries}
+    return [(entries[r.entry_id], r) for r in _top(ranking, entries, count, per_group)]

@@ -83,3 +83,25 @@ def test_manassa_demo_on_a_fresh_database_loads_the_award(tmp_path, monkeypatch,
     assert "/awards/media-excellence-" in out
     assert main(["demo", "--if-empty"]) == 0
     assert "demo data not loaded" in capsys.readouterr().out
+
+
+async def test_last_years_cycle_is_judged_per_category_and_its_shortlist_published(
+    settings, app, client
+):
+    from judging.models import Round, ScoreSheet
+
+    await accounts_demo.load(settings)
+    lines = await demo.load(settings)
+    last = await Cycle.filter(year__lt=now().year).get()
+    assert last.shortlist_published_at is not None
+    rounds = await Round.filter(scope_type="award_cycle", scope_id=last.id)
+    # one closed round per category with eligible nominations (photography's was ruled out)
+    assert len(rounds) == 5 and {r.state for r in rounds} == {"closed"}
+    assert await ScoreSheet.filter(assignment__round__scope_id=last.id, state="submitted").count()
+    assert any("last year's jury: judge@manassa.local" in line for line in lines)
+    for lang, heading in (("ar", "القائمة القصيرة"), ("en", "The shortlist")):
+        page = await client.get(f"/awards/{last.slug}/shortlist?lang={lang}")
+        assert page.status_code == 200 and heading in page.text
+        assert "Sara Almutairi" in page.text or "سارة المطيري" in page.text
+    api = (await client.get(f"/api/v1/awards/{last.slug}/shortlist")).json()
+    assert len(api["categories"]) == 5

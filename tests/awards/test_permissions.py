@@ -236,6 +236,28 @@ MATRIX: dict[str, tuple] = {
     ),
     "awards:screening_dashboard": (M + "/screening-dashboard", manage_only(200), manage_only(200)),
     "awards:mail": (M + "/mail", manage_only(200), manage_only(200)),
+    # the shortlist is not published in these cycles: nobody sees it (tests/awards/
+    # test_shortlist.py has the published one)
+    "awards:shortlist": ("/awards/{slug}/shortlist", 404, {p: 404 for p in PEOPLE}),
+    "awards:api_shortlist": ("/api/v1/awards/{slug}/shortlist", 404, {p: 404 for p in PEOPLE}),
+    "awards:jury": (M + "/jury", manage_only(200), manage_only(200)),
+    # nothing to approve or publish in these cycles (no closed round): refused; withdrawing an
+    # approval that was never given changes nothing and leads back to the jury page
+    "awards:shortlist_approve": (
+        "POST " + M + "/jury/categories/{category}/approve",
+        manage_only(409),
+        manage_only(409),
+    ),
+    "awards:shortlist_withdraw": (
+        "POST " + M + "/jury/categories/{category}/withdraw",
+        manage_only(303),
+        manage_only(303),
+    ),
+    "awards:shortlist_publish": (
+        "POST " + M + "/jury/publish",
+        manage_only(409),
+        manage_only(409),
+    ),
 }
 
 

@@ -12,18 +12,14 @@ import re
 
 import pytest
 
-from accounts.enums import ScopeType
 from awards.enums import NominationState, NomineeType, Ruling
-from awards.models import Nomination, NominationCredit, NominationFile
+from awards.models import Nomination, NominationCredit, NominationFile, ShortlistedNomination
 from awards.services import acceptance, duplicates, screening
-from awards.services.mailing import NOMINATION_SOURCE
 from awards.services.nominations import save_nomination
 from core import clock
 from core.i18n import use_locale
 from core.mail.models import OutboxMessage
 from core.storage import StoredFile, upload_dir
-from judging.enums import RoundState
-from judging.models import Entry, Round, Shortlist
 from tests.awards.builders import DAY, colleague, make_category, make_cycle
 from tests.conftest import body, post_form
 from tests.events.factories import QueryCounter, text_of
@@ -462,15 +458,10 @@ async def test_a_mail_to_nominees_awaiting_acceptance_and_to_the_shortlisted(cli
     # nobody is shortlisted yet: the preview says so and nothing is sent
     response = await post_form(client, url, {**letter, "group": "shortlisted", "action": "preview"})
     assert "Nobody is in this group yet" in text_of(response.text)
-    round_ = await Round.create(
-        scope_type=ScopeType.AWARD_CYCLE.value,
-        scope_id=cycle.id,
-        name_en="Jury",
-        name_ar="لجنة التحكيم",
-        state=RoundState.CLOSED,
+    # the organizer approved it onto its category's shortlist (awards.services.shortlist)
+    await ShortlistedNomination.create(
+        category_id=shortlisted.category_id, nomination=shortlisted, rank=1
     )
-    entry = await Entry.create(round=round_, source=NOMINATION_SOURCE, source_id=shortlisted.id)
-    await Shortlist.create(round=round_, entry=entry, rank=1)
     await OutboxMessage.all().delete()
     response = await post_form(client, url, {**letter, "group": "shortlisted", "action": "send"})
     assert response.status_code == 303
