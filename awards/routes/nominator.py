@@ -302,6 +302,7 @@ def _card(user: User, row: Nomination, found: NominationAccess) -> dict[str, Any
         "nomination": row,
         "ruling": mine.latest_ruling(row),
         "appeal": appeal,
+        "shortlist": mine.shortlist_status(row),
         "may_appeal": appeal is None and permissions.allowed(user, "awards.appeal", found),
         "may_edit": row.created_by_id == user.id
         and row.state in nominations.OPEN_STATES

@@ -60,8 +60,18 @@ async def my_nominations(user: User) -> list[Nomination]:
         await Nomination.filter(id__in=ids)
         .order_by("-id")
         .select_related("cycle", "category")
-        .prefetch_related("rulings__reason", "appeals")
+        .prefetch_related("rulings__reason", "appeals", "shortlisted")
     )
+
+
+def shortlist_status(nomination: Nomination) -> str | None:
+    """ "shortlisted" or "not_shortlisted" once the cycle's shortlist is published (for a
+    nomination that was in the race), else None (`shortlisted` loaded by my_nominations)."""
+    if nomination.cycle.shortlist_published_at is None:
+        return None
+    if list(nomination.shortlisted):
+        return "shortlisted"
+    return "not_shortlisted" if nomination.state == NominationState.ELIGIBLE else None
 
 
 def access_for(user: User, nomination: Nomination) -> NominationAccess:

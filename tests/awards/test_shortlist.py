@@ -4,6 +4,8 @@ which show nothing before publication."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from awards.enums import Visibility
@@ -186,3 +188,28 @@ async def test_a_draft_cycles_shortlist_is_never_public(client, settings):
     assert (await client.get(f"/api/v1/awards/{cycle.slug}/shortlist")).status_code == 404
     with use_locale("en"):
         assert await shortlist.published_shortlist(cycle) is None
+
+
+async def test_my_nominations_says_who_made_the_shortlist_once_it_is_published(client, settings):
+    organizer, cycle, category, nominations, _round = await _judged()
+    await shortlist.approve(organizer, cycle, category)
+    nominator = await nominations[0].created_by
+    await sign_in(client, nominator)
+
+    def statuses(html: str) -> list[str]:
+        return [page_text(s) for s in re.findall(r'data-testid="shortlist">(.*?)</dd>', html, re.S)]
+
+    before = await client.get("/me/awards?lang=en")
+    assert statuses(before.text) == []  # approved but not published: nothing shows yet
+    await shortlist.publish(organizer, cycle, settings)
+    after = await client.get("/me/awards?lang=en")
+    # newest first: the last two (scored 3 and 5) missed it, the first two (9 and 7) made it
+    assert [s.split(" · ")[0] for s in statuses(after.text)] == [
+        "Not on the shortlist",
+        "Not on the shortlist",
+        "On the shortlist",
+        "On the shortlist",
+    ]
+    assert f'href="http://testserver/awards/{cycle.slug}/shortlist"' in after.text
+    arabic = await client.get("/me/awards?lang=ar")
+    assert "ضمن القائمة القصيرة" in page_text(arabic.text)
