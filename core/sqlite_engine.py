@@ -19,7 +19,6 @@ an ORM transaction holds the write lock before its first statement.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from typing import Any
 
 from tortoise.backends.base.client import TransactionContext
@@ -56,27 +55,14 @@ READS = ("SELECT", "WITH")
 
 
 class ImmediateSqliteClient(SqliteClient):
-    """Tortoise's SQLite client; transactions begin as writers, and small reads outside a
-    transaction run at once on the event loop (`quick_read`)."""
+    """Tortoise's SQLite client; transactions begin as writers. The hand-written statements of
+    the hottest requests (core.sql.rows: the signed-in user, the scope of a public results
+    page) read outside a transaction at once on the event loop (`quick_read`)."""
 
     _reader: sqlite3.Connection | None = None
 
     def _in_transaction(self) -> TransactionContext:
         return SqliteTransactionContext(ImmediateTransaction(self), self._lock)
-
-    async def execute_query(
-        self, query: str, values: list[Any] | None = None
-    ) -> tuple[int, Sequence[Any]]:
-        found = self.quick_read(query, values)
-        if found is not None:
-            return len(found), found
-        return await super().execute_query(query, values)
-
-    async def execute_query_dict(self, query: str, values: list[Any] | None = None) -> list[dict]:
-        found = self.quick_read(query, values)
-        if found is not None:
-            return list(map(dict, found))
-        return await super().execute_query_dict(query, values)
 
     def quick_read(self, query: str, values: list[Any] | None) -> list[sqlite3.Row] | None:
         """The rows of a read that SQLite answers within QUICK_READ_STEPS, read on the event
@@ -85,7 +71,9 @@ class ImmediateSqliteClient(SqliteClient):
         and the caller then runs it as Tortoise does.
 
         Each statement through aiosqlite is a round trip to its thread, which costs far more
-        than a read by key: a signed-in page makes several. In WAL mode a reader never waits
+        than a read by key. Only core.sql.rows asks: the ORM's own reads keep aiosqlite's
+        thread (measured with every ORM read here, signed-in pages served more requests but
+        some waited over 2 s under load). In WAL mode a reader never waits
         for a writer and sees what was committed when it starts, which is all a statement
         outside a transaction may see (a transaction's statements go through its own client,
         ImmediateTransaction, never here)."""
