@@ -657,11 +657,23 @@ def counting_queries() -> Iterator[list[str]]:
 
     for name in EXECUTE_METHODS:
         setattr(connection, name, counted(getattr(connection, name)))
+    quick = getattr(connection, "quick_read", None)  # core.sql's reads on the event loop
+    if quick is not None:
+
+        def counted_quick(query: str, values: Any) -> Any:
+            found = quick(query, values)
+            if found is not None:  # else it runs again through an execute method, counted
+                statements.append(query)
+            return found
+
+        connection.quick_read = counted_quick
     try:
         yield statements
     finally:
         for name in EXECUTE_METHODS:
             delattr(connection, name)  # the class's method again
+        if quick is not None:
+            del connection.quick_read
 
 
 MEASUREMENTS: list[Callable[[Bench], Measurement]] = [

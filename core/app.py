@@ -26,7 +26,7 @@ from core.mail.senders import make_sender
 from core.mail.sink import CollectingHandler, start_sink
 from core.mail.worker import MailWorker
 from core.routes import routes as core_routes
-from core.routing import grouped
+from core.routing import NamedRouter, grouped
 from core.security import (
     CSRFMiddleware,
     RequestContextMiddleware,
@@ -211,6 +211,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         },
         lifespan=lifespan,
     )
+    # the same routes and lifespan, on a router that remembers which route answers a name
+    app.router = NamedRouter(app.router.routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.hooks = hooks
     app.state.url_cache = {}

@@ -82,7 +82,12 @@ async def rows(
     statement: Statement, params: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
 ) -> list[dict[str, Any]]:
     db = connection(conn)
-    return await db.execute_query_dict(statement.text(db.capabilities.dialect), list(params))
+    text = statement.text(db.capabilities.dialect)
+    quick = getattr(db, "quick_read", None)  # SQLite, outside a transaction (sqlite_engine)
+    found = quick(text, list(params)) if quick is not None else None
+    if found is not None:
+        return list(map(dict, found))
+    return await db.execute_query_dict(text, list(params))
 
 
 async def execute(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.requests import Request
@@ -37,3 +38,13 @@ def page(
     context = {**(offered() if offered else {})}
     context.update(values=form.values if form else {}, errors=form.errors if form else {})
     return render(request, template, {**context, **extra}, status_code=status)
+
+
+async def large_page(
+    request: Request, template: str, form: Form | None = None, status: int = 200, **extra: Any
+) -> Response:
+    """page() for a page whose rendering takes many milliseconds (an organizer's table of
+    results): rendered in a worker thread, so the event loop keeps answering other requests
+    meanwhile (the interpreter passes between the two every few milliseconds) instead of
+    waiting for the whole page. The context's language and request go with it."""
+    return await asyncio.to_thread(page, request, template, form, status, **extra)

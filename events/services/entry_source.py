@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
+from core import sql
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.storage import StoredFile
@@ -21,23 +22,30 @@ from judging.sources import Candidate, EntryDetail, Member, ScopeInfo
 
 TEXTS = ("title", "summary", "problem", "solution", "audience")
 
+SCOPE = sql.Statement(
+    "SELECT id, title_ar, title_en, time_zone, slug, visibility FROM events_event WHERE id = ?"
+)
+"""What judging shows of an event, and whether it is public: the public results page asks on
+every request (before its cached copy), so only these columns, without building an Event."""
+
 
 class SubmissionSource:
     scope_type = "event"
     source = "events.submission"
 
     async def scope(self, scope_id: int) -> ScopeInfo | None:
-        event = await Event.get_or_none(id=scope_id)
-        if event is None:
+        found = await sql.rows(SCOPE, [scope_id])
+        if not found:
             return None
+        event = found[0]
         return ScopeInfo(
             scope_type=self.scope_type,
-            scope_id=event.id,
-            title_ar=event.title_ar,
-            title_en=event.title_en,
-            time_zone=event.time_zone,
-            public_url="/events/" + quote(event.slug),
-            public=event.visibility == Visibility.PUBLISHED,
+            scope_id=event["id"],
+            title_ar=event["title_ar"],
+            title_en=event["title_en"],
+            time_zone=event["time_zone"],
+            public_url="/events/" + quote(event["slug"]),
+            public=event["visibility"] == Visibility.PUBLISHED.value,
         )
 
     async def submissions_close(self, scope_id: int) -> dt.datetime | None:

@@ -63,8 +63,9 @@ async def invitation(request: Request) -> Response:
 
 async def queue(request: Request) -> Response:
     user = signed_in(request)
-    rounds = await queues.judge_queue(user)
-    seats = [(s.scope_type, s.scope_id) for s in await judges.judge_seats(user)]
+    accepted = await judges.judge_seats(user)
+    rounds = await queues.judge_queue(user, accepted)
+    seats = [(s.scope_type, s.scope_id) for s in accepted]
     scopes = await _scope_infos(
         request, {(q.round.scope_type, q.round.scope_id) for q in rounds} | set(seats)
     )

@@ -15,7 +15,7 @@ from core.forms import Form
 from core.i18n import format_datetime, ngettext
 from core.i18n import gettext as _
 from core.pagination import page_number
-from core.web import flash, page
+from core.web import flash, large_page, page
 from judging import forms
 from judging.enums import TIEBREAK_CHAIN, Method
 from judging.models import Round
@@ -40,7 +40,7 @@ async def _results_page(
     message: str = "",
     form: Form | None = None,
 ) -> Response:
-    return page(
+    return await large_page(
         request,
         "judging/results.html",
         form or Form.prefilled(),

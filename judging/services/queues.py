@@ -38,10 +38,11 @@ class QueueRound:
         self.items.sort(key=lambda i: queue_order(self.judge.id, self.round.id, i.entry.id))
 
 
-async def judge_queue(user: User) -> list[QueueRound]:
+async def judge_queue(user: User, accepted: list[Judge] | None = None) -> list[QueueRound]:
     """The user's assigned entries per round (started rounds only), conflicted ones left out,
-    each round in the judge's own random order."""
-    seats = {j.id: j for j in await judge_seats(user)}
+    each round in the judge's own random order. `accepted`: the user's judge seats, when the
+    caller has them already (judge_seats)."""
+    seats = {j.id: j for j in (await judge_seats(user) if accepted is None else accepted)}
     if not seats:
         return []
     rows = await Assignment.filter(

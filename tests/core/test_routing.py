@@ -7,10 +7,11 @@ import itertools
 import re
 
 import pytest
-from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.convertors import IntegerConvertor
+from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Route, Router
 
 from core.app import create_app
-from core.routing import CHILD, PrefixGroup, flat, grouped, route_path
+from core.routing import CHILD, NamedRouter, PrefixGroup, flat, grouped, route_path
 from tests.conftest import csrf
 
 
@@ -63,6 +64,34 @@ def test_url_for_finds_routes_inside_groups(settings, db) -> None:
     app = create_app(settings)
     assert str(app.url_path_for("judging:score", entry_id=12)) == "/judging/entries/12"
     assert str(app.url_path_for("static", path="css/site.css")) == "/static/css/site.css"
+
+
+def test_the_router_remembers_which_route_answers_a_name_and_builds_the_same_paths(
+    settings, db
+) -> None:
+    """request.url_for (navigation links on every page, redirects) asks the app's router: it
+    remembers the route that answered a name instead of asking every route each time, and
+    every route's path comes out as Starlette's own router builds it, the second time too."""
+    app = create_app(settings)
+    assert isinstance(app.router, NamedRouter)
+    plain = Router(list(app.routes))
+    names = 0
+    for route in flat(app.routes):
+        if not isinstance(route, Route) or not route.name:
+            continue
+        params = {
+            name: 7 if isinstance(convertor, IntegerConvertor) else "event"
+            for name, convertor in route.param_convertors.items()
+        }
+        expected = plain.url_path_for(route.name, **params)
+        assert app.router.url_path_for(route.name, **params) == expected
+        assert app.router.url_path_for(route.name, **params) == expected  # remembered
+        names += 1
+    assert names > 50
+    with pytest.raises(NoMatchFound):
+        app.router.url_path_for("no:such_route")
+    with pytest.raises(NoMatchFound):  # a known name with other parameters
+        app.router.url_path_for("judging:score", round_id=1)
 
 
 async def test_wrong_methods_and_trailing_slashes_answer_as_before(client) -> None:

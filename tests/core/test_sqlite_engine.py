@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from tortoise import Tortoise
+from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
 from core import sqlite_engine
@@ -80,3 +81,68 @@ async def test_a_read_then_write_transaction_waits_for_another_processs_commit(
             other.close()
         _count, rows = await client.execute_query("SELECT n FROM t ORDER BY n")
         assert [row["n"] for row in rows] == [2, 3]
+
+
+async def test_small_reads_outside_a_transaction_are_answered_on_the_event_loop(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A read by key needs no round trip to aiosqlite's thread (issue 12: a signed-in page
+    makes several): it is answered from the client's own read-only connection, and sees
+    every write committed before it, by the ORM or by another connection."""
+    path = tmp_path / "engine.sqlite3"
+    async with connected(file_settings(settings, tmp_path)):
+        client = Tortoise.get_connection("default")
+        assert isinstance(client, sqlite_engine.ImmediateSqliteClient)
+        await client.execute_script("CREATE TABLE t (n INTEGER PRIMARY KEY, name TEXT)")
+        await client.execute_query("INSERT INTO t VALUES (1, 'one')")
+        assert [dict(r) for r in client.quick_read("SELECT * FROM t", [])] == [
+            {"n": 1, "name": "one"}
+        ]
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            other.execute("INSERT INTO t VALUES (2, 'two')")
+        finally:
+            other.close()
+        assert await client.execute_query_dict("SELECT name FROM t WHERE n = ?", [2]) == [
+            {"name": "two"}
+        ]
+        count, rows = await client.execute_query("SELECT n FROM t ORDER BY n")
+        assert (count, [r["n"] for r in rows]) == (2, [1, 2])
+        # the reader only reads
+        assert client.quick_read("INSERT INTO t VALUES (3, 'three')", []) is None
+        assert client.quick_read("DELETE FROM t", []) is None
+        assert len(await client.execute_query_dict("SELECT n FROM t")) == 2
+
+
+async def test_a_transaction_reads_its_own_writes_and_long_reads_leave_the_event_loop(
+    settings: Settings, tmp_path: Path
+) -> None:
+    async with connected(file_settings(settings, tmp_path)):
+        client = Tortoise.get_connection("default")
+        await client.execute_script("CREATE TABLE t (n INTEGER)")
+        async with in_transaction() as tx:
+            await tx.execute_query("INSERT INTO t VALUES (7)")
+            assert [r["n"] for r in await tx.execute_query_dict("SELECT n FROM t")] == [7]
+        # more SQLite steps than a read may take on the event loop: run in aiosqlite's thread,
+        # with the same answer
+        counting = (
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000) "
+            "SELECT COUNT(*) AS n FROM c"
+        )
+        assert client.quick_read(counting, []) is None
+        assert await client.execute_query_dict(counting) == [{"n": 200000}]
+        assert client.quick_read("SELECT 1 AS one", []) is not None
+        # errors are Tortoise's, as before
+        with pytest.raises(OperationalError):
+            await client.execute_query("SELECT * FROM no_such_table")
+
+
+async def test_an_in_memory_database_is_read_through_its_only_connection(
+    settings: Settings,
+) -> None:
+    async with connected(settings.replace(database_url="sqlite://:memory:")):
+        client = Tortoise.get_connection("default")
+        await client.execute_script("CREATE TABLE t (n INTEGER)")
+        assert client.quick_read("SELECT n FROM t", []) is None
+        await client.execute_query("INSERT INTO t VALUES (1)")
+        assert await client.execute_query_dict("SELECT n FROM t") == [{"n": 1}]

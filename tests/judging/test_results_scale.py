@@ -119,3 +119,27 @@ def test_one_leniency_fit_serves_its_ranking_and_the_report():
     assert round(analysis.leniency.leniency[1], 6) == round(5 - 5 / 3, 6)
     assert analysis.changes["median"] == dict.fromkeys(range(1, 6), 0)
     assert analysis.spread == dict.fromkeys(range(1, 6), 5.0)
+
+
+async def test_the_results_table_is_rendered_off_the_event_loop(client, monkeypatch):
+    """Its 50 rows with every method's rank take many milliseconds to render: the event loop
+    keeps serving other requests meanwhile (issue 12: the home page's p99 while an organizer
+    reloads the page)."""
+    from core import web
+
+    big = await big_round(1, entries=300, judges=20)
+    await sign_in(client, await organizer(language="en"))
+    loop_thread = threading.get_ident()
+    rendered_in: list[tuple[str, int]] = []
+    original = web.page
+
+    def recording(request, template, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        rendered_in.append((template, threading.get_ident()))
+        return original(request, template, *args, **kwargs)
+
+    monkeypatch.setattr(web, "page", recording)
+    page = await client.get(results_url(big.round.id))
+    assert page.status_code == 200
+    assert 'data-testid="ranking"' in page.text
+    assert "Initiative" in page.text
+    assert [t for t, thread in rendered_in if thread != loop_thread] == ["judging/results.html"]
