@@ -298,7 +298,16 @@ async def _save(
         )
         _apply(row, data)
         await row.save()
+        # A file the nomination already holds (the same name and content) is not attached
+        # again: a double-click sends the same files twice.
+        attached = {
+            (f.file.original_name, f.file.sha256)
+            for f in await NominationFile.filter(nomination_id=row.id).select_related("file")
+        }
         for stored in files:
+            if (stored.original_name, stored.sha256) in attached:
+                continue
+            attached.add((stored.original_name, stored.sha256))
             await NominationFile.create(nomination=row, file=stored)
         if not submit:
             return Saved(row)

@@ -11,7 +11,7 @@ from tests.e2e.conftest import Account, screenshot, sign_in
 
 ADMIN = "admin@manassa.local"
 DEMO_PASSWORD = "Manassa-demo-2026"  # noqa: S105 - the documented demo password
-HELP_ENDS = {"en": "the page will be /events/<address>.", "ar": "‎/events/<العنوان>."}
+HELP_ENDS = {"en": "the page will be /events/<address>.", "ar": "‎/events/<الاسم>."}
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

@@ -313,6 +313,26 @@ async def test_a_double_click_makes_one_nomination(client, deliver, smtp_sink):
     assert await Nomination.filter(state=NominationState.DRAFT).count() == 1
 
 
+async def test_a_double_click_with_a_file_attaches_it_once(client):
+    cycle, category, user = await _setup()
+    await sign_in(client, user)
+    url = f"/awards/{cycle.slug}/nominate/{category.id}"
+    token, key = await _form_key(client, url)
+    data = {"csrf_token": token, **FIELDS, "form_key": key, "action": "submit"}
+    responses = await asyncio.gather(
+        *(
+            client.post(url, data=data, files={"files": ("report.pdf", PDF, "application/pdf")})
+            for _ in range(2)
+        )
+    )
+    assert [r.status_code for r in responses] == [303, 303]
+    row = await Nomination.get()
+    assert await NominationFile.filter(nomination=row).count() == 1
+    assert (row.version_count, await NominationVersion.all().count()) == (1, 1)
+    page = text_of((await client.get(f"/me/nominations/{row.id}")).text)
+    assert page.count("report.pdf") == 1
+
+
 async def test_files_are_kept_and_offered_to_the_nominator(client):
     cycle, category, user = await _setup(file_kinds=["pdf"])
     await sign_in(client, user)
