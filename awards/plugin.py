@@ -7,7 +7,17 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from awards import audit_labels, demo
-from awards.routes import api, common, manage, nominations, nominator, nominee, public, screening
+from awards.routes import (
+    api,
+    category_questions,
+    common,
+    manage,
+    nominations,
+    nominator,
+    nominee,
+    public,
+    screening,
+)
 from awards.services import mine
 from awards.services import public as public_service
 from core.hooks import HomeSection, Hooks
@@ -25,6 +35,7 @@ routes = [
     *nominator.routes,
     *screening.routes,
     *nominations.routes,
+    *category_questions.routes,
 ]
 
 
