@@ -2,11 +2,11 @@
 expected status; and a draft cycle, hidden from everyone but its organizers and admins.
 
 The test fails when an `awards:` route is added without a row here. A row's path may name the
-fixture's records ({slug}, {category}, {reason}, {nomination}, {appeal}, {merge}, {question}, {doomed}); a path
-starting "POST " is posted with a CSRF token and an empty form, and a row with form data as its
-fourth element is posted with that data (a refused form, so that it changes nothing). A status is
-one for everyone, per person (a dict), per phase (a dict in it), or a function of (phase,
-person)."""
+fixture's records ({slug}, {category}, {reason}, {nomination}, {appeal}, {merge}, {question},
+{doomed}); a path starting "POST " is posted with a CSRF token and an empty form, and a row
+with form data as its fourth element is posted with that data (a refused form, so that it
+changes nothing). A status is one for everyone, per person (a dict), per phase (a dict in it),
+or a function of (phase, person)."""
 
 from __future__ import annotations
 
