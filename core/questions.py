@@ -63,7 +63,7 @@ def editor(form: Form, kinds: Collection[QuestionKind] = tuple(QuestionKind)) ->
 
 def parse_options(raw: str) -> list[dict[str, str]]:
     """One option a line, "Arabic | English" (either side may be alone)."""
-    options = []
+    options: list[dict[str, str]] = []
     for line in raw.splitlines():
         if not line.strip():
             continue
