@@ -85,6 +85,18 @@ QUESTIONS: tuple[tuple[int, dict[str, Any]], ...] = (
         },
     ),
     (
+        1,
+        {
+            "kind": "number",
+            "label_ar": "كم مدة الفيلم بالدقائق؟",
+            "label_en": "How long is the film, in minutes?",
+            "help_ar": "",
+            "help_en": "",
+            "required": False,
+            "option_list": [],
+        },
+    ),
+    (
         4,
         {
             "kind": "single_choice",
@@ -92,7 +104,7 @@ QUESTIONS: tuple[tuple[int, dict[str, Any]], ...] = (
             "label_en": "The podcast's format",
             "help_ar": "",
             "help_en": "",
-            "required": True,
+            "required": False,
             "option_list": [
                 {"key": "o1", "ar": "حواري", "en": "Interviews"},
                 {"key": "o2", "ar": "سردي", "en": "Narrative"},
@@ -102,7 +114,7 @@ QUESTIONS: tuple[tuple[int, dict[str, Any]], ...] = (
     ),
 )
 # The demo nominations' answers, by the question's position in QUESTIONS.
-ANSWERS = ("yes", "أوقفت البلدية المورّد وفتحت تحقيقًا داخليًا.", "o2")
+ANSWERS = ("yes", "أوقفت البلدية المورّد وفتحت تحقيقًا داخليًا.", 52, "o2")
 REASONS = (
     (
         "WINDOW",
