@@ -29,6 +29,10 @@ AUDIT = AuditLabels(
         "awards.merge_undo": N_("Merge undone"),
         "awards.duplicate_reject": N_("Likely duplicate rejected"),
         "awards.mail_group": N_("Mail sent to a group"),
+        "awards.question_add": N_("Question added"),
+        "awards.question_update": N_("Question changed"),
+        "awards.question_delete": N_("Question deleted"),
+        "awards.question_move": N_("Questions reordered"),
     },
     objects={
         "Cycle": N_("Award cycle"),
@@ -40,6 +44,7 @@ AUDIT = AuditLabels(
         "Appeal": N_("Appeal"),
         "NominationMerge": N_("Merge of nominations"),
         "DuplicateDismissal": N_("Pair of nominations that are not duplicates"),
+        "CategoryQuestion": N_("Question"),
     },
     fields={
         "year": N_("Year"),
