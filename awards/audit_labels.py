@@ -32,6 +32,10 @@ AUDIT = AuditLabels(
         "awards.shortlist_approve": N_("Shortlist approved"),
         "awards.shortlist_withdraw": N_("Shortlist approval withdrawn"),
         "awards.shortlist_publish": N_("Shortlist published"),
+        "awards.question_add": N_("Question added"),
+        "awards.question_update": N_("Question changed"),
+        "awards.question_delete": N_("Question deleted"),
+        "awards.question_move": N_("Questions reordered"),
     },
     objects={
         "Cycle": N_("Award cycle"),
@@ -43,6 +47,7 @@ AUDIT = AuditLabels(
         "Appeal": N_("Appeal"),
         "NominationMerge": N_("Merge of nominations"),
         "DuplicateDismissal": N_("Pair of nominations that are not duplicates"),
+        "CategoryQuestion": N_("Question"),
     },
     fields={
         "year": N_("Year"),

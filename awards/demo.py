@@ -15,7 +15,15 @@ from typing import Any
 from accounts.models import User
 from awards.enums import EvidenceField, Milestone, NomineeType, Relation, Ruling, Visibility
 from awards.models import Category, Cycle, Nomination
-from awards.services import acceptance, cycles, entry_source, nominations, screening, shortlist
+from awards.services import (
+    acceptance,
+    cycles,
+    entry_source,
+    nominations,
+    questions,
+    screening,
+    shortlist,
+)
 from awards.services.nominations import NominationInput
 from core import clock
 from core.links import site_links
@@ -101,6 +109,63 @@ CATEGORIES: tuple[dict[str, Any], ...] = (
         "public_vote": True,
     },
 )
+# A category's own questions (category index, values), asked before nominations open.
+QUESTIONS: tuple[tuple[int, dict[str, Any]], ...] = (
+    (
+        0,
+        {
+            "kind": "yes_no",
+            "label_ar": "هل استند التحقيق إلى وثائق لم تُنشر من قبل؟",
+            "label_en": "Did the investigation rest on documents never published before?",
+            "help_ar": "",
+            "help_en": "",
+            "required": True,
+            "option_list": [],
+        },
+    ),
+    (
+        0,
+        {
+            "kind": "long_text",
+            "label_ar": "ما الأثر الذي تركه التحقيق بعد نشره؟",
+            "label_en": "What changed after the investigation was published?",
+            "help_ar": "قرار، أو محاسبة، أو نقاش عام.",
+            "help_en": "A decision, accountability, or a public debate.",
+            "required": False,
+            "option_list": [],
+        },
+    ),
+    (
+        1,
+        {
+            "kind": "number",
+            "label_ar": "كم مدة الفيلم بالدقائق؟",
+            "label_en": "How long is the film, in minutes?",
+            "help_ar": "",
+            "help_en": "",
+            "required": False,
+            "option_list": [],
+        },
+    ),
+    (
+        4,
+        {
+            "kind": "single_choice",
+            "label_ar": "شكل البودكاست",
+            "label_en": "The podcast's format",
+            "help_ar": "",
+            "help_en": "",
+            "required": False,
+            "option_list": [
+                {"key": "o1", "ar": "حواري", "en": "Interviews"},
+                {"key": "o2", "ar": "سردي", "en": "Narrative"},
+                {"key": "o3", "ar": "إخباري", "en": "News"},
+            ],
+        },
+    ),
+)
+# The demo nominations' answers, by the question's position in QUESTIONS.
+ANSWERS = ("yes", "أوقفت البلدية المورّد وفتحت تحقيقًا داخليًا.", 52, "o2")
 REASONS = (
     (
         "WINDOW",
@@ -215,8 +280,26 @@ async def _cycle(organizer: User, year: int, opens: dt.datetime) -> tuple[Cycle,
         )
     for code, ar, en in REASONS:
         await cycles.add_screening_reason(organizer, cycle, code=code, label_ar=ar, label_en=en)
+    await _questions(organizer, cycle, made)
     await cycles.set_visibility(organizer, cycle, Visibility.PUBLISHED)
     return cycle, made
+
+
+async def _questions(organizer: User, cycle: Cycle, made: list[Category]) -> None:
+    """The organizer writes the categories' questions the day before nominations open."""
+    moved = cycle.nominations_open - clock.now() - DAY
+    clock.travel(moved)
+    try:
+        for index, values in QUESTIONS:
+            await questions.add(organizer, cycle, made[index], values)
+    finally:
+        clock.travel(-moved)
+
+
+async def _answers(category: Category) -> dict[str, Any]:
+    """The demo's answer to each of the category's questions."""
+    by_label = {values["label_en"]: ANSWERS[n] for n, (_c, values) in enumerate(QUESTIONS)}
+    return {str(q.id): by_label[q.label_en] for q in await questions.of_category(category)}
 
 
 def _values(row: tuple, year: int, **extra: Any) -> NominationInput:
@@ -246,8 +329,10 @@ async def _nominate(
     year: int,
     **extra: Any,
 ) -> Nomination:
+    category = cats[row[0]]
+    values = _values(row, year, answers=await _answers(category), **extra)
     saved = await nominations.save_nomination(
-        settings, people[row[1]], cats[row[0]], _values(row, year, **extra), submit=True
+        settings, people[row[1]], category, values, submit=True
     )
     return saved.nomination
 

@@ -32,6 +32,7 @@ from awards.enums import (
     Ruling,
     Visibility,
 )
+from core.questions import QuestionKind
 
 M = TypeVar("M", bound=Model)
 DEFAULT_TIME_ZONE = "Asia/Riyadh"
@@ -134,6 +135,34 @@ class Category(Model):
         ordering = ["position", "id"]
 
 
+class CategoryQuestion(Model):
+    """A category's own question on the nomination form (core.questions kinds, file aside:
+    a nomination's files are its evidence)."""
+
+    id = fields.IntField(primary_key=True)
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="questions", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(QuestionKind, max_length=20)
+    label_ar = fields.CharField(max_length=300, default="")
+    label_en = fields.CharField(max_length=300, default="")
+    help_ar = fields.TextField(default="")
+    help_en = fields.TextField(default="")
+    required = fields.BooleanField(default=False)
+    position = fields.IntField(default=0)
+    # [{"key": "o1", "ar": "...", "en": "..."}] for the choice kinds
+    options: Any = fields.JSONField(default=list)
+
+    class Meta:
+        table = "awards_category_question"
+        indexes = (("category_id", "position"),)
+        ordering = ["position", "id"]
+
+    @property
+    def field_name(self) -> str:
+        return f"q{self.id}"
+
+
 class ScreeningReason(Model):
     """A coded reason for a ruling, in both languages, that the organizer keeps per cycle."""
 
@@ -188,6 +217,8 @@ class Nomination(Model):
     work_published_on = fields.DateField(null=True)
     work_links: Any = fields.JSONField(default=list)
     statement = fields.TextField(default="")
+    # The answers to the category's questions, by question id (a string key): core.answers
+    answers: Any = fields.JSONField(default=dict)
     # A double-click on "save" sends the same form key twice: one draft, not two.
     form_key = fields.CharField(max_length=64, null=True)
     fingerprint = fields.CharField(max_length=64, default="")

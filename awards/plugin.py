@@ -9,6 +9,7 @@ from starlette.requests import Request
 from awards import audit_labels, demo
 from awards.routes import (
     api,
+    category_questions,
     common,
     jury,
     manage,
@@ -38,6 +39,7 @@ routes = [
     *screening.routes,
     *nominations.routes,
     *form_pages(jury.routes, jury.FORM_PAGES),
+    *category_questions.routes,
 ]
 
 

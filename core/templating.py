@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, NoMatchFound
 from starlette.templating import Jinja2Templates
 
-from core import i18n, storage
+from core import answers, i18n, questions, storage
 from core.flash import pop_flashes
 from core.routing import flat
 from core.security import csrf_token
@@ -213,6 +213,9 @@ def build_environment() -> Environment:
         hijri=i18n.hijri_date,
         csrf_token=_csrf_token_global,
         url_for=_url_for,
+        # an organizer's own questions (templates/_macros/questions.html, question_editor.html)
+        answer=answers.display,
+        question_kinds=questions.KIND_LABELS,
     )
     env.filters.update(
         datetime=i18n.format_datetime,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from core import questions
+
 
 class Visibility(StrEnum):
     DRAFT = "draft"
@@ -26,18 +28,9 @@ class QuestionScope(StrEnum):
     SUBMISSION = "submission"
 
 
-class QuestionKind(StrEnum):
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    SINGLE_CHOICE = "single_choice"
-    MULTIPLE_CHOICE = "multiple_choice"
-    YES_NO = "yes_no"
-    URL = "url"
-    NUMBER = "number"
-    FILE = "file"
-
-
-CHOICE_KINDS = frozenset({QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE})
+# The kinds of answer are the platform's (shared with the award's categories).
+QuestionKind = questions.QuestionKind
+CHOICE_KINDS = questions.CHOICE_KINDS
 
 
 class TeamState(StrEnum):

@@ -6,10 +6,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from core import answers, questions
 from core.forms import Form, local_input, normalize_text
 from core.i18n import gettext as _
-from events import answers, phases
-from events.enums import CHOICE_KINDS, Deadline, MailGroup, QuestionKind, QuestionScope
+from events import phases
+from events.enums import Deadline, MailGroup, QuestionScope
 from events.labels import MILESTONES, label
 
 SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])")
@@ -163,34 +164,11 @@ def track(data: Mapping[str, Any]) -> Form:
 def question(data: Mapping[str, Any]) -> Form:
     form = Form(data)
     form.choice("scope", [s.value for s in QuestionScope])
-    kind = form.choice("kind", [k.value for k in QuestionKind])
-    form.bilingual("label", max_length=300, missing=_either_language())
-    form.bilingual("help", max_length=2000, multiline=True)
-    form.checkbox("required")
-    raw = form.text("options", required=False, max_length=5000, multiline=True)
-    options = parse_options(raw)
-    form.values["option_list"] = options
-    if kind in CHOICE_KINDS:
-        if len(options) < 2:
-            form.error("options", _("Give at least two options, one per line."))
-        elif len(options) > 50:
-            form.error("options", _("Give at most 50 options."))
-    return form
+    return questions.editor(form)
 
 
-def parse_options(raw: str) -> list[dict[str, str]]:
-    """One option a line, "Arabic | English" (either side may be alone)."""
-    options = []
-    for line in raw.splitlines():
-        if not line.strip():
-            continue
-        ar, _sep, en = (part.strip() for part in line.partition("|"))
-        options.append({"key": f"o{len(options) + 1}", "ar": ar[:200], "en": en[:200]})
-    return options
-
-
-def options_text(options: Sequence[Mapping[str, Any]]) -> str:
-    return "\n".join(f"{o.get('ar', '')} | {o.get('en', '')}".strip(" |") for o in options)
+parse_options = questions.parse_options
+options_text = questions.options_text
 
 
 def team(data: Mapping[str, Any], track_ids: Sequence[int]) -> Form:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core import questions
 from core.i18n import N_
 from core.i18n import gettext as _
 from events.enums import (
@@ -9,7 +10,6 @@ from events.enums import (
     InvitationState,
     MailGroup,
     Phase,
-    QuestionKind,
     QuestionScope,
     SubmissionState,
     TeamState,
@@ -49,16 +49,7 @@ INVITATION_STATES = {
     InvitationState.DECLINED: N_("Declined"),
     InvitationState.REVOKED: N_("Withdrawn"),
 }
-QUESTION_KINDS = {
-    QuestionKind.SHORT_TEXT: N_("Short text"),
-    QuestionKind.LONG_TEXT: N_("Long text"),
-    QuestionKind.SINGLE_CHOICE: N_("One choice"),
-    QuestionKind.MULTIPLE_CHOICE: N_("Several choices"),
-    QuestionKind.YES_NO: N_("Yes or no"),
-    QuestionKind.URL: N_("Web address"),
-    QuestionKind.NUMBER: N_("Number"),
-    QuestionKind.FILE: N_("File"),
-}
+QUESTION_KINDS = questions.KIND_LABELS
 QUESTION_SCOPES = {
     QuestionScope.REGISTRATION: N_("Registration form"),
     QuestionScope.SUBMISSION: N_("Submission form"),

@@ -38,7 +38,7 @@ PATH_IDS = {
     "team_id": "team",
     "link_id": "file_link",
     "track_id": "track",
-    "question_id": "question",
+    "question_id": "question",  # an event's question; the award's sit under a category
     "token": "invitation",
     "entry_id": "entry",
     "scope_id": "event_id",
@@ -61,6 +61,8 @@ FORM_MODULES = (
     "judging/forms.py",
     "core/forms.py",
     "awards/forms.py",
+    "core/questions.py",
+    "awards/routes/nomination_form.py",
 )
 # Roles that pass the permission checks of some form and so reach its parsing: they get
 # every odd value in every field; the others are refused before (one post each suffices).

@@ -5,11 +5,13 @@ values to show again on its edit page."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from awards.enums import EvidenceField, NomineeType, Relation
-from awards.models import Category, Nomination
+from awards.models import Category, CategoryQuestion, Nomination
 from awards.services.nominations import NominationInput
+from core import answers
 from core.forms import URL_RE, Form, normalize_text, to_western_digits
 from core.i18n import gettext as _
 
@@ -35,10 +37,18 @@ FIELDS = (
 )
 
 
-def parse(data: Any, category: Category) -> tuple[Form, NominationInput]:
+def parse(
+    data: Any,
+    category: Category,
+    questions: Sequence[CategoryQuestion] = (),
+    *,
+    submit: bool = False,
+) -> tuple[Form, NominationInput]:
     """Read the form; `form.errors` says what cannot be read. Nothing is required here beyond
-    what is readable: the service asks, on submit, for what the category requires."""
+    what is readable and the category's required questions on submit: the service asks, on
+    submit, for what the category requires."""
     form = Form(data)
+    given = answers.parse(form, questions, {}, enforce_required=submit).answers
     who = form.choice("nominee", {"self", "other"}, default="other")
     is_self = who == "self"
     relation = form.choice("relation", set(RELATIONS), default=Relation.COLLEAGUE.value)
@@ -64,6 +74,7 @@ def parse(data: Any, category: Category) -> tuple[Form, NominationInput]:
         work_published_on=published_on,
         work_links=links,
         statement=statement,
+        answers=given,
     )
     return form, values
 
@@ -96,12 +107,15 @@ def _links(form: Form, name: str) -> tuple[str, ...]:
     return links
 
 
-def initial(nomination: Nomination | None) -> dict[str, Any]:
+def initial(
+    nomination: Nomination | None, questions: Sequence[CategoryQuestion] = ()
+) -> dict[str, Any]:
     """What the form shows first: a new nomination's defaults, or what a draft holds."""
     if nomination is None:
         return {"nominee": "other", "relation": Relation.COLLEAGUE.value, "nominee_language": "ar"}
     day = nomination.work_published_on
     return {
+        **answers.initial_values(questions, nomination.answers or {}),
         "nominee": "self" if nomination.self_nomination else "other",
         "relation": str(nomination.relation)
         if nomination.relation != Relation.SELF

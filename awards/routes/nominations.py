@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from accounts.models import User
 from awards.routes.common import managed_cycle, not_found
-from awards.services import listing, mailing
+from awards.services import listing, mailing, questions
 from core.audit_view import action as audit_action
 from core.clock import now
 from core.errors import NotFound
@@ -83,6 +83,7 @@ async def nomination_detail(request: Request) -> Response:
         cycle=cycle,
         detail=found,
         nomination=found.nomination,
+        questions=await questions.of_category(found.nomination.category_id),
         available={f.id for f in found.files if file_path(directory, f.file).is_file()},
         by_sha=by_sha,
         acceptance=listing.acceptance_state(cycle, found.nomination),

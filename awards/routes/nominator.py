@@ -20,7 +20,7 @@ from awards.models import Category, Cycle, Nomination
 from awards.routes import nomination_form
 from awards.routes.common import not_found, visible_cycle
 from awards.rules import NominationAccess
-from awards.services import mine, nominations, screening
+from awards.services import mine, nominations, questions, screening
 from awards.services.common import require_nominations_open, when
 from core import permissions
 from core.clock import now
@@ -75,10 +75,11 @@ def _uploads(data: Any, name: str) -> list[UploadFile]:
     return [v for v in values if isinstance(v, UploadFile) and v.filename]
 
 
-def _context(
+async def _context(
     request: Request, cycle: Cycle, category: Category, nomination: Nomination | None
 ) -> dict[str, Any]:
     return {
+        "questions": await questions.of_category(category),
         "cycle": cycle,
         "category": category,
         "nomination": nomination,
@@ -92,13 +93,17 @@ def _context(
     }
 
 
+def _question_fields(context: dict[str, Any]) -> set[str]:
+    return {q.field_name for q in context["questions"]}
+
+
 def _refused(request: Request, form: Form, exc: DomainError, context: dict[str, Any]) -> Response:
     """The form again with what was typed and the service's reasons, each by its field (or
     above the form when it has none)."""
     general: list[str] = []
     if isinstance(exc, Invalid):
         for name, message in exc.errors.items():
-            if name in nomination_form.FIELDS:
+            if name in nomination_form.FIELDS or name in _question_fields(context):
                 form.error(name, message)
             else:
                 general.append(message)
@@ -119,7 +124,7 @@ async def nominate(request: Request) -> Response:
         _nominator(request, cycle)
         form = Form.prefilled(nomination_form.initial(None))
         form.values["form_key"] = secrets.token_hex(16)
-        return page(request, FORM, form, **_context(request, cycle, category, None))
+        return page(request, FORM, form, **await _context(request, cycle, category, None))
     user = _nominator(request, cycle)
     return await _post(request, user, cycle, category, None)
 
@@ -143,8 +148,8 @@ async def nomination_edit(request: Request) -> Response:
     if request.method == "GET":
         require_nominations_open(cycle, now())
         _nominator(request, cycle)
-        form = Form.prefilled(nomination_form.initial(row))
-        context = _context(request, cycle, category, row)
+        context = await _context(request, cycle, category, row)
+        form = Form.prefilled(nomination_form.initial(row, context["questions"]))
         context["files"] = await mine.files(row)
         return page(request, FORM, form, **context)
     _nominator(request, cycle)
@@ -154,7 +159,7 @@ async def nomination_edit(request: Request) -> Response:
 async def _post(
     request: Request, user: User, cycle: Cycle, category: Category, row: Nomination | None
 ) -> Response:
-    context = _context(request, cycle, category, row)
+    context = await _context(request, cycle, category, row)
     if row is not None:
         context["files"] = await mine.files(row)
     cap = _file_cap(request)
@@ -178,10 +183,10 @@ async def _save(
     data: Any,
     context: dict[str, Any],
 ) -> Response:
-    form, values = nomination_form.parse(data, category)
+    submit = data.get("action") == "submit" or (row is not None and row.state != "draft")
+    form, values = nomination_form.parse(data, category, context["questions"], submit=submit)
     key = str(data.get("form_key", ""))[:64] if row is None else ""
     form.values["form_key"] = key
-    submit = data.get("action") == "submit" or (row is not None and row.state != "draft")
     uploads = _uploads(data, "files")
     context["chosen_again"] = {"files": [str(u.filename)[:200] for u in uploads]}
     try:  # after the deadline the answer is the deadline, whatever else is wrong
@@ -266,9 +271,9 @@ async def nomination_file_delete(request: Request) -> Response:
     try:
         await mine.remove_draft_file(upload_dir(request), user, row, request.path_params["link_id"])
     except DomainError as exc:
-        context = _context(request, cycle, category, row)
+        context = await _context(request, cycle, category, row)
         context["files"] = await mine.files(row)
-        form = Form.prefilled(nomination_form.initial(row))
+        form = Form.prefilled(nomination_form.initial(row, context["questions"]))
         return page(request, FORM, form, exc.status_code, message=exc.message, **context)
     flash(request, _("The file has been removed."))
     url = request.url_for("awards:nomination_edit", nomination_id=row.id)
@@ -335,6 +340,7 @@ async def nomination_page(request: Request) -> Response:
         **card,
         cycle=found.cycle,
         category=row.category,
+        questions=await questions.of_category(row.category_id),
         files=await mine.files(row),
         versions=await mine.versions(row),
         credits=await mine.credited(row),

@@ -19,6 +19,8 @@ from accounts.models import User
 from awards.enums import NominationState, Visibility
 from awards.labels import EVIDENCE_FIELDS
 from awards.models import Category, Cycle, Nomination, NominationCredit, NominationFile, of_cycle
+from awards.services import questions
+from core import answers
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.storage import StoredFile
@@ -102,6 +104,11 @@ class NominationSource:
             )
             if text
         ]
+        # the category's own questions, answered by the nominator (no names in them)
+        for question in await questions.of_category(nomination.category_id):
+            text = answers.display(question, (nomination.answers or {}).get(str(question.id)))
+            if text:
+                fields.append((localized(question, "label"), text))
         if not blind:
             fields += await _people_fields(nomination)
         links = [(_("Link %(n)s", n=n), url) for n, url in enumerate(nomination.work_links, 1)]

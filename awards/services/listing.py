@@ -25,6 +25,7 @@ from awards.labels import NOMINEE_TYPES, label
 from awards.models import (
     Appeal,
     Category,
+    CategoryQuestion,
     Cycle,
     Nomination,
     NominationCredit,
@@ -35,6 +36,7 @@ from awards.models import (
     of_cycle,
 )
 from awards.services import duplicates, screening
+from core import answers
 from core.audit import AuditEntry
 from core.clock import now
 from core.i18n import N_, get_locale, localized
@@ -279,6 +281,7 @@ async def export(cycle: Cycle, f: ListFilter) -> bytes:
     rows = list(await nomination_query(cycle, f, flagged))
     credits = await _nominators([n.id for n in rows])
     by_id = {c.id: c for c in await categories(cycle)}
+    asked = await _questions_of({n.category_id for n in rows}, by_id)
     header = [
         _("Number"),
         _("Category"),
@@ -299,6 +302,7 @@ async def export(cycle: Cycle, f: ListFilter) -> bytes:
         _("First submitted"),
         _("Versions"),
         _("Fingerprint (SHA-256)"),
+        *[title for _q, title in asked],
     ]
     body = [
         [
@@ -321,10 +325,35 @@ async def export(cycle: Cycle, f: ListFilter) -> bytes:
             _local(n.submitted_at, cycle),
             n.version_count,
             n.fingerprint,
+            *[
+                answers.display(q, (n.answers or {}).get(str(q.id)))
+                if q.category_id == n.category_id
+                else ""
+                for q, _title in asked
+            ],
         ]
         for n in rows
     ]
     return to_csv(header, body)
+
+
+async def _questions_of(
+    category_ids: set[int], by_id: Mapping[int, Category]
+) -> list[tuple[CategoryQuestion, str]]:
+    """The questions of the exported categories, each with its column's title (its category's
+    name before it when the export spans several categories), in the categories' order."""
+    found = list(await CategoryQuestion.filter(category_id__in=category_ids))
+    found.sort(key=lambda q: (by_id[q.category_id].position, q.category_id, q.position, q.id))
+    several = len(category_ids) > 1
+    return [
+        (
+            q,
+            f"{localized(by_id[q.category_id], 'name')}: {localized(q, 'label')}"
+            if several
+            else localized(q, "label"),
+        )
+        for q in found
+    ]
 
 
 # --- one nomination ------------------------------------------------------------------------

@@ -17,8 +17,8 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -37,7 +37,7 @@ from awards.models import (
     NominatorTally,
     NomineeClaim,
 )
-from awards.services import acceptance, duplicates
+from awards.services import acceptance, duplicates, questions
 from awards.services.common import Links, cycle_name, mail_name, require_nominations_open
 from core.clock import now
 from core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -76,6 +76,8 @@ class NominationInput:
     work_published_on: dt.date | None = None
     work_links: tuple[str, ...] = ()
     statement: str = ""
+    # the answers to the category's questions, by question id (core.answers.parse)
+    answers: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def _own_values(user: User, values: NominationInput) -> dict[str, Any]:
     data["nominee_email"] = duplicates.canonical_email(data["nominee_email"])
     data["work_links"] = [link.strip() for link in values.work_links if link.strip()]
     data["work_published_on"] = values.work_published_on
+    data["answers"] = dict(values.answers)
     is_self = values.self_nomination or data["nominee_email"] == duplicates.canonical_email(
         user.email
     )
@@ -209,6 +212,8 @@ def snapshot(data: dict[str, Any], files: Sequence[StoredFile]) -> dict[str, Any
         "work_published_on": day.isoformat() if day else "",
         "work_links": list(data["work_links"]),
         "files": sorted(({"name": f.original_name, "sha256": f.sha256} for f in files), key=str),
+        # only when there are answers, so a nomination without questions keeps its fingerprint
+        **({"answers": dict(data["answers"])} if data.get("answers") else {}),
     }
 
 
@@ -247,6 +252,7 @@ async def save_nomination(
     if submit:
         errors = {**_check_nominee(data), **_check_window(category, cycle, data)}
         errors.update(_check_evidence(category, data, present + len(files)))
+        errors.update(questions.missing(await questions.of_category(category), data["answers"]))
         if errors:
             raise Invalid(errors)
     for attempt in (1, 2):
@@ -369,6 +375,7 @@ async def _submit(
                 "relation",
                 "work_published_on",
                 "work_links",
+                "answers",
             )
         },
         files,

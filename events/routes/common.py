@@ -10,13 +10,13 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core import permissions
+from core import answers, permissions
 from core.errors import DomainError, Invalid, NotFound
 from core.forms import Form
 from core.i18n import gettext as _
 from core.links import Links, request_links
 from core.web import page
-from events import answers, labels
+from events import labels
 from events.models import SLUG_MAX, Event, Team, of_event
 from events.rules import TeamAccess
 from events.services import teams

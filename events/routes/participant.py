@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from accounts.models import User
-from core import permissions
+from core import answers, permissions
 from core.clock import now
 from core.errors import DomainError
 from core.forms import Form
@@ -23,7 +23,7 @@ from core.i18n import gettext as _
 from core.i18n import localized
 from core.storage import BodyTooLarge, cap_body, human_size, upload_dir
 from core.web import flash, page, redirect, safe_next
-from events import answers, forms, phases
+from events import forms, phases
 from events.enums import QuestionKind, QuestionScope, SubmissionState
 from events.models import Event, Registration, Track, of_event
 from events.routes.common import (

@@ -16,11 +16,12 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
 from accounts.models import User
+from core import answers
 from core.i18n import get_locale, localized
 from core.i18n import gettext as _
 from core.pagination import Page, paginate
 from core.spreadsheet import to_csv
-from events import answers, phases
+from events import phases
 from events.enums import InvitationState, QuestionScope, SubmissionState, TeamState
 from events.labels import SUBMISSION_STATES, TEAM_STATES, label
 from events.models import (

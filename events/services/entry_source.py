@@ -10,11 +10,10 @@ import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
-from core import sql
+from core import answers, sql
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.storage import StoredFile
-from events import answers
 from events.enums import QuestionScope, SubmissionState, Visibility
 from events.labels import SUBMISSION_FIELDS, label
 from events.models import Event, Question, Submission, SubmissionVersion, TeamMember, Track

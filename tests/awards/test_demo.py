@@ -9,7 +9,7 @@ import pytest
 from accounts import demo as accounts_demo
 from awards import demo
 from awards.enums import AppealState, NominationState
-from awards.models import Appeal, Category, Cycle, Nomination
+from awards.models import Appeal, Category, CategoryQuestion, Cycle, Nomination
 from awards.services import duplicates
 from core.cli import main
 from core.clock import now
@@ -46,6 +46,13 @@ async def test_the_demo_has_last_years_cycle_screened_and_this_years_open(settin
     pairs = await duplicates.likely_duplicates(current)
     if duplicates.matching is not None:  # the similarity matcher is installed
         assert (twins[0].id, twins[1].id) in [(p.first, p.second) for p in pairs]
+    # categories ask their own questions, in both languages, and the demo answers them
+    asked = await CategoryQuestion.filter(category__cycle_id=current.id)
+    assert len(asked) >= 2 and all(q.label_ar and q.label_en for q in asked)
+    investigative = await Category.get(cycle_id=current.id, name_en="Investigative report")
+    required = await CategoryQuestion.get(category=investigative, required=True)
+    for twin in twins:
+        assert twin.answers[str(required.id)] == "yes"
 
 
 async def test_the_demo_loads_once_and_its_cycles_show_on_the_pages(settings, app, client):

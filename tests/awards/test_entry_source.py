@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from accounts.enums import ScopeType
 from awards.enums import NominationState
-from awards.models import NominationCredit
+from awards.models import CategoryQuestion, NominationCredit
 from awards.services.entry_source import NominationSource, group_key
+from core.questions import QuestionKind
 from judging.models import Conflict, Entry
 from judging.services import conflicts, entries
 from judging.sources import sources
@@ -101,6 +102,23 @@ async def test_a_judge_reads_the_work_and_in_a_blind_round_no_names(db):
     text = " ".join(value for _label, value in blind.fields)
     assert nomination.work_title in text and "Sara" not in text and "Huda" not in text
     assert blind.links == [("Link 1", nomination.work_links[0])]
+
+
+async def test_a_judge_reads_the_answers_to_the_categorys_questions(db):
+    cycle = await make_cycle(phase="jury")
+    category = await make_category(cycle)
+    question = await CategoryQuestion.create(
+        category=category,
+        kind=QuestionKind.YES_NO,
+        label_ar="هل نُشر العمل باسم المرشح؟",
+        label_en="Was the work published under the nominee's name?",
+        position=1,
+    )
+    nomination = await eligible(cycle, category, await make_user())
+    nomination.answers = {str(question.id): "yes"}
+    await nomination.save()
+    blind = await NominationSource().detail(nomination.id, blind=True)
+    assert ("Was the work published under the nominee's name?", "Yes") in blind.fields
 
 
 async def test_the_source_is_registered_for_award_cycles(app):

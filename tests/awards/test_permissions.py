@@ -2,11 +2,11 @@
 expected status; and a draft cycle, hidden from everyone but its organizers and admins.
 
 The test fails when an `awards:` route is added without a row here. A row's path may name the
-fixture's records ({slug}, {category}, {reason}, {nomination}, {appeal}, {merge}); a path
-starting "POST " is posted with a CSRF token and an empty form, and a row with form data as its
-fourth element is posted with that data (a refused form, so that it changes nothing). A status is
-one for everyone, per person (a dict), per phase (a dict in it), or a function of (phase,
-person)."""
+fixture's records ({slug}, {category}, {reason}, {nomination}, {appeal}, {merge}, {question},
+{doomed}); a path starting "POST " is posted with a CSRF token and an empty form, and a row
+with form data as its fourth element is posted with that data (a refused form, so that it
+changes nothing). A status is one for everyone, per person (a dict), per phase (a dict in it),
+or a function of (phase, person)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from accounts.enums import Role, ScopeType
 from awards.enums import MergeReason, NominationState, Ruling
 from awards.models import (
     Appeal,
+    CategoryQuestion,
     Nomination,
     NominationCredit,
     NominationMerge,
@@ -60,6 +61,8 @@ def until(last: str, open_status: int, closed: int = 409) -> dict[str, int]:
 UNDO = {**manage_only(until("screening", 303)), "admin": 409}
 
 M = "/awards/{slug}/manage"
+Q = M + "/categories/{category}/questions"
+DELETE_QUESTION = {**manage_only(until("upcoming", 303)), "admin": until("upcoming", 404)}
 
 
 def _signed_in(status: int, managers: int | None = None, nominator: int | None = None):  # noqa: ANN202
@@ -258,6 +261,25 @@ MATRIX: dict[str, tuple] = {
         manage_only(409),
         manage_only(409),
     ),
+    # a category's own questions: shown in every phase, changed only before nominations open
+    "awards:category_questions": (Q, manage_only(200), manage_only(200)),
+    "awards:category_question_edit": (
+        Q + "/{question}",
+        manage_only(422),
+        manage_only(422),
+        {"kind": "nonsense"},
+    ),
+    "awards:category_question_move": (
+        "POST " + Q + "/{question}/move",
+        manage_only(422),
+        manage_only(422),
+    ),
+    # the organizer deletes it before nominations open; the admin, after them, finds it gone
+    "awards:category_question_delete": (
+        "POST " + Q + "/{doomed}/delete",
+        DELETE_QUESTION,
+        DELETE_QUESTION,
+    ),
 }
 
 
@@ -310,6 +332,9 @@ async def _people(cycle_phase: str, published: bool) -> tuple[dict, dict[str, ob
     }
     reason = await ScreeningReason.filter(cycle=cycle).first()
     ids = {"slug": cycle.slug, "category": category.id, "reason": reason.id}
+    for name in ("question", "doomed"):
+        asked = await CategoryQuestion.create(category=category, kind="short_text", label_en=name)
+        ids[name] = asked.id
     return {**ids, "nomination": nomination.id, "appeal": appeal.id, "merge": merge.id}, people
 
 

@@ -9,7 +9,13 @@ import datetime as dt
 import pytest
 
 from awards.enums import EvidenceField, NominationState, Relation
-from awards.models import Nomination, NominationCredit, NominationMerge, NominationVersion
+from awards.models import (
+    CategoryQuestion,
+    Nomination,
+    NominationCredit,
+    NominationMerge,
+    NominationVersion,
+)
 from awards.services import nominations
 from awards.services.common import DeadlinePassed, PhaseClosed
 from awards.services.nominations import NominationInput, save_nomination
@@ -293,3 +299,25 @@ async def test_a_refusal_reads_in_the_nominators_language(settings, db):
     assert refused.value.errors == {
         "self_nomination": "لا تقبل هذه الفئة الترشيح الذاتي. لم يُحفظ شيء."
     }
+
+
+async def test_a_required_question_left_unanswered_refuses_a_submit_not_a_draft(settings, db):
+    cycle = await make_cycle()
+    category = await make_category(cycle)
+    asked = await CategoryQuestion.create(
+        category=category, kind="yes_no", label_en="Broadcast live?", required=True
+    )
+    nominator = await make_user()
+    with pytest.raises(Invalid) as refused:
+        await save_nomination(settings, nominator, category, colleague(), submit=True)
+    assert refused.value.errors == {asked.field_name: "This field is required."}
+    await nothing_saved()
+    draft = await save_nomination(settings, nominator, category, colleague())
+    assert draft.version is None and draft.nomination.answers == {}
+    answered = colleague(answers={str(asked.id): "yes"})
+    saved = await save_nomination(
+        settings, nominator, category, answered, nomination=draft.nomination, submit=True
+    )
+    assert saved.version is not None
+    assert saved.version.snapshot["answers"] == {str(asked.id): "yes"}
+    assert (await Nomination.get()).answers == {str(asked.id): "yes"}

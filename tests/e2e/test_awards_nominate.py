@@ -1,9 +1,10 @@
 """A newcomer nominates a colleague in a real browser, in Arabic and in English: from this year's
 cycle page they follow the call to nominate in a category, sign in on the way and come back to
 the form; a work dated outside the category's window is refused on the form with everything
-typed kept (and the chosen file named to choose again); the corrected nomination is submitted
-with a PDF, the receipt mail carries the fingerprint the page showed, and the nomination is in
-"my nominations", waiting for the nominee. Screenshots go to tests/e2e/artifacts/."""
+typed kept (the answer to the category's own question too, and the chosen file named to choose
+again); the corrected nomination is submitted with a PDF and its answer, which its page shows,
+the receipt mail carries the fingerprint the page showed, and the nomination is in "my
+nominations", waiting for the nominee. Screenshots go to tests/e2e/artifacts/."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ from tests.e2e.test_events_journey import pdf
 FINGERPRINT = re.compile(r"\b[0-9a-f]{64}\b")
 CATEGORY = {"ar": "الفيلم الوثائقي", "en": "Documentary"}
 DIRECTIONS = {"ar": "rtl", "en": "ltr"}
+# The demo documentary category's own question, answered in the reader's digits.
+LENGTH = {"ar": "كم مدة الفيلم بالدقائق؟", "en": "How long is the film, in minutes?"}
+MINUTES = {"ar": "٥٢", "en": "52"}
 COLLEAGUE = {
     "ar": {
         "nominee_name_ar": "سارة المطيري",
@@ -56,6 +60,7 @@ def fill_nomination(page: Any, lang: str, email: str, published_on: str, file: b
     page.select_option("#f-relation", "colleague")
     page.fill("#f-work_published_on", published_on)
     page.fill("#f-work_links", f"https://media.example.sa/{lang}/documentary")
+    page.get_by_label(LENGTH[lang]).fill(MINUTES[lang])
     notes = {"name": "film-notes.pdf", "mimeType": "application/pdf", "buffer": file}
     page.set_input_files("#f-files", files=[notes])
 
@@ -101,6 +106,7 @@ def test_a_newcomer_nominates_a_colleague(
     assert error.inner_text().startswith(window) and "2020" in error.inner_text()
     assert browser.locator("#f-nominee_email").input_value() == colleague
     assert browser.locator("#f-statement").input_value() == COLLEAGUE[lang]["statement"]
+    assert browser.get_by_label(LENGTH[lang]).input_value() == "52"  # the answer is kept
     assert "film-notes.pdf" in browser.get_by_test_id("choose-again-files").inner_text()
     screenshot(browser, f"awards-nominate-refused-{lang}")
 
@@ -116,6 +122,8 @@ def test_a_newcomer_nominates_a_colleague(
         lang, "Submitted: waiting for the nominee to accept"
     )
     assert browser.get_by_role("link", name="film-notes.pdf").is_visible()
+    answers = browser.get_by_test_id("answers").inner_text()
+    assert LENGTH[lang] in answers and "52" in answers
     screenshot(browser, f"awards-nomination-page-{lang}")
 
     receipt = wait_for_mail(account.email)

@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 from core.forms import Form, number_text
 from core.i18n import gettext as _
 from core.i18n import localized
-from events.enums import QuestionKind
+from core.questions import QuestionKind
 
 SHORT_MAX = 300
 LONG_MAX = 5000
