@@ -12,28 +12,11 @@ from typing import Any
 from awards import timeline
 from awards.enums import EvidenceField, Milestone, NomineeType
 from awards.labels import MILESTONES, label
-from core.forms import Form, local_input, normalize_text, to_western_digits
+from core.forms import SLUG_RE, TIME_ZONES, Form, local_input, normalize_text, to_western_digits
 from core.i18n import gettext as _
 from core.storage import KINDS
 
-SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])")
 RESERVED_SLUGS = frozenset({"new", "api", "manage"})
-TIME_ZONES = (
-    "Asia/Riyadh",
-    "Asia/Dubai",
-    "Asia/Qatar",
-    "Asia/Kuwait",
-    "Asia/Bahrain",
-    "Asia/Muscat",
-    "Asia/Amman",
-    "Asia/Baghdad",
-    "Asia/Beirut",
-    "Africa/Cairo",
-    "Africa/Casablanca",
-    "Africa/Tunis",
-    "Europe/London",
-    "UTC",
-)
 REQUIRED_DATES = frozenset(
     {"nominations_open", "nominations_close", "screening_ends", "appeals_close"}
 )

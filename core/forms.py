@@ -24,6 +24,26 @@ URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 NUMBER_RE = re.compile(r"-?\d{1,9}(?:\.\d{1,6})?")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # a datetime-local input's value
 
+# A page address (an event's, an award cycle's): lowercase Latin letters, digits and hyphens.
+SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])")
+# The time zones an organizer chooses from (the region's first).
+TIME_ZONES = (
+    "Asia/Riyadh",
+    "Asia/Dubai",
+    "Asia/Qatar",
+    "Asia/Kuwait",
+    "Asia/Bahrain",
+    "Asia/Muscat",
+    "Asia/Amman",
+    "Asia/Baghdad",
+    "Asia/Beirut",
+    "Africa/Cairo",
+    "Africa/Casablanca",
+    "Africa/Tunis",
+    "Europe/London",
+    "UTC",
+)
+
 
 class Form:
     """Collects what was typed (`values`), parsed values (`clean`) and per-field error

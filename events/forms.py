@@ -7,30 +7,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core import answers, questions
-from core.forms import Form, local_input, normalize_text
+from core.forms import SLUG_RE, TIME_ZONES, Form, local_input, normalize_text
 from core.i18n import gettext as _
+from core.mail.letters import PLACEHOLDER_RE
 from events import phases
 from events.enums import Deadline, MailGroup, QuestionScope
 from events.labels import MILESTONES, label
 
-SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])")
 RESERVED_SLUGS = frozenset({"new", "api", "manage", "join"})
-TIME_ZONES = (
-    "Asia/Riyadh",
-    "Asia/Dubai",
-    "Asia/Qatar",
-    "Asia/Kuwait",
-    "Asia/Bahrain",
-    "Asia/Muscat",
-    "Asia/Amman",
-    "Asia/Baghdad",
-    "Asia/Beirut",
-    "Africa/Cairo",
-    "Africa/Casablanca",
-    "Africa/Tunis",
-    "Europe/London",
-    "UTC",
-)
 TIMELINE_FIELDS = (
     "registration_opens",
     "registration_closes",
@@ -48,7 +32,6 @@ SUBMISSION_TEXTS = (  # name, max length, multiline
     ("solution", 5000, True),
     ("audience", 2000, True),
 )
-PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{0,40})\}")
 PLACEHOLDERS = ("name", "team", "event")
 # What the mail to a group's message fields hold when the page opens.
 MAIL_GREETINGS = {"ar": "مرحبًا {name}،\n\n", "en": "Hello {name},\n\n"}
@@ -251,7 +234,3 @@ def group_mail(data: Mapping[str, Any], track_ids: Sequence[int]) -> Form:
             missing = body if form.values[subject] else subject
             form.error(missing, _("Write the subject and the message in the same language."))
     return form
-
-
-def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
-    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)

@@ -19,6 +19,7 @@ from core.clock import now
 from core.errors import NotFound
 from core.forms import Form, normalize_text
 from core.i18n import gettext as _
+from core.mail import letters
 from core.pagination import page_number
 from core.spreadsheet import MEDIA_TYPE
 from core.storage import content_disposition, file_path, upload_dir
@@ -156,7 +157,7 @@ def mail_form(data: Mapping[str, Any]) -> Form:
     for name in ("subject_ar", "subject_en", "body_ar", "body_en"):
         unknown = [
             p
-            for p in mailing.PLACEHOLDER_RE.findall(form.values[name])
+            for p in letters.PLACEHOLDER_RE.findall(form.values[name])
             if p not in mailing.PLACEHOLDERS
         ]
         if unknown:

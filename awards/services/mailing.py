@@ -5,7 +5,6 @@ in their own language when the organizer wrote it (else in the other)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,14 +18,14 @@ from awards.services.common import cycle_name, scope
 from core import audit
 from core.clock import now
 from core.i18n import N_, localized, use_locale
-from core.mail import outbox
+from core.mail import letters, outbox
+from core.mail.letters import Letter, Sample, letter, letter_language
 
 GROUPS = {
     "nominators": N_("Nominators of the nominations in the race"),
     "awaiting": N_("Nominees who have not accepted yet"),
     "shortlisted": N_("Shortlisted nominees"),
 }
-PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{0,40})\}")
 PLACEHOLDERS = ("name", "cycle")
 GREETINGS = {"ar": "مرحبًا {name}،\n\n", "en": "Hello {name},\n\n"}
 
@@ -37,14 +36,6 @@ class Recipient:
     language: str  # "ar" or "en": the person's profile, or the language given for a nominee
     name_ar: str
     name_en: str
-
-
-@dataclass(frozen=True)
-class Letter:
-    recipient: str
-    language: str
-    subject: str
-    body: str
 
 
 def _person(user: User) -> Recipient:
@@ -99,43 +90,17 @@ async def recipients(cycle: Cycle, group: str) -> list[Recipient]:
     return []
 
 
-def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
-    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-
-
 def compose(cycle: Cycle, recipient: Recipient, values: Mapping[str, Any]) -> Letter:
     """The mail one person gets: their language if the organizer wrote it, else the other."""
-    lang = (
-        recipient.language
-        if values.get(f"subject_{recipient.language}")
-        else ("en" if values.get("subject_en") else "ar")
-    )
+    lang = letter_language(recipient.language, values)
     with use_locale(lang):
         name = localized(recipient, "name", lang) or recipient.email
-    filled = {"name": name, "cycle": cycle_name(cycle, lang)}
-    return Letter(
-        recipient=recipient.email,
-        language=lang,
-        subject=fill_placeholders(values[f"subject_{lang}"], filled),
-        body=fill_placeholders(values[f"body_{lang}"], filled),
-    )
-
-
-@dataclass(frozen=True)
-class Sample:
-    letter: Letter  # the first recipient's mail in this language
-    count: int  # how many people get the mail in this language
+    return letter(recipient.email, lang, values, {"name": name, "cycle": cycle_name(cycle, lang)})
 
 
 def samples(cycle: Cycle, people: list[Recipient], values: Mapping[str, Any]) -> list[Sample]:
     """One sample mail per language that will be sent (Arabic first), with its count."""
-    first: dict[str, Letter] = {}
-    counts: dict[str, int] = {}
-    for person in people:
-        letter = compose(cycle, person, values)
-        first.setdefault(letter.language, letter)
-        counts[letter.language] = counts.get(letter.language, 0) + 1
-    return [Sample(first[lang], counts[lang]) for lang in ("ar", "en") if lang in first]
+    return letters.samples(compose(cycle, p, values) for p in people)
 
 
 async def send(actor: User, cycle: Cycle, group: str, values: Mapping[str, Any]) -> int:

@@ -12,9 +12,9 @@ from tortoise.transactions import in_transaction
 from accounts.models import User
 from core import audit
 from core.i18n import localized, use_locale
-from core.mail import outbox
+from core.mail import letters, outbox
+from core.mail.letters import Letter, Sample, letter, letter_language
 from events.enums import MailGroup, SubmissionState, TeamState
-from events.forms import fill_placeholders
 from events.models import Event, Registration, Submission, TeamMember, of_event
 from events.services.editions import scope
 
@@ -23,14 +23,6 @@ from events.services.editions import scope
 class Recipient:
     user: User
     team: str  # the team's name, or "" for someone without a team
-
-
-@dataclass(frozen=True)
-class Letter:
-    recipient: str
-    language: str
-    subject: str
-    body: str
 
 
 async def recipients(event: Event, group: MailGroup, track_id: int | None) -> list[Recipient]:
@@ -57,40 +49,19 @@ async def recipients(event: Event, group: MailGroup, track_id: int | None) -> li
 def compose(event: Event, recipient: Recipient, values: dict[str, Any]) -> Letter:
     """The mail one person gets: their language if the organizer wrote it, else the other."""
     user = recipient.user
-    lang = (
-        user.language
-        if values.get(f"subject_{user.language}")
-        else ("en" if values.get("subject_en") else "ar")
-    )
+    lang = letter_language(user.language, values)
     with use_locale(lang):
         filled = {
             "name": user.display_name,
             "team": recipient.team,
             "event": localized(event, "title", lang),
         }
-    return Letter(
-        recipient=user.email,
-        language=lang,
-        subject=fill_placeholders(values[f"subject_{lang}"], filled),
-        body=fill_placeholders(values[f"body_{lang}"], filled),
-    )
-
-
-@dataclass(frozen=True)
-class Sample:
-    letter: Letter  # the first recipient's mail in this language
-    count: int  # how many people get the mail in this language
+    return letter(user.email, lang, values, filled)
 
 
 def samples(event: Event, people: list[Recipient], values: dict[str, Any]) -> list[Sample]:
     """One sample mail per language that will be sent (Arabic first), with its count."""
-    first: dict[str, Letter] = {}
-    counts: dict[str, int] = {}
-    for person in people:
-        letter = compose(event, person, values)
-        first.setdefault(letter.language, letter)
-        counts[letter.language] = counts.get(letter.language, 0) + 1
-    return [Sample(first[lang], counts[lang]) for lang in ("ar", "en") if lang in first]
+    return letters.samples(compose(event, p, values) for p in people)
 
 
 async def send(
