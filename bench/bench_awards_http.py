@@ -1,7 +1,8 @@
 """The award's public pages under load, over HTTP (registered in bench/__main__.py):
 
-- the published shortlist page of the demo's last cycle (anonymous, Arabic) against the bare
-  10 KB Jinja page, served the same way in the same run.
+- the published shortlist page of the demo's last cycle, and the public page of this year's
+  cycle (both anonymous, Arabic), each against the bare 10 KB Jinja page, served the same way in
+  the same run.
 """
 
 from __future__ import annotations
@@ -82,4 +83,36 @@ def shortlist_vs_ceiling(bench: Bench) -> Measurement:
     )
 
 
-MEASUREMENTS: list[Callable[[Bench], Measurement]] = [shortlist_vs_ceiling]
+def cycle_page_vs_ceiling(bench: Bench) -> Measurement:
+    """The public page of the newest published cycle (anonymous, Arabic) against the bare
+    10 KB Jinja page."""
+    manassa = bench.servers["manassa"]
+    with urllib.request.urlopen(manassa.url("/api/v1/awards"), timeout=5) as answer:  # noqa: S310
+        slug = json.load(answer)["cycles"][0]["slug"]
+    url = manassa.url(f"/awards/{slug}")
+    with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - loopback only
+        page = answer.read().decode()
+    if '<html lang="ar" dir="rtl">' not in page:
+        raise SystemExit(f"bench: {url} did not answer with the Arabic cycle page")
+    ceiling, cycle = bench.best(bench.servers["ceiling"].url("/"), url)
+    ratio = cycle.requests_per_second / ceiling.requests_per_second
+    print(f"  ceiling (bare Starlette + Jinja, 10 KB)   {ceiling.summary()}")
+    print(f"  award cycle page (anonymous, Arabic)      {cycle.summary()}")
+    print(f"  ratio cycle page / ceiling                {ratio:.2f}  (target >= 0.70)")
+    return _measurement(
+        bench,
+        "awards_cycle_page_vs_ceiling",
+        {
+            "ceiling": ceiling.as_dict(),
+            "cycle_page": cycle.as_dict(),
+            "ratio": round(ratio, 3),
+            "target_ratio": SHORTLIST_TARGET_RATIO,
+        },
+        [
+            (f"award cycle page >= 0.70 x ceiling ({ratio:.2f})", ratio >= SHORTLIST_TARGET_RATIO),
+            ("no errors under load (cycle page)", cycle.errors == 0 and ceiling.errors == 0),
+        ],
+    )
+
+
+MEASUREMENTS: list[Callable[[Bench], Measurement]] = [shortlist_vs_ceiling, cycle_page_vs_ceiling]
