@@ -16,7 +16,7 @@ from awards import forms, labels
 from awards.enums import Milestone, NominationState, Visibility
 from awards.models import Category, Cycle, Nomination, ScreeningReason, of_cycle
 from awards.routes.common import managed_cycle, not_found, timeline_items
-from awards.services import cycles
+from awards.services import cycles, public
 from core import permissions
 from core.clock import now
 from core.errors import DomainError, Invalid
@@ -120,7 +120,7 @@ async def _dashboard(cycle: Cycle) -> dict[str, Any]:
         "phase": cycle.phase(moment).value,
         "timeline": timeline_items(cycle, moment),
         "milestones": list(Milestone),
-        "categories": list(await of_cycle(Category, cycle).order_by("position", "id")),
+        "categories": await public.categories(cycle),
         "reason_count": await of_cycle(ScreeningReason, cycle).filter(active=True).count(),
         "counts": counts,
         "acceptance_deadline": cycle.acceptance_deadline,
@@ -164,7 +164,7 @@ def _category_choices() -> dict[str, Any]:
 
 async def _categories(cycle: Cycle) -> dict[str, Any]:
     return {
-        "categories": list(await of_cycle(Category, cycle).order_by("position", "id")),
+        "categories": await public.categories(cycle),
         **_category_choices(),
     }
 

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from accounts.models import User
-from awards.enums import AppealState, NominationState, Ruling
+from awards.enums import AppealState, Ruling
 from awards.models import (
     Appeal,
     Category,
@@ -31,7 +31,7 @@ from awards.models import (
     of_cycle,
 )
 from awards.routes.common import managed_cycle, not_found
-from awards.services import duplicates, screening
+from awards.services import duplicates, public, screening
 from awards.services.common import require_screening
 from core import permissions
 from core.clock import now
@@ -102,10 +102,6 @@ def _back(request: Request, name: str, cycle: Cycle, **query: Any) -> RedirectRe
     return RedirectResponse(target + ("?" + urlencode(kept) if kept else ""), status_code=303)
 
 
-async def _categories(cycle: Cycle) -> list[Category]:
-    return list(await of_cycle(Category, cycle).order_by("position", "id"))
-
-
 # --- the screening queue -------------------------------------------------------------------
 
 
@@ -115,13 +111,10 @@ def _category_filter(raw: str | None, categories: list[Category]) -> int | None:
 
 
 async def _queue_context(request: Request, cycle: Cycle, category_raw: str | None) -> dict:
-    categories = await _categories(cycle)
+    categories = await public.categories(cycle)
     category = _category_filter(category_raw, categories)
-    query = of_cycle(Nomination, cycle).filter(state=NominationState.SUBMITTED)
-    if category is not None:
-        query = query.filter(category_id=category)
     rows = await paginate(
-        query.order_by("category_id", "id"),
+        screening.queue_query(cycle, category),
         page_number(request.query_params.get("page")),
         PAGE_SIZE,
     )
@@ -228,7 +221,7 @@ async def _appeals_context(request: Request, cycle: Cycle) -> dict[str, Any]:
         "cycle": cycle,
         "pending": [a for a in rows if a.state == AppealState.PENDING],
         "decided": [a for a in rows if a.state != AppealState.PENDING],
-        "category_names": {c.id: c for c in await _categories(cycle)},
+        "category_names": {c.id: c for c in await public.categories(cycle)},
         "decidable": decidable,
         "ruling_names": RULING_NAMES,
         "appeal_states": APPEAL_STATES,
@@ -314,7 +307,7 @@ async def _duplicates_context(request: Request, cycle: Cycle) -> dict[str, Any]:
         "pairs": [(p, rows[p.first], rows[p.second]) for p in pairs],
         "nominators": nominators,
         "merges": merges,
-        "category_names": {c.id: c for c in await _categories(cycle)},
+        "category_names": {c.id: c for c in await public.categories(cycle)},
         "changeable": not closed,
         "closed": closed,
         "signals": SIGNALS,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from accounts.models import User
@@ -288,10 +289,14 @@ async def counts(cycle: Cycle) -> ScreeningCounts:
     )
 
 
-async def queue(cycle: Cycle, category: Category | None = None) -> list[Nomination]:
+def queue_query(cycle: Cycle, category_id: int | None = None) -> QuerySet[Nomination]:
     """Accepted nominations waiting on a ruling (a nomination its nominee never accepted is
-    not among them)."""
+    not among them), by category, oldest first: the screening queue pages through it."""
     query = of_cycle(Nomination, cycle).filter(state=NominationState.SUBMITTED)
-    if category is not None:
-        query = query.filter(category_id=category.id)
-    return list(await query.order_by("category_id", "id"))
+    if category_id is not None:
+        query = query.filter(category_id=category_id)
+    return query.order_by("category_id", "id")
+
+
+async def queue(cycle: Cycle, category: Category | None = None) -> list[Nomination]:
+    return list(await queue_query(cycle, category.id if category is not None else None))
