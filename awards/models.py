@@ -32,6 +32,7 @@ from awards.enums import (
     Ruling,
     Visibility,
 )
+from awards.tabulation import Fallback, Method
 from core.questions import QuestionKind
 
 M = TypeVar("M", bound=Model)
@@ -67,6 +68,11 @@ class Cycle(Model):
     acceptance_grace_hours = fields.IntField(default=72)
     # When the organizer published the jury's shortlist (the approved categories' shortlists).
     shortlist_published_at = fields.DatetimeField(null=True)
+    # The results: approved by an organizer, public from `results_publish_at` (now or an
+    # embargo); the bundle's fingerprint is fixed when voting closes (see ResultsBundle).
+    results_approved_at = fields.DatetimeField(null=True)
+    results_publish_at = fields.DatetimeField(null=True)
+    results_announced_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -128,6 +134,20 @@ class Category(Model):
     # The jury round (judging) whose results made the approved shortlist, and when.
     shortlist_round_id = fields.IntField(null=True)
     shortlist_approved_at = fields.DatetimeField(null=True)
+    # The final vote's declared rules (awards.tabulation.CategoryConfig), editable until voting
+    # opens (the cycle's `voting_opens`), then locked. The jury weight w is in percent.
+    jury_method = fields.CharEnumField(Method, max_length=20, default=Method.IRV)
+    partial_ballots = fields.BooleanField(default=True)
+    jury_weight_percent = fields.IntField(default=50)
+    quorum = fields.IntField(default=3)
+    quorum_fallback = fields.CharEnumField(Fallback, max_length=20, default=Fallback.PUBLIC_ONLY)
+    # Decisions recorded after voting: the public vote voided as a whole, or "no award".
+    public_voided = fields.BooleanField(default=False)
+    public_void_reason = fields.TextField(default="")
+    no_award = fields.BooleanField(default=False)
+    no_award_reason = fields.TextField(default="")
+    # The fraud review of the public vote, signed off (its decisions then freeze).
+    fraud_review_signed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "awards_category"
@@ -458,3 +478,181 @@ class ShortlistedNomination(Model):
         table = "awards_shortlisted_nomination"
         unique_together = (("category", "nomination"),)
         ordering = ["rank", "id"]
+
+
+class JuryBallot(Model):
+    """A juror's ranked ballot over a category's shortlist: `ranking` holds nomination ids from
+    first preference down (partial where the category allows it). One per juror and category;
+    the juror may change it until voting closes."""
+
+    id = fields.IntField(primary_key=True)
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="jury_ballots", on_delete=fields.CASCADE
+    )
+    juror: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="jury_ballots", on_delete=fields.CASCADE
+    )
+    ranking: Any = fields.JSONField(default=list)
+    version = fields.IntField(default=1)  # every change adds one
+    cast_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "awards_jury_ballot"
+        unique_together = (("category", "juror"),)
+
+
+class Voter(Model):
+    """A public voter of a cycle, known only by the keyed hash of the canonical e-mail
+    (`awards.voters.voter_key`); verified once for the whole cycle."""
+
+    id = fields.IntField(primary_key=True)
+    cycle: fields.ForeignKeyRelation[Cycle] = fields.ForeignKeyField(
+        "models.Cycle", related_name="voters", on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=64)
+    verified_at = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "awards_voter"
+        unique_together = (("cycle", "key"),)
+
+
+class VoteCode(Model):
+    """A 6-digit code sent to a would-be voter's e-mail: kept as a keyed hash, valid until
+    `expires_at`, dead after `max tries` wrong tries or once used."""
+
+    id = fields.IntField(primary_key=True)
+    cycle: fields.ForeignKeyRelation[Cycle] = fields.ForeignKeyField(
+        "models.Cycle", related_name="vote_codes", on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=64)  # the voter key it verifies
+    code_hash = fields.CharField(max_length=64)
+    sent_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    tries = fields.IntField(default=0)
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "awards_vote_code"
+        indexes = (("cycle_id", "key"),)
+
+
+class PublicVote(Model):
+    """A verified voter's current vote in a category (one per voter and category: the last
+    choice counts; `VoteLog` keeps every change). `voided` by the fraud review."""
+
+    id = fields.BigIntField(primary_key=True)
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="public_votes", on_delete=fields.CASCADE
+    )
+    voter: fields.ForeignKeyRelation[Voter] = fields.ForeignKeyField(
+        "models.Voter", related_name="votes", on_delete=fields.CASCADE
+    )
+    nomination: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="public_votes", on_delete=fields.CASCADE
+    )
+    cast_at = fields.DatetimeField()
+    changes = fields.IntField(default=0)
+    voided = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "awards_public_vote"
+        unique_together = (("category", "voter"),)
+        indexes = (("category_id", "nomination_id"),)
+
+
+class VoteLog(Model):
+    """Every public vote and change, with the signals the fraud review reads: hashes of the
+    client address, of its /24 (or /48) and of the user agent, the seconds from the code to the
+    vote, and the flags raised (`flags`: a list of flag names). Never the raw address."""
+
+    id = fields.BigIntField(primary_key=True)
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="vote_log", on_delete=fields.CASCADE
+    )
+    voter: fields.ForeignKeyRelation[Voter] = fields.ForeignKeyField(
+        "models.Voter", related_name="log", on_delete=fields.CASCADE
+    )
+    nomination: fields.ForeignKeyRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="vote_log", on_delete=fields.CASCADE
+    )
+    at = fields.DatetimeField()
+    address_hash = fields.CharField(max_length=64, default="")
+    subnet_hash = fields.CharField(max_length=64, default="")
+    agent_hash = fields.CharField(max_length=64, default="")
+    # A keyed hash of the e-mail's shape (digits, dots and +tags dropped from its local part),
+    # shared by sequential or near-identical addresses (voter1@, voter2@, v.oter@ ...).
+    shape_hash = fields.CharField(max_length=64, default="")
+    seconds_from_code = fields.IntField(null=True)
+    flags: Any = fields.JSONField(default=list)
+
+    class Meta:
+        table = "awards_vote_log"
+        indexes = (("category_id", "at"),)
+
+
+class FraudDecision(Model):
+    """An organizer's decision on a cluster of flagged votes (`cluster`, its key) or on one vote
+    (`vote`): void or keep, with a coded reason. Audited; frozen once the review is signed off."""
+
+    id = fields.IntField(primary_key=True)
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="fraud_decisions", on_delete=fields.CASCADE
+    )
+    cluster = fields.CharField(max_length=200, default="")
+    vote: fields.ForeignKeyNullableRelation[PublicVote] = fields.ForeignKeyField(
+        "models.PublicVote", related_name="decisions", on_delete=fields.CASCADE, null=True
+    )
+    action = fields.CharField(max_length=10)  # "void" or "keep" (awards.bundle.FRAUD_ACTIONS)
+    reason = fields.CharField(max_length=40)
+    note = fields.TextField(default="")
+    votes = fields.IntField(default=0)  # how many votes it covered
+    decided_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.User", related_name="fraud_decisions", on_delete=fields.SET_NULL, null=True
+    )
+    decided_at = fields.DatetimeField()
+
+    class Meta:
+        table = "awards_fraud_decision"
+        indexes = (("category_id",),)
+
+
+class CategoryResult(Model):
+    """A category's counted result as the organizer approves it: the outcome, the winner (none
+    for "no award"), the bilingual citation and the report (result.json's category document)."""
+
+    id = fields.IntField(primary_key=True)
+    category: fields.OneToOneRelation[Category] = fields.OneToOneField(
+        "models.Category", related_name="result", on_delete=fields.CASCADE
+    )
+    outcome = fields.CharField(max_length=20)
+    winner: fields.ForeignKeyNullableRelation[Nomination] = fields.ForeignKeyField(
+        "models.Nomination", related_name="wins", on_delete=fields.SET_NULL, null=True
+    )
+    citation_ar = fields.TextField(default="")
+    citation_en = fields.TextField(default="")
+    report: Any = fields.JSONField(default=dict)
+    counted_at = fields.DatetimeField()
+
+    class Meta:
+        table = "awards_category_result"
+
+
+class ResultsBundle(Model):
+    """A cycle's results bundle (awards.bundle): the zip kept in the database, its fingerprint
+    (the SHA-256 of its manifest) and seed, fixed when voting closes and rebuilt only while the
+    results are not approved."""
+
+    id = fields.IntField(primary_key=True)
+    cycle: fields.OneToOneRelation[Cycle] = fields.OneToOneField(
+        "models.Cycle", related_name="bundle", on_delete=fields.CASCADE
+    )
+    fingerprint = fields.CharField(max_length=64)
+    seed = fields.CharField(max_length=64)
+    data = fields.BinaryField()
+    built_at = fields.DatetimeField()
+
+    class Meta:
+        table = "awards_results_bundle"
