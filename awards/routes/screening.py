@@ -8,7 +8,6 @@ so a refusal says when the action is possible, and the services check it again."
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -19,13 +18,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from accounts.models import User
-from awards.enums import AppealState, Ruling
+from awards.enums import Ruling
 from awards.models import (
     Appeal,
     Category,
     Cycle,
-    Nomination,
-    NominationCredit,
     NominationMerge,
     ScreeningReason,
     of_cycle,
@@ -206,11 +203,7 @@ async def rule(request: Request) -> Response:
 
 
 async def _appeals_context(request: Request, cycle: Cycle) -> dict[str, Any]:
-    rows = list(
-        await Appeal.filter(nomination__cycle_id=cycle.id)
-        .select_related("nomination", "ruling__reason", "filed_by", "decided_by")
-        .order_by("filed_at", "id")
-    )
+    overview = await screening.appeals(cycle)
     decidable = True
     try:
         screening.require_appeal_decisions(cycle)
@@ -219,8 +212,8 @@ async def _appeals_context(request: Request, cycle: Cycle) -> dict[str, Any]:
         decidable, closed = False, exc.message
     return {
         "cycle": cycle,
-        "pending": [a for a in rows if a.state == AppealState.PENDING],
-        "decided": [a for a in rows if a.state != AppealState.PENDING],
+        "pending": overview.pending,
+        "decided": overview.decided,
         "category_names": {c.id: c for c in await public.categories(cycle)},
         "decidable": decidable,
         "ruling_names": RULING_NAMES,
@@ -282,21 +275,7 @@ async def decide(request: Request) -> Response:
 
 
 async def _duplicates_context(request: Request, cycle: Cycle) -> dict[str, Any]:
-    pairs = await duplicates.likely_duplicates(cycle)
-    merges = list(
-        await of_cycle(NominationMerge, cycle)
-        .select_related("kept", "merged", "merged_by", "undone_by")
-        .order_by("-merged_at", "-id")
-    )
-    wanted = {n for p in pairs for n in (p.first, p.second)}
-    rows = {n.id: n for n in await of_cycle(Nomination, cycle).filter(id__in=wanted)}
-    nominators: dict[int, list[User]] = defaultdict(list)
-    for credit in (
-        await NominationCredit.filter(nomination_id__in=wanted)
-        .select_related("user")
-        .order_by("id")
-    ):
-        nominators[credit.nomination_id].append(credit.user)
+    review = await duplicates.review(cycle)
     try:
         duplicates.require_merge_window(cycle)
         closed = ""
@@ -304,9 +283,9 @@ async def _duplicates_context(request: Request, cycle: Cycle) -> dict[str, Any]:
         closed = exc.message
     return {
         "cycle": cycle,
-        "pairs": [(p, rows[p.first], rows[p.second]) for p in pairs],
-        "nominators": nominators,
-        "merges": merges,
+        "pairs": review.pairs,
+        "nominators": review.nominators,
+        "merges": review.merges,
         "category_names": {c.id: c for c in await public.categories(cycle)},
         "changeable": not closed,
         "closed": closed,

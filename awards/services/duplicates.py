@@ -138,6 +138,38 @@ async def likely_duplicates(cycle: Cycle) -> list[Pair]:
     ]
 
 
+@dataclass(frozen=True)
+class DuplicateReview:
+    """What the organizer reviews: each likely pair with its two nominations, the nominators
+    of those nominations, and the merges done (newest first) with who did and undid them."""
+
+    pairs: list[tuple[Pair, Nomination, Nomination]]
+    nominators: dict[int, list[User]]
+    merges: list[NominationMerge]
+
+
+async def review(cycle: Cycle) -> DuplicateReview:
+    """Four queries whatever the number of pairs and merges."""
+    pairs = await likely_duplicates(cycle)
+    merges = list(
+        await of_cycle(NominationMerge, cycle)
+        .select_related("kept", "merged", "merged_by", "undone_by")
+        .order_by("-merged_at", "-id")
+    )
+    wanted = {n for p in pairs for n in (p.first, p.second)}
+    rows = {n.id: n for n in await of_cycle(Nomination, cycle).filter(id__in=wanted)}
+    nominators: dict[int, list[User]] = defaultdict(list)
+    for row in (
+        await NominationCredit.filter(nomination_id__in=wanted)
+        .select_related("user")
+        .order_by("id")
+    ):
+        nominators[row.nomination_id].append(row.user)
+    return DuplicateReview(
+        [(p, rows[p.first], rows[p.second]) for p in pairs], dict(nominators), merges
+    )
+
+
 def _ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 

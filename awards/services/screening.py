@@ -275,6 +275,27 @@ class ScreeningCounts:
     awaiting_ruling: int
 
 
+@dataclass(frozen=True)
+class AppealsOverview:
+    """A cycle's appeals for the organizer, pending first in filing order, then the decided
+    ones, each with its nomination, ruling and reason, filer and decider."""
+
+    pending: list[Appeal]
+    decided: list[Appeal]
+
+
+async def appeals(cycle: Cycle) -> AppealsOverview:
+    rows = list(
+        await Appeal.filter(nomination__cycle_id=cycle.id)
+        .select_related("nomination", "ruling__reason", "filed_by", "decided_by")
+        .order_by("filed_at", "id")
+    )
+    return AppealsOverview(
+        [a for a in rows if a.state == AppealState.PENDING],
+        [a for a in rows if a.state != AppealState.PENDING],
+    )
+
+
 async def counts(cycle: Cycle) -> ScreeningCounts:
     """Counts per category and state, in one query."""
     rows = await of_cycle(Nomination, cycle).values_list("category_id", "state")
