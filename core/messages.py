@@ -100,6 +100,8 @@ def _check(domain: str, msgid: object, translated: object) -> list[str]:
         return [f"{domain}: untranslated: {key!r}"]
     strings = translated.string  # type: ignore[attr-defined]
     strings = strings if isinstance(strings, (list, tuple)) else [strings]
+    if not all(strings):  # a plural entry with a form left empty
+        return [f"{domain}: untranslated plural form: {key!r}"]
     ids: Any = msgid if isinstance(msgid, (list, tuple)) else [msgid]
     wanted = set().union(*(PLACEHOLDER.findall(i) for i in ids)) - {"num"}
     return [

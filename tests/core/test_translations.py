@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from babel.messages.catalog import Message
+
 from core import i18n
-from core.messages import DOMAINS, extract, problems
+from core.messages import DOMAINS, _check, extract, problems
 
 
 def test_every_extracted_string_has_an_arabic_translation():
@@ -32,3 +34,13 @@ def test_arabic_plural_forms_follow_arabic_grammar():
         "يرجى تصحيح 11 حقلًا أدناه.",
         "يرجى تصحيح 100 حقل أدناه.",
     ]
+
+
+def test_a_plural_entry_with_an_empty_arabic_form_counts_as_untranslated():
+    ids = ("One file", "%(num)s files")
+    forms = ("لا ملفات", "ملف واحد", "ملفان", "%(num)s ملفات", "", "%(num)s ملفًا")
+    assert _check("core", ids, Message(ids, forms)) == [
+        "core: untranslated plural form: 'One file'"
+    ]
+    full = forms[:4] + ("%(num)s ملف",) + forms[5:]
+    assert _check("core", ids, Message(ids, full)) == []
