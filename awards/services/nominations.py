@@ -45,7 +45,7 @@ from core.i18n import format_date, localized, use_locale
 from core.i18n import gettext as _
 from core.mail import outbox
 from core.settings import Settings
-from core.storage import StoredFile
+from core.storage import StoredFile, delete_file, upload_dir
 
 TEXT_FIELDS = (
     "nominee_name_ar",
@@ -266,9 +266,26 @@ async def save_nomination(
                     _("Someone saved this nomination at the same moment. Try again.")
                 ) from exc
             continue
+        await _drop_unattached(settings, files)
         outbox.wake()
         return saved
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _drop_unattached(settings: Settings, files: Sequence[StoredFile]) -> None:
+    """Files the save did not attach (a double-click sends the same file twice, or the submit
+    joined a nomination the nominator already backs) are removed, not left behind."""
+    if not files:
+        return
+    attached = set(
+        await NominationFile.filter(file_id__in=[f.id for f in files]).values_list(
+            "file_id", flat=True
+        )
+    )
+    directory = upload_dir(settings)
+    for stored in files:
+        if stored.id not in attached:
+            await delete_file(directory, stored)
 
 
 def _check_editable(user: User, category: Category, nomination: Nomination) -> None:

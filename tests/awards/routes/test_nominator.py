@@ -18,7 +18,7 @@ from awards.models import Appeal, Nomination, NominationFile, NominationVersion
 from awards.services import nominations, screening
 from core import clock
 from core.i18n import use_locale
-from core.storage import StoredFile
+from core.storage import StoredFile, upload_dir
 from tests.awards.builders import DAY, colleague, make_category, make_cycle
 from tests.conftest import body, csrf, post_form
 from tests.events.factories import error_of, text_of, value_of
@@ -313,7 +313,7 @@ async def test_a_double_click_makes_one_nomination(client, deliver, smtp_sink):
     assert await Nomination.filter(state=NominationState.DRAFT).count() == 1
 
 
-async def test_a_double_click_with_a_file_attaches_it_once(client):
+async def test_a_double_click_with_a_file_attaches_it_once(client, settings):
     cycle, category, user = await _setup()
     await sign_in(client, user)
     url = f"/awards/{cycle.slug}/nominate/{category.id}"
@@ -331,6 +331,10 @@ async def test_a_double_click_with_a_file_attaches_it_once(client):
     assert (row.version_count, await NominationVersion.all().count()) == (1, 1)
     page = text_of((await client.get(f"/me/nominations/{row.id}")).text)
     assert page.count("report.pdf") == 1
+    # the second copy of the file is not left behind, in the database or on disk
+    assert await StoredFile.all().count() == 1
+    directory = upload_dir(settings)
+    assert len([p for p in directory.rglob("*") if p.is_file()]) == 1
 
 
 async def test_files_are_kept_and_offered_to_the_nominator(client):
