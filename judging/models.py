@@ -145,6 +145,9 @@ class Entry(Model):
     members: Any = fields.JSONField(default=list)
     organizations: Any = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # set by every refresh that changes the snapshot (titles, groups, members): the results
+    # cache's fingerprint reads it
+    updated_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "judging_entry"

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from accounts.models import User
 from core import audit
+from core.clock import now
 from core.errors import Conflict as ConflictError
 from core.i18n import gettext as _
 from judging.enums import EntryRule
@@ -115,7 +116,7 @@ async def sync_entries(round_: Round, wanted: Snapshots) -> EntriesRefreshed:
             await Entry.create(round=round_, source_id=source_id, **values)
             added += 1
         elif _entry_snapshot(entry) != values:
-            await Entry.filter(id=entry.id).update(**values)
+            await Entry.filter(id=entry.id).update(**values, updated_at=now())
             updated += 1
     leaving = [e for source_id, e in existing.items() if source_id not in wanted]
     removed, kept = await _remove_unscored(round_, leaving)

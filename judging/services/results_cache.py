@@ -23,7 +23,8 @@ KEPT = 16  # rounds per process; emptied when it would grow past this
 FINGERPRINT = sql.Statement(
     """
     SELECT * FROM
-      (SELECT COUNT(*) AS entries, COALESCE(SUM(id), 0) AS entry_ids, MAX(created_at) AS entry_at
+      (SELECT COUNT(*) AS entries, COALESCE(SUM(id), 0) AS entry_ids, MAX(created_at) AS entry_at,
+              MAX(updated_at) AS entry_changed_at
        FROM judging_entry WHERE round_id = ?) e,
       (SELECT COUNT(*) AS seats, COALESCE(SUM(id + judge_id), 0) AS seat_ids
        FROM judging_assignment WHERE round_id = ?) a,

@@ -8,6 +8,7 @@ import threading
 
 from judging import scoring
 from judging.models import ScoreSheet
+from judging.services import entries as entries_service
 from judging.services import results as results_service
 from tests.factories import sign_in
 from tests.judging.big_round import big_round
@@ -143,3 +144,17 @@ async def test_the_results_table_is_rendered_off_the_event_loop(client, monkeypa
     assert 'data-testid="ranking"' in page.text
     assert "Initiative" in page.text
     assert [t for t, thread in rendered_in if thread != loop_thread] == ["judging/results.html"]
+
+
+async def test_an_entry_renamed_by_a_refresh_changes_the_kept_results(client):
+    big = await big_round(1, entries=40, judges=6)
+    await sign_in(client, await organizer(language="en"))
+    first = page_text((await client.get(results_url(big.round.id))).text)
+    assert "Renamed after the first look" not in first
+    entry = big.entries[0]
+    wanted = {e.source_id: entries_service._entry_snapshot(e) for e in big.entries}
+    wanted[entry.source_id]["title_en"] = "Renamed after the first look"
+    refreshed = await entries_service.sync_entries(big.round, wanted)
+    assert refreshed.updated == 1
+    again = page_text((await client.get(results_url(big.round.id))).text)
+    assert "Renamed after the first look" in again
