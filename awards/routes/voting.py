@@ -119,6 +119,8 @@ async def rules(request: Request) -> Response:
 async def rules_save(request: Request) -> Response:
     cycle = await managed_cycle(request)
     category = await _category(cycle, request)
+    if voting.locked(cycle):
+        return await _rules_page(request, cycle, status=409, message=voting.lock_message(cycle))
     form, declared = _rules_form(await request.form())
     if declared is None:
         return await _rules_page(request, cycle, status=422, editing=category.id, form=form)
@@ -190,6 +192,8 @@ async def ballot(request: Request) -> Response:
     view = await voting.ballot_view(user, cycle, category)
     if request.method == "GET":
         return await _ballot_page(request, view)
+    if view.state != "open":
+        return await _ballot_page(request, view, status=409, message=voting.window_message(view))
     data = await request.form()
     items = list(data.multi_items())
     submitted = {

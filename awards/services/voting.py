@@ -28,6 +28,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from accounts.models import User
+from awards.enums import Visibility
 from awards.models import Category, Cycle, JuryBallot, ShortlistedNomination, of_cycle
 from awards.services.common import PhaseClosed, scope, when
 from awards.services.entry_source import SOURCE, group_key
@@ -66,10 +67,13 @@ __all__ = [
     "config_for",
     "finalist_ids",
     "juror_categories",
+    "jury_cycles",
+    "lock_message",
     "locked",
     "parse_ranking",
     "set_rules",
     "turnout",
+    "window_message",
 ]
 
 
@@ -114,7 +118,7 @@ def locked(cycle: Cycle, moment: dt.datetime | None = None) -> bool:
     return cycle.voting_opens is not None and (moment or now()) >= cycle.voting_opens
 
 
-def _lock_message(cycle: Cycle) -> str:
+def lock_message(cycle: Cycle) -> str:
     return _(
         "The final vote opened on %(when)s: its declared rules are locked and can no longer "
         "change.",
@@ -143,7 +147,7 @@ async def set_rules(actor: User, cycle: Cycle, category: Category, rules: Rules)
     async with in_transaction():
         fresh = await Cycle.get(id=cycle.id)  # the timeline as it is now, not as the page read it
         if locked(fresh):
-            raise PhaseClosed(_lock_message(fresh))
+            raise PhaseClosed(lock_message(fresh))
         row = await of_cycle(Category, fresh).select_for_update().get_or_none(id=category.id)
         if row is None:
             raise NotFound(_("This category does not exist."))
@@ -241,16 +245,36 @@ async def _conflicts_by_user(
 
 
 async def juror_categories(user: User, cycle: Cycle) -> list[Category]:
-    """The categories with a shortlist that this user is a juror of (in the cycle's order)."""
+    """The categories with a shortlist (finalists) that this user is a juror of, in the
+    cycle's order."""
     seats = await _seats(cycle, user)
     if not seats:
         return []
-    categories = list(
-        await of_cycle(Category, cycle)
-        .filter(shortlist_approved_at__isnull=False)
-        .order_by("position", "id")
+    listed = set(
+        await ShortlistedNomination.filter(category__cycle_id=cycle.id).values_list(
+            "category_id", flat=True
+        )
     )
-    return [c for c in categories if any(_seated(j, c) for j in seats)]
+    categories = list(await of_cycle(Category, cycle).order_by("position", "id"))
+    return [c for c in categories if c.id in listed and any(_seated(j, c) for j in seats)]
+
+
+async def jury_cycles(user: User) -> list[Cycle]:
+    """The published cycles whose final vote is open and in which this user is a juror of a
+    category with a shortlist (for the user's own pages)."""
+    cycle_ids = await Judge.filter(
+        scope_type=scope(0)[0], user_id=user.id, state=JudgeState.ACCEPTED
+    ).values_list("scope_id", flat=True)
+    if not cycle_ids:
+        return []
+    moment = now()
+    cycles = await Cycle.filter(
+        id__in=list(cycle_ids),
+        visibility=Visibility.PUBLISHED,
+        voting_opens__lte=moment,
+        voting_closes__gt=moment,
+    ).order_by("-voting_opens", "id")
+    return [c for c in cycles if await juror_categories(user, c)]
 
 
 # --- the juror's ballot ----------------------------------------------------------------------
@@ -297,8 +321,8 @@ def _window_message(cycle: Cycle, state: str) -> str:
 
 
 async def _juror_or_404(user: User, cycle: Cycle, category: Category) -> None:
-    if category.shortlist_approved_at is None or not any(
-        _seated(j, category) for j in await _seats(cycle, user)
+    if not any(_seated(j, category) for j in await _seats(cycle, user)) or not (
+        await ShortlistedNomination.filter(category_id=category.id).exists()
     ):
         raise NotFound(_("This page does not exist or is not available to you."))
 
