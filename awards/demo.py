@@ -541,9 +541,10 @@ async def load(settings: Settings) -> list[str]:
     if organizer is None or None in people:
         return ["", "Award demo skipped: the demo accounts are missing."]
     last = await _last_year(settings, organizer, people)  # type: ignore[arg-type]
-    current = await _this_year(settings, organizer, people)  # type: ignore[arg-type]
     await demo_final_vote(organizer, last)
+    # before this year's, so that this year's is the newest cycle of the archive
     spring = await demo_voting_cycle(settings, organizer, people)  # type: ignore[arg-type]
+    current = await _this_year(settings, organizer, people)  # type: ignore[arg-type]
     return [
         "",
         "Media Excellence Award:",
@@ -638,9 +639,10 @@ async def demo_final_vote(organizer: User, cycle: Cycle) -> int:
 
 
 async def demo_voting_cycle(settings: Settings, organizer: User, people: list[User]) -> Cycle:
-    """A small cycle of this year (two categories) whose final vote is open: nominated,
-    screened, judged and shortlisted through the services with the clock moved back, its rules
-    declared before voting opened; the first demo judge has cast ballots, the second not yet."""
+    """A small cycle of this year (two categories, the second with a public vote) whose final
+    vote is open: nominated, screened, judged and shortlisted through the services with the
+    clock moved back, its rules declared before voting opened; the first demo judge has cast
+    ballots, the second not yet."""
     opens = clock.now() - 88 * DAY  # voting opened 3 days ago and closes in a week
     year = clock.now().year
     moved = opens + 10 * DAY - clock.now()
@@ -659,8 +661,12 @@ async def demo_voting_cycle(settings: Settings, organizer: User, people: list[Us
             },
         )
         cats = [
-            await cycles.add_category(organizer, cycle, {**CATEGORIES[i], "max_per_nominator": 3})
-            for i in (0, 1)
+            await cycles.add_category(
+                organizer,
+                cycle,
+                {**CATEGORIES[i], "max_per_nominator": 3, "public_vote": public_vote},
+            )
+            for i, public_vote in ((0, False), (1, True))
         ]
         await cycles.set_visibility(organizer, cycle, Visibility.PUBLISHED)
         made = [await _nominate(settings, people, cats, row, year) for row in VOTING_NOMINEES]

@@ -22,7 +22,7 @@ async def test_the_demo_has_last_years_cycle_screened_and_this_years_open(settin
     lines = await demo.load(settings)
     assert abs((now() - started).total_seconds()) < 60  # the clock is back where it was
     assert "Media Excellence Award:" in lines
-    last, current, *_later = await Cycle.all().order_by("year", "id")
+    last, current = await Cycle.exclude(slug__endswith="-spring").order_by("year", "id")
     assert last.phase(now()).value == "results" and current.phase(now()).value == "nominations"
     names = await Category.filter(cycle_id=current.id).values_list("name_en", flat=True)
     assert names == [
@@ -60,7 +60,7 @@ async def test_the_demo_loads_once_and_its_cycles_show_on_the_pages(settings, ap
     await demo.load(settings)
     assert await demo.load(settings) == ["Award demo data is already there."]
     assert await Cycle.all().count() == 3  # with the spring edition, its final vote open
-    last, current, *_later = await Cycle.all().order_by("year", "id")
+    last, current = await Cycle.exclude(slug__endswith="-spring").order_by("year", "id")
     archive = (await client.get("/awards?lang=en")).text
     assert archive.index(current.name_en) < archive.index(last.name_en)
     page = (await client.get(f"/awards/{current.slug}?lang=ar")).text
