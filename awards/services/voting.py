@@ -331,9 +331,8 @@ async def ballot_view(user: User, cycle: Cycle, category: Category) -> BallotVie
     """The juror's ballot page (NotFound for anyone who is not a juror of the category)."""
     await _juror_or_404(user, cycle, category)
     rows = (await _shortlists([category]))[category.id]
-    conflicted = (await _conflicts_by_user(cycle.id, [user.id], [r.nomination_id for r in rows]))[  # type: ignore[attr-defined]
-        user.id
-    ]
+    ids = [r.nomination_id for r in rows]  # type: ignore[attr-defined]
+    conflicted = (await _conflicts_by_user(cycle.id, [user.id], ids))[user.id]
     visible = [r for r in rows if r.nomination_id not in conflicted]  # type: ignore[attr-defined]
     ballot = await JuryBallot.get_or_none(category_id=category.id, juror_id=user.id)
     ranks = {int(n): i for i, n in enumerate(ballot.ranking, 1)} if ballot else {}

@@ -27,9 +27,9 @@ from awards.models import (
     ShortlistedNomination,
 )
 from core.clock import now
+from core.routing import flat
 from judging.enums import JudgeState
 from judging.models import Judge
-from core.routing import flat
 from tests.awards.builders import make_category, make_cycle
 from tests.conftest import CSRF_INPUT
 from tests.factories import grant, make_user, sign_in
