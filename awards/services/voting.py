@@ -27,6 +27,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from accounts.enums import ScopeType
 from accounts.models import User
 from awards.enums import Visibility
 from awards.models import Category, Cycle, JuryBallot, ShortlistedNomination, of_cycle
@@ -112,6 +113,10 @@ class Rules:
             "public_vote": self.public_vote,
         }
 
+    def as_audit(self) -> dict[str, object]:
+        """The fields as the audit log keeps them (enums by their value)."""
+        return {k: getattr(v, "value", v) for k, v in self.as_fields().items()}
+
 
 def locked(cycle: Cycle, moment: dt.datetime | None = None) -> bool:
     """Whether the declared rules are locked: from the moment voting opens."""
@@ -151,10 +156,7 @@ async def set_rules(actor: User, cycle: Cycle, category: Category, rules: Rules)
         row = await of_cycle(Category, fresh).select_for_update().get_or_none(id=category.id)
         if row is None:
             raise NotFound(_("This category does not exist."))
-        before, after = audit.changes(
-            {k: str(v) for k, v in Rules.of(row).as_fields().items()},
-            {k: str(v) for k, v in rules.as_fields().items()},
-        )
+        before, after = audit.changes(Rules.of(row).as_audit(), rules.as_audit())
         if not after:
             return row
         for name, value in rules.as_fields().items():
@@ -263,7 +265,7 @@ async def jury_cycles(user: User) -> list[Cycle]:
     """The published cycles whose final vote is open and in which this user is a juror of a
     category with a shortlist (for the user's own pages)."""
     cycle_ids = await Judge.filter(
-        scope_type=scope(0)[0], user_id=user.id, state=JudgeState.ACCEPTED
+        scope_type=ScopeType.AWARD_CYCLE.value, user_id=user.id, state=JudgeState.ACCEPTED
     ).values_list("scope_id", flat=True)
     if not cycle_ids:
         return []

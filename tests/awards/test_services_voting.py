@@ -301,3 +301,20 @@ async def test_config_for_reads_the_declared_rules(db):
     assert config.jury_weight == Fraction(3, 5)
     assert (config.quorum, config.quorum_fallback, config.partial) == (2, Fallback.NO_AWARD, False)
     assert config.public_vote is True
+
+
+async def test_the_audit_keeps_the_rules_as_plain_values(db):
+    organizer = await make_user()
+    cycle = await make_cycle(phase="jury", organizer=organizer)
+    category = await make_category(cycle)
+    await voting.set_rules(organizer, cycle, category, RULES)
+    entry = await AuditEntry.filter(action="awards.vote_rules").get()
+    assert entry.before == {
+        "jury_method": "irv",
+        "partial_ballots": True,
+        "jury_weight_percent": 50,
+        "quorum": 3,
+        "quorum_fallback": "public-only",
+        "public_vote": False,
+    }
+    assert entry.after["public_vote"] is True and entry.after["quorum_fallback"] == "no-award"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import httpx
+
 from accounts.enums import ScopeType
 from awards.models import Category, JuryBallot
 from core import clock
@@ -197,14 +199,22 @@ async def test_duplicate_unknown_or_gapped_rankings_are_refused_and_change_nothi
     assert (saved.version, saved.ranking) == (1, [rows[0].id])
 
 
-async def test_a_forged_or_replayed_form_without_its_token_is_refused(client):
+async def test_a_forged_or_replayed_form_without_its_token_is_refused(client, app):
     _organizer, cycle, category, rows, seats = await _cycle("voting")
     await sign_in(client, seats[0].user)
     url = _ballot_url(cycle, category)
     response = await client.post(url, data={f"rank-{rows[0].id}": "1"})
     assert response.status_code == 403
+    assert "Reload the page and try again" in page_text(response.text)
     response = await client.post(url, data={"csrf_token": "forged", f"rank-{rows[0].id}": "1"})
     assert response.status_code == 403
+    # a form taken from another session (the other juror's) is refused here too
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+        await sign_in(other, seats[1].user)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', (await other.get(url)).text)
+    data = {"csrf_token": token.group(1), f"rank-{rows[0].id}": "1"}
+    assert (await client.post(url, data=data)).status_code == 403
     assert not await JuryBallot.exists()
 
 
