@@ -3,7 +3,13 @@ hooks)."""
 
 from __future__ import annotations
 
-from awards.labels import EVIDENCE_FIELDS, MILESTONES, NOMINEE_TYPES
+from awards.labels import (
+    EVIDENCE_FIELDS,
+    MILESTONES,
+    NOMINEE_TYPES,
+    QUORUM_FALLBACKS,
+    VOTE_METHODS,
+)
 from core.hooks import AuditLabels
 from core.i18n import N_
 
@@ -36,6 +42,8 @@ AUDIT = AuditLabels(
         "awards.question_update": N_("Question changed"),
         "awards.question_delete": N_("Question deleted"),
         "awards.question_move": N_("Questions reordered"),
+        "awards.vote_rules": N_("Rules of the final vote declared"),
+        "awards.jury_ballot": N_("Jury ballot saved"),
     },
     objects={
         "Cycle": N_("Award cycle"),
@@ -48,6 +56,7 @@ AUDIT = AuditLabels(
         "NominationMerge": N_("Merge of nominations"),
         "DuplicateDismissal": N_("Pair of nominations that are not duplicates"),
         "CategoryQuestion": N_("Question"),
+        "JuryBallot": N_("Jury ballot"),
     },
     fields={
         "year": N_("Year"),
@@ -68,6 +77,13 @@ AUDIT = AuditLabels(
         "other": N_("Other nomination"),
         "round": N_("Jury round"),
         "nominations": N_("Nominations"),
+        "jury_method": N_("Counting method"),
+        "partial_ballots": N_("Partial ballots"),
+        "jury_weight_percent": N_("Jury weight (percent)"),
+        "quorum": N_("Quorum"),
+        "quorum_fallback": N_("If the jury misses quorum"),
+        "public_vote": N_("Public vote"),
+        "version": N_("Version"),
     },
     values={
         "nominee_type": NOMINEE_TYPES,
@@ -82,6 +98,8 @@ AUDIT = AuditLabels(
             "merged": N_("Merged"),
             "other": N_("Other nomination"),
         },
+        "jury_method": VOTE_METHODS,
+        "quorum_fallback": QUORUM_FALLBACKS,
         "Appeal.state": {
             "pending": N_("Pending"),
             "upheld": N_("Upheld"),

@@ -23,8 +23,10 @@ from awards.services import (
     questions,
     screening,
     shortlist,
+    voting,
 )
 from awards.services.nominations import NominationInput
+from awards.tabulation import Fallback, Method
 from core import clock
 from core.links import site_links
 from core.settings import Settings
@@ -539,6 +541,9 @@ async def load(settings: Settings) -> list[str]:
     if organizer is None or None in people:
         return ["", "Award demo skipped: the demo accounts are missing."]
     last = await _last_year(settings, organizer, people)  # type: ignore[arg-type]
+    await demo_final_vote(organizer, last)
+    # before this year's, so that this year's is the newest cycle of the archive
+    spring = await demo_voting_cycle(settings, organizer, people)  # type: ignore[arg-type]
     current = await _this_year(settings, organizer, people)  # type: ignore[arg-type]
     return [
         "",
@@ -547,4 +552,143 @@ async def load(settings: Settings) -> list[str]:
         f"  /awards/{current.slug}    this year's cycle, open for nominations",
         f"  organizer: {ORGANIZER}; nominators: {', '.join(NOMINATORS)}",
         f"  last year's jury: {', '.join(JURY)} (/awards/{last.slug}/manage/jury)",
+        f"  /awards/{spring.slug}    a small cycle whose final vote is open: the jury's "
+        f"ballots at /awards/{spring.slug}/ballot ({JURY[0]} has voted, {JURY[1]} not yet), "
+        f"the rules and turnout at /awards/{spring.slug}/manage/voting",
     ]
+
+
+# --- the jury's final vote (issue 10) --------------------------------------------------------
+
+# The declared rules the demo gives a category, by its position in the cycle (method, partial
+# ballots, jury weight in percent); the quorum is the number of the demo's judges who may rank a
+# finalist of the category (a judge conflicted with its only finalist cannot).
+VOTE_RULES = (
+    (Method.IRV, True, 60),
+    (Method.BORDA, False, 50),
+    (Method.MODIFIED_BORDA, True, 70),
+    (Method.DOWDALL, True, 60),
+)
+# This year's spring edition, whose final vote is open: (category index, nominator index,
+# nominee names ar/en, e-mail, outlet, work title).
+VOTING_NOMINEES = (
+    (0, 0, "ريم العتيبي", "Reem Alotaibi", "reem@press.manassa.local", "الشرق", "مياه بلا رقيب"),
+    (0, 1, "ماجد القحطاني", "Majed Alqahtani", "majed@press.manassa.local", "عكاظ", "سوق الدواء"),
+    (0, 2, "لينا الزهراني", "Lina Alzahrani", "lina@press.manassa.local", "المدينة", "عقود الظل"),
+    (0, 0, "فهد الدوسري", "Fahad Aldosari", "fahad@press.manassa.local", "الوطن", "الطريق الأخير"),
+    (1, 1, "فريق وثائقيات نجد", "Najd Films", "najd@film.manassa.local", "نجد", "حراس النخيل"),
+    (1, 0, "فريق عدسة", "Adasa Team", "adasa@film.manassa.local", "عدسة", "بحر الذاكرة"),
+    (1, 2, "فريق أثر", "Athar Team", "athar@film.manassa.local", "أثر", "مدن الملح"),
+)
+
+
+def _vote_rules(position: int, category: Category, quorum: int) -> voting.Rules:
+    method, partial, weight = VOTE_RULES[position % len(VOTE_RULES)]
+    return voting.Rules(
+        method=method,
+        partial=partial,
+        weight_percent=weight,
+        quorum=quorum,
+        fallback=Fallback.PUBLIC_ONLY if category.public_vote else Fallback.NO_AWARD,
+        public_vote=category.public_vote,
+    )
+
+
+async def _declare_and_vote(organizer: User, cycle: Cycle, voters: list[User]) -> int:
+    """The organizer declares each shortlisted category's rules the day before voting opens;
+    then each of `voters` ranks every finalist they may see (the first in shortlist order, the
+    second in reverse). Returns the number of ballots cast."""
+    jury = [await User.get(email=e) for e in JURY]
+    categories = [
+        c
+        for c in await Category.filter(cycle_id=cycle.id).order_by("position", "id")
+        if await voting.finalist_ids(c)
+    ]
+    assert cycle.voting_opens is not None
+    moved = cycle.voting_opens - clock.now() - DAY
+    clock.travel(moved)
+    cast = 0
+    try:
+        for position, category in enumerate(categories):
+            able = [(await voting.ballot_view(u, cycle, category)).finalists for u in jury]
+            quorum = max(1, sum(1 for seen in able if seen))
+            await voting.set_rules(
+                organizer, cycle, category, _vote_rules(position, category, quorum)
+            )
+        clock.travel(2 * DAY)
+        moved += 2 * DAY
+        for category in categories:
+            category = await Category.get(id=category.id)
+            for n, user in enumerate(voters):
+                view = await voting.ballot_view(user, cycle, category)
+                ranking = [row.nomination_id for row in view.finalists]  # type: ignore[attr-defined]
+                if n % 2:
+                    ranking.reverse()
+                if ranking:
+                    await voting.cast_ballot(user, cycle, category, ranking)
+                    cast += 1
+    finally:
+        clock.travel(-moved)
+    return cast
+
+
+async def demo_final_vote(organizer: User, cycle: Cycle) -> int:
+    """Last year's final vote: declared rules in every shortlisted category and a complete,
+    valid ballot from every juror (the quorum is met); the results count and publish them."""
+    return await _declare_and_vote(organizer, cycle, [await User.get(email=e) for e in JURY])
+
+
+async def demo_voting_cycle(settings: Settings, organizer: User, people: list[User]) -> Cycle:
+    """A small cycle of this year (two categories, the second with a public vote) whose final
+    vote is open: nominated, screened, judged and shortlisted through the services with the
+    clock moved back, its rules declared before voting opened; the first demo judge has cast
+    ballots, the second not yet."""
+    opens = clock.now() - 88 * DAY  # voting opened 3 days ago and closes in a week
+    year = clock.now().year
+    moved = opens + 10 * DAY - clock.now()
+    clock.travel(moved)
+    try:
+        cycle = await cycles.create_cycle(
+            organizer,
+            {
+                "slug": f"media-excellence-{year}-spring",
+                "year": year,
+                "name_ar": f"جائزة التميز الإعلامي {year}: دورة الربيع",
+                "name_en": f"Media Excellence Award {year}: spring edition",
+                "description_ar": "دورة قصيرة في فئتين، تصويتها النهائي مفتوح الآن.",
+                "description_en": "A short edition in two categories, its final vote open now.",
+                **_timeline(opens),
+            },
+        )
+        cats = [
+            await cycles.add_category(
+                organizer,
+                cycle,
+                {**CATEGORIES[i], "max_per_nominator": 3, "public_vote": public_vote},
+            )
+            for i, public_vote in ((0, False), (1, True))
+        ]
+        await cycles.set_visibility(organizer, cycle, Visibility.PUBLISHED)
+        made = [await _nominate(settings, people, cats, row, year) for row in VOTING_NOMINEES]
+        for nomination in made:
+            await _accept(settings, nomination)
+        clock.travel(30 * DAY)
+        moved += 30 * DAY
+        await screening.rule(
+            settings, organizer, cycle, [n.id for n in made], ruling=Ruling.ELIGIBLE
+        )
+        to_jury = cycle.jury_starts - clock.now() + DAY
+        clock.travel(to_jury)
+        moved += to_jury
+        judged = await _jury(settings, organizer, cycle, cats, people)
+        to_shortlist = cycle.shortlist_at - clock.now()
+        clock.travel(to_shortlist)
+        moved += to_shortlist
+        for category in judged:
+            await shortlist.approve(organizer, cycle, category)
+        await shortlist.publish(organizer, cycle, settings)
+    finally:
+        clock.travel(-moved)
+    first = await User.get(email=JURY[0])
+    await _declare_and_vote(organizer, cycle, [first])
+    return cycle

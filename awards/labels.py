@@ -71,3 +71,41 @@ def label(names: dict[str, str], key: object) -> str:
     """The translated name of a state or phase (the key itself if it has none)."""
     text = names.get(str(key))
     return _(text) if text else str(key)
+
+
+# The final vote's declared rules (awards.tabulation): names and one-line explanations.
+VOTE_METHODS = {
+    "irv": N_("Instant runoff (IRV)"),
+    "borda": N_("Borda"),
+    "modified-borda": N_("Modified Borda"),
+    "dowdall": N_("Dowdall"),
+}
+VOTE_METHOD_HELP = {
+    "irv": N_(
+        "Round by round, the finalist with the fewest first preferences is eliminated and its "
+        "ballots pass to their next choice, until one finalist has a majority."
+    ),
+    "borda": N_(
+        "Each ballot gives its first choice n−1 points, its second n−2, and so on down to 0."
+    ),
+    "modified-borda": N_(
+        "For partial ballots: a ballot that ranks m finalists gives its first choice m points "
+        "down to 1, so ranking a favourite alone does not help it."
+    ),
+    "dowdall": N_("Each ballot gives its first choice 1 point, its second 1/2, its third 1/3 …"),
+}
+QUORUM_FALLBACKS = {
+    "public-only": N_("The public vote alone decides"),
+    "no-award": N_("No award in this category"),
+}
+TIE_RULES = {
+    "jury-rank": N_("The better jury rank"),
+    "earlier-round": N_(
+        "Earlier rounds: the most recent round in which the tied finalists had different counts"
+    ),
+    "jury-score": N_("The finalists' calibrated jury score from the scoring round"),
+    "lot": N_(
+        "A lot drawn from a seed derived from the results bundle's fingerprint, which anyone can "
+        "reproduce"
+    ),
+}

@@ -20,7 +20,7 @@ from awards.models import Category, Cycle, Nomination
 from awards.routes import nomination_form
 from awards.routes.common import not_found, visible_cycle
 from awards.rules import NominationAccess
-from awards.services import mine, nominations, questions, screening
+from awards.services import mine, nominations, questions, screening, voting
 from awards.services.common import require_nominations_open, when
 from core import permissions
 from core.clock import now
@@ -298,7 +298,8 @@ async def my_nominations(request: Request) -> Response:
         if permissions.allowed(user, "awards.view", r.cycle)
     ]
     cards = [_card(user, r, mine.access_for(user, r)) for r in rows]
-    return page(request, "awards/nominate/mine.html", cards=cards)
+    juries = await voting.jury_cycles(user)
+    return page(request, "awards/nominate/mine.html", cards=cards, juries=juries)
 
 
 def _card(user: User, row: Nomination, found: NominationAccess) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from awards.routes.common import timeline_items, visible_cycle
-from awards.services import public
+from awards.services import public, voting
 from core import permissions
 from core.clock import now
 from core.web import page
@@ -41,6 +41,7 @@ async def cycle_detail(request: Request) -> Response:
         timeline=timeline_items(cycle, moment),
         phase=cycle.phase(moment).value,
         can_manage=permissions.allowed(user, "awards.manage", cycle),
+        juror=bool(user and await voting.juror_categories(user, cycle)),
     )
 
 

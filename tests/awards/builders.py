@@ -36,6 +36,7 @@ POSITION = {
     "screening": 35,
     "appeals": 48,
     "jury": 60,
+    "voting": 85,
     "results": 100,
 }
 

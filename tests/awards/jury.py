@@ -9,8 +9,9 @@ from typing import Any
 from accounts.enums import Role, ScopeType
 from accounts.models import User
 from awards.enums import NominationState, Relation
-from awards.models import Category, Cycle, Nomination, NominationCredit
+from awards.models import Category, Cycle, Nomination, NominationCredit, ShortlistedNomination
 from awards.services.entry_source import NominationSource, group_key
+from core.clock import now
 from judging.enums import RoundState
 from judging.models import Assignment, Criterion, Judge, Round
 from judging.services import assignments, entries, sheets
@@ -107,3 +108,22 @@ async def scored(actor: User, round_: Round, scores: dict[int, int], *, close: b
     if close:
         round_.state = RoundState.CLOSED
         await round_.save()
+
+
+async def finalists(
+    cycle: Cycle, category: Category, count: int, nominator: User | None = None, **fields: Any
+) -> list[Nomination]:
+    """`count` eligible nominations on the category's approved shortlist (ranks 1..count), the
+    cycle's shortlist published."""
+    nominator = nominator or await make_user()
+    rows = [await eligible(cycle, category, nominator, **fields) for _ in range(count)]
+    for rank, nomination in enumerate(rows, 1):
+        await ShortlistedNomination.create(
+            category=category, nomination=nomination, rank=rank, score=10 - rank
+        )
+    category.shortlist_approved_at = now()
+    await category.save(update_fields=["shortlist_approved_at"])
+    if cycle.shortlist_published_at is None:
+        cycle.shortlist_published_at = now()
+        await cycle.save(update_fields=["shortlist_published_at"])
+    return rows

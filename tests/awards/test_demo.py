@@ -22,7 +22,7 @@ async def test_the_demo_has_last_years_cycle_screened_and_this_years_open(settin
     lines = await demo.load(settings)
     assert abs((now() - started).total_seconds()) < 60  # the clock is back where it was
     assert "Media Excellence Award:" in lines
-    last, current = await Cycle.all().order_by("year", "id")
+    last, current = await Cycle.exclude(slug__endswith="-spring").order_by("year", "id")
     assert last.phase(now()).value == "results" and current.phase(now()).value == "nominations"
     names = await Category.filter(cycle_id=current.id).values_list("name_en", flat=True)
     assert names == [
@@ -59,8 +59,8 @@ async def test_the_demo_loads_once_and_its_cycles_show_on_the_pages(settings, ap
     await accounts_demo.load(settings)
     await demo.load(settings)
     assert await demo.load(settings) == ["Award demo data is already there."]
-    assert await Cycle.all().count() == 2
-    last, current = await Cycle.all().order_by("year", "id")
+    assert await Cycle.all().count() == 3  # with the spring edition, its final vote open
+    last, current = await Cycle.exclude(slug__endswith="-spring").order_by("year", "id")
     archive = (await client.get("/awards?lang=en")).text
     assert archive.index(current.name_en) < archive.index(last.name_en)
     page = (await client.get(f"/awards/{current.slug}?lang=ar")).text
@@ -112,3 +112,35 @@ async def test_last_years_cycle_is_judged_per_category_and_its_shortlist_publish
         assert "Sara Almutairi" in page.text or "سارة المطيري" in page.text
     api = (await client.get(f"/api/v1/awards/{last.slug}/shortlist")).json()
     assert len(api["categories"]) == 5
+
+
+async def test_the_demo_has_declared_vote_rules_and_jury_ballots(settings, db):
+    from awards.models import JuryBallot
+    from awards.services import voting
+    from awards.tabulation import check_ballot
+
+    await accounts_demo.load(settings)
+    await demo.load(settings)
+    last = await Cycle.get(slug__startswith="media-excellence-", year=now().year - 1)
+    spring = await Cycle.get(slug__endswith="-spring")
+    assert spring.phase(now()).value == "voting"
+    # last year: every shortlisted category has declared rules and a valid ballot per juror
+    counted = 0
+    for category in await Category.filter(cycle=last):
+        finalists = await voting.finalist_ids(category)
+        if not finalists:
+            continue
+        ballots = await voting.ballots_for_count(category)
+        config = voting.config_for(category, finalists)
+        assert len(ballots) == config.quorum  # every juror who may rank a finalist voted
+        for ballot in ballots:
+            assert ballot.ranking
+            check_ballot(ballot, config.finalists, partial=config.partial)
+        counted += 1
+    assert counted >= 3
+    methods = set(await Category.filter(cycle=last).values_list("jury_method", flat=True))
+    assert len(methods) > 1
+    # the open vote: some jurors voted, not all
+    for row in await voting.turnout(spring):
+        assert row.finalists >= 3 and row.seats == 2 and row.cast == 1
+    assert await JuryBallot.filter(category__cycle=spring).count() == 2

@@ -24,9 +24,12 @@ from awards.models import (
     NominationMerge,
     ScreeningReason,
     ScreeningRuling,
+    ShortlistedNomination,
 )
 from core.clock import now
 from core.routing import flat
+from judging.enums import JudgeState
+from judging.models import Judge
 from tests.awards.builders import make_category, make_cycle
 from tests.conftest import CSRF_INPUT
 from tests.factories import grant, make_user, sign_in
@@ -40,7 +43,7 @@ PEOPLE = (
     "other_organizer",
     "admin",
 )
-PHASES = ("upcoming", "nominations", "screening", "appeals", "jury", "results")
+PHASES = ("upcoming", "nominations", "screening", "appeals", "jury", "voting", "results")
 MANAGERS = ("organizer", "admin")
 SIGN_IN = 303  # the anonymous are asked to sign in
 
@@ -280,6 +283,34 @@ MATRIX: dict[str, tuple] = {
         DELETE_QUESTION,
         DELETE_QUESTION,
     ),
+    # the final vote's declared rules: a refused form (422) until voting opens, then locked
+    "awards:voting": (M + "/voting", manage_only(200), manage_only(200)),
+    "awards:voting_rules": (
+        M + "/voting/categories/{category}",
+        manage_only(until("jury", 422)),
+        manage_only(until("jury", 422)),
+        {"method": "nonsense"},
+    ),
+    # the juror's ballot: only the category's jurors (the matrix's judge has a seat), on a
+    # published cycle; a refused ranking (422) while the vote is open, closed (409) otherwise
+    "awards:ballots": (
+        "/awards/{slug}/ballot",
+        {p: 200 if p == "judge" else 303 if p == "anonymous" else 404 for p in PEOPLE},
+        {p: 303 if p == "anonymous" else 404 for p in PEOPLE},
+    ),
+    "awards:ballot": (
+        "/awards/{slug}/ballot/{voted}",
+        {
+            p: {ph: 422 if ph == "voting" else 409 for ph in PHASES}
+            if p == "judge"
+            else 303
+            if p == "anonymous"
+            else 404
+            for p in PEOPLE
+        },
+        {p: 303 if p == "anonymous" else 404 for p in PEOPLE},
+        {"rank-{nomination}": "1", "rank-{voted}": "1"},
+    ),
 }
 
 
@@ -335,6 +366,21 @@ async def _people(cycle_phase: str, published: bool) -> tuple[dict, dict[str, ob
     for name in ("question", "doomed"):
         asked = await CategoryQuestion.create(category=category, kind="short_text", label_en=name)
         ids[name] = asked.id
+    # the final vote: a category with a finalist, and the judge seated on the cycle's jury
+    voted = await make_category(cycle)
+    finalist = await Nomination.create(
+        cycle=cycle, category=voted, created_by=nominator, state=NominationState.ELIGIBLE
+    )
+    await ShortlistedNomination.create(category=voted, nomination=finalist, rank=1)
+    await Judge.create(
+        scope_type=ScopeType.AWARD_CYCLE.value,
+        scope_id=cycle.id,
+        email=judge.email,
+        user=judge,
+        state=JudgeState.ACCEPTED,
+        token_hash=f"matrix-{cycle.id}",
+    )
+    ids["voted"] = voted.id
     return {**ids, "nomination": nomination.id, "appeal": appeal.id, "merge": merge.id}, people
 
 

@@ -29,7 +29,12 @@ NAMES = {
 async def nominate(email: str, lang: str, position: int) -> None:
     settings = load_settings()
     async with connected(settings):
-        cycle = await Cycle.filter(slug__startswith="media-excellence-").order_by("-year").first()
+        cycle = (
+            await Cycle.filter(slug__startswith="media-excellence-")
+            .exclude(slug__endswith="-spring")
+            .order_by("-year")
+            .first()
+        )
         assert cycle is not None, "the demo's cycles are missing"
         category = await Category.filter(cycle=cycle).order_by("position", "id").offset(position)
         nominator = await User.get(email=NOMINATOR)

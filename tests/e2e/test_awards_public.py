@@ -27,9 +27,9 @@ HIJRI = {"ar": "هـ)", "en": "AH)"}
 
 def demo_cycles(server: LiveServer) -> list[dict[str, Any]]:
     """The published cycles, newest first, as the API lists them: this year's, then last
-    year's (the demo's)."""
+    year's (the demo's; its spring edition, in its final vote, left out)."""
     with urllib.request.urlopen(server.url("/api/v1/awards"), timeout=5) as answer:  # noqa: S310
-        return json.load(answer)["cycles"]
+        return [c for c in json.load(answer)["cycles"] if not c["slug"].endswith("-spring")]
 
 
 def text(lang: str, message: str) -> str:
@@ -47,17 +47,17 @@ def test_the_public_sees_the_archive_and_a_cycle_page(
     browser = page(lang, f"/?lang={lang}")
     assert browser.get_attribute("html", "dir") == DIRECTIONS[lang]
     section = browser.locator("#section-awards")
-    assert section.get_by_role("link", name=this_year).is_visible()
-    assert section.get_by_role("link", name=last_year).is_visible()
+    assert section.get_by_role("link", name=this_year, exact=True).is_visible()
+    assert section.get_by_role("link", name=last_year, exact=True).is_visible()
 
     browser.goto("/awards")
     assert browser.locator("h1").inner_text() == text(lang, "Media Excellence Award")
     cycles = browser.locator("[data-testid=cycle] h2").all_inner_texts()
-    assert cycles == [this_year, last_year]
+    assert [c for c in cycles if c in (this_year, last_year)] == [this_year, last_year]
     assert CATEGORIES[lang][0] in browser.locator("[data-testid=cycle]").first.inner_text()
     screenshot(browser, f"awards-archive-{lang}")
 
-    browser.get_by_role("link", name=this_year).click()
+    browser.get_by_role("link", name=this_year, exact=True).click()
     browser.wait_for_url(f"**/awards/{current['slug']}")
     assert browser.locator("h1").inner_text() == this_year
     assert browser.get_attribute("h1", "dir") == "auto"
