@@ -17,6 +17,7 @@ from awards.routes import (
     nominator,
     nominee,
     public,
+    results,
     screening,
 )
 from awards.services import entry_source, mine
@@ -30,6 +31,7 @@ from judging.sources import sources
 __all__ = ["hooks", "routes"]
 
 routes = [
+    *results.routes_before_slug,
     *manage.routes_before_slug,
     *public.routes,
     *api.routes,
@@ -40,6 +42,7 @@ routes = [
     *nominations.routes,
     *form_pages(jury.routes, jury.FORM_PAGES),
     *category_questions.routes,
+    *form_pages(results.routes, results.FORM_PAGES),
 ]
 
 

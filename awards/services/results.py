@@ -66,8 +66,8 @@ from awards.voters import pseudonym
 from core import audit, sql
 from core.clock import now
 from core.errors import Conflict, Invalid
+from core.i18n import get_locale, localized
 from core.i18n import gettext as _
-from core.i18n import localized
 from core.mail import outbox
 from core.settings import Settings
 from judging.models import Entry, Judge, ScoreSheet
@@ -369,7 +369,7 @@ async def count(actor: User | None, cycle: Cycle, settings: Settings) -> Bundle:
         raise Conflict(
             _(
                 "Sign off the fraud review of every category with a public vote first (%(names)s).",
-                names="، ".join(localized(c, "name") for c in waiting),
+                names=_separator().join(localized(c, "name") for c in waiting),
             )
         )
     secret = secret_of(settings)
@@ -486,7 +486,7 @@ async def approve(actor: User, cycle: Cycle) -> None:
         raise Conflict(
             _(
                 "Write the citation of every winner in Arabic and English first (%(names)s).",
-                names="، ".join(localized(c, "name") for c in uncited),
+                names=_separator().join(localized(c, "name") for c in uncited),
             )
         )
     cycle.results_approved_at = now()
@@ -677,6 +677,10 @@ def outcome_text(report: Mapping[str, Any], category: Category) -> str:
     if config.get("noAward"):
         return _("No award: %(reason)s", reason=category.no_award_reason or "—")
     return _("No award: %(why)s.", why=below)
+
+
+def _separator() -> str:
+    return "، " if get_locale() == "ar" else ", "
 
 
 def _percent(value: Fraction) -> str:
