@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from awards import audit_labels, demo
+from awards import audit_labels, commands, demo
 from awards.routes import (
     api,
     category_questions,
@@ -55,6 +55,7 @@ def nav_links(request: Request) -> list[tuple[str, str]]:
 
 hooks = Hooks(
     audit=audit_labels.AUDIT,
+    commands=[commands.RECOUNT],
     home_sections={"awards": public_service.home_items},
     demo=[demo.load],
     file_policies=mine.FILE_POLICIES,
