@@ -234,9 +234,10 @@ _TALLY = sql.Statement(
     "WHERE category_id = ? AND voided = ? GROUP BY nomination_id"
 )
 _VOTES = sql.Statement(
-    "SELECT p.id AS id, v.key AS voter, p.nomination_id AS finalist, p.cast_at AS cast_at "
+    "SELECT p.id AS id, v.key AS voter, p.cast_at AS cast_at "
     "FROM awards_public_vote p JOIN awards_voter v ON v.id = p.voter_id "
-    "WHERE p.category_id = ? AND p.voided = ? AND p.id > ? ORDER BY p.id LIMIT ?"
+    "WHERE p.category_id = ? AND p.nomination_id = ? AND p.voided = ? AND p.id > ? "
+    "ORDER BY p.id LIMIT ?"
 )
 
 
@@ -257,21 +258,30 @@ def hour_bucket(value: Any) -> str:
     return moment.strftime("%Y-%m-%dT%H")
 
 
-async def counted_votes(category: Category, secret: bytes) -> AsyncIterator[PublicVote]:
+async def counted_votes(
+    category: Category, secret: bytes, finalists: Sequence[int] | None = None
+) -> AsyncIterator[PublicVote]:
     """Every public vote that counts, as the bundle writes it (voter pseudonym, finalist, hour
-    bucket), read by pages of `VOTE_PAGE` rows in id order."""
-    last = 0
-    while True:
-        rows = await sql.rows(_VOTES, (category.id, False, last, VOTE_PAGE))
-        for row in rows:
-            yield PublicVote(
-                pseudonym(secret, "voter", row["voter"]),
-                finalist_key(row["finalist"]),
-                hour_bucket(row["cast_at"]),
-            )
-        if len(rows) < VOTE_PAGE:
-            return
-        last = rows[-1]["id"]
+    bucket): finalist by finalist, by pages of `VOTE_PAGE` rows in id order, each page a seek
+    in the (category, nomination) index (paging the whole category by id would sort it again
+    for every page)."""
+    if finalists is None:
+        finalists = [int(key) for key in await public_tally(category)]
+    for finalist in finalists:
+        key = finalist_key(finalist)
+        last = 0
+        while True:
+            rows = await sql.rows(_VOTES, (category.id, finalist, False, last, VOTE_PAGE))
+            hours: dict[Any, str] = {}
+            for row in rows:
+                cast_at = row["cast_at"]
+                hour = hours.get(cast_at)
+                if hour is None:
+                    hour = hours[cast_at] = hour_bucket(cast_at)
+                yield PublicVote(pseudonym(secret, "voter", row["voter"]), key, hour)
+            if len(rows) < VOTE_PAGE:
+                break
+            last = rows[-1]["id"]
 
 
 async def fraud_counts(category: Category) -> tuple[FraudCount, ...]:
@@ -297,7 +307,8 @@ async def category_record(category: Category, secret: bytes) -> CategoryRecord |
     finalists = [finalist_key(row.nomination_id) for row in shortlist]  # type: ignore[attr-defined]
     votes: list[PublicVote] = []
     if category.public_vote:
-        votes = [vote async for vote in counted_votes(category, secret)]
+        finalist_ids = [int(key) for key in finalists]
+        votes = [vote async for vote in counted_votes(category, secret, finalist_ids)]
     return CategoryRecord(
         config=config_of(category, finalists),
         ballots=await counted_ballots(category, finalists, secret),
