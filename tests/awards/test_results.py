@@ -16,7 +16,7 @@ from core.audit import AuditEntry
 from core.clock import now
 from core.errors import Conflict, Invalid
 from core.mail.models import OutboxMessage
-from tests.awards.results_builders import ballots, final_vote, votes, void_decision
+from tests.awards.results_builders import ballots, final_vote, void_decision, votes
 
 HOUR = dt.timedelta(hours=1)
 

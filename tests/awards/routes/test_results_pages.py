@@ -13,7 +13,7 @@ from awards.recount import recount
 from core import clock
 from core.clock import now
 from core.forms import local_input
-from tests.awards.results_builders import ballots, final_vote, votes, void_decision
+from tests.awards.results_builders import ballots, final_vote, void_decision, votes
 from tests.conftest import post_form
 from tests.factories import sign_in
 from tests.judging.factories import page_text
