@@ -8,14 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import httpx
+
+from accounts.enums import Role, ScopeType
 from awards.models import Cycle, ResultsBundle
 from awards.recount import recount
+from awards.services import results
 from core import clock
 from core.clock import now
 from core.forms import local_input
 from tests.awards.results_builders import ballots, final_vote, void_decision, votes
 from tests.conftest import post_form
-from tests.factories import sign_in
+from tests.factories import grant, make_user, sign_in
 from tests.judging.factories import page_text
 
 
@@ -175,3 +179,34 @@ async def test_recording_no_award_recounts_and_is_published_with_its_reason(clie
     client.cookies.clear()
     page = await client.get(f"/awards/{slug}/results?lang=en")
     assert re.search(r"No award.*No award: No work met the bar this year\.", page_text(page.text))
+
+
+async def test_once_published_everyone_reads_the_results_and_only_organizers_manage(app, settings):
+    """The permission matrix's results rows after publication (its own cycles have none)."""
+    vote = await _vote()
+    await results.count(vote.organizer, vote.cycle, settings)
+    await results.save_citations(vote.organizer, vote.cycle, vote.category, ar="نص", en="Text")
+    await results.approve(vote.organizer, vote.cycle)
+    await results.publish(vote.organizer, await Cycle.get(id=vote.cycle.id), settings)
+    judge = await make_user()
+    await grant(judge, Role.JUDGE, ScopeType.AWARD_CYCLE, vote.cycle.id)
+    people = {
+        "anonymous": None,
+        "outsider": await make_user(),
+        "nominator": vote.nominator,
+        "judge": judge,
+        "organizer": vote.organizer,
+        "admin": await make_user(admin=True),
+    }
+    slug, cid = vote.cycle.slug, vote.category.id
+    manage = [f"/awards/{slug}/manage/results", f"/awards/{slug}/manage/results/categories/{cid}"]
+    for who, user in people.items():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            if user is not None:
+                await sign_in(client, user)
+            for url in [*_public_urls(slug, cid), "/awards/archive"]:
+                assert (await client.get(url)).status_code == 200, (who, url)
+            expected = 200 if who in ("organizer", "admin") else 303 if user is None else 404
+            for url in manage:
+                assert (await client.get(url)).status_code == expected, (who, url)
