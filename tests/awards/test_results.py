@@ -7,16 +7,22 @@ import datetime as dt
 
 import pytest
 
-from awards.models import CategoryResult, Cycle, ResultsBundle
+from awards.models import CategoryResult, Cycle, JuryBallot, ResultsBundle
 from awards.recount import recount
-from awards.services import results
+from awards.services import results, shortlist
 from awards.tabulation import Fallback
+from awards.voters import pseudonym
 from core import clock
 from core.audit import AuditEntry
 from core.clock import now
 from core.errors import Conflict, Invalid
 from core.mail.models import OutboxMessage
+from judging.enums import ConflictKind, ConflictOrigin
+from judging.services import conflicts
+from tests.awards.builders import make_category, make_cycle
+from tests.awards.jury import category_round, eligible, jury_judges, scored
 from tests.awards.results_builders import ballots, final_vote, void_decision, votes
+from tests.factories import make_user
 
 HOUR = dt.timedelta(hours=1)
 
@@ -196,3 +202,53 @@ async def test_an_embargo_keeps_everything_private_until_its_moment(db, settings
         assert shown.id == cycle.id and reports[0].winner.id == vote.finalists[0].id
     finally:
         clock.travel(-3 * HOUR)
+
+
+async def test_the_record_keys_jurors_by_pseudonym_with_their_conflicts_and_scores(db, settings):
+    """A category judged through judging (two judges scoring four nominations), its top three
+    shortlisted; one judge declares a conflict with a finalist they had ranked: the ballot
+    leaves it out and names it among the juror's conflicts."""
+
+    organizer = await make_user(language="en")
+    cycle = await make_cycle(phase="jury", organizer=organizer)
+    category = await make_category(cycle, shortlist_size=3, public_vote=False)
+    nominator = await make_user()
+    made = [await eligible(cycle, category, nominator) for _ in range(4)]
+    seats = await jury_judges(cycle, category, 2)
+    round_ = await category_round(organizer, cycle, category, judges_per_entry=2)
+    await scored(organizer, round_, dict(zip([n.id for n in made], (9, 7, 5, 3), strict=True)))
+    await shortlist.approve(organizer, cycle, category)
+    await category.refresh_from_db()
+    a, b, c = made[:3]
+    jurors = [seat.user_id for seat in seats]
+    for juror_id in jurors:
+        await JuryBallot.create(
+            category=category,
+            juror_id=juror_id,
+            ranking=[a.id, b.id, c.id],
+            cast_at=now(),
+            updated_at=now(),
+        )
+    await conflicts.record_conflict(
+        organizer,
+        seats[1],
+        kind=ConflictKind.ENTRY,
+        value=str(a.id),
+        label=str(a.id),
+        reason="Former colleague.",
+        origin=ConflictOrigin.DECLARED,
+    )
+    secret = results.secret_of(settings)
+    record = await results.category_record(category, secret)
+    assert record is not None and record.config.finalists == (str(a.id), str(b.id), str(c.id))
+    by_juror = {ballot.juror: ballot for ballot in record.ballots}
+    first = by_juror[pseudonym(secret, "juror", str(jurors[0]))]
+    second = by_juror[pseudonym(secret, "juror", str(jurors[1]))]
+    assert first.ranking == (str(a.id), str(b.id), str(c.id)) and first.conflicts == frozenset()
+    assert second.ranking == (str(b.id), str(c.id)) and second.conflicts == {str(a.id)}
+    # each judge's submitted total per finalist, under the same pseudonyms; the calibrated
+    # scores are the shortlist's
+    scored_by = {(s.juror, s.finalist) for s in record.jury_scores}
+    assert (first.juror, str(a.id)) in scored_by and (second.juror, str(c.id)) in scored_by
+    assert set(record.calibrated) == {str(a.id), str(b.id), str(c.id)}
+    assert all("@" not in ballot.juror for ballot in record.ballots)
