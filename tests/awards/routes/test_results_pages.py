@@ -210,3 +210,22 @@ async def test_once_published_everyone_reads_the_results_and_only_organizers_man
             expected = 200 if who in ("organizer", "admin") else 303 if user is None else 404
             for url in manage:
                 assert (await client.get(url)).status_code == expected, (who, url)
+
+
+async def test_a_borda_report_shows_the_points_by_rank_position(client, settings):
+    from awards.tabulation import Method
+
+    vote = await final_vote(finalists=3, jury_method=Method.BORDA, public_vote=False)
+    a, b, c = vote.finalists
+    await ballots(vote.category, [[a, b, c], [b, a, c], [a, c, b]])
+    await results.count(vote.organizer, vote.cycle, settings)
+    await sign_in(client, vote.organizer)
+    page = await client.get(
+        f"/awards/{vote.cycle.slug}/manage/results/categories/{vote.category.id}?lang=en"
+    )
+    text = page_text(page.text)
+    assert page.status_code == 200 and "Points by rank position" in text
+    # standard Borda over three finalists: 2, 1, 0 points; A is ranked first twice, second once
+    assert f"{a.nominee_name_en} 2 1 0 5 3 5" in text
+    assert "Jury only: the category has no public vote." in text
+    assert 'data-testid="heat-map"' not in page.text  # no public vote: no blend to sweep
