@@ -295,8 +295,19 @@ MEASUREMENTS: list[Callable[[Bench], Measurement]] = [
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_award_results")
     parser.add_argument("--votes", type=int, default=VOTES)
+    parser.add_argument(
+        "--page", action="store_true", help="also the results page against the ceiling (servers)"
+    )
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per page run")
     args = parser.parse_args(argv)
     measured = [tabulation_from_database(votes=args.votes)]
+    if args.page:
+        from bench.__main__ import Bench, started_servers
+        from bench.load import pick_loader
+
+        with started_servers(2) as servers:
+            bench = Bench(pick_loader(), args.duration, 1.0, 64, 2, servers)
+            measured.append(results_page_vs_ceiling(bench))
     checks = [check for m in measured for check in m.checks]
     for label, ok in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {label}")
