@@ -84,6 +84,7 @@ async def test_the_organizer_counts_writes_citations_approves_and_publishes(clie
     assert (await post_form(client, f"{manage}/approve", {}, manage)).status_code == 303
     # nothing public yet, to anyone, the API included
     client.cookies.clear()
+    assert "results-link" not in (await client.get(f"/awards/{slug}")).text
     for url in _public_urls(slug, cid):
         assert (await client.get(url)).status_code == 404, url
     await sign_in(client, vote.organizer)
@@ -110,6 +111,10 @@ async def test_the_organizer_counts_writes_citations_approves_and_publishes(clie
     [category] = api["categories"]
     assert category["winner"]["nomination"] == a.id and category["voided_votes"] == {"burst": 7}
     assert category["citation"]["en"] == "For a story that changed the law"
+    detail = await client.get(f"/awards/{slug}?lang=en")
+    assert f'/awards/{slug}/results" data-testid="results-link">See the winners' in detail.text
+    listing = await client.get("/awards?lang=en")
+    assert '/awards/archive" data-testid="archive-link"' in listing.text
     archive = page_text((await client.get("/awards/archive?lang=en")).text)
     assert f"{vote.category.name_en}: {a.nominee_name_en}" in archive
     assert b.nominee_name_en not in archive
