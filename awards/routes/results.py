@@ -219,17 +219,23 @@ async def no_award(request: Request) -> Response:
         await results.set_no_award(
             request.state.user, cycle, category, no_award=record, reason=values["reason"]
         )
-        await results.count(request.state.user, cycle, request.app.state.settings)
     except Conflict as exc:
         return await category_report(request, 409, exc.message, values=values)
     except Invalid as exc:
         return await category_report(request, 422, exc.message, values=values, errors=exc.errors)
-    flash(
-        request,
-        _("“No award” is recorded and the results are counted again.")
-        if record
-        else _("“No award” is withdrawn and the results are counted again."),
-    )
+    if await results.fingerprint_of(cycle) is None:  # not counted yet
+        flash(request, _("“No award” is recorded.") if record else _("“No award” is withdrawn."))
+    else:
+        try:
+            await results.count(request.state.user, cycle, request.app.state.settings)
+        except Conflict as exc:
+            return await category_report(request, 409, exc.message, values=values)
+        flash(
+            request,
+            _("“No award” is recorded and the results are counted again.")
+            if record
+            else _("“No award” is withdrawn and the results are counted again."),
+        )
     return redirect(request, "awards:results_category", slug=cycle.slug, category_id=category.id)
 
 
