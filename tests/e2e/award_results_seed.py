@@ -4,6 +4,9 @@ cycle of the demo organizer whose voting closed yesterday, with one category who
 by the fraud review, which is signed off). Prints the cycle's slug and category id as JSON.
 
     python -m tests.e2e.award_results_seed <language>
+    python -m tests.e2e.award_results_seed --hide <slug>   (back to draft when the journey ends:
+                                                       the other journeys count the demo's
+                                                       published cycles)
 """
 
 from __future__ import annotations
@@ -139,5 +142,12 @@ async def seed(lang: str) -> dict[str, object]:
         }
 
 
+async def hide(slug: str) -> dict[str, object]:
+    async with connected(load_settings()):
+        hidden = await Cycle.filter(slug=slug).update(visibility=Visibility.DRAFT)
+    return {"hidden": hidden}
+
+
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(seed(sys.argv[1])), ensure_ascii=False))
+    done = hide(sys.argv[2]) if sys.argv[1] == "--hide" else seed(sys.argv[1])
+    print(json.dumps(asyncio.run(done), ensure_ascii=False))
