@@ -14,20 +14,32 @@ from typing import Any
 
 from accounts.models import User
 from awards.enums import EvidenceField, Milestone, NomineeType, Relation, Ruling, Visibility
-from awards.models import Category, Cycle, Nomination
+from awards.models import (
+    Category,
+    Cycle,
+    FraudDecision,
+    JuryBallot,
+    Nomination,
+    PublicVote,
+    ResultsBundle,
+    Voter,
+)
 from awards.services import (
     acceptance,
     cycles,
     entry_source,
     nominations,
     questions,
+    results,
     screening,
     shortlist,
     voting,
 )
 from awards.services.nominations import NominationInput
 from awards.tabulation import Fallback, Method
+from awards.voters import voter_key
 from core import clock
+from core.clock import now
 from core.links import site_links
 from core.settings import Settings
 from judging.enums import ConflictKind, ConflictOrigin
@@ -541,10 +553,12 @@ async def load(settings: Settings) -> list[str]:
     if organizer is None or None in people:
         return ["", "Award demo skipped: the demo accounts are missing."]
     last = await _last_year(settings, organizer, people)  # type: ignore[arg-type]
+    await _last_year_public_vote(last)
     await demo_final_vote(organizer, last)
     # before this year's, so that this year's is the newest cycle of the archive
     spring = await demo_voting_cycle(settings, organizer, people)  # type: ignore[arg-type]
     current = await _this_year(settings, organizer, people)  # type: ignore[arg-type]
+    published = await _last_year_results(settings, organizer, last)
     return [
         "",
         "Media Excellence Award:",
@@ -555,6 +569,7 @@ async def load(settings: Settings) -> list[str]:
         f"  /awards/{spring.slug}    a small cycle whose final vote is open: the jury's "
         f"ballots at /awards/{spring.slug}/ballot ({JURY[0]} has voted, {JURY[1]} not yet), "
         f"the rules and turnout at /awards/{spring.slug}/manage/voting",
+        *published,
     ]
 
 
@@ -692,3 +707,132 @@ async def demo_voting_cycle(settings: Settings, organizer: User, people: list[Us
     first = await User.get(email=JURY[0])
     await _declare_and_vote(organizer, cycle, [first])
     return cycle
+
+
+# --- last year's final vote and published results (issue 10) -------------------------------
+
+
+async def _last_year_public_vote(cycle: Cycle) -> None:
+    """Last year's first two shortlisted categories had a public vote, as set before the final
+    vote's rules were declared (so the rules declare it and fall back to it)."""
+    shortlisted = await results.counted_categories(cycle)
+    for category in shortlisted[:2]:
+        if not category.public_vote:
+            category.public_vote = True
+            await category.save(update_fields=["public_vote"])
+
+
+DEMO_VOTERS = 160
+
+
+async def _last_year_results(settings: Settings, organizer: User, cycle: Cycle) -> list[str]:
+    """Last year's final vote, counted and published: jury ballots by both demo judges, a public
+    vote in two categories (a burst of votes voided by the fraud review in one), the results
+    counted into the bundle, winners cited in Arabic and English, approved and published on
+    last year's results day. Each step skips what is already there (another part of the demo
+    may have cast the ballots or votes)."""
+    if await ResultsBundle.exists(cycle_id=cycle.id):
+        return []
+    categories = await results.counted_categories(cycle)
+    if not categories:
+        return []
+    jury = [await User.get(email=e) for e in JURY]
+    for n, category in enumerate(categories):
+        finalists = [r.nomination for r in await results.finalists_of(category)]
+        await _demo_ballots(cycle, category, finalists, jury)
+        if category.public_vote:
+            await _demo_votes(settings, organizer, cycle, category, finalists, burst=n == 0)
+    moved = (cycle.results_at or now()) - clock.now() + dt.timedelta(hours=1)
+    clock.travel(moved)
+    try:
+        fresh = await Cycle.get(id=cycle.id)
+        built = await results.count(organizer, fresh, settings)
+        for item in await results.reports(fresh):
+            winner = item.winner
+            if winner is not None:
+                await results.save_citations(
+                    organizer,
+                    fresh,
+                    item.category,
+                    ar=f"إلى {winner.nominee_name_ar} عن «{winner.work_title}»: عمل صحفي دقيق "
+                    "غيّر النقاش العام وأعطى صوتًا لمن لا صوت لهم.",
+                    en=f"To {winner.nominee_name_en} for “{winner.work_title}”: careful "
+                    "journalism that changed the public debate and gave a voice to the unheard.",
+                )
+        await results.approve(organizer, fresh)
+        await results.publish(organizer, fresh, settings)
+    finally:
+        clock.travel(-moved)
+    return [
+        f"  /awards/{cycle.slug}/results    last year's winners, published; bundle fingerprint "
+        f"{built.fingerprint[:16]}… (manassa recount BUNDLE.zip prints MATCH)",
+        "  /awards/archive    past cycles and their winners",
+    ]
+
+
+async def _demo_ballots(
+    cycle: Cycle, category: Category, finalists: list[Nomination], jury: list[User]
+) -> None:
+    if await JuryBallot.exists(category_id=category.id):
+        return
+    when = cycle.voting_opens or clock.now()
+    for n, juror in enumerate(jury):
+        # a juror never ranks a finalist they are conflicted with (judge2 nominated one)
+        own = {f.id for f in finalists if f.created_by_id == juror.id}  # type: ignore[attr-defined]
+        ranked = [f.id for f in finalists if f.id not in own]
+        if n % 2:
+            ranked = ranked[1:2] + ranked[:1] + ranked[2:]
+        await JuryBallot.create(
+            category=category, juror=juror, ranking=ranked, cast_at=when, updated_at=when
+        )
+
+
+async def _demo_votes(
+    settings: Settings,
+    organizer: User,
+    cycle: Cycle,
+    category: Category,
+    finalists: list[Nomination],
+    *,
+    burst: bool,
+) -> None:
+    if not await PublicVote.exists(category_id=category.id):
+        secret = results.secret_of(settings)
+        opens = cycle.voting_opens or clock.now()
+        keys = [voter_key(secret, f"voter{i}@example.com") for i in range(DEMO_VOTERS)]
+        known = set(
+            await Voter.filter(cycle_id=cycle.id, key__in=keys).values_list("key", flat=True)
+        )
+        await Voter.bulk_create(
+            [Voter(cycle_id=cycle.id, key=k, verified_at=opens) for k in keys if k not in known]
+        )
+        voters = dict(await Voter.filter(cycle_id=cycle.id, key__in=keys).values_list("key", "id"))
+        # a spread with the public's favourite second on the shortlist
+        weights = [3, 5, 2, 1, 1, 1, 1][: len(finalists)]
+        pick = [f for f, w in zip(finalists, weights, strict=False) for _ in range(w)]
+        await PublicVote.bulk_create(
+            [
+                PublicVote(
+                    category_id=category.id,
+                    voter_id=voters[key],
+                    nomination_id=pick[(i * 7) % len(pick)].id,
+                    cast_at=opens + dt.timedelta(minutes=37 * i),
+                    voided=burst and i >= DEMO_VOTERS - 12,
+                )
+                for i, key in enumerate(keys)
+            ]
+        )
+    if burst and not await FraudDecision.exists(category_id=category.id):
+        await FraudDecision.create(
+            category=category,
+            cluster="subnet:demo-burst",
+            action="void",
+            reason="burst",
+            note="Twelve votes in two minutes from one subnet.",
+            votes=12,
+            decided_by=organizer,
+            decided_at=cycle.voting_closes or clock.now(),
+        )
+    if category.fraud_review_signed_at is None:
+        category.fraud_review_signed_at = cycle.voting_closes or clock.now()
+        await category.save(update_fields=["fraud_review_signed_at"])

@@ -560,7 +560,9 @@ class PublicVote(Model):
     class Meta:
         table = "awards_public_vote"
         unique_together = (("category", "voter"),)
-        indexes = (("category_id", "nomination_id"),)
+        # the second serves the count: the tally (GROUP BY nomination) and the bundle's
+        # per-vote pages read only this index for the votes that stand
+        indexes = (("category_id", "nomination_id"), ("category_id", "voided", "nomination_id"))
 
 
 class VoteLog(Model):

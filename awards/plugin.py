@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from awards import audit_labels, demo
+from awards import audit_labels, commands, demo
 from awards.routes import (
     api,
     category_questions,
@@ -17,6 +17,7 @@ from awards.routes import (
     nominator,
     nominee,
     public,
+    results,
     screening,
     voting,
 )
@@ -31,6 +32,7 @@ from judging.sources import sources
 __all__ = ["hooks", "routes"]
 
 routes = [
+    *results.routes_before_slug,
     *manage.routes_before_slug,
     *public.routes,
     *api.routes,
@@ -42,6 +44,7 @@ routes = [
     *form_pages(jury.routes, jury.FORM_PAGES),
     *category_questions.routes,
     *voting.routes,
+    *form_pages(results.routes, results.FORM_PAGES),
 ]
 
 
@@ -54,6 +57,7 @@ def nav_links(request: Request) -> list[tuple[str, str]]:
 
 hooks = Hooks(
     audit=audit_labels.AUDIT,
+    commands=[commands.RECOUNT],
     home_sections={"awards": public_service.home_items},
     demo=[demo.load],
     file_policies=mine.FILE_POLICIES,

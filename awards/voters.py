@@ -14,7 +14,6 @@ never plain hashes: a plain hash of an e-mail is reversed by hashing a list of a
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Collection
 
@@ -57,7 +56,7 @@ def keyed_hash(secret: bytes, purpose: str, value: str) -> str:
     """HMAC-SHA256 of `value` under `secret`, separated per `purpose` (the same value gives
     unrelated digests for two purposes), as 64 hex digits."""
     message = f"{purpose}\n{value}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return hmac.digest(secret, message, "sha256").hex()  # hmac.new(...).hexdigest(), one call
 
 
 def voter_key(secret: bytes, address: str) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import (
+    bench_award_results,
     bench_awards,
     bench_awards_http,
     bench_awards_list,
@@ -132,6 +133,7 @@ MEASUREMENTS: list[Callable[[Bench], Measurement]] = [
     *bench_awards_http.MEASUREMENTS,
     *bench_signed_in.MEASUREMENTS,
     *bench_results.MEASUREMENTS,
+    *bench_award_results.MEASUREMENTS,
 ]
 
 

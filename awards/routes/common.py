@@ -11,6 +11,7 @@ from starlette.requests import Request
 from awards import labels
 from awards import rules as rules  # registers the award's permission rules by name
 from awards.models import SLUG_MAX, Cycle
+from awards.services import results
 from core import permissions
 from core.errors import NotFound
 from core.i18n import gettext as _
@@ -59,4 +60,4 @@ def timeline_items(cycle: Cycle, moment: dt.datetime) -> list[dict[str, Any]]:
 
 def page_context() -> dict[str, Any]:
     """What every award page can use (awards.plugin offers it)."""
-    return {"labels": labels, "label": labels.label}
+    return {"labels": labels, "label": labels.label, "results_public": results.is_public}

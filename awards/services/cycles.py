@@ -16,7 +16,7 @@ from accounts.services import grant_role
 from awards import timeline
 from awards.enums import Milestone, Visibility
 from awards.models import Category, Cycle, ScreeningReason, of_cycle
-from awards.services import shortlist_cache
+from awards.services import results_cache, shortlist_cache
 from awards.services.common import scope
 from core import audit
 from core.errors import Conflict, Invalid
@@ -121,6 +121,7 @@ async def update_cycle(actor: User, cycle: Cycle, values: dict[str, Any]) -> Cyc
     except IntegrityError as exc:
         raise _slug_taken() from exc
     shortlist_cache.changed()
+    results_cache.changed()
     return cycle
 
 
@@ -143,6 +144,7 @@ async def set_visibility(actor: User, cycle: Cycle, visibility: Visibility) -> C
             scope=scope(cycle),
         )
     shortlist_cache.changed()
+    results_cache.changed()
     return cycle
 
 
@@ -228,6 +230,7 @@ async def update_category(
                 actor, "awards.category_update", category, before=old, after=new, scope=scope(cycle)
             )
     shortlist_cache.changed()
+    results_cache.changed()
     return category
 
 

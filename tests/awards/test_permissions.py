@@ -311,6 +311,52 @@ MATRIX: dict[str, tuple] = {
         {p: 303 if p == "anonymous" else 404 for p in PEOPLE},
         {"rank-{nomination}": "1", "rank-{voted}": "1"},
     ),
+    # results: nothing is counted or published in these cycles. The public pages and the API
+    # are a 404 for everyone until publication (tests/awards/routes/test_results_pages.py
+    # has the published ones); the archive lists only published results.
+    "awards:archive": ("/awards/archive", 200, {p: 200 for p in PEOPLE}),
+    "awards:results_public": ("/awards/{slug}/results", 404, {p: 404 for p in PEOPLE}),
+    "awards:results_bundle": ("/awards/{slug}/results/bundle.zip", 404, {p: 404 for p in PEOPLE}),
+    "awards:results_report": (
+        "/awards/{slug}/results/categories/{category}",
+        404,
+        {p: 404 for p in PEOPLE},
+    ),
+    "awards:api_results": ("/api/v1/awards/{slug}/results", 404, {p: 404 for p in PEOPLE}),
+    "awards:results": (M + "/results", manage_only(200), manage_only(200)),
+    "awards:results_category": (
+        M + "/results/categories/{category}",
+        manage_only(200),
+        manage_only(200),
+    ),
+    # no shortlist to count, nothing counted to approve, cite or publish: refused (409)
+    "awards:results_count": ("POST " + M + "/results/count", manage_only(409), manage_only(409)),
+    "awards:results_approve": (
+        "POST " + M + "/results/approve",
+        manage_only(409),
+        manage_only(409),
+    ),
+    "awards:results_withdraw": (
+        "POST " + M + "/results/withdraw",
+        manage_only(409),
+        manage_only(409),
+    ),
+    "awards:results_publish": (
+        "POST " + M + "/results/publish",
+        manage_only(409),
+        manage_only(409),
+    ),
+    "awards:results_citations": (
+        "POST " + M + "/results/categories/{category}/citations",
+        manage_only(409),
+        manage_only(409),
+    ),
+    # "no award" is recorded after voting closes, with a reason (the empty form: 422)
+    "awards:results_no_award": (
+        "POST " + M + "/results/categories/{category}/no-award",
+        manage_only({**until("jury", 409), "results": 422}),
+        manage_only({**until("jury", 409), "results": 422}),
+    ),
 }
 
 
