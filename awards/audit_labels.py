@@ -36,6 +36,10 @@ AUDIT = AuditLabels(
         "awards.question_update": N_("Question changed"),
         "awards.question_delete": N_("Question deleted"),
         "awards.question_move": N_("Questions reordered"),
+        "awards.fraud_void": N_("Public votes voided in the fraud review"),
+        "awards.fraud_keep": N_("Public votes kept in the fraud review"),
+        "awards.fraud_undo": N_("Fraud review decision undone"),
+        "awards.fraud_sign_off": N_("Fraud review signed off"),
     },
     objects={
         "Cycle": N_("Award cycle"),
@@ -48,6 +52,7 @@ AUDIT = AuditLabels(
         "NominationMerge": N_("Merge of nominations"),
         "DuplicateDismissal": N_("Pair of nominations that are not duplicates"),
         "CategoryQuestion": N_("Question"),
+        "FraudDecision": N_("Fraud review decision"),
     },
     fields={
         "year": N_("Year"),

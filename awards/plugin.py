@@ -11,6 +11,7 @@ from awards.routes import (
     api,
     category_questions,
     common,
+    fraud,
     jury,
     manage,
     nominations,
@@ -40,6 +41,7 @@ routes = [
     *nominations.routes,
     *form_pages(jury.routes, jury.FORM_PAGES),
     *category_questions.routes,
+    *form_pages(fraud.routes, fraud.FORM_PAGES),
 ]
 
 

@@ -36,6 +36,8 @@ POSITION = {
     "screening": 35,
     "appeals": 48,
     "jury": 60,
+    "voting": 85,
+    "counting": 92,
     "results": 100,
 }
 
