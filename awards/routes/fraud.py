@@ -31,6 +31,7 @@ from core.clock import now
 from core.errors import DomainError, Invalid
 from core.forms import Form
 from core.i18n import gettext as _
+from core.i18n import ngettext
 from core.pagination import page_number
 from core.templating import url_for
 from core.web import flash, page
@@ -166,8 +167,12 @@ def _back(request: Request, cycle: Cycle, category: Category) -> RedirectRespons
 
 def _done(decision: Any) -> str:
     if decision.action == "void":
-        return _("Voided: %(num)s votes no longer count.", num=decision.votes)
-    return _("Kept: %(num)s votes count.", num=decision.votes)
+        return ngettext(
+            "Voided: %(num)s vote no longer counts.",
+            "Voided: %(num)s votes no longer count.",
+            decision.votes,
+        )
+    return ngettext("Kept: %(num)s vote counts.", "Kept: %(num)s votes count.", decision.votes)
 
 
 async def decide_cluster(request: Request) -> Response:

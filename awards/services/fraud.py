@@ -30,7 +30,7 @@ from accounts.models import User
 from awards import fraud
 from awards.bundle import FraudCount
 from awards.fraud import Cluster, LoggedVote
-from awards.models import Category, Cycle, FraudDecision, Nomination, PublicVote, Voter, VoteLog
+from awards.models import Category, Cycle, FraudDecision, Nomination, PublicVote, VoteLog, Voter
 from awards.services.common import PhaseClosed, scope, when
 from awards.voters import pseudonym
 from core import audit

@@ -8,7 +8,7 @@ import itertools
 from dataclasses import dataclass
 
 from awards.enums import NominationState
-from awards.models import Category, Cycle, Nomination, PublicVote, Voter, VoteLog
+from awards.models import Category, Cycle, Nomination, PublicVote, VoteLog, Voter
 from awards.voters import voter_key
 from core.clock import now
 from tests.awards.builders import make_category
