@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 BURST = "burst"
 SEQUENTIAL = "sequential"
@@ -40,6 +41,7 @@ RATE = "rate"
 # The flag whose votes are grouped by a hash of the log row, and by which one.
 GROUPED_BY = {BURST: "subnet_hash", SEQUENTIAL: "shape_hash"}
 KEY_MAX = 200  # FraudDecision.cluster's length
+SAMPLES = 5  # votes a cluster keeps as samples (the first ones added)
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,9 @@ class RateRule:
 RATE_RULE = RateRule()
 
 
-@dataclass(frozen=True)
-class LoggedVote:
-    """One row of the vote log, as plain data (`voter` and `finalist` are ids)."""
+class LoggedVote(NamedTuple):
+    """One row of the vote log, as plain data (`voter` and `finalist` are ids). A named tuple:
+    a hundred thousand of them are built per review, and a tuple is the cheapest record."""
 
     id: int
     voter: int
@@ -84,6 +86,7 @@ class Cluster:
     first: dt.datetime | None = None
     last: dt.datetime | None = None
     signals: Counter[str] = field(default_factory=Counter)  # every flag seen in the cluster
+    samples: list[LoggedVote] = field(default_factory=list)  # its first SAMPLES votes
 
     @property
     def size(self) -> int:
@@ -118,6 +121,8 @@ class Cluster:
         if self.last is None or vote.at > self.last:
             self.last = vote.at
         self.signals.update(vote.flags)
+        if len(self.samples) < SAMPLES:
+            self.samples.append(vote)
 
 
 def hour_of(moment: dt.datetime) -> dt.datetime:
@@ -187,54 +192,100 @@ class Review:
         return next((c for c in self.clusters if c.key == key), None)
 
 
-def review(votes: Iterable[LoggedVote], rule: RateRule = RATE_RULE) -> Review:
-    """Group a category's logged votes into clusters, in one pass over them."""
-    clusters: dict[str, Cluster] = {}
+def tally(
+    counts: Mapping[tuple[int, dt.datetime], int],
+) -> tuple[dict[int, Counter[dt.datetime]], Counter[dt.datetime]]:
+    """Each finalist's votes per hour, and the category's, from (finalist, hour) counts."""
     per_finalist: dict[int, Counter[dt.datetime]] = defaultdict(Counter)
     hours: Counter[dt.datetime] = Counter()
-    by_finalist_hour: dict[tuple[int, dt.datetime], list[LoggedVote]] = defaultdict(list)
-    logged = flagged = 0
+    for (finalist, hour), n in counts.items():
+        per_finalist[finalist][hour] += n
+        hours[hour] += n
+    return per_finalist, hours
+
+
+def spikes(
+    counts: Mapping[tuple[int, dt.datetime], int], rule: RateRule = RATE_RULE
+) -> list[tuple[int, dt.datetime]]:
+    """The (finalist, hour) pairs far above the finalist's usual rate under `rule`."""
+    per_finalist, hours = tally(counts)
+    return [(f, h) for f, h, _n, _usual in unusual_hours(per_finalist, hours, rule)]
+
+
+def assemble(
+    flagged: Iterable[LoggedVote],
+    counts: Mapping[tuple[int, dt.datetime], int],
+    spike_votes: Mapping[tuple[int, dt.datetime], Iterable[LoggedVote]],
+) -> Review:
+    """The review from its parts, as a database gives them cheaply: the flagged votes, every
+    (finalist, hour)'s number of votes, and the votes of each spike (`spikes`)."""
+    clusters: dict[str, Cluster] = {}
+    n_flagged = 0
     hour_cache: dict[tuple[object, ...], dt.datetime] = {}
-    for vote in votes:
-        logged += 1
+    for vote in flagged:
+        n_flagged += 1
         at = vote.at
-        # hour_of for each vote costs more than the loop; the (date, hour) tuple is cheap
-        cached = (at.year, at.month, at.day, at.hour, at.tzinfo)
-        hour = hour_cache.get(cached)
+        whole = (at.year, at.month, at.day, at.hour, at.tzinfo)
+        hour = hour_cache.get(whole)
         if hour is None:
-            hour = hour_cache[cached] = hour_of(at)
-        hours[hour] += 1
-        per_finalist[vote.finalist][hour] += 1
-        by_finalist_hour[(vote.finalist, hour)].append(vote)
-        if vote.flags:
-            flagged += 1
-            for flag in vote.flags:
-                key = cluster_key(flag, vote)
-                cluster = clusters.get(key)
-                if cluster is None:
-                    cluster = clusters[key] = Cluster(key=key, signal=flag)
-                cluster.add(vote, hour)
-    for finalist, hour, _count, _usual in unusual_hours(per_finalist, hours, rule):
-        key = rate_key(finalist, hour)
-        cluster = clusters[key] = Cluster(key=key, signal=RATE)
-        for vote in by_finalist_hour[(finalist, hour)]:
+            hour = hour_cache[whole] = hour_of(at)
+        for flag in vote.flags:
+            name = cluster_key(flag, vote)
+            cluster = clusters.get(name)
+            if cluster is None:
+                cluster = clusters[name] = Cluster(key=name, signal=flag)
+            cluster.add(vote, hour)
+    for (finalist, hour), votes in spike_votes.items():
+        name = rate_key(finalist, hour)
+        cluster = clusters[name] = Cluster(key=name, signal=RATE)
+        for vote in votes:
             cluster.add(vote, hour)
         cluster.signals[RATE] += cluster.size
+    _per_finalist, hours = tally(counts)
     ordered = sorted(clusters.values(), key=lambda c: (-c.size, c.key))
     return Review(
-        clusters=tuple(ordered), hours=tuple(sorted(hours.items())), logged=logged, flagged=flagged
+        clusters=tuple(ordered),
+        hours=tuple(sorted(hours.items())),
+        logged=sum(hours.values()),
+        flagged=n_flagged,
     )
+
+
+def review(votes: Iterable[LoggedVote], rule: RateRule = RATE_RULE) -> Review:
+    """Group a category's logged votes into clusters, in one pass over them (then passes over
+    the flagged votes and the (finalist, hour) groups, both much fewer)."""
+    # (finalist, year, month, day, hour, tzinfo) -> the votes: the one dictionary the pass
+    # over every vote fills (a tuple of attributes costs less than building an hour's datetime)
+    groups: dict[tuple[object, ...], list[LoggedVote]] = {}
+    flagged: list[LoggedVote] = []
+    for vote in votes:
+        at = vote.at
+        key = (vote.finalist, at.year, at.month, at.day, at.hour, at.tzinfo)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [vote]
+        else:
+            group.append(vote)
+        if vote.flags:
+            flagged.append(vote)
+    by_hour: dict[tuple[int, dt.datetime], list[LoggedVote]] = defaultdict(list)
+    for group in groups.values():
+        by_hour[(group[0].finalist, hour_of(group[0].at))].extend(group)
+    counts = {key: len(group) for key, group in by_hour.items()}
+    return assemble(flagged, counts, {key: by_hour[key] for key in spikes(counts, rule)})
 
 
 def per_hour(moments: Iterable[dt.datetime]) -> list[tuple[dt.datetime, int]]:
     """Votes per whole UTC hour, in time order, the hours without votes between the first and
     the last included (as zero), for the votes-per-hour plot."""
-    counts: Counter[dt.datetime] = Counter(hour_of(m) for m in moments)
-    if not counts:
+    return filled(Counter(hour_of(m) for m in moments))
+
+
+def filled(hours: Mapping[dt.datetime, int]) -> list[tuple[dt.datetime, int]]:
+    """Counts per whole hour in time order, with the hours between them that have none as zero."""
+    if not hours:
         return []
-    first, last = min(counts), max(counts)
+    first, last = min(hours), max(hours)
     span = int((last - first).total_seconds()) // 3600
-    return [
-        (first + dt.timedelta(hours=i), counts[first + dt.timedelta(hours=i)])
-        for i in range(span + 1)
-    ]
+    steps = (first + dt.timedelta(hours=i) for i in range(span + 1))
+    return [(hour, hours.get(hour, 0)) for hour in steps]

@@ -15,6 +15,7 @@ opening until sign-off; sign-off after voting closes)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from accounts.models import User
-from awards.fraud import RATE_RULE
+from awards.fraud import RATE_RULE, filled
 from awards.models import Category, Cycle, of_cycle
 from awards.routes.common import managed_cycle, not_found
 from awards.services import fraud
@@ -71,6 +72,25 @@ def chart(hours: list[tuple[dt.datetime, int]]) -> list[Bar]:
             )
         )
     return bars
+
+
+SPARK_WIDTH, SPARK_HEIGHT = 240, 32
+
+
+def spark(hours: list[tuple[dt.datetime, int]]) -> str:
+    """A cluster's votes per hour as the points of one SVG polygon (SPARK_WIDTH x
+    SPARK_HEIGHT), the hours between without votes at zero: one string, however many hours."""
+    if not hours:
+        return ""
+    top = max(n for _h, n in hours) or 1
+    step = SPARK_WIDTH / max(1, len(hours) - 1)
+    points = [f"0,{SPARK_HEIGHT}"]
+    points += [
+        f"{round(i * step, 1)},{round(SPARK_HEIGHT - SPARK_HEIGHT * n / top, 1)}"
+        for i, (_hour, n) in enumerate(hours)
+    ]
+    points.append(f"{SPARK_WIDTH},{SPARK_HEIGHT}")
+    return " ".join(points)
 
 
 def _user(request: Request) -> User:
@@ -139,9 +159,17 @@ async def _review_page(
         o=overview,
         reasons=fraud.REASONS,
         rule=RATE_RULE,
+        sparks={row.cluster.key: spark(filled(row.cluster.hours)) for row in overview.clusters},
+        busiest={row.cluster.key: _busiest(row.cluster.hours) for row in overview.clusters},
+        spark_width=SPARK_WIDTH,
+        spark_height=SPARK_HEIGHT,
         message=message,
         target=target,
     )
+
+
+def _busiest(hours: Mapping[dt.datetime, int]) -> tuple[dt.datetime, int] | None:
+    return min(hours.items(), key=lambda item: (-item[1], item[0])) if hours else None
 
 
 async def review(request: Request) -> Response:

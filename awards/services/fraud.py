@@ -19,7 +19,9 @@ sign-off comes only after voting closes, and freezes every decision.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +31,11 @@ from tortoise.transactions import in_transaction
 from accounts.models import User
 from awards import fraud
 from awards.bundle import FraudCount
-from awards.fraud import Cluster, LoggedVote
+from awards.fraud import Cluster, LoggedVote, Review
 from awards.models import Category, Cycle, FraudDecision, Nomination, PublicVote, VoteLog, Voter
 from awards.services.common import PhaseClosed, scope, when
 from awards.voters import pseudonym
-from core import audit
+from core import audit, sql
 from core.clock import now
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import gettext as _
@@ -48,7 +50,6 @@ REASONS = (
     "other",
 )
 ACTIONS = ("void", "keep")
-SAMPLES = 5  # masked sample voters shown per cluster
 CLUSTERS_PER_PAGE = 20
 VOTES_PER_PAGE = 25
 NOTE_MAX = 1000
@@ -72,26 +73,102 @@ def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
 
 
 # --- reading --------------------------------------------------------------------------------
+#
+# A category's log is read in three statements, none of which hands Python every row: the
+# number of votes per (finalist, UTC hour) by one GROUP BY (the hour as text, per dialect), the
+# flagged rows only (`flags` is stored as the JSON text "[]" when no flag was raised), and the
+# rows of each spike of one finalist (the few hours `awards.fraud.spikes` finds).
+
+_HOURLY = {
+    "sqlite": sql.Statement(
+        "SELECT nomination_id, strftime('%Y-%m-%d %H', at) AS hour, COUNT(*) AS n "
+        "FROM awards_vote_log WHERE category_id = ? GROUP BY nomination_id, hour"
+    ),
+    "postgres": sql.Statement(
+        "SELECT nomination_id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24') AS hour, "
+        "COUNT(*) AS n FROM awards_vote_log WHERE category_id = ? GROUP BY nomination_id, hour"
+    ),
+}
+_COLUMNS = (
+    "id, voter_id, nomination_id, at, address_hash, subnet_hash, agent_hash, shape_hash, "
+    "seconds_from_code, flags"
+)
+_FLAGGED = sql.Statement(
+    f"SELECT {_COLUMNS} FROM awards_vote_log WHERE category_id = ? AND flags <> '[]'"  # noqa: S608
+)
 
 
-async def logged_votes(category: Category) -> list[LoggedVote]:
-    """The category's vote log as plain data, in one query (no model instances)."""
-    rows = await VoteLog.filter(category_id=category.id).order_by("id").values_list(*_LOG_FIELDS)
-    return [
-        LoggedVote(
-            id=r[0],
-            voter=r[1],
-            finalist=r[2],
-            at=r[3],
-            address_hash=r[4],
-            subnet_hash=r[5],
-            agent_hash=r[6],
-            shape_hash=r[7],
-            seconds_from_code=r[8],
-            flags=tuple(r[9] or ()),
+def _moment(value: Any) -> dt.datetime:
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=256)
+def _flags_of_text(value: str) -> tuple[str, ...]:
+    return tuple(str(flag) for flag in json.loads(value) or ())
+
+
+def _flags(value: Any) -> tuple[str, ...]:
+    """A row's flags: JSON text (SQLite, asyncpg's jsonb) or a list; few distinct texts."""
+    if isinstance(value, bytes):
+        value = value.decode()
+    if isinstance(value, str):
+        return _flags_of_text(value)
+    return tuple(str(flag) for flag in value or ())
+
+
+def _logged(row: Mapping[str, Any]) -> LoggedVote:
+    return LoggedVote(
+        row["id"],
+        row["voter_id"],
+        row["nomination_id"],
+        _moment(row["at"]),
+        row["address_hash"],
+        row["subnet_hash"],
+        row["agent_hash"],
+        row["shape_hash"],
+        row["seconds_from_code"],
+        _flags(row["flags"]),
+    )
+
+
+def _hour(text: str) -> dt.datetime:
+    """ "YYYY-MM-DD HH" (the GROUP BY's hour) as an aware UTC datetime."""
+    return dt.datetime(
+        int(text[0:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), tzinfo=dt.UTC
+    )
+
+
+async def hourly(category: Category, conn: Any = None) -> dict[tuple[int, dt.datetime], int]:
+    """{(finalist, UTC hour): votes logged}, by one GROUP BY."""
+    dialect = sql.connection(conn).capabilities.dialect
+    statement = _HOURLY["postgres" if dialect == "postgres" else "sqlite"]
+    return {
+        (row["nomination_id"], _hour(row["hour"])): int(row["n"])
+        for row in await sql.rows(statement, [category.id], conn)
+    }
+
+
+async def read_review(category: Category, conn: Any = None) -> tuple[Review, list[LoggedVote]]:
+    """The category's clusters, and its flagged logged votes (newest first)."""
+    counts = await hourly(category, conn)
+    flagged = [_logged(row) for row in await sql.rows(_FLAGGED, [category.id], conn)]
+    flagged.sort(key=lambda v: v.id, reverse=True)
+    spike_votes = {}
+    for finalist, hour in fraud.spikes(counts):
+        rows = await (
+            VoteLog.filter(
+                category_id=category.id,
+                nomination_id=finalist,
+                at__gte=hour,
+                at__lt=hour + dt.timedelta(hours=1),
+            )
+            .using_db(conn)
+            .order_by("id")
+            .values(*_LOG_FIELDS)
         )
-        for r in rows
-    ]
+        spike_votes[(finalist, hour)] = [_logged(row) for row in rows]
+    return fraud.assemble(reversed(flagged), counts, spike_votes), flagged
 
 
 def voting_closed(cycle: Cycle, moment: dt.datetime) -> bool:
@@ -119,9 +196,8 @@ async def turnout(cycle: Cycle) -> tuple[int, list[Turnout]]:
     found = []
     for category in await Category.filter(cycle_id=cycle.id, public_vote=True):
         votes = await PublicVote.filter(category_id=category.id).count()
-        moments = await VoteLog.filter(category_id=category.id).values_list("at", flat=True)
-        hours = fraud.per_hour(moments)  # type: ignore[arg-type]
-        found.append(Turnout(category, votes, len(moments), hours))
+        _per_finalist, per_hour = fraud.tally(await hourly(category))
+        found.append(Turnout(category, votes, sum(per_hour.values()), fraud.filled(per_hour)))
     return voters, found
 
 
@@ -189,9 +265,7 @@ async def overview(
     names only for the clusters and flagged votes on the shown pages."""
     moment = now()
     named = voting_closed(cycle, moment)
-    log = await logged_votes(category)
-    found = fraud.review(log)
-    by_id = {row.id: row for row in log}
+    found, flagged = await read_review(category)
     decisions = await FraudDecision.filter(category_id=category.id).order_by("decided_at", "id")
     by_cluster = {d.cluster: d for d in decisions if d.cluster}
     by_vote = {d.vote_id: d for d in decisions if d.vote_id is not None}
@@ -199,11 +273,10 @@ async def overview(
     cluster_page = _page(cluster_page, len(found.clusters), CLUSTERS_PER_PAGE)
     start = (cluster_page - 1) * CLUSTERS_PER_PAGE
     shown = found.clusters[start : start + CLUSTERS_PER_PAGE]
-    flagged = [row for row in reversed(log) if row.flags]
     vote_page = _page(vote_page, len(flagged), VOTES_PER_PAGE)
     listed = flagged[(vote_page - 1) * VOTES_PER_PAGE : vote_page * VOTES_PER_PAGE]
 
-    sample_rows = {c.key: [by_id[i] for i in c.votes[:SAMPLES]] for c in shown}
+    sample_rows = {c.key: c.samples for c in shown}
     voter_ids = {r.voter for rows in sample_rows.values() for r in rows} | {r.voter for r in listed}
     keys = dict(await Voter.filter(id__in=list(voter_ids)).values_list("id", "key"))
     current = {
@@ -245,7 +318,7 @@ async def overview(
         named=named,
         logged=found.logged,
         flagged=found.flagged,
-        voided=await PublicVote.filter(category_id=category.id, voided=True).count(),
+        voided=len({i for d in decisions if d.action == "void" for i in d.vote_ids or ()}),
         clusters=rows,
         cluster_count=len(found.clusters),
         cluster_page=cluster_page,
@@ -367,7 +440,7 @@ async def decide_cluster(
     asked = check(asked)
     async with in_transaction() as conn:
         fresh = await _open_for_decisions(cycle, category.id)
-        cluster = fraud.review(await logged_votes(fresh)).cluster(key)
+        cluster = (await read_review(fresh, conn))[0].cluster(key)
         if cluster is None:
             raise NotFound(_("This cluster does not exist (any more). Nothing was changed."))
         if await FraudDecision.filter(category_id=fresh.id, cluster=key).using_db(conn).exists():
