@@ -539,6 +539,7 @@ async def load(settings: Settings) -> list[str]:
     if organizer is None or None in people:
         return ["", "Award demo skipped: the demo accounts are missing."]
     last = await _last_year(settings, organizer, people)  # type: ignore[arg-type]
+    await _last_year_votes(settings, organizer, last)
     current = await _this_year(settings, organizer, people)  # type: ignore[arg-type]
     return [
         "",
@@ -547,4 +548,106 @@ async def load(settings: Settings) -> list[str]:
         f"  /awards/{current.slug}    this year's cycle, open for nominations",
         f"  organizer: {ORGANIZER}; nominators: {', '.join(NOMINATORS)}",
         f"  last year's jury: {', '.join(JURY)} (/awards/{last.slug}/manage/jury)",
+        f"  /awards/{last.slug}/manage/votes    last year's public vote, reviewed and signed off",
     ]
+
+
+# --- last year's public vote, reviewed ----------------------------------------------------------
+
+DEMO_VOTERS = 48  # honest voters of last year's public vote, each voting in every category
+DEMO_BURST = 9  # votes from one network within seconds, in the first public-vote category
+
+
+async def _last_year_votes(settings: Settings, organizer: User, cycle: Cycle) -> None:
+    """Last year's public vote, closed and reviewed: verified voters voting for the shortlist of
+    each public-vote category over the voting days, a flagged burst from one network in the
+    first one, voided by the organizer (reason "burst") and every review signed off. The votes
+    are written as rows (the voter's side has its own demo of an open vote); the review goes
+    through awards.services.fraud, at a moment after voting closed."""
+    import random
+
+    from awards.models import PublicVote, ShortlistedNomination, VoteLog, Voter
+    from awards.services import fraud
+    from awards.voters import keyed_hash, voter_key
+
+    secret = settings.secret_key.encode()
+    categories = list(await Category.filter(cycle_id=cycle.id, public_vote=True))
+    opens, closes = cycle.voting_opens, cycle.voting_closes
+    if not categories or opens is None or closes is None:
+        return
+    rnd = random.Random(cycle.year)  # noqa: S311 - demo data, not secrets
+    span = int((closes - opens).total_seconds()) - 3600
+
+    def logged(voter: Voter, category: Category, finalist: int, at: dt.datetime, **extra: Any):  # noqa: ANN202
+        values = {
+            "address_hash": keyed_hash(secret, "address", str(voter.id)),
+            "subnet_hash": keyed_hash(secret, "subnet", str(voter.id % 20)),
+            "agent_hash": keyed_hash(secret, "agent", str(voter.id % 5)),
+            "shape_hash": keyed_hash(secret, "shape", str(voter.id)),
+            "seconds_from_code": rnd.randrange(20, 400),
+            **extra,
+        }
+        return VoteLog(category=category, voter=voter, nomination_id=finalist, at=at, **values)
+
+    voters = [
+        await Voter.create(
+            cycle=cycle,
+            key=voter_key(secret, f"voter{n}@demo.manassa.local"),
+            verified_at=opens + dt.timedelta(seconds=rnd.randrange(span)),
+        )
+        for n in range(DEMO_VOTERS + DEMO_BURST)
+    ]
+    honest, burst = voters[:DEMO_VOTERS], voters[DEMO_VOTERS:]
+    for index, category in enumerate(categories):
+        finalists = await ShortlistedNomination.filter(category_id=category.id).values_list(
+            "nomination_id", flat=True
+        )
+        if not finalists:
+            continue
+        votes, log = [], []
+        for voter in honest:
+            at = voter.verified_at + dt.timedelta(minutes=rnd.randrange(1, 90))
+            finalist = rnd.choice(finalists)
+            votes.append(
+                PublicVote(category=category, voter=voter, nomination_id=finalist, cast_at=at)
+            )
+            log.append(logged(voter, category, finalist, at))
+        if index == 0:
+            start = opens + 2 * DAY
+            for n, voter in enumerate(burst):
+                at = start + dt.timedelta(seconds=2 * n)
+                votes.append(
+                    PublicVote(
+                        category=category, voter=voter, nomination_id=finalists[-1], cast_at=at
+                    )
+                )
+                log.append(
+                    logged(
+                        voter,
+                        category,
+                        finalists[-1],
+                        at,
+                        subnet_hash=keyed_hash(secret, "subnet", "burst"),
+                        seconds_from_code=1,
+                        flags=["burst", "fast"],
+                    )
+                )
+        await PublicVote.bulk_create(votes)
+        await VoteLog.bulk_create(log)
+    moved = closes + DAY - clock.now()
+    clock.travel(moved)
+    try:
+        first = categories[0]
+        found, _flagged = await fraud.read_review(first)
+        burst_cluster = next(c for c in found.clusters if c.signal == "burst")
+        await fraud.decide_cluster(
+            organizer,
+            cycle,
+            first,
+            burst_cluster.key,
+            fraud.Decision("void", "burst", "Nine votes from one network within seconds."),
+        )
+        for category in categories:
+            await fraud.sign_off(organizer, cycle, category)
+    finally:
+        clock.travel(-moved)

@@ -30,7 +30,7 @@ from tortoise.transactions import in_transaction
 
 from accounts.models import User
 from awards import fraud
-from awards.bundle import FraudCount
+from awards.bundle import FraudCount as FraudCount
 from awards.fraud import Cluster, LoggedVote, Review
 from awards.models import Category, Cycle, FraudDecision, Nomination, PublicVote, VoteLog, Voter
 from awards.services.common import PhaseClosed, scope, when
