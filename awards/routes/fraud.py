@@ -79,16 +79,16 @@ SPARK_WIDTH, SPARK_HEIGHT = 240, 32
 
 def spark(hours: list[tuple[dt.datetime, int]]) -> str:
     """A cluster's votes per hour as the points of one SVG polygon (SPARK_WIDTH x
-    SPARK_HEIGHT), the hours between without votes at zero: one string, however many hours."""
+    SPARK_HEIGHT), a step for each hour (the hours between without votes at zero): one
+    string, however many hours."""
     if not hours:
         return ""
     top = max(n for _h, n in hours) or 1
-    step = SPARK_WIDTH / max(1, len(hours) - 1)
+    step = SPARK_WIDTH / len(hours)
     points = [f"0,{SPARK_HEIGHT}"]
-    points += [
-        f"{round(i * step, 1)},{round(SPARK_HEIGHT - SPARK_HEIGHT * n / top, 1)}"
-        for i, (_hour, n) in enumerate(hours)
-    ]
+    for i, (_hour, n) in enumerate(hours):
+        y = round(SPARK_HEIGHT - SPARK_HEIGHT * n / top, 1)
+        points += [f"{round(i * step, 1)},{y}", f"{round((i + 1) * step, 1)},{y}"]
     points.append(f"{SPARK_WIDTH},{SPARK_HEIGHT}")
     return " ".join(points)
 
