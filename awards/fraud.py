@@ -19,9 +19,16 @@ A vote may sit in several clusters (a burst of fast votes). A cluster's key is s
 built from the signal and the hashes only, so a decision recorded against it names the same
 group while more votes arrive. Hours are whole UTC hours, as `datetime`s.
 
-The work is linear in the number of logged votes (one pass to group, one pass over the
-finalists' hourly counts, sorting only the few per-cluster hours); 100,000 votes take a small
-fraction of a second (bench/bench_fraud.py).
+Two ways in, with the same result:
+
+- `review(votes)`: every logged vote in memory, grouped in one pass into dictionaries;
+- `assemble(flagged, counts, spike_votes)`: what a database gives cheaply, so that a page
+  never hands Python every row: the flagged votes only, the number of votes per (finalist,
+  hour) from one GROUP BY, and the votes of each spike that `spikes(counts)` names.
+
+The work is linear in the votes handled (no pair of votes is ever compared; only the few hours
+of a cluster are sorted): 100,000 logged votes take a fraction of a second
+(tests/awards/test_fraud.py, bench/bench_fraud.py).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@ the count reads."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from awards.bundle import FraudCount
@@ -10,6 +12,7 @@ from awards.models import Category, FraudDecision, PublicVote
 from awards.services import fraud
 from awards.services.common import PhaseClosed
 from core.audit import AuditEntry
+from core.clock import now
 from core.errors import Conflict, Invalid
 from tests.awards.builders import make_cycle
 from tests.awards.fraud_seed import SECRET, seed
@@ -165,3 +168,21 @@ async def test_turnout_counts_votes_and_voters_never_finalists(db):
     (row,) = rows
     assert (row.category.id, row.votes, row.logged) == (s.category.id, 10, 10)
     assert sum(n for _h, n in row.hours) == 10
+
+
+async def test_the_review_is_bounded_clusters_and_flagged_votes_come_in_pages(db):
+    from tests.awards.fraud_seed import vote
+
+    cycle = await make_cycle(phase="voting")
+    s = await seed(cycle, honest=0, burst=0)
+    at = now() - dt.timedelta(hours=1)
+    for n in range(30):  # thirty networks, one flagged vote each: thirty clusters
+        await vote(cycle, s.category, s.finalists[0], at=at, flags=("burst",), subnet=f"n{n:02}")
+    first = await fraud.overview(cycle, s.category, SECRET)
+    assert (first.cluster_count, len(first.clusters), first.cluster_pages) == (30, 20, 2)
+    assert (first.vote_count, len(first.votes), first.vote_pages) == (30, 25, 2)
+    second = await fraud.overview(cycle, s.category, SECRET, cluster_page=2, vote_page=9)
+    assert (len(second.clusters), second.cluster_page) == (10, 2)
+    assert (len(second.votes), second.vote_page) == (5, 2)  # a page past the end: the last
+    shown = {r.cluster.key for r in first.clusters} | {r.cluster.key for r in second.clusters}
+    assert len(shown) == 30
