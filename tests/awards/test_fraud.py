@@ -171,3 +171,23 @@ def test_a_hundred_thousand_logged_votes_cluster_well_under_a_second():
     elapsed = time.process_time() - started
     assert found.logged == 100_000
     assert elapsed < 1.0, elapsed
+
+
+@settings(max_examples=100, deadline=None)
+@given(VOTES)
+def test_assembling_from_a_databases_parts_gives_the_same_clusters(votes):
+    rule = RateRule(factor=2, floor=3)
+    whole = fraud.review(votes, rule)
+    counts = fraud.Counter((v.finalist, fraud.hour_of(v.at)) for v in votes)
+    spikes = {
+        key: [v for v in votes if (v.finalist, fraud.hour_of(v.at)) == key]
+        for key in fraud.spikes(counts, rule)
+    }
+    flagged = [v for v in votes if v.flags]
+    parts = fraud.assemble(flagged, counts, spikes)
+
+    def summary(r: fraud.Review) -> list[tuple]:
+        return [(c.key, c.size, c.top_finalist, c.timeline(), sorted(c.votes)) for c in r.clusters]
+
+    assert summary(parts) == summary(whole)
+    assert (parts.hours, parts.logged, parts.flagged) == (whole.hours, whole.logged, whole.flagged)
