@@ -50,6 +50,10 @@ AUDIT = AuditLabels(
         "awards.results_approve": N_("Results approved"),
         "awards.results_withdraw": N_("Results approval withdrawn"),
         "awards.results_publish": N_("Results published"),
+        "awards.fraud_void": N_("Public votes voided in the fraud review"),
+        "awards.fraud_keep": N_("Public votes kept in the fraud review"),
+        "awards.fraud_undo": N_("Fraud review decision undone"),
+        "awards.fraud_sign_off": N_("Fraud review signed off"),
     },
     objects={
         "Cycle": N_("Award cycle"),
@@ -63,6 +67,7 @@ AUDIT = AuditLabels(
         "DuplicateDismissal": N_("Pair of nominations that are not duplicates"),
         "CategoryQuestion": N_("Question"),
         "JuryBallot": N_("Jury ballot"),
+        "FraudDecision": N_("Fraud review decision"),
     },
     fields={
         "year": N_("Year"),

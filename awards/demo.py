@@ -17,8 +17,6 @@ from awards.enums import EvidenceField, Milestone, NomineeType, Relation, Ruling
 from awards.models import (
     Category,
     Cycle,
-    FraudDecision,
-    JuryBallot,
     Nomination,
     PublicVote,
     ResultsBundle,
@@ -555,6 +553,7 @@ async def load(settings: Settings) -> list[str]:
     last = await _last_year(settings, organizer, people)  # type: ignore[arg-type]
     await _last_year_public_vote(last)
     await demo_final_vote(organizer, last)
+    await _last_year_votes(settings, organizer, last)
     # before this year's, so that this year's is the newest cycle of the archive
     spring = await demo_voting_cycle(settings, organizer, people)  # type: ignore[arg-type]
     current = await _this_year(settings, organizer, people)  # type: ignore[arg-type]
@@ -569,6 +568,7 @@ async def load(settings: Settings) -> list[str]:
         f"  /awards/{spring.slug}    a small cycle whose final vote is open: the jury's "
         f"ballots at /awards/{spring.slug}/ballot ({JURY[0]} has voted, {JURY[1]} not yet), "
         f"the rules and turnout at /awards/{spring.slug}/manage/voting",
+        f"  /awards/{last.slug}/manage/votes    last year's public vote, reviewed and signed off",
         *published,
     ]
 
@@ -722,26 +722,15 @@ async def _last_year_public_vote(cycle: Cycle) -> None:
             await category.save(update_fields=["public_vote"])
 
 
-DEMO_VOTERS = 160
-
-
 async def _last_year_results(settings: Settings, organizer: User, cycle: Cycle) -> list[str]:
-    """Last year's final vote, counted and published: jury ballots by both demo judges, a public
-    vote in two categories (a burst of votes voided by the fraud review in one), the results
+    """Last year's final vote (the jury's ballots and the reviewed public vote are cast above),
     counted into the bundle, winners cited in Arabic and English, approved and published on
-    last year's results day. Each step skips what is already there (another part of the demo
-    may have cast the ballots or votes)."""
+    last year's results day."""
     if await ResultsBundle.exists(cycle_id=cycle.id):
         return []
     categories = await results.counted_categories(cycle)
     if not categories:
         return []
-    jury = [await User.get(email=e) for e in JURY]
-    for n, category in enumerate(categories):
-        finalists = [r.nomination for r in await results.finalists_of(category)]
-        await _demo_ballots(cycle, category, finalists, jury)
-        if category.public_vote:
-            await _demo_votes(settings, organizer, cycle, category, finalists, burst=n == 0)
     moved = (cycle.results_at or now()) - clock.now() + dt.timedelta(hours=1)
     clock.travel(moved)
     try:
@@ -770,69 +759,102 @@ async def _last_year_results(settings: Settings, organizer: User, cycle: Cycle) 
     ]
 
 
-async def _demo_ballots(
-    cycle: Cycle, category: Category, finalists: list[Nomination], jury: list[User]
-) -> None:
-    if await JuryBallot.exists(category_id=category.id):
+# --- last year's public vote, reviewed ----------------------------------------------------------
+
+DEMO_VOTERS = 48  # honest voters of last year's public vote, each voting in every category
+DEMO_BURST = 9  # votes from one network within seconds, in the first public-vote category
+
+
+async def _last_year_votes(settings: Settings, organizer: User, cycle: Cycle) -> None:
+    """Last year's public vote, closed and reviewed: verified voters voting for the shortlist of
+    each public-vote category over the voting days, a flagged burst from one network in the
+    first one, voided by the organizer (reason "burst") and every review signed off. The votes
+    are written as rows (the voter's side has its own demo of an open vote); the review goes
+    through awards.services.fraud, at a moment after voting closed."""
+    import random
+
+    from awards.models import ShortlistedNomination, VoteLog, Voter
+    from awards.services import fraud
+    from awards.voters import keyed_hash
+
+    secret = settings.secret_key.encode()
+    categories = list(await Category.filter(cycle_id=cycle.id, public_vote=True))
+    opens, closes = cycle.voting_opens, cycle.voting_closes
+    if not categories or opens is None or closes is None:
         return
-    when = cycle.voting_opens or clock.now()
-    for n, juror in enumerate(jury):
-        # a juror never ranks a finalist they are conflicted with (judge2 nominated one)
-        own = {f.id for f in finalists if f.created_by_id == juror.id}  # type: ignore[attr-defined]
-        ranked = [f.id for f in finalists if f.id not in own]
-        if n % 2:
-            ranked = ranked[1:2] + ranked[:1] + ranked[2:]
-        await JuryBallot.create(
-            category=category, juror=juror, ranking=ranked, cast_at=when, updated_at=when
-        )
+    rnd = random.Random(cycle.year)  # noqa: S311 - demo data, not secrets
+    span = int((closes - opens).total_seconds()) - 3600
 
+    def logged(voter: Voter, category: Category, finalist: int, at: dt.datetime, **extra: Any):  # noqa: ANN202
+        values = {
+            "address_hash": keyed_hash(secret, "address", str(voter.id)),
+            "subnet_hash": keyed_hash(secret, "subnet", str(voter.id % 20)),
+            "agent_hash": keyed_hash(secret, "agent", str(voter.id % 5)),
+            "shape_hash": keyed_hash(secret, "shape", str(voter.id)),
+            "seconds_from_code": rnd.randrange(20, 400),
+            **extra,
+        }
+        return VoteLog(category=category, voter=voter, nomination_id=finalist, at=at, **values)
 
-async def _demo_votes(
-    settings: Settings,
-    organizer: User,
-    cycle: Cycle,
-    category: Category,
-    finalists: list[Nomination],
-    *,
-    burst: bool,
-) -> None:
-    if not await PublicVote.exists(category_id=category.id):
-        secret = results.secret_of(settings)
-        opens = cycle.voting_opens or clock.now()
-        keys = [voter_key(secret, f"voter{i}@example.com") for i in range(DEMO_VOTERS)]
-        known = set(
-            await Voter.filter(cycle_id=cycle.id, key__in=keys).values_list("key", flat=True)
+    voters = [
+        await Voter.create(
+            cycle=cycle,
+            key=voter_key(secret, f"voter{n}@demo.manassa.local"),
+            verified_at=opens + dt.timedelta(seconds=rnd.randrange(span)),
         )
-        await Voter.bulk_create(
-            [Voter(cycle_id=cycle.id, key=k, verified_at=opens) for k in keys if k not in known]
+        for n in range(DEMO_VOTERS + DEMO_BURST)
+    ]
+    honest, burst = voters[:DEMO_VOTERS], voters[DEMO_VOTERS:]
+    for index, category in enumerate(categories):
+        finalists = await ShortlistedNomination.filter(category_id=category.id).values_list(
+            "nomination_id", flat=True
         )
-        voters = dict(await Voter.filter(cycle_id=cycle.id, key__in=keys).values_list("key", "id"))
-        # a spread with the public's favourite second on the shortlist
-        weights = [3, 5, 2, 1, 1, 1, 1][: len(finalists)]
-        pick = [f for f, w in zip(finalists, weights, strict=False) for _ in range(w)]
-        await PublicVote.bulk_create(
-            [
-                PublicVote(
-                    category_id=category.id,
-                    voter_id=voters[key],
-                    nomination_id=pick[(i * 7) % len(pick)].id,
-                    cast_at=opens + dt.timedelta(minutes=37 * i),
-                    voided=burst and i >= DEMO_VOTERS - 12,
+        if not finalists:
+            continue
+        votes, log = [], []
+        for voter in honest:
+            at = voter.verified_at + dt.timedelta(minutes=rnd.randrange(1, 90))
+            finalist = rnd.choice(finalists)
+            votes.append(
+                PublicVote(category=category, voter=voter, nomination_id=finalist, cast_at=at)
+            )
+            log.append(logged(voter, category, finalist, at))
+        if index == 0:
+            start = opens + 2 * DAY
+            for n, voter in enumerate(burst):
+                at = start + dt.timedelta(seconds=2 * n)
+                votes.append(
+                    PublicVote(
+                        category=category, voter=voter, nomination_id=finalists[-1], cast_at=at
+                    )
                 )
-                for i, key in enumerate(keys)
-            ]
+                log.append(
+                    logged(
+                        voter,
+                        category,
+                        finalists[-1],
+                        at,
+                        subnet_hash=keyed_hash(secret, "subnet", "burst"),
+                        seconds_from_code=1,
+                        flags=["burst", "fast"],
+                    )
+                )
+        await PublicVote.bulk_create(votes)
+        await VoteLog.bulk_create(log)
+    moved = closes + DAY - clock.now()
+    clock.travel(moved)
+    try:
+        first = categories[0]
+        found, _flagged = await fraud.read_review(first)
+        burst_cluster = next(c for c in found.clusters if c.signal == "burst")
+        await fraud.decide_cluster(
+            organizer,
+            cycle,
+            first,
+            burst_cluster.key,
+            fraud.Decision("void", "burst", "Nine votes from one network within seconds."),
         )
-    if burst and not await FraudDecision.exists(category_id=category.id):
-        await FraudDecision.create(
-            category=category,
-            cluster="subnet:demo-burst",
-            action="void",
-            reason="burst",
-            note="Twelve votes in two minutes from one subnet.",
-            votes=12,
-            decided_by=organizer,
-            decided_at=cycle.voting_closes or clock.now(),
-        )
-    if category.fraud_review_signed_at is None:
-        category.fraud_review_signed_at = cycle.voting_closes or clock.now()
-        await category.save(update_fields=["fraud_review_signed_at"])
+        for category in categories:
+            await fraud.sign_off(organizer, cycle, category)
+    finally:
+        clock.travel(-moved)

@@ -66,6 +66,25 @@ RELATIONS = {
     "other": N_("Other"),
 }
 
+# The fraud review's coded reasons (awards.services.fraud.REASONS), its signals and actions.
+FRAUD_REASONS = {
+    "disposable-domain": N_("Disposable e-mail domain"),
+    "burst": N_("Burst from one address or network"),
+    "sequential-addresses": N_("Sequential or near-identical addresses"),
+    "automation": N_("Automation: completed faster than a person could"),
+    "rate-spike": N_("A finalist's votes far above its usual rate"),
+    "genuine": N_("Genuine voters (for example a shared office network)"),
+    "other": N_("Other (explained in the note)"),
+}
+FRAUD_SIGNALS = {
+    "burst": N_("Burst from one network"),
+    "sequential": N_("Sequential or near-identical addresses"),
+    "disposable": N_("Disposable e-mail domain"),
+    "fast": N_("Completed too fast"),
+    "rate": N_("A finalist's unusual hour"),
+}
+FRAUD_ACTIONS = {"void": N_("Voided"), "keep": N_("Kept")}
+
 
 def label(names: dict[str, str], key: object) -> str:
     """The translated name of a state or phase (the key itself if it has none)."""

@@ -611,6 +611,8 @@ class FraudDecision(Model):
     reason = fields.CharField(max_length=40)
     note = fields.TextField(default="")
     votes = fields.IntField(default=0)  # how many votes it covered
+    # The ids of the PublicVotes it covered when it was recorded (what an undo restores).
+    vote_ids: Any = fields.JSONField(default=list)
     decided_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "models.User", related_name="fraud_decisions", on_delete=fields.SET_NULL, null=True
     )

@@ -11,6 +11,7 @@ from awards.routes import (
     api,
     category_questions,
     common,
+    fraud,
     jury,
     manage,
     nominations,
@@ -45,6 +46,7 @@ routes = [
     *category_questions.routes,
     *voting.routes,
     *form_pages(results.routes, results.FORM_PAGES),
+    *form_pages(fraud.routes, fraud.FORM_PAGES),
 ]
 
 

@@ -28,6 +28,7 @@ from bench import (
     bench_awards_http,
     bench_awards_list,
     bench_events,
+    bench_fraud,
     bench_judging_http,
     bench_results,
     bench_signed_in,
@@ -134,6 +135,7 @@ MEASUREMENTS: list[Callable[[Bench], Measurement]] = [
     *bench_signed_in.MEASUREMENTS,
     *bench_results.MEASUREMENTS,
     *bench_award_results.MEASUREMENTS,
+    *bench_fraud.MEASUREMENTS,
 ]
 
 

@@ -52,6 +52,7 @@ PATH_IDS = {
     "appeal_id": "missing",
     "merge_id": "missing",
     "reason_id": "missing",
+    "decision_id": "missing",
 }
 
 

@@ -37,6 +37,7 @@ POSITION = {
     "appeals": 48,
     "jury": 60,
     "voting": 85,
+    "counting": 92,
     "results": 100,
 }
 

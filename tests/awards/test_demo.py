@@ -144,3 +144,25 @@ async def test_the_demo_has_declared_vote_rules_and_jury_ballots(settings, db):
     for row in await voting.turnout(spring):
         assert row.finalists >= 3 and row.seats == 2 and row.cast == 1
     assert await JuryBallot.filter(category__cycle=spring).count() == 2
+
+
+async def test_last_years_public_vote_is_reviewed_with_a_burst_voided(settings, db):
+    from awards.models import FraudDecision, PublicVote
+    from awards.services import fraud
+
+    await accounts_demo.load(settings)
+    await demo.load(settings)
+    last = (await Cycle.all().order_by("year", "id"))[0]
+    voted = await Category.filter(cycle_id=last.id, public_vote=True).order_by("position")
+    assert voted and all(fraud.signed_off(c) for c in voted)
+    (decision,) = await FraudDecision.all()
+    assert (decision.action, decision.reason, decision.votes) == ("void", "burst", demo.DEMO_BURST)
+    assert await fraud.fraud_counts(voted[0]) == [
+        fraud.FraudCount("burst", "void", demo.DEMO_BURST)
+    ]
+    counted = await fraud.counted_votes(voted[0])
+    assert sum(counted.values()) == demo.DEMO_VOTERS
+    assert (
+        await PublicVote.filter(category_id=voted[0].id).count()
+        == demo.DEMO_VOTERS + demo.DEMO_BURST
+    )

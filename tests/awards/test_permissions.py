@@ -3,8 +3,8 @@ expected status; and a draft cycle, hidden from everyone but its organizers and 
 
 The test fails when an `awards:` route is added without a row here. A row's path may name the
 fixture's records ({slug}, {category}, {reason}, {nomination}, {appeal}, {merge}, {question},
-{doomed}); a path starting "POST " is posted with a CSRF token and an empty form, and a row
-with form data as its fourth element is posted with that data (a refused form, so that it
+{doomed}, {voted}); a path starting "POST " is posted with a CSRF token and an empty form, and
+a row with form data as its fourth element is posted with that data (a refused form, so that it
 changes nothing). A status is one for everyone, per person (a dict), per phase (a dict in it),
 or a function of (phase, person)."""
 
@@ -66,6 +66,29 @@ UNDO = {**manage_only(until("screening", 303)), "admin": 409}
 M = "/awards/{slug}/manage"
 Q = M + "/categories/{category}/questions"
 DELETE_QUESTION = {**manage_only(until("upcoming", 303)), "admin": until("upcoming", 404)}
+V = M + "/votes/{voted}/review"
+VOTE_PHASES = ("voting", "counting")  # not in PHASES: test_the_public_vote_in_its_phases
+
+
+def _fraud(before: int, voting: int, closed: int, admin_closed: int | None = None):  # noqa: ANN202
+    """A fraud-review action: its status before voting opens, while voting, once closed."""
+
+    def expected(phase: str, who: str) -> int:
+        if who not in MANAGERS:
+            return SIGN_IN if who == "anonymous" else 404
+        if phase in ("voting",):
+            return voting
+        if phase in ("counting", "results"):
+            return admin_closed if who == "admin" and admin_closed else closed
+        return before
+
+    return expected
+
+
+# no decision 0 to undo (nothing to undo before voting opens); the organizer signs off once
+# voting has closed, and the admin, after them, finds it signed
+UNDO_FRAUD = _fraud(409, 404, 404, 409)
+SIGN_OFF = _fraud(409, 409, 303, 409)
 
 
 def _signed_in(status: int, managers: int | None = None, nominator: int | None = None):  # noqa: ANN202
@@ -357,6 +380,14 @@ MATRIX: dict[str, tuple] = {
         manage_only({**until("jury", 409), "results": 422}),
         manage_only({**until("jury", 409), "results": 422}),
     ),
+    # the public vote's turnout and fraud review ({voted}: a category with a public vote);
+    # the refused forms change nothing; the review is signed off once voting has closed
+    "awards:votes": (M + "/votes", manage_only(200), manage_only(200)),
+    "awards:fraud_review": (V, manage_only(200), manage_only(200)),
+    "awards:fraud_cluster": ("POST " + V + "/cluster", manage_only(422), manage_only(422)),
+    "awards:fraud_vote": ("POST " + V + "/vote", manage_only(422), manage_only(422)),
+    "awards:fraud_undo": ("POST " + V + "/decisions/0/undo", UNDO_FRAUD, UNDO_FRAUD),
+    "awards:fraud_sign_off": ("POST " + V + "/sign-off", SIGN_OFF, SIGN_OFF),
 }
 
 
@@ -413,7 +444,7 @@ async def _people(cycle_phase: str, published: bool) -> tuple[dict, dict[str, ob
         asked = await CategoryQuestion.create(category=category, kind="short_text", label_en=name)
         ids[name] = asked.id
     # the final vote: a category with a finalist, and the judge seated on the cycle's jury
-    voted = await make_category(cycle)
+    voted = await make_category(cycle, public_vote=True)
     finalist = await Nomination.create(
         cycle=cycle, category=voted, created_by=nominator, state=NominationState.ELIGIBLE
     )
@@ -430,7 +461,12 @@ async def _people(cycle_phase: str, published: bool) -> tuple[dict, dict[str, ob
     return {**ids, "nomination": nomination.id, "appeal": appeal.id, "merge": merge.id}, people
 
 
-async def _statuses(app, ids: dict, people: dict[str, object]) -> dict[tuple[str, str], int]:  # noqa: ANN001
+async def _statuses(
+    app,  # noqa: ANN001
+    ids: dict,
+    people: dict[str, object],
+    only: set[str] | None = None,
+) -> dict[tuple[str, str], int]:
     found = {}
     for who, user in people.items():
         transport = httpx.ASGITransport(app=app)
@@ -439,6 +475,8 @@ async def _statuses(app, ids: dict, people: dict[str, object]) -> dict[tuple[str
                 await sign_in(client, user)
             token = CSRF_INPUT.search((await client.get("/login")).text).group(1)
             for name, row in MATRIX.items():
+                if only is not None and name not in only:
+                    continue
                 method, _sep, url = row[0].rpartition(" ")
                 url, form = url.format(**ids), row[3] if len(row) > 3 else None
                 if method == "POST" or form is not None:
@@ -479,5 +517,19 @@ async def test_a_draft_is_hidden_from_everyone_but_its_organizers(app, phase):
         f"{name} as {who}: {status}, expected {_expected(MATRIX[name][2], phase, who)}"
         for (name, who), status in statuses.items()
         if status != _expected(MATRIX[name][2], phase, who)
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("phase", VOTE_PHASES)
+async def test_the_public_vote_in_its_phases(app, phase):
+    """The public vote's pages while voting is open and once it has closed."""
+    ids, people = await _people(phase, published=True)
+    names = {n for n in MATRIX if n.startswith(("awards:fraud_", "awards:votes"))}
+    statuses = await _statuses(app, ids, people, only=names)
+    wrong = [
+        f"{name} as {who}: {status}, expected {_expected(MATRIX[name][1], phase, who)}"
+        for (name, who), status in statuses.items()
+        if status != _expected(MATRIX[name][1], phase, who)
     ]
     assert wrong == []
