@@ -18,6 +18,7 @@ from awards.routes import (
     nominee,
     public,
     screening,
+    vote,
 )
 from awards.services import entry_source, mine
 from awards.services import public as public_service
@@ -40,6 +41,7 @@ routes = [
     *nominations.routes,
     *form_pages(jury.routes, jury.FORM_PAGES),
     *category_questions.routes,
+    *vote.routes,
 ]
 
 
