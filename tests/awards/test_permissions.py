@@ -40,7 +40,7 @@ PEOPLE = (
     "other_organizer",
     "admin",
 )
-PHASES = ("upcoming", "nominations", "screening", "appeals", "jury", "results")
+PHASES = ("upcoming", "nominations", "screening", "appeals", "jury", "voting", "results")
 MANAGERS = ("organizer", "admin")
 SIGN_IN = 303  # the anonymous are asked to sign in
 
@@ -108,6 +108,19 @@ def _edit(draft: bool):  # noqa: ANN202
         if who == "nominator" and not draft:
             return 200 if phase == "nominations" else 409
         return 404
+
+    return expected
+
+
+def _public_vote(open_status: int, draft: bool = False):  # noqa: ANN202
+    """The public vote's pages: for everyone, no account needed, only while voting is open
+    (409 otherwise); a draft's only to its organizers and admins, and never open. The
+    matrix's category has no public vote: its ballot is a 404, an empty form a 422."""
+
+    def expected(phase: str, who: str) -> int:
+        if draft and who not in MANAGERS:
+            return 404
+        return open_status if phase == "voting" and not draft else 409
 
     return expected
 
@@ -279,6 +292,29 @@ MATRIX: dict[str, tuple] = {
         "POST " + Q + "/{doomed}/delete",
         DELETE_QUESTION,
         DELETE_QUESTION,
+    ),
+    # the public vote (tests/awards/routes/test_vote.py has a category with one)
+    "awards:vote": ("/awards/{slug}/vote", _public_vote(200), _public_vote(200, draft=True)),
+    "awards:vote_code": (
+        "POST /awards/{slug}/vote/code",
+        _public_vote(422),
+        _public_vote(422, draft=True),
+    ),
+    "awards:vote_verify": (
+        "POST /awards/{slug}/vote/verify",
+        _public_vote(422),
+        _public_vote(422, draft=True),
+    ),
+    "awards:vote_category": (
+        "/awards/{slug}/vote/{category}",
+        _public_vote(404),
+        _public_vote(404, draft=True),
+    ),
+    "awards:vote_cast": (
+        "POST /awards/{slug}/vote/{category}",
+        _public_vote(404),
+        _public_vote(404, draft=True),
+        {"nomination": "{nomination}"},
     ),
 }
 
