@@ -131,7 +131,7 @@ async def make_voting_cycle(
 
 async def shortlisted(cycle: Cycle, category: Category, count: int) -> list[Nomination]:
     """`count` eligible nominations on the category's approved shortlist."""
-    nominator = await make_user()
+    nominator = await make_user(f"nominator-{cycle.slug}-{category.id}@example.org")
     found = []
     for rank in range(1, count + 1):
         n = next(_seq)
