@@ -332,11 +332,20 @@ async def account_pass(cycle: Cycle, user: User | None, secret_key: str) -> Pass
     if user is None or not user.verified or not is_open(cycle):
         return None
     try:
-        pending = identify(secret_key, user.email)
+        return await verified_pass(cycle, user.email, secret_key)
     except Invalid:
         return None
+
+
+async def verified_pass(
+    cycle: Cycle, email: str, secret_key: str, code_sent: dt.datetime | None = None
+) -> Pass:
+    """The pass of an address verified otherwise than by this cycle's code (a signed-in
+    account's, or the demo's voters, with the moment their code was sent)."""
+    pending = identify(secret_key, email)
     voter = await _voter(cycle, pending.key, now())
-    return Pass(voter, pending.key, pending.shape, pending.disposable, None)
+    sent = code_sent.timestamp() if code_sent is not None else None
+    return Pass(voter, pending.key, pending.shape, pending.disposable, sent)
 
 
 # --- votes -----------------------------------------------------------------------------------
@@ -375,6 +384,38 @@ _CURRENT = sql.Statement(
 )
 
 
+_FINALIST = sql.Statement(
+    lambda: (
+        f"""
+    SELECT {sql.columns(Category, "c")}, {sql.columns(Nomination, "n")}
+    FROM awards_category c
+    JOIN awards_shortlisted_nomination s ON s.category_id = c.id
+    JOIN awards_nomination n ON n.id = s.nomination_id
+    WHERE c.id = ? AND c.cycle_id = ? AND c.public_vote = ?
+      AND c.shortlist_approved_at IS NOT NULL AND s.nomination_id = ?
+    """  # noqa: S608 - the models' own column names
+    )
+)
+
+
+async def _finalist(
+    cycle: Cycle, category_id: int, nomination_id: int | None
+) -> tuple[Category, Nomination]:
+    """The category open to the public vote and its finalist, in one statement (the hot path);
+    NotFound for a category without a public vote, Invalid for a nomination that is not one of
+    its finalists."""
+    if cycle.shortlist_published_at is not None and nomination_id is not None:
+        public = sql.db_values(Category, {"public_vote": True})[0]
+        found = await sql.rows(_FINALIST, [category_id, cycle.id, public, nomination_id])
+        if found:
+            category = sql.hydrate(Category, found[0], "c")
+            nomination = sql.hydrate(Nomination, found[0], "n")
+            assert category is not None and nomination is not None
+            return category, nomination
+    await voting_category(cycle, category_id)  # NotFound when it has no public vote
+    raise Invalid({"nomination": _("Choose one of the finalists.")})
+
+
 async def cast(
     cycle: Cycle,
     category_id: int,
@@ -388,10 +429,7 @@ async def cast(
     there). Refused, changing nothing: outside the vote, a category without a public vote, a
     nomination that is not its finalist, past the rate limit."""
     require_open(cycle)
-    category, finalists = await voting_category(cycle, category_id)
-    chosen = next((row.nomination for row in finalists if row.nomination.id == nomination_id), None)
-    if chosen is None:
-        raise Invalid({"nomination": _("Choose one of the finalists.")})
+    category, chosen = await _finalist(cycle, category_id, nomination_id)
     ticket = await _take("vote-address", address, VOTES_PER_ADDRESS, VOTE_WINDOW)
     net = vote_flags.subnet(address)
     secret = _secret(secret_key)
