@@ -28,6 +28,7 @@ from bench import (
     bench_awards_list,
     bench_events,
     bench_judging_http,
+    bench_public_vote,
     bench_results,
     bench_signed_in,
 )
@@ -132,6 +133,7 @@ MEASUREMENTS: list[Callable[[Bench], Measurement]] = [
     *bench_awards_http.MEASUREMENTS,
     *bench_signed_in.MEASUREMENTS,
     *bench_results.MEASUREMENTS,
+    *bench_public_vote.MEASUREMENTS,
 ]
 
 

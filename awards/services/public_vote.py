@@ -430,10 +430,12 @@ async def cast(
     nomination that is not its finalist, past the rate limit."""
     require_open(cycle)
     category, chosen = await _finalist(cycle, category_id, nomination_id)
-    ticket = await _take("vote-address", address, VOTES_PER_ADDRESS, VOTE_WINDOW)
     net = vote_flags.subnet(address)
     secret = _secret(secret_key)
-    subnet_votes = await ratelimit.take("vote-subnet", net, 2**31 - 1, vote_flags.BURST_WINDOW)
+    # this vote's address and subnet counts, for the burst flag (read before the write that
+    # counts this vote: the limit itself is held by that write)
+    address_votes = await ratelimit.counted("vote-address", address, VOTE_WINDOW) + 1
+    subnet_votes = await ratelimit.counted("vote-subnet", net, vote_flags.BURST_WINDOW) + 1
     others = await sql.rows(
         _SAME_SHAPE, [voter.shape, cycle.id, voter.voter_id, vote_flags.SEQUENTIAL_OTHERS]
     )
@@ -445,8 +447,8 @@ async def cast(
         vote_flags.Signals(
             disposable=voter.disposable,
             seconds_from_code=seconds,
-            address_votes=ticket.count,
-            subnet_votes=subnet_votes.count,
+            address_votes=address_votes,
+            subnet_votes=subnet_votes,
             same_shape_voters=int(others[0]["n"]) if others else 0,
         )
     )
@@ -454,8 +456,12 @@ async def cast(
     stamp = sql.db_values(PublicVote, {"cast_at": moment, "voided": False})
     log = sql.db_values(VoteLog, {"at": moment, "flags": raised})
     try:
+        # one transaction (on SQLite, the worker's next group commit): the address's rate
+        # limit (it undoes everything when reached), the subnet's count, the vote, its log
         await sql.write_together(
             [
+                ratelimit.taking("vote-address", address, VOTES_PER_ADDRESS, VOTE_WINDOW),
+                ratelimit.counting("vote-subnet", net, vote_flags.BURST_WINDOW),
                 sql.Write(_UPSERT, [category.id, voter.voter_id, chosen.id, stamp[0], stamp[1]]),
                 sql.Write(
                     _LOG,
@@ -474,6 +480,8 @@ async def cast(
                 ),
             ]
         )
+    except sql.Unchanged:  # the address's limit is reached: nothing was written
+        raise _too_many(await ratelimit.retry_after("vote-address", address, VOTE_WINDOW)) from None
     except IntegrityError:  # the voter's row is gone (a session from a deleted cycle)
         raise NotFound(_("Verify your e-mail again to vote.")) from None
     changed = bool(before) and before[0]["nomination_id"] != chosen.id
