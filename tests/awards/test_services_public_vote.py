@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from awards.models import PublicVote, Voter, VoteCode, VoteLog
+from awards.models import PublicVote, VoteCode, VoteLog, Voter
 from awards.services import public_vote
 from awards.voters import keyed_hash, voter_key
 from core import clock
