@@ -233,8 +233,12 @@ async def request_code(
     entered. Refused outside the vote, for a bad address, or past the rate limits."""
     require_open(cycle)
     pending = identify(secret_key, email)
-    await _take("vote-code-address", address, CODES_PER_ADDRESS, CODE_WINDOW)
-    await _take("vote-code-voter", pending.key, CODES_PER_VOTER, CODE_WINDOW)
+    ticket = await _take("vote-code-address", address, CODES_PER_ADDRESS, CODE_WINDOW)
+    try:
+        await _take("vote-code-voter", pending.key, CODES_PER_VOTER, CODE_WINDOW)
+    except TooManyRequests:
+        await ratelimit.refund(ticket)  # no code sent: the address's attempt does not count
+        raise
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     sent = now()
     async with in_transaction():

@@ -159,6 +159,10 @@ async def test_codes_per_voter_are_limited_and_the_refusal_says_when(db):
     assert refused.value.message == "Too many requests. Try again in 60 minutes."
     assert refused.value.retry_after > 3500
     assert await VoteCode.all().count() == public_vote.CODES_PER_VOTER
+    # the refused code did not use up one of the address's codes
+    from core import ratelimit
+
+    assert await ratelimit.counted("vote-code-address", ADDRESS, 3600) == 5
 
 
 async def test_codes_per_address_are_limited(db):
