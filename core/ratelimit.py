@@ -73,6 +73,21 @@ _TAKE_WITH = sql.Statement(
     WHERE core_rate_limit.started <= ? OR core_rate_limit.count < ?
     """
 )
+# PostgreSQL's driver reports no row count for an INSERT through Tortoise ("INSERT 0 1" is read
+# as 0): there the same upsert runs in a CTE whose selected rows are counted instead.
+_TAKE_WITH_COUNTED = sql.Statement(
+    """
+    WITH taken AS (
+    INSERT INTO core_rate_limit (bucket, "key", started, count) VALUES (?, ?, ?, 1)
+    ON CONFLICT (bucket, "key") DO UPDATE SET
+      count = CASE WHEN core_rate_limit.started <= ? THEN 1 ELSE core_rate_limit.count + 1 END,
+      started = CASE WHEN core_rate_limit.started <= ? THEN excluded.started
+                     ELSE core_rate_limit.started END
+    WHERE core_rate_limit.started <= ? OR core_rate_limit.count < ?
+    RETURNING count
+    ) SELECT count FROM taken
+    """
+)
 _STARTED = sql.Statement('SELECT started FROM core_rate_limit WHERE bucket = ? AND "key" = ?')
 _COUNTED = sql.Statement(
     'SELECT started, count FROM core_rate_limit WHERE bucket = ? AND "key" = ?'
@@ -119,7 +134,8 @@ def taking(bucket: str, key: str, limit: int, window: int) -> sql.Write:
     is written; `retry_after()` then says when to try again."""
     at = _now_ms()
     expired = at - window * 1000
-    return sql.Write(_TAKE_WITH, (bucket, key, at, expired, expired, expired, limit), expect=1)
+    params = (bucket, key, at, expired, expired, expired, limit)
+    return sql.Write(_take_statement(), params, expect=1)
 
 
 def counting(bucket: str, key: str, window: int) -> sql.Write:
@@ -127,7 +143,12 @@ def counting(bucket: str, key: str, window: int) -> sql.Write:
     (read it with `counted()`)."""
     at = _now_ms()
     expired = at - window * 1000
-    return sql.Write(_TAKE_WITH, (bucket, key, at, expired, expired, expired, 2**31 - 1))
+    return sql.Write(_take_statement(), (bucket, key, at, expired, expired, expired, 2**31 - 1))
+
+
+def _take_statement() -> sql.Statement:
+    postgres = sql.connection().capabilities.dialect == "postgres"
+    return _TAKE_WITH_COUNTED if postgres else _TAKE_WITH
 
 
 async def counted(bucket: str, key: str, window: int) -> int:
