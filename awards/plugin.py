@@ -41,7 +41,7 @@ routes = [
     *nominations.routes,
     *form_pages(jury.routes, jury.FORM_PAGES),
     *category_questions.routes,
-    *vote.routes,
+    *form_pages(vote.routes, vote.FORM_PAGES),
 ]
 
 

@@ -200,6 +200,9 @@ async def cast(request: Request) -> Response:
     return redirect(request, "awards:vote_category", slug=cycle.slug, category_id=category_id)
 
 
+# the POST-only actions whose GET (a reload of a refused form) leads back to the vote page
+FORM_PAGES = {"awards:vote_code": "awards:vote", "awards:vote_verify": "awards:vote"}
+
 routes = [
     Route("/awards/{slug}/vote", vote_page, name="awards:vote"),
     Route("/awards/{slug}/vote/code", ask_code, methods=["POST"], name="awards:vote_code"),
