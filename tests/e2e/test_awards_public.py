@@ -49,17 +49,19 @@ def test_the_public_sees_the_archive_and_a_cycle_page(
     browser = page(lang, f"/?lang={lang}")
     assert browser.get_attribute("html", "dir") == DIRECTIONS[lang]
     section = browser.locator("#section-awards")
-    assert section.get_by_role("link", name=this_year).is_visible()
-    assert section.get_by_role("link", name=last_year).is_visible()
+    assert section.get_by_role("link", name=this_year, exact=True).is_visible()
+    assert section.get_by_role("link", name=last_year, exact=True).is_visible()
 
     browser.goto("/awards")
     assert browser.locator("h1").inner_text() == text(lang, "Media Excellence Award")
     cycles = browser.locator("[data-testid=cycle] h2").all_inner_texts()
-    assert cycles == [this_year, last_year]
-    assert CATEGORIES[lang][0] in browser.locator("[data-testid=cycle]").first.inner_text()
+    # the demo's public vote (public-vote-<year>) is listed too
+    assert [c for c in cycles if c in (this_year, last_year)] == [this_year, last_year]
+    listed = browser.locator("[data-testid=cycle]").nth(cycles.index(this_year))
+    assert CATEGORIES[lang][0] in listed.inner_text()
     screenshot(browser, f"awards-archive-{lang}")
 
-    browser.get_by_role("link", name=this_year).click()
+    browser.get_by_role("link", name=this_year, exact=True).click()
     browser.wait_for_url(f"**/awards/{current['slug']}")
     assert browser.locator("h1").inner_text() == this_year
     assert browser.get_attribute("h1", "dir") == "auto"
