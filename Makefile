@@ -48,7 +48,8 @@ bench: $(VENV)/.installed
 # mypy: core/ and the pure modules (strict for these: see [tool.mypy] in pyproject.toml)
 MYPY_FILES := core judging/scoring.py judging/assignment.py awards/tabulation.py \
 	awards/matching.py awards/voters.py awards/recount.py awards/bundle.py awards/timeline.py \
-	awards/fraud.py
+	awards/fraud.py \
+	awards/vote_flags.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ so their dates lie a few weeks ahead: the demo shows every state at once.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 from accounts.models import User
@@ -27,6 +28,7 @@ from awards.services import (
     cycles,
     entry_source,
     nominations,
+    public_vote,
     questions,
     results,
     screening,
@@ -557,6 +559,7 @@ async def load(settings: Settings) -> list[str]:
     # before this year's, so that this year's is the newest cycle of the archive
     spring = await demo_voting_cycle(settings, organizer, people)  # type: ignore[arg-type]
     current = await _this_year(settings, organizer, people)  # type: ignore[arg-type]
+    vote_lines = await _public_vote(settings, organizer, people)  # type: ignore[arg-type]
     published = await _last_year_results(settings, organizer, last)
     return [
         "",
@@ -570,6 +573,7 @@ async def load(settings: Settings) -> list[str]:
         f"the rules and turnout at /awards/{spring.slug}/manage/voting",
         f"  /awards/{last.slug}/manage/votes    last year's public vote, reviewed and signed off",
         *published,
+        *vote_lines,
     ]
 
 
@@ -858,3 +862,202 @@ async def _last_year_votes(settings: Settings, organizer: User, cycle: Cycle) ->
             await fraud.sign_off(organizer, cycle, category)
     finally:
         clock.travel(-moved)
+
+
+# --- the public vote, open now ----------------------------------------------------------------
+
+PUBLIC_VOTE_SLUG = "public-vote-{year}"
+# (category: 0 investigative, 1 photography; nominator index, name_ar, name_en, e-mail, outlet,
+# work)
+VOTE_NOMINEES = (
+    (0, 0, "لمى العتيبي", "Lama Alotaibi", "lama@vote.manassa.local", "الشرق الأوسط", "مدن الملح"),
+    (0, 1, "فهد القحطاني", "Fahad Alqahtani", "fahad@vote.manassa.local", "عكاظ", "الدواء الغائب"),
+    (0, 2, "Maya Haddad", "Maya Haddad", "maya@vote.manassa.local", "The National", "Dry wells"),
+    (1, 0, "نورة الدوسري", "Noura Aldosari", "noura@vote.manassa.local", "سبق", "وجوه الحج"),
+    (1, 1, "خالد الزهراني", "Khalid Alzahrani", "khalid@vote.manassa.local", "الوطن", "العاصفة"),
+    (1, 2, "Omar Farouk", "Omar Farouk", "omar@vote.manassa.local", "Arab News", "Night shift"),
+)
+FIRST_NAMES = (
+    "huda",
+    "omar",
+    "sara",
+    "fahad",
+    "reem",
+    "nasser",
+    "lama",
+    "turki",
+    "dana",
+    "yousef",
+    "maha",
+    "saad",
+    "rana",
+    "majed",
+    "hind",
+    "bandar",
+    "amal",
+    "faisal",
+    "noura",
+    "khalid",
+)
+LAST_NAMES = (
+    "alharbi",
+    "alotaibi",
+    "alqahtani",
+    "alzahrani",
+    "alghamdi",
+    "aldosari",
+    "alshehri",
+    "almutairi",
+    "alanazi",
+    "alshammari",
+    "alsubaie",
+    "aljohani",
+    "alyami",
+    "almalki",
+    "alsaud",
+)
+VOTER_DOMAINS = ("mail.example", "inbox.example", "post.example", "webmail.example")
+AGENTS = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0 Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1.15",
+)
+
+
+async def _public_vote(settings: Settings, organizer: User, people: list[User]) -> list[str]:
+    """A cycle whose public vote is open now (since two days, for eight more days): two
+    categories with a public vote, judged and their shortlist published; a few hundred votes
+    cast through the vote's service over those two days, with the clusters the fraud review
+    shows: a burst from one subnet, sequential addresses at one domain, a disposable domain.
+    A newcomer votes too, with a code from the local mail sink (README)."""
+    year = clock.now().year
+    slug = PUBLIC_VOTE_SLUG.format(year=year)
+    if await Cycle.filter(slug=slug).exists():
+        return []
+    opens = clock.now() - 87 * DAY  # voting opened two days ago (VOTING_OPENS is day 85)
+    moved = dt.timedelta(0)
+    try:
+        to_nominations = opens + 10 * DAY - clock.now()
+        clock.travel(to_nominations)
+        moved += to_nominations
+        cycle, cats = await _vote_cycle(organizer, slug, year, opens)
+        made = [await _nominate(settings, people, cats, row, year) for row in VOTE_NOMINEES]
+        for nomination in made:
+            await _accept(settings, nomination)
+        clock.travel(30 * DAY)  # screening
+        moved += 30 * DAY
+        await screening.rule(
+            settings, organizer, cycle, [n.id for n in made], ruling=Ruling.ELIGIBLE
+        )
+        to_jury = cycle.jury_starts - clock.now() + DAY
+        clock.travel(to_jury)
+        moved += to_jury
+        judged = await _jury(settings, organizer, cycle, cats, people)
+        to_shortlist = cycle.shortlist_at - clock.now()
+        clock.travel(to_shortlist)
+        moved += to_shortlist
+        for category in judged:
+            await shortlist.approve(organizer, cycle, category)
+        await shortlist.publish(organizer, cycle, settings)
+    finally:
+        clock.travel(-moved)
+    cycle = await Cycle.get(id=cycle.id)
+    cast = await _votes(settings, cycle)
+    return [
+        f"  /awards/{slug}/vote    a cycle whose public vote is open ({cast} votes cast so "
+        "far): vote with any e-mail address, the code arrives in var/mail/*.eml",
+    ]
+
+
+async def _vote_cycle(
+    organizer: User, slug: str, year: int, opens: dt.datetime
+) -> tuple[Cycle, list[Category]]:
+    cycle = await cycles.create_cycle(
+        organizer,
+        {
+            "slug": slug,
+            "year": year,
+            "name_ar": f"جائزة التميز الإعلامي {year}: اختيار الجمهور",
+            "name_en": f"Media Excellence Award {year}: the public's choice",
+            "description_ar": "دورة يصوّت فيها الجمهور على القائمة القصيرة في فئتين.",
+            "description_en": "A cycle whose shortlist in two categories is open to a public vote.",
+            **_timeline(opens),
+        },
+    )
+    made = [
+        await cycles.add_category(
+            organizer,
+            cycle,
+            {
+                **CATEGORIES[index],
+                "published_from": dt.date(year - 1, 1, 1),
+                "published_until": dt.date(year, 12, 31),
+                "max_per_nominator": 3,
+                "public_vote": True,
+            },
+        )
+        for index in (0, 2)
+    ]
+    await cycles.set_visibility(organizer, cycle, Visibility.PUBLISHED)
+    return cycle, made
+
+
+async def _votes(settings: Settings, cycle: Cycle) -> int:
+    """The votes of the last two days, through public_vote.cast at their moments: ordinary
+    voters spread over the time, then the clusters. Returns how many were cast."""
+    luck = random.Random(cycle.id)  # noqa: S311 - demo data, not a secret
+    voting = await public_vote.voting_categories(cycle)
+    start = cycle.voting_opens
+    assert start is not None
+    span = clock.now() - start - dt.timedelta(hours=1)
+    people = [f"{f}.{last}" for f in FIRST_NAMES for last in LAST_NAMES][:150]
+    luck.shuffle(people)
+    plan: list[tuple[dt.timedelta, str, str, int, int]] = []  # when, e-mail, address, choice
+    for n, name in enumerate(people):
+        at = span * ((n + luck.random()) / len(people))
+        email = f"{name}@{VOTER_DOMAINS[n % len(VOTER_DOMAINS)]}"
+        address = (
+            f"{luck.randint(11, 220)}.{luck.randint(0, 255)}.{luck.randint(0, 255)}.{n % 250 + 1}"
+        )
+        plan.append((at, email, address, luck.choice((0, 0, 1, 1, 2)), luck.randint(40, 900)))
+    burst = span * 0.7  # 40 votes within a minute from one /24, all for the same finalist
+    for n in range(40):
+        at = burst + dt.timedelta(seconds=n * 1.5)
+        plan.append(
+            (at, f"supporter{FIRST_NAMES[n % 20]}{n}@inbox.example", f"198.18.7.{n + 2}", 2, 2)
+        )
+    for n in range(12):  # sequential addresses at one domain, a few minutes apart
+        at = span * 0.4 + dt.timedelta(minutes=4 * n)
+        plan.append((at, f"fan{n + 1}@club.example", f"100.{64 + n}.3.{n + 9}", 1, 25))
+    for n, domain in enumerate(("mailinator.com", "guerrillamail.com", "yopmail.com") * 4):
+        at = span * 0.55 + dt.timedelta(minutes=7 * n)
+        name = FIRST_NAMES[(n * 7) % 20]
+        plan.append((at, f"{name}{LAST_NAMES[n]}@{domain}", f"172.{n + 20}.9.4", 0, 30))
+    plan.sort()
+    moved = dt.timedelta(0)
+    cast = 0
+    try:
+        for at, email, address, choice, seconds in plan:
+            step = start + at - clock.now()
+            clock.travel(step)
+            moved += step
+            sent = clock.now() - dt.timedelta(seconds=seconds)
+            voter = await public_vote.verified_pass(cycle, email, settings.secret_key, sent)
+            for category, finalists in voting:
+                if luck.random() < 0.15 and seconds > 10:
+                    continue  # some ordinary voters vote in one category only
+                chosen = finalists[min(choice, len(finalists) - 1)].nomination
+                await public_vote.cast(
+                    cycle,
+                    category.id,
+                    chosen.id,
+                    voter,
+                    address,
+                    AGENTS[(len(email) + choice) % len(AGENTS)],
+                    settings.secret_key,
+                )
+                cast += 1
+    finally:
+        clock.travel(-moved)
+    return cast

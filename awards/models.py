@@ -592,7 +592,7 @@ class VoteLog(Model):
 
     class Meta:
         table = "awards_vote_log"
-        indexes = (("category_id", "at"),)
+        indexes = (("category_id", "at"), ("shape_hash",))
 
 
 class FraudDecision(Model):

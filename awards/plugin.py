@@ -20,6 +20,7 @@ from awards.routes import (
     public,
     results,
     screening,
+    vote,
     voting,
 )
 from awards.services import entry_source, mine
@@ -47,6 +48,7 @@ routes = [
     *voting.routes,
     *form_pages(results.routes, results.FORM_PAGES),
     *form_pages(fraud.routes, fraud.FORM_PAGES),
+    *form_pages(vote.routes, vote.FORM_PAGES),
 ]
 
 

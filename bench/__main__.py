@@ -30,6 +30,7 @@ from bench import (
     bench_events,
     bench_fraud,
     bench_judging_http,
+    bench_public_vote,
     bench_results,
     bench_signed_in,
 )
@@ -136,6 +137,7 @@ MEASUREMENTS: list[Callable[[Bench], Measurement]] = [
     *bench_results.MEASUREMENTS,
     *bench_award_results.MEASUREMENTS,
     *bench_fraud.MEASUREMENTS,
+    *bench_public_vote.MEASUREMENTS,
 ]
 
 

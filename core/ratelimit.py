@@ -63,7 +63,35 @@ _TAKE = sql.Statement(
     RETURNING started, count
     """
 )
+_TAKE_WITH = sql.Statement(
+    """
+    INSERT INTO core_rate_limit (bucket, "key", started, count) VALUES (?, ?, ?, 1)
+    ON CONFLICT (bucket, "key") DO UPDATE SET
+      count = CASE WHEN core_rate_limit.started <= ? THEN 1 ELSE core_rate_limit.count + 1 END,
+      started = CASE WHEN core_rate_limit.started <= ? THEN excluded.started
+                     ELSE core_rate_limit.started END
+    WHERE core_rate_limit.started <= ? OR core_rate_limit.count < ?
+    """
+)
+# PostgreSQL's driver reports no row count for an INSERT through Tortoise ("INSERT 0 1" is read
+# as 0): there the same upsert runs in a CTE whose selected rows are counted instead.
+_TAKE_WITH_COUNTED = sql.Statement(
+    """
+    WITH taken AS (
+    INSERT INTO core_rate_limit (bucket, "key", started, count) VALUES (?, ?, ?, 1)
+    ON CONFLICT (bucket, "key") DO UPDATE SET
+      count = CASE WHEN core_rate_limit.started <= ? THEN 1 ELSE core_rate_limit.count + 1 END,
+      started = CASE WHEN core_rate_limit.started <= ? THEN excluded.started
+                     ELSE core_rate_limit.started END
+    WHERE core_rate_limit.started <= ? OR core_rate_limit.count < ?
+    RETURNING count
+    ) SELECT count FROM taken
+    """
+)
 _STARTED = sql.Statement('SELECT started FROM core_rate_limit WHERE bucket = ? AND "key" = ?')
+_COUNTED = sql.Statement(
+    'SELECT started, count FROM core_rate_limit WHERE bucket = ? AND "key" = ?'
+)
 _REFUND = sql.Statement(
     'UPDATE core_rate_limit SET count = count - 1 WHERE bucket = ? AND "key" = ? '
     "AND started = ? AND count > 0"
@@ -96,6 +124,48 @@ async def take(bucket: str, key: str, limit: int, window: int) -> Ticket:
     started = await sql.rows(_STARTED, (bucket, key))
     opened = int(started[0]["started"]) if started else at
     raise Refused(max(1, -(-(opened + window * 1000 - at) // 1000)))
+
+
+def taking(bucket: str, key: str, limit: int, window: int) -> sql.Write:
+    """One attempt as a write of the caller's own transaction (`sql.write_together`, which on
+    SQLite joins the group commit instead of a commit of its own): it changes no row once
+    `limit` attempts were taken in the window, and its `expect` of one row then undoes the
+    whole transaction (`sql.Unchanged`), so nothing is counted and nothing the attempt guards
+    is written; `retry_after()` then says when to try again."""
+    at = _now_ms()
+    expired = at - window * 1000
+    params = (bucket, key, at, expired, expired, expired, limit)
+    return sql.Write(_take_statement(), params, expect=1)
+
+
+def counting(bucket: str, key: str, window: int) -> sql.Write:
+    """An unlimited counter of attempts per window, as a write of the caller's transaction
+    (read it with `counted()`)."""
+    at = _now_ms()
+    expired = at - window * 1000
+    return sql.Write(_take_statement(), (bucket, key, at, expired, expired, expired, 2**31 - 1))
+
+
+def _take_statement() -> sql.Statement:
+    postgres = sql.connection().capabilities.dialect == "postgres"
+    return _TAKE_WITH_COUNTED if postgres else _TAKE_WITH
+
+
+async def counted(bucket: str, key: str, window: int) -> int:
+    """The attempts counted for `key` in its current window (0 when it is over or unknown)."""
+    await _prune_now_and_then()
+    found = await sql.rows(_COUNTED, (bucket, key))
+    if not found or int(found[0]["started"]) <= _now_ms() - window * 1000:
+        return 0
+    return int(found[0]["count"])
+
+
+async def retry_after(bucket: str, key: str, window: int) -> int:
+    """Seconds until the current window of `key` ends (at least 1)."""
+    at = _now_ms()
+    started = await sql.rows(_STARTED, (bucket, key))
+    opened = int(started[0]["started"]) if started else at
+    return max(1, -(-(opened + window * 1000 - at) // 1000))
 
 
 async def try_take(bucket: str, key: str, limit: int, window: int) -> Ticket | None:

@@ -17,7 +17,7 @@ from accounts.enums import ScopeType
 from awards.enums import Visibility
 from awards.models import Category, Cycle, of_cycle
 from awards.routes.common import managed_cycle, not_found, slug_of, visible_cycle
-from awards.services import shortlist, shortlist_cache
+from awards.services import public_vote, shortlist, shortlist_cache
 from awards.services.entry_source import group_key
 from core import page_cache
 from core.errors import Conflict
@@ -105,9 +105,18 @@ async def _shortlist_page(request: Request, key: tuple[Any, ...] | None) -> Resp
     published = await shortlist.published_shortlist(cycle)
     if published is None:
         raise not_found()
-    response = page(request, "awards/shortlist.html", cycle=cycle, categories=published)
+    response = page(
+        request,
+        "awards/shortlist.html",
+        cycle=cycle,
+        categories=published,
+        voting=public_vote.is_open(cycle),
+    )
     if request.state.user is None and page_cache.session_free(request):
-        cache.put(key, bytes(response.body), seen=seen)
+        # the same for everyone (the vote's links, never a voter's choice), kept no later
+        # than the vote's opening or closing
+        milestones = (cycle.voting_opens, cycle.voting_closes)
+        cache.put(key, bytes(response.body), seen=seen, milestones=milestones)
     return response
 
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from accounts.enums import Role, ScopeType
 from accounts.models import Membership, User
-from awards.enums import NomineeType, Relation, Visibility
-from awards.models import Category, Cycle, ScreeningReason
+from awards.enums import NominationState, NomineeType, Relation, Visibility
+from awards.models import Category, Cycle, Nomination, ScreeningReason, ShortlistedNomination
 from awards.services.nominations import NominationInput
 from core.clock import now
 from core.mail.models import OutboxMessage
+from tests.factories import make_user
 
 DAY = dt.timedelta(days=1)
 _seq = itertools.count(1)
@@ -114,3 +115,42 @@ def colleague(n: int = 1, **fields: Any) -> NominationInput:
 
 async def mails_to(address: str) -> list[OutboxMessage]:
     return list(await OutboxMessage.filter(recipient=address).order_by("id"))
+
+
+async def make_voting_cycle(
+    finalists: int = 3, *, phase: str = "voting", public_vote: bool = True, **fields: Any
+) -> tuple[Cycle, Category, list[Nomination]]:
+    """A published cycle (in VOTING by default) with one category whose shortlist of
+    `finalists` nominations is approved and published, with a public vote when asked."""
+    cycle = await make_cycle(phase=phase, **fields)
+    category = await make_category(cycle, public_vote=public_vote)
+    nominations = await shortlisted(cycle, category, finalists)
+    cycle.shortlist_published_at = now()
+    await cycle.save(update_fields=["shortlist_published_at"])
+    return cycle, category, nominations
+
+
+async def shortlisted(cycle: Cycle, category: Category, count: int) -> list[Nomination]:
+    """`count` eligible nominations on the category's approved shortlist."""
+    nominator = await make_user(f"nominator-{cycle.slug}-{category.id}@example.org")
+    found = []
+    for rank in range(1, count + 1):
+        n = next(_seq)
+        nomination = await Nomination.create(
+            cycle=cycle,
+            category=category,
+            created_by=nominator,
+            state=NominationState.ELIGIBLE,
+            nominee_name_ar=f"المرشحة {n}",
+            nominee_name_en=f"Finalist {n}",
+            nominee_email=f"finalist{n}@outlet.example",
+            work_title=f"Story {n}",
+            work_outlet="Outlet",
+        )
+        await ShortlistedNomination.create(
+            category=category, nomination=nomination, rank=rank, citation=f"Citation {n}"
+        )
+        found.append(nomination)
+    category.shortlist_approved_at = now()
+    await category.save(update_fields=["shortlist_approved_at"])
+    return found

@@ -138,6 +138,19 @@ def _edit(draft: bool):  # noqa: ANN202
     return expected
 
 
+def _public_vote(open_status: int, draft: bool = False):  # noqa: ANN202
+    """The public vote's pages: for everyone, no account needed, only while voting is open
+    (409 otherwise); a draft's only to its organizers and admins, and never open. The
+    matrix's category has no public vote: its ballot is a 404, an empty form a 422."""
+
+    def expected(phase: str, who: str) -> int:
+        if draft and who not in MANAGERS:
+            return 404
+        return open_status if phase == "voting" and not draft else 409
+
+    return expected
+
+
 # (route name, path, status on a published cycle (for everyone, or per person), status on a
 # draft per person). A path starting "POST " is posted (an empty form with its CSRF token).
 CREATORS = ("organizer", "other_organizer", "admin")
@@ -388,6 +401,29 @@ MATRIX: dict[str, tuple] = {
     "awards:fraud_vote": ("POST " + V + "/vote", manage_only(422), manage_only(422)),
     "awards:fraud_undo": ("POST " + V + "/decisions/0/undo", UNDO_FRAUD, UNDO_FRAUD),
     "awards:fraud_sign_off": ("POST " + V + "/sign-off", SIGN_OFF, SIGN_OFF),
+    # the public vote (tests/awards/routes/test_vote.py has a category with one)
+    "awards:vote": ("/awards/{slug}/vote", _public_vote(200), _public_vote(200, draft=True)),
+    "awards:vote_code": (
+        "POST /awards/{slug}/vote/code",
+        _public_vote(422),
+        _public_vote(422, draft=True),
+    ),
+    "awards:vote_verify": (
+        "POST /awards/{slug}/vote/verify",
+        _public_vote(422),
+        _public_vote(422, draft=True),
+    ),
+    "awards:vote_category": (
+        "/awards/{slug}/vote/{category}",
+        _public_vote(404),
+        _public_vote(404, draft=True),
+    ),
+    "awards:vote_cast": (
+        "POST /awards/{slug}/vote/{category}",
+        _public_vote(404),
+        _public_vote(404, draft=True),
+        {"nomination": "{nomination}"},
+    ),
 }
 
 

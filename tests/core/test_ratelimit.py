@@ -48,3 +48,33 @@ async def test_rows_older_than_a_day_are_pruned_by_take(db, monkeypatch):
     monkeypatch.setattr(ratelimit, "_last_prune", -math.inf)  # due again
     await ratelimit.take("b", "new", 3, 600)
     assert sorted(await RateLimit.all().values_list("key", flat=True)) == ["new", "recent"]
+
+
+async def test_an_attempt_taken_within_a_transaction_undoes_it_at_the_limit(db):
+    from core import sql
+
+    log = sql.Statement(
+        "INSERT INTO core_rate_limit (bucket, \"key\", started, count) VALUES ('work', ?, 0, 0)"
+    )
+    for n in range(3):
+        await sql.write_together([ratelimit.taking("b", "k", 3, 600), sql.Write(log, (str(n),))])
+    assert await ratelimit.counted("b", "k", 600) == 3
+    clock.travel(dt.timedelta(seconds=100))
+    with pytest.raises(sql.Unchanged):
+        await sql.write_together([sql.Write(log, ("refused",)), ratelimit.taking("b", "k", 3, 600)])
+    assert not await RateLimit.filter(bucket="work", key="refused").exists()  # undone
+    assert await ratelimit.counted("b", "k", 600) == 3
+    assert await ratelimit.retry_after("b", "k", 600) == 500
+    clock.travel(dt.timedelta(seconds=500))
+    assert await ratelimit.counted("b", "k", 600) == 0  # the window is over
+    await sql.write_together([ratelimit.taking("b", "k", 3, 600)])
+    assert await ratelimit.counted("b", "k", 600) == 1
+
+
+async def test_a_counter_within_a_transaction_counts_without_a_limit(db):
+    from core import sql
+
+    for _ in range(5):
+        await sql.write_together([ratelimit.counting("c", "net", 60)])
+    assert await ratelimit.counted("c", "net", 60) == 5
+    assert await ratelimit.counted("c", "other", 60) == 0
