@@ -85,10 +85,13 @@ def _seed_votes(path: Path, category_id: int, cycle_id: int, first: int, votes: 
 
 async def _build() -> tuple[int, int, list[int]]:
     """A cycle past voting, one category with FINALISTS on its shortlist and JURORS ballots."""
+    from accounts.enums import ScopeType
     from accounts.models import User
     from awards.enums import NominationState, NomineeType, Relation, Visibility
     from awards.models import Category, Cycle, JuryBallot, Nomination, ShortlistedNomination
     from core.clock import now
+    from judging.enums import JudgeState
+    from judging.models import Judge
 
     moment = now()
     day = dt.timedelta(days=1)
@@ -132,6 +135,19 @@ async def _build() -> tuple[int, int, list[int]]:
         [User(email=f"juror{i}@bench.example", password_hash="-") for i in range(JURORS)]  # noqa: S106
     )
     jurors = await User.filter(email__startswith="juror").values_list("id", flat=True)
+    await Judge.bulk_create(  # seated on the cycle's jury: only seated jurors' ballots count
+        [
+            Judge(
+                scope_type=ScopeType.AWARD_CYCLE.value,
+                scope_id=cycle.id,
+                email=f"juror{i}@bench.example",
+                user_id=juror,
+                state=JudgeState.ACCEPTED,
+                token_hash=f"bench-juror-{i}",
+            )
+            for i, juror in enumerate(jurors)
+        ]
+    )
     rng = random.Random(7)  # noqa: S311 - benchmark data
     await JuryBallot.bulk_create(
         [
@@ -203,6 +219,7 @@ async def _tabulation(tmp: Path, votes: int) -> dict[str, Any]:
                 tabulate_at[target] = await _time(count, repeat=5)
                 found = await count()
                 figures[f"winner_{target}"] = found.winner
+                figures["ballots_counted"] = found.jury.ballots
                 print(f"  tabulated {target:,} votes: {tabulate_at[target]:.3f} s", flush=True)
             if target <= votes:
                 stream_at[target] = await _time(stream, repeat=1)
@@ -226,6 +243,10 @@ def tabulation_from_database(bench: Bench | None = None, votes: int = VOTES) -> 
     with tempfile.TemporaryDirectory(prefix="manassa-bench-award-results-") as name:
         figures = asyncio.run(_tabulation(Path(name), votes))
     checks = [
+        (
+            f"the count reads the {JURORS} jury ballots ({figures['ballots_counted']})",
+            figures["ballots_counted"] == JURORS,
+        ),
         (
             f"award tabulation of {votes:,} votes from the database < {TABULATION_LIMIT_S:.0f} s "
             f"({figures['tabulate_s']:.3f} s)",

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from awards import labels
 from awards.models import Category, Cycle, of_cycle
 from awards.routes.common import managed_cycle, not_found, slug_of, visible_cycle
 from awards.services import results, results_cache
@@ -117,6 +118,7 @@ def _context(cycle: Cycle, found: list[results.CategoryReport]) -> dict[str, Any
         "views": [_view(item) for item in found],
         "fraction": results.fraction_text,
         "finalist_name": _name,
+        "fraud_reasons": labels.FRAUD_REASONS,
     }
 
 
@@ -177,6 +179,7 @@ async def category_report(
         view=view,
         fraction=results.fraction_text,
         finalist_name=_name,
+        fraud_reasons=labels.FRAUD_REASONS,
         values=values,
         errors=extra.pop("errors", {}),
     )

@@ -48,6 +48,7 @@ from awards.models import (
     Voter,
     of_cycle,
 )
+from awards.services import fraud
 from awards.services.common import Links, cycle_name, when
 from core import ratelimit, sql
 from core.clock import now
@@ -502,18 +503,10 @@ async def my_votes(cycle: Cycle, voter: Pass | None) -> dict[int, PublicVote]:
     return {v.category_id: v for v in votes}  # type: ignore[attr-defined]
 
 
-_COUNTS = sql.Statement(
-    "SELECT nomination_id, COUNT(*) AS n FROM awards_public_vote "
-    "WHERE category_id = ? AND voided = ? GROUP BY nomination_id"
-)
-
-
 async def counts(cycle: Cycle, category: Category) -> dict[int, int]:
     """The non-voided public votes per finalist's nomination id, once voting has closed; an
     empty dict before: counts are never revealed while the vote is open, to anyone."""
     closes = cycle.voting_closes
     if closes is None or now() < closes:
         return {}
-    voided = sql.db_values(PublicVote, {"voided": False})[0]
-    found = await sql.rows(_COUNTS, [category.id, voided])
-    return {int(row["nomination_id"]): int(row["n"]) for row in found}
+    return await fraud.counted_votes(category)

@@ -15,13 +15,14 @@ approval, publication now or at a set time) and what the public reads once it is
   and nominator of a finalist is queued at once and held in the outbox until the moment of
   publication. Cycles have no followers, so nobody else is mailed.
 
-The readers below (`counted_ballots`, `public_tally`, `counted_votes`, `fraud_counts`, ...)
-read the final vote's data as it stands on main's models: the jury ballots, the public votes
-that were not voided, the fraud decisions. They are the only place this module reads them.
+What the count reads comes from the services that own it: the jury's ballots and the declared
+rules from `awards.services.voting`, the public votes that count and the fraud decisions from
+`awards.services.fraud`; `counted_votes` streams every counted vote for the bundle's file.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from collections import defaultdict
@@ -35,13 +36,11 @@ from tortoise.transactions import in_transaction
 
 from accounts.models import User
 from awards import bundle as bundle_module
-from awards.bundle import Bundle, CategoryRecord, FraudCount, JuryScore, PublicVote
+from awards.bundle import Bundle, CategoryRecord, JuryScore, PublicVote
 from awards.models import (
     Category,
     CategoryResult,
     Cycle,
-    FraudDecision,
-    JuryBallot,
     Nomination,
     NominationCredit,
     ResultsBundle,
@@ -49,14 +48,11 @@ from awards.models import (
     of_cycle,
 )
 from awards.models import PublicVote as PublicVoteRow
-from awards.services import results_cache
+from awards.services import fraud, results_cache, voting
 from awards.services.common import Links, cycle_name, mail_name, scope
-from awards.services.entry_source import SOURCE, group_key
+from awards.services.entry_source import SOURCE
 from awards.tabulation import (
     Ballot,
-    CategoryConfig,
-    Fallback,
-    Method,
     Number,
     TieContext,
     tabulate_category,
@@ -70,8 +66,7 @@ from core.i18n import get_locale, localized
 from core.i18n import gettext as _
 from core.mail import outbox
 from core.settings import Settings
-from judging.models import Entry, Judge, ScoreSheet
-from judging.services.markers import active_conflicts, meets_conflict
+from judging.models import ScoreSheet
 
 CITATION_MAX = 2000
 REASON_MAX = 1000
@@ -118,73 +113,14 @@ async def finalists_of(category: Category) -> list[ShortlistedNomination]:
     )
 
 
-def config_of(category: Category, finalists: Sequence[str]) -> CategoryConfig:
-    """The category's declared counting rules (awards.tabulation.CategoryConfig)."""
-    return CategoryConfig(
-        category=category_key(category),
-        finalists=tuple(finalists),
-        method=Method(category.jury_method),
-        jury_weight=Fraction(category.jury_weight_percent, 100),
-        public_vote=category.public_vote,
-        quorum=category.quorum,
-        quorum_fallback=Fallback(category.quorum_fallback),
-        partial=category.partial_ballots,
-        public_voided=category.public_voided,
-        no_award=category.no_award,
+async def counted_ballots(category: Category, secret: bytes) -> tuple[Ballot, ...]:
+    """The category's jury ballots as the final vote's service reads them for the count
+    (`awards.services.voting.ballots_for_count`: seated jurors only, conflicts left out), each
+    juror known by a pseudonym."""
+    return tuple(
+        Ballot(pseudonym(secret, "juror", ballot.juror), ballot.ranking, ballot.conflicts)
+        for ballot in await voting.ballots_for_count(category)
     )
-
-
-async def _conflicts(category: Category, finalists: Sequence[str]) -> dict[int, set[str]]:
-    """Per juror (user id), the finalists one of their active judging conflicts names (the
-    conflicts judging records for the cycle, matched against the category's round entries)."""
-    if category.shortlist_round_id is None:
-        return {}
-    scope_type, scope_id = scope(category.cycle_id)  # type: ignore[attr-defined]
-    conflicts = await active_conflicts(scope_type, scope_id)
-    if not conflicts:
-        return {}
-    entries = await Entry.filter(
-        round_id=category.shortlist_round_id,
-        source=SOURCE,
-        source_id__in=[int(f) for f in finalists],
-    )
-    judges = await Judge.filter(
-        scope_type=scope_type,
-        scope_id=scope_id,
-        user_id__isnull=False,
-        group_key__in=["", group_key(category)],
-    ).values_list("id", "user_id")
-    found: dict[int, set[str]] = defaultdict(set)
-    for judge_id, user_id in judges:
-        for entry in entries:
-            if meets_conflict(conflicts, judge_id, entry):
-                found[user_id].add(finalist_key(entry.source_id))
-    return found
-
-
-async def counted_ballots(
-    category: Category, finalists: Sequence[str], secret: bytes
-) -> tuple[Ballot, ...]:
-    """The category's jury ballots, keyed by juror pseudonyms, with each juror's conflicts
-    among the finalists. A ballot counts for its preferences among the finalists, in order; a
-    finalist the juror became conflicted with after ranking it is left out (a conflicted juror
-    neither ranks nor sees that finalist)."""
-    known = set(finalists)
-    conflicts = await _conflicts(category, finalists)
-    ballots = []
-    for juror_id, ranking in await JuryBallot.filter(category_id=category.id).values_list(
-        "juror_id", "ranking"
-    ):
-        conflicted = frozenset(conflicts.get(juror_id, ()))
-        kept = []
-        for value in ranking or []:
-            key = str(value)
-            if key in known and key not in conflicted and key not in kept:
-                kept.append(key)
-        ballots.append(
-            Ballot(pseudonym(secret, "juror", str(juror_id)), tuple(kept), conflicted & known)
-        )
-    return tuple(ballots)
 
 
 def _number(value: float) -> Number:
@@ -242,11 +178,8 @@ _VOTES = sql.Statement(
 
 
 async def public_tally(category: Category) -> dict[str, int]:
-    """The public votes that count (not voided), per finalist: one GROUP BY."""
-    return {
-        finalist_key(row["finalist"]): int(row["votes"])
-        for row in await sql.rows(_TALLY, (category.id, False))
-    }
+    """The public votes that count (not voided), per finalist (the fraud review's count)."""
+    return {finalist_key(n): votes for n, votes in (await fraud.counted_votes(category)).items()}
 
 
 def hour_bucket(value: Any) -> str:
@@ -284,16 +217,6 @@ async def counted_votes(
             last = rows[-1]["id"]
 
 
-async def fraud_counts(category: Category) -> tuple[FraudCount, ...]:
-    """The fraud review's decisions as counts of votes by reason code and action."""
-    totals: dict[tuple[str, str], int] = defaultdict(int)
-    for reason, action, votes in await FraudDecision.filter(category_id=category.id).values_list(
-        "reason", "action", "votes"
-    ):
-        totals[(reason, action)] += votes
-    return tuple(FraudCount(reason, action, votes) for (reason, action), votes in totals.items())
-
-
 async def voided_votes(category: Category) -> int:
     return await PublicVoteRow.filter(category_id=category.id, voided=True).count()
 
@@ -310,12 +233,12 @@ async def category_record(category: Category, secret: bytes) -> CategoryRecord |
         finalist_ids = [int(key) for key in finalists]
         votes = [vote async for vote in counted_votes(category, secret, finalist_ids)]
     return CategoryRecord(
-        config=config_of(category, finalists),
-        ballots=await counted_ballots(category, finalists, secret),
+        config=voting.config_for(category, finalists),
+        ballots=await counted_ballots(category, secret),
         calibrated=calibrated_scores(shortlist),
         jury_scores=await jury_scores(category, finalists, secret),
         public_votes=tuple(votes),
-        fraud=await fraud_counts(category),
+        fraud=tuple(await fraud.fraud_counts(category)),
     )
 
 
@@ -326,10 +249,10 @@ async def tabulate(category: Category, secret: bytes, seed: str = "") -> Tabulat
     if not shortlist:
         return None
     finalists = [finalist_key(row.nomination_id) for row in shortlist]  # type: ignore[attr-defined]
-    config = config_of(category, finalists)
+    config = voting.config_for(category, finalists)
     counts = await public_tally(category) if category.public_vote else {}
     context = TieContext(config.category, seed, calibrated_scores(shortlist))
-    ballots = await counted_ballots(category, finalists, secret)
+    ballots = await counted_ballots(category, secret)
     return tabulate_category(config, ballots, counts, context)
 
 
@@ -387,7 +310,11 @@ async def count(actor: User | None, cycle: Cycle, settings: Settings) -> Bundle:
     records = [r for c in categories if (r := await category_record(c, secret)) is not None]
     if not records:
         raise Conflict(_("No category has an approved shortlist to count."))
-    built = bundle_module.build_bundle(cycle.slug, bundle_date(cycle), records, software_version())
+    # CPU work over every counted vote (the files, their digests, the count, the zip): a worker
+    # thread, so the event loop serves other requests meanwhile
+    built = await asyncio.to_thread(
+        bundle_module.build_bundle, cycle.slug, bundle_date(cycle), records, software_version()
+    )
     documents = json.loads(built.files[bundle_module.RESULT].decode("utf-8"))["categories"]
     moment = now()
     by_key = {category_key(c): c for c in categories}

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from accounts.enums import ScopeType
 from accounts.models import User
 from awards.models import (
     Category,
@@ -22,6 +23,8 @@ from awards.models import (
     Voter,
 )
 from core.clock import now
+from judging.enums import JudgeState
+from judging.models import Judge
 from tests.awards.builders import make_category, make_cycle
 from tests.awards.jury import eligible
 from tests.factories import make_user
@@ -74,10 +77,21 @@ async def final_vote(
 
 
 async def ballots(category: Category, rankings: Sequence[Sequence[Nomination]]) -> list[User]:
-    """One juror per ranking, each with a ballot ranking those finalists."""
+    """One juror per ranking, seated on the cycle's jury for the category, each with a ballot
+    ranking those finalists."""
     jurors = []
     for ranking in rankings:
-        juror = await make_user(f"juror{next(_seq)}@jury.example", language="en")
+        n = next(_seq)
+        juror = await make_user(f"juror{n}@jury.example", language="en")
+        await Judge.create(
+            scope_type=ScopeType.AWARD_CYCLE.value,
+            scope_id=category.cycle_id,  # type: ignore[attr-defined]
+            email=juror.email,
+            user=juror,
+            state=JudgeState.ACCEPTED,
+            token_hash=f"results-juror-{n}",
+            group_key=str(category.id),
+        )
         await JuryBallot.create(
             category=category,
             juror=juror,
@@ -123,11 +137,16 @@ async def votes(
 
 
 async def void_decision(category: Category, votes_: int, reason: str = "burst") -> None:
+    """The fraud review's decision that voided `votes_` of the category's voided votes."""
+    voided = await PublicVote.filter(category_id=category.id, voided=True).values_list(
+        "id", flat=True
+    )
     await FraudDecision.create(
         category=category,
         cluster="subnet:x",
         action="void",
         reason=reason,
         votes=votes_,
+        vote_ids=sorted(voided)[:votes_],
         decided_at=now(),
     )

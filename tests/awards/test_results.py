@@ -4,9 +4,11 @@ declared fallbacks, "no award", citations, approval and publication now or at a 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 
+from awards import bundle as bundle_module
 from awards.models import CategoryResult, Cycle, JuryBallot, ResultsBundle
 from awards.recount import recount
 from awards.services import results, shortlist
@@ -252,3 +254,19 @@ async def test_the_record_keys_jurors_by_pseudonym_with_their_conflicts_and_scor
     assert (first.juror, str(a.id)) in scored_by and (second.juror, str(c.id)) in scored_by
     assert set(record.calibrated) == {str(a.id), str(b.id), str(c.id)}
     assert all("@" not in ballot.juror for ballot in record.ballots)
+
+
+async def test_the_bundle_is_built_off_the_event_loop(db, settings, monkeypatch):
+    vote = await _blended(settings)
+    loop_thread = threading.get_ident()
+    ran_in: list[int] = []
+    original = bundle_module.build_bundle
+
+    def recording(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        ran_in.append(threading.get_ident())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(bundle_module, "build_bundle", recording)
+    built = await results.count(vote.organizer, vote.cycle, settings)
+    assert recount(built.data) == built.fingerprint
+    assert ran_in and all(thread != loop_thread for thread in ran_in)

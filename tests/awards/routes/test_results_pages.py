@@ -59,7 +59,7 @@ async def test_the_organizer_counts_writes_citations_approves_and_publishes(clie
     assert f"Winner: {a.nominee_name_en}" in text
     assert "Jury and public vote blended: jury weight 50%, public weight 50%." in text
     assert f"{a.nominee_name_en} is elected: more than half of the continuing ballots." in text
-    assert "Voided by the fraud review: 7 votes (burst)" in text
+    assert "Voided by the fraud review: 7 votes (Burst from one address or network)" in text
     assert "The winner stays the same for every jury weight from" in text
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in report.text
     assert "<script" not in report.text.split("<main", 1)[1].split("</main>", 1)[0]
