@@ -24,6 +24,7 @@ public `Model.describe()`.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import functools
 import sqlite3
 import threading
@@ -126,7 +127,32 @@ def hydrate(model: type[M], row: Mapping[str, Any], prefix: str) -> M | None:
     keys = _prefixed(model, prefix)
     if row[keys[0][0]] is None:  # the primary key
         return None
-    return tortoise_adapter.from_row(model, {column: row[key] for key, column in keys})
+    columns = {column: row[key] for key, column in keys}
+    for column in _datetime_columns(model):
+        if isinstance(value := columns[column], str):
+            columns[column] = _parsed_datetime(value)
+    return tortoise_adapter.from_row(model, columns)
+
+
+@functools.cache
+def _datetime_columns(model: type[Model]) -> tuple[str, ...]:
+    """The columns of the model's datetime fields (SQLite gives them as ISO 8601 text)."""
+    described = model.describe(serializable=False)
+    return tuple(
+        f["db_column"]
+        for f in [described["pk_field"], *described["data_fields"]]
+        if f["python_type"] is datetime.datetime
+    )
+
+
+def _parsed_datetime(text: str) -> datetime.datetime | str:
+    """ISO 8601 text as the standard library reads it (in C, a tenth of the time of the pure
+    Python parser the ORM calls; the ORM then puts it in its time zone as for any datetime);
+    text it cannot read is left to the ORM."""
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return text
 
 
 @functools.cache

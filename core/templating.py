@@ -208,6 +208,9 @@ def build_environment() -> Environment:
     # Jinja's own new-style callables trust the translation as markup (Markup(translation)):
     # ours escape it. `_` resolves "gettext", so it escapes too, as {% trans %} blocks do.
     env.globals.update(gettext=_gettext, ngettext=_ngettext)
+    # `_` as our gettext itself: the extension's `_` looks "gettext" up and calls it on every
+    # use (two context calls for each of a page's few dozen sentences instead of one).
+    env.globals["_"] = _gettext
     env.globals.update(
         localized=_localized,
         hijri=i18n.hijri_date,
