@@ -103,10 +103,32 @@ def _context(request: Request) -> dict[str, Any]:
         "csrf_token": lambda: csrf_token(request),
         "flashes": lambda: pop_flashes(request),
         "settings": request.app.state.settings,
-        "nav_links": lambda: [
-            link for provider in request.app.state.hooks.nav for link in provider(request)
-        ],
+        "nav_links": lambda: nav_links(request),
     }
+
+
+NAV_KEPT = 1024
+
+
+def nav_links(request: Request) -> list[tuple[str, str]]:
+    """The header's links from every domain's nav provider, made once per language, site
+    address and signed-in person's roles (a provider's links depend on nothing else: see
+    core.hooks.NavProvider) instead of on every page (each link is a route lookup and an
+    absolute URL)."""
+    user = getattr(request.state, "user", None)
+    who = None if user is None else (bool(user.is_admin), user.roles)
+    key = (i18n.get_locale(), str(request.base_url), who)
+    kept: dict[Any, list[tuple[str, str]]] | None = getattr(request.app.state, "nav_cache", None)
+    if kept is None:  # an app not made by create_app
+        return [link for provider in request.app.state.hooks.nav for link in provider(request)]
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= NAV_KEPT:
+            kept.clear()
+        found = kept[key] = [
+            link for provider in request.app.state.hooks.nav for link in provider(request)
+        ]
+    return found
 
 
 def _without_lang(request: Request) -> str:
