@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.routing import BaseRoute, NoMatchFound
@@ -169,11 +169,11 @@ def user_written(value: object, lang: str | None = None) -> Markup:
     if value is None or value == "":
         return Markup("")
     lang = lang or getattr(value, "lang", "")
-    # `%` escapes its arguments as `format` does, at half the cost (a long list calls this a
-    # few hundred times a page)
+    # escape() treats the value as `%` and `format` do (markup kept, anything else escaped as
+    # text), at half the cost of `%` (a long list calls this a few hundred times a page)
     if lang:
-        return Markup('<bdi dir="auto" lang="%s">%s</bdi>') % (lang, value)
-    return Markup('<bdi dir="auto">%s</bdi>') % (value,)
+        return Markup(f'<bdi dir="auto" lang="{escape(lang)}">{escape(value)}</bdi>')  # noqa: S704
+    return Markup(f'<bdi dir="auto">{escape(value)}</bdi>')  # noqa: S704 - escaped
 
 
 def _interpolate(context: Context, text: str, variables: dict[str, Any]) -> str:
