@@ -87,7 +87,7 @@ async def rows(
     quick = getattr(db, "quick_read", None)  # SQLite, outside a transaction (sqlite_engine)
     found = quick(text, list(params)) if quick is not None else None
     if found is not None:
-        return list(map(dict, found))
+        return found
     return await db.execute_query_dict(text, list(params))
 
 
