@@ -217,6 +217,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.hooks = hooks
     app.state.url_cache = {}
     app.state.route_cache = {}
+    app.state.nav_cache = {}  # core.templating.nav_links
     return app
 
 

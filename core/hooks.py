@@ -25,7 +25,10 @@ SectionProvider = Callable[[], Awaitable[list[dict[str, Any]]]]
 DemoLoader = Callable[[Settings], Awaitable[list[str]]]
 DataCheck = Callable[[], Awaitable[bool]]  # True when the database holds the domain's data
 PageContext = Callable[[], dict[str, Any]]  # what every page of a template folder shows
-NavProvider = Callable[[Request], list[tuple[str, str]]]  # (url, label) links for the header
+NavProvider = Callable[[Request], list[tuple[str, str]]]
+"""(url, label) links for the header. They may depend only on the language, the site's address
+and who is signed in (nobody, or a person with their roles and admin flag): the header keeps
+them per these (core.templating.nav_links)."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -117,21 +117,35 @@ def zone(name: str | None, default: str = "Asia/Riyadh") -> ZoneInfo:
         return ZoneInfo(default)
 
 
+# Babel takes tens of microseconds per date, and a page shows the same few dates (an event's
+# timeline, a cycle's deadlines) to every visitor: each text is made once per process.
+FORMATTED_KEPT = 8192
+
+
 def zone_name(name: str, lang: str | None = None) -> str:
     """A time zone as people name it, in their language (Babel's names): "Asia/Riyadh" →
     "توقيت المملكة العربية السعودية" / "Saudi Arabia Time"; the name itself when Babel
     knows no such zone."""
     if name in {"UTC", "Etc/UTC"}:
         return gettext("Coordinated Universal Time (UTC)")
+    return _zone_name(name, lang or get_locale())
+
+
+@lru_cache(maxsize=1024)
+def _zone_name(name: str, lang: str) -> str:
     try:
-        return get_timezone_location(name, locale=lang or get_locale())
+        return get_timezone_location(name, locale=lang)
     except (LookupError, ValueError):
         return name
 
 
 def hijri_date(value: dt.date, lang: str | None = None) -> str:
     """The Umm al-Qura date, e.g. '12 جمادى الآخرة 1448 هـ' or '12 Jumada al-Akhirah 1448 AH'."""
-    lang = lang or get_locale()
+    return _hijri_date(value, lang or get_locale())
+
+
+@lru_cache(maxsize=FORMATTED_KEPT)
+def _hijri_date(value: dt.date, lang: str) -> str:
     try:
         h = Gregorian(value.year, value.month, value.day).to_hijri()
     except OverflowError:  # outside the Umm al-Qura table (1343-1500 AH)
@@ -150,8 +164,8 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-def _with_hijri(text: str, day: dt.date) -> str:
-    hijri = hijri_date(day)
+def _with_hijri(text: str, day: dt.date, lang: str) -> str:
+    hijri = _hijri_date(day, lang)
     return f"{text} ({hijri})" if hijri else text
 
 
@@ -159,10 +173,14 @@ def format_datetime(value: dt.datetime | None, tz: str | None = None, hijri: boo
     """A UTC datetime shown in the scope's time zone, with the Hijri date beside it."""
     if value is None:
         return ""
-    local = _aware(value).astimezone(zone(tz))
-    lang = get_locale()
+    return _format_datetime(_aware(value), tz, hijri, get_locale())
+
+
+@lru_cache(maxsize=FORMATTED_KEPT)
+def _format_datetime(value: dt.datetime, tz: str | None, hijri: bool, lang: str) -> str:
+    local = value.astimezone(zone(tz))
     text = babel_format_datetime(local, DATETIME_PATTERNS[lang], tzinfo=local.tzinfo, locale=lang)
-    return _with_hijri(text, local.date()) if hijri else text
+    return _with_hijri(text, local.date(), lang) if hijri else text
 
 
 def format_date(value: dt.date | dt.datetime | None, tz: str | None = None) -> str:
@@ -171,7 +189,12 @@ def format_date(value: dt.date | dt.datetime | None, tz: str | None = None) -> s
         return ""
     if isinstance(value, dt.datetime):
         value = _aware(value).astimezone(zone(tz)).date()
-    return _with_hijri(babel_format_date(value, DATE_PATTERN, locale=get_locale()), value)
+    return _format_date(value, get_locale())
+
+
+@lru_cache(maxsize=FORMATTED_KEPT)
+def _format_date(value: dt.date, lang: str) -> str:
+    return _with_hijri(babel_format_date(value, DATE_PATTERN, locale=lang), value, lang)
 
 
 def format_number(value: float | int) -> str:

@@ -73,6 +73,13 @@ def first_segment(route: BaseRoute) -> str:
     return segment
 
 
+ANSWERED_KEPT = 4096
+"""Paths a group remembers the answering route of (emptied when it would grow past this): a
+page visited again (the hottest ones over and over) tries one route instead of every route of
+its segment before it, one regular expression each (a late route of a large group, such as
+the award's shortlist page, tried about forty)."""
+
+
 class PrefixGroup(BaseRoute):
     """The routes whose paths start with /<segment>, tried in their order."""
 
@@ -82,6 +89,9 @@ class PrefixGroup(BaseRoute):
         self.exact = "/" + segment
         self.prefix = self.exact + "/"
         self.param_convertors: dict[str, Convertor[Any]] = {}
+        # (scope type, method, path) -> the route that fully matched it: the routes never
+        # change, so the first full match of the same request is the same route
+        self._answered: dict[tuple[str, str | None, str], BaseRoute] = {}
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] not in ("http", "websocket"):
@@ -89,10 +99,19 @@ class PrefixGroup(BaseRoute):
         path = route_path(scope)
         if not (path.startswith(self.prefix) or path == self.exact):
             return Match.NONE, {}
+        key = (scope["type"], scope.get("method"), path)
+        known = self._answered.get(key)
+        if known is not None:  # the route that answered this very request before
+            match, child_scope = known.matches(scope)
+            if match is Match.FULL:
+                return Match.FULL, {**child_scope, CHILD: known}
         partial: tuple[BaseRoute, Scope] | None = None
         for route in self.routes:
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
+                if len(self._answered) >= ANSWERED_KEPT:
+                    self._answered.clear()
+                self._answered[key] = route
                 return Match.FULL, {**child_scope, CHILD: route}
             if match is Match.PARTIAL and partial is None:
                 partial = (route, child_scope)

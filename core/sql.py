@@ -24,6 +24,7 @@ public `Model.describe()`.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import functools
 import sqlite3
 import threading
@@ -86,7 +87,7 @@ async def rows(
     quick = getattr(db, "quick_read", None)  # SQLite, outside a transaction (sqlite_engine)
     found = quick(text, list(params)) if quick is not None else None
     if found is not None:
-        return list(map(dict, found))
+        return found
     return await db.execute_query_dict(text, list(params))
 
 
@@ -126,7 +127,37 @@ def hydrate(model: type[M], row: Mapping[str, Any], prefix: str) -> M | None:
     keys = _prefixed(model, prefix)
     if row[keys[0][0]] is None:  # the primary key
         return None
-    return tortoise_adapter.from_row(model, {column: row[key] for key, column in keys})
+    columns = {column: row[key] for key, column in keys}
+    for column, parse in _date_columns(model):
+        if isinstance(value := columns[column], str):
+            columns[column] = _parsed(parse, value)
+    return tortoise_adapter.from_row(model, columns)
+
+
+@functools.cache
+def _date_columns(model: type[Model]) -> tuple[tuple[str, Callable[[str], Any]], ...]:
+    """The columns of the model's datetime and date fields (SQLite gives them as ISO 8601
+    text), each with the standard library's reader of its type."""
+    described = model.describe(serializable=False)
+    readers = {
+        datetime.datetime: datetime.datetime.fromisoformat,
+        datetime.date: datetime.date.fromisoformat,
+    }
+    return tuple(
+        (f["db_column"], readers[f["python_type"]])
+        for f in [described["pk_field"], *described["data_fields"]]
+        if f["python_type"] in readers
+    )
+
+
+def _parsed(parse: Callable[[str], Any], text: str) -> Any:
+    """ISO 8601 text as the standard library reads it (in C, a tenth of the time of the pure
+    Python parser the ORM calls; the ORM then converts the value as it does any date, into its
+    time zone for a datetime); text it cannot read is left to the ORM."""
+    try:
+        return parse(text)
+    except ValueError:
+        return text
 
 
 @functools.cache

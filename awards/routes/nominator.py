@@ -292,23 +292,23 @@ async def my_nominations(request: Request) -> Response:
     user = _user(request)
     permissions.require(user, "core.signed_in")
     assert user is not None
-    rows = [
+    listed = [
         r
         for r in await mine.my_nominations(user)
-        if permissions.allowed(user, "awards.view", r.cycle)
+        if permissions.allowed(user, "awards.view", r.nomination.cycle)
     ]
-    cards = [_card(user, r, mine.access_for(user, r)) for r in rows]
+    cards = [_card(user, r, mine.access_for(user, r.nomination)) for r in listed]
     juries = await voting.jury_cycles(user)
     return page(request, "awards/nominate/mine.html", cards=cards, juries=juries)
 
 
-def _card(user: User, row: Nomination, found: NominationAccess) -> dict[str, Any]:
-    appeal = mine.appeal_of(row)
+def _card(user: User, listed: mine.MyNomination, found: NominationAccess) -> dict[str, Any]:
+    row, appeal = listed.nomination, listed.appeal
     return {
         "nomination": row,
-        "ruling": mine.latest_ruling(row),
+        "ruling": listed.ruling,
         "appeal": appeal,
-        "shortlist": mine.shortlist_status(row),
+        "shortlist": listed.shortlist,
         "may_appeal": appeal is None and permissions.allowed(user, "awards.appeal", found),
         "may_edit": row.created_by_id == user.id
         and row.state in nominations.OPEN_STATES
@@ -334,7 +334,7 @@ async def nomination_page(request: Request) -> Response:
     found = await _visible_access(request)
     permissions.require(user, "awards.nomination_view", found, visible="awards.nomination_view")
     row = found.nomination
-    card = _card(user, row, found)
+    card = _card(user, mine.as_listed(row), found)
     return page(
         request,
         "awards/nominate/nomination.html",

@@ -3,13 +3,15 @@ cycle's page (its categories with their rules, its timeline, the call to nominat
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from awards.routes.common import timeline_items, visible_cycle
-from awards.services import public, voting
-from core import permissions
+from awards.services import public, shortlist_cache, voting
+from core import page_cache, permissions
 from core.clock import now
 from core.web import page
 
@@ -30,10 +32,22 @@ async def cycle_list(request: Request) -> Response:
 
 
 async def cycle_detail(request: Request) -> Response:
+    """A published cycle's page reads the same for every visitor without a session in one
+    language: it is kept as bytes for a few seconds, never past the cycle's next milestone
+    (awards.services.shortlist_cache), and such a visitor is answered without a query."""
+    key = page_cache.anonymous_key(request, "awards:detail", request.path_params["slug"])
+    return await shortlist_cache.of(request).serve(
+        key, lambda: _cycle_page(request, key), HTMLResponse
+    )
+
+
+async def _cycle_page(request: Request, key: tuple[Any, ...] | None) -> Response:
+    cache = shortlist_cache.of(request)
+    seen = cache.generation
     cycle = await visible_cycle(request)
     user = request.state.user
     moment = now()
-    return page(
+    response = page(
         request,
         "awards/detail.html",
         cycle=cycle,
@@ -43,6 +57,12 @@ async def cycle_detail(request: Request) -> Response:
         can_manage=permissions.allowed(user, "awards.manage", cycle),
         juror=bool(user and await voting.juror_categories(user, cycle)),
     )
+    if user is None and page_cache.session_free(request):  # the page used nobody's session
+        milestones = [when for _name, when in cycle.timeline.milestones()]
+        if cycle.results_publish_at is not None:  # the winners' link appears then
+            milestones.append(cycle.results_publish_at)
+        cache.put(key, bytes(response.body), seen=seen, milestones=milestones)
+    return response
 
 
 routes = [

@@ -176,6 +176,7 @@ async def extend_deadline(
             after={milestone.value: until},
             scope=scope(cycle),
         )
+    shortlist_cache.changed()  # the cycle's public page shows its dates
     return cycle
 
 
@@ -212,6 +213,7 @@ async def add_category(actor: User, cycle: Cycle, values: dict[str, Any]) -> Cat
             after=_snapshot(category, CATEGORY_FIELDS),
             scope=scope(cycle),
         )
+    shortlist_cache.changed()  # the cycle's public page lists its categories
     return category
 
 
@@ -295,6 +297,7 @@ async def move_category(actor: User, cycle: Cycle, category: Category, step: int
             after={"position": other + 1},
             scope=scope(cycle),
         )
+    shortlist_cache.changed()  # the cycle's public page lists its categories in order
     return category
 
 

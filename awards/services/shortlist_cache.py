@@ -1,9 +1,11 @@
-"""The short-lived copies of the public shortlist pages (core.page_cache): once published a
-shortlist reads the same for every anonymous visitor in one language and no longer changes.
+"""The short-lived copies of the award's public pages (core.page_cache): a cycle's page and its
+published shortlist read the same for every anonymous visitor in one language.
 
-A copy is used only until a few seconds after it was made, and only if no cycle or category
-changed in this process since (services call `changed()`: a cycle going back to draft, a
-renamed category); another worker process may show a change up to TTL late.
+A copy is used only until a few seconds after it was made (a cycle's page never past its next
+milestone, where its phase changes), and only if no cycle or category changed in this process
+since (services call `changed()`: a cycle edited, published or hidden, a deadline extended, a
+category added, edited or moved, a shortlist published); another worker process may show a
+change up to TTL late.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from core.clock import now
 from core.web import page
 from events import phases
 from events.enums import Visibility
-from events.models import Event, Track, of_event
-from events.routes.common import timeline_items, visible_event
-from events.services import public_cache, registration, teams
+from events.models import Event
+from events.routes.common import not_found, timeline_items
+from events.services import event_page, public_cache
 from judging.services import published
 
 
@@ -60,21 +60,24 @@ async def event_detail(request: Request) -> Response:
 async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response:
     cache = public_cache.of(request)
     seen = cache.generation
-    event = await visible_event(request)
     user = _user(request)
+    found = await event_page.read(request.path_params["slug"], user)
+    if found is None:
+        raise not_found()
+    event = found.event
+    permissions.require(user, "events.view", event, visible="events.view")
     moment = now()
-    tracks = await of_event(Track, event).order_by("position", "id")
     response = page(
         request,
         "events/detail.html",
         event=event,
-        tracks=tracks,
+        tracks=found.tracks,
         timeline=timeline_items(event, moment),
         phase=event.phase(moment),
         registration_open=phases.registration_open(event.timeline, moment),
         teams_open=phases.teams_open(event.timeline, moment),
-        registration=await registration.registration_of(event, user),
-        team=await teams.team_of(event, user),
+        registration=found.registration,
+        team=found.team,
         can_manage=permissions.allowed(user, "events.manage", event),
         results=await published.published_results(ScopeType.EVENT.value, event.id),
     )

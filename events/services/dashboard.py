@@ -16,7 +16,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
 from accounts.models import User
-from core import answers
+from core import answers, sql
 from core.i18n import get_locale, localized
 from core.i18n import gettext as _
 from core.pagination import Page, paginate
@@ -44,24 +44,105 @@ SEARCH_MAX = 100
 # --- the participant -----------------------------------------------------------------------
 
 
+# The dashboard is every signed-in participant's page: its reads are written once here
+# (core/sql.py) instead of built by the ORM on each request, and read into the same model
+# instances with the same relations fetched (the template reads `inv.team`, `m.user` ...).
+MY_REGISTRATIONS = sql.Statement(
+    lambda: (
+        f"""
+    SELECT {sql.columns(Registration, "r")}, {sql.columns(Event, "e")}
+    FROM events_registration r JOIN events_event e ON e.id = r.event_id
+    WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id DESC"""  # noqa: S608
+    )
+)
+MY_SEATS = sql.Statement(
+    lambda: (
+        f"""
+    SELECT {sql.columns(TeamMember, "m")}, {sql.columns(Team, "t")}, {sql.columns(Track, "k")}
+    FROM events_team_member m JOIN events_team t ON t.id = m.team_id
+      LEFT JOIN events_track k ON k.id = t.track_id
+    WHERE m.user_id = ?"""  # noqa: S608
+    )
+)
+MY_TEAMS = "SELECT team_id FROM events_team_member WHERE user_id = ?"
+MY_TEAMMATES = sql.Statement(
+    lambda: (
+        f"""
+    SELECT {sql.columns(TeamMember, "m")}, {sql.columns(User, "u")}
+    FROM events_team_member m JOIN accounts_user u ON u.id = m.user_id
+    WHERE m.team_id IN ({MY_TEAMS}) ORDER BY m.joined_at, m.id"""  # noqa: S608
+    )
+)
+MY_TEAMS_INVITATIONS = sql.Statement(
+    lambda: (
+        f"""
+    SELECT {sql.columns(TeamInvitation, "i")} FROM events_team_invitation i
+    WHERE i.team_id IN ({MY_TEAMS}) AND i.state = ?
+    ORDER BY i.created_at DESC, i.id DESC"""  # noqa: S608
+    )
+)
+MY_TEAMS_SUBMISSIONS = sql.Statement(
+    lambda: (
+        f"""
+    SELECT {sql.columns(Submission, "s")} FROM events_submission s
+    WHERE s.team_id IN ({MY_TEAMS})"""  # noqa: S608
+    )
+)
+INVITATIONS_TO_ME = sql.Statement(
+    lambda: (
+        f"""
+    SELECT {sql.columns(TeamInvitation, "i")}, {sql.columns(Team, "t")},
+           {sql.columns(Event, "e")}
+    FROM events_team_invitation i JOIN events_team t ON t.id = i.team_id
+      JOIN events_event e ON e.id = i.event_id
+    WHERE i.email = ? AND i.state = ? AND i.expires_at > ?
+    ORDER BY i.created_at DESC, i.id DESC"""  # noqa: S608
+    )
+)
+
+
+def _with(instance: Any, **related: Any) -> Any:
+    for relation, value in related.items():
+        sql.attach(instance, relation, value)
+    return instance
+
+
 async def participant_overview(user: User, moment: dt.datetime) -> dict[str, Any]:
     """My events (registered or in a team), my team, its members, invitations and submission,
-    and what is next on each timeline: six queries whatever the number of events."""
-    registrations = list(await Registration.filter(user_id=user.id).select_related("event"))
-    seats = list(await TeamMember.filter(user_id=user.id).select_related("team", "team__track"))
-    team_ids = [s.team_id for s in seats]
-    people = await _members_by_team(team_ids)
-    sent = await _group(
-        TeamInvitation.filter(team_id__in=team_ids, state=InvitationState.PENDING), "team_id"
-    )
-    work = {s.team_id: s for s in await Submission.filter(team_id__in=team_ids)}
-    received = list(
-        await TeamInvitation.filter(
-            email=user.email, state=InvitationState.PENDING, expires_at__gt=moment
+    and what is next on each timeline: six statements whatever the number of events."""
+    pending = InvitationState.PENDING.value
+    registrations = [
+        _with(sql.hydrate(Registration, row, "r"), event=sql.hydrate(Event, row, "e"))
+        for row in await sql.rows(MY_REGISTRATIONS, [user.id])
+    ]
+    seats = []
+    for row in await sql.rows(MY_SEATS, [user.id]):
+        team = _with(sql.hydrate(Team, row, "t"), track=sql.hydrate(Track, row, "k"))
+        seats.append(_with(sql.hydrate(TeamMember, row, "m"), team=team))
+    people: dict[int, list[TeamMember]] = defaultdict(list)
+    for row in await sql.rows(MY_TEAMMATES, [user.id]):
+        member = _with(sql.hydrate(TeamMember, row, "m"), user=sql.hydrate(User, row, "u"))
+        people[member.team_id].append(member)
+    sent: dict[int, list[Any]] = defaultdict(list)
+    for row in await sql.rows(MY_TEAMS_INVITATIONS, [user.id, pending]):
+        invitation = sql.hydrate(TeamInvitation, row, "i")
+        sent[invitation.team_id].append(invitation)
+    work = {
+        s.team_id: s
+        for s in (
+            sql.hydrate(Submission, row, "s")
+            for row in await sql.rows(MY_TEAMS_SUBMISSIONS, [user.id])
         )
-        .select_related("team", "event")
-        .order_by("-created_at")
-    )
+    }
+    expires = sql.db_values(TeamInvitation, {"expires_at": moment})[0]
+    received = [
+        _with(
+            sql.hydrate(TeamInvitation, row, "i"),
+            team=sql.hydrate(Team, row, "t"),
+            event=sql.hydrate(Event, row, "e"),
+        )
+        for row in await sql.rows(INVITATIONS_TO_ME, [user.email, pending, expires])
+    ]
     team_by_event = {s.event_id: s.team for s in seats}
     cards = [
         _card(r.event, team_by_event.get(r.event_id), people, sent, work, moment)

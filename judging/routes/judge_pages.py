@@ -63,7 +63,7 @@ async def invitation(request: Request) -> Response:
 
 async def queue(request: Request) -> Response:
     user = signed_in(request)
-    accepted = await judges.judge_seats(user)
+    accepted = await queues.accepted_seats(user)
     rounds = await queues.judge_queue(user, accepted)
     seats = [(s.scope_type, s.scope_id) for s in accepted]
     scopes = await _scope_infos(

@@ -3,13 +3,15 @@ the team, never who wrote them."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from core import sql
 from core.clock import now
 from judging import scoring
-from judging.enums import SheetState
+from judging.enums import RoundState, SheetState
 from judging.models import Criterion, Entry, Round, ScoreSheet
 from judging.services.markers import active_conflicts, meets_conflict
 from judging.services.rubric import criteria_of
@@ -39,21 +41,38 @@ class Feedback:
     rounds: list[RoundFeedback]
 
 
+SCOPES_KEPT = 64  # statements by the number of ids (a dashboard lists a few)
+
+
+@functools.lru_cache(maxsize=SCOPES_KEPT)
+def _scopes_statement(count: int) -> sql.Statement:
+    marks = ", ".join("?" * count)
+    return sql.Statement(
+        lambda: (
+            f"""
+        SELECT e.source_id AS source_id, {sql.selected(Round, "r", ("publish_at",), "r")},
+               r.scope_type AS scope_type, r.scope_id AS scope_id
+        FROM judging_entry e JOIN judging_round r ON r.id = e.round_id
+        WHERE e.source = ? AND e.source_id IN ({marks}) AND r.state = ?
+        ORDER BY e.round_id"""  # noqa: S608
+        )
+    )
+
+
 async def feedback_scopes(source: str, source_ids: Collection[int]) -> dict[int, tuple[str, int]]:
     """For each of these source ids with published feedback, the scope its feedback page is
-    in: one query whatever the number of ids (a team dashboard lists many)."""
+    in: one statement whatever the number of ids (a team dashboard lists many; written once
+    in core/sql.py's way, as every signed-in participant's dashboard asks)."""
     if not source_ids:
         return {}
     at = now()
-    entries = (
-        await Entry.filter(source=source, source_id__in=list(source_ids))
-        .select_related("round")
-        .order_by("round_id")
-    )
+    ids = sorted(source_ids)
+    rows = await sql.rows(_scopes_statement(len(ids)), [source, *ids, RoundState.PUBLISHED.value])
     found: dict[int, tuple[str, int]] = {}
-    for entry in entries:
-        if entry.round.results_public(at):
-            found.setdefault(entry.source_id, (entry.round.scope_type, entry.round.scope_id))
+    for row in rows:
+        publish_at = sql.python_values(Round, row, ("publish_at",), "r")["publish_at"]
+        if publish_at is not None and publish_at <= at:  # Round.results_public
+            found.setdefault(row["source_id"], (row["scope_type"], row["scope_id"]))
     return found
 
 

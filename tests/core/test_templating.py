@@ -33,3 +33,13 @@ def test_inside_a_translated_sentence_the_value_is_isolated_once() -> None:
     with use_locale("en"):
         html = render('{{ _("Team %(team)s", team=name|auto) }}', name="<b>")
     assert html == 'Team <bdi dir="auto">&lt;b&gt;</bdi>'
+
+
+def test_markup_made_on_purpose_is_kept_and_other_values_are_shown_as_text() -> None:
+    assert render("{{ code|ltr|auto }}", code="<x>") == (
+        '<bdi dir="auto"><bdi dir="ltr">&lt;x&gt;</bdi></bdi>'
+    )
+    assert render("{{ n|auto }}", n=42) == '<bdi dir="auto">42</bdi>'
+    assert render('{{ name|auto("en") }}', name='"quoted" & <b>') == (
+        '<bdi dir="auto" lang="en">&#34;quoted&#34; &amp; &lt;b&gt;</bdi>'
+    )

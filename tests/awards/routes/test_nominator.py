@@ -21,7 +21,7 @@ from core.i18n import use_locale
 from core.storage import StoredFile, upload_dir
 from tests.awards.builders import DAY, colleague, make_category, make_cycle
 from tests.conftest import body, csrf, post_form
-from tests.events.factories import error_of, text_of, value_of
+from tests.events.factories import QueryCounter, error_of, text_of, value_of
 from tests.events.samples import PDF
 from tests.factories import grant, make_user, sign_in
 
@@ -555,3 +555,18 @@ async def test_a_file_comes_off_a_draft_but_a_submitted_nomination_keeps_its_fil
     assert refused.status_code == 409
     assert "A submitted nomination keeps its files" in text_of(refused.text)
     assert await NominationFile.filter(nomination=row).count() == 1
+
+
+async def test_my_nominations_reads_in_five_statements_with_rulings_and_appeals(client, settings):
+    """ "My nominations" is made on every visit: the person, then their nominations with cycle
+    and category, the rulings with their reasons, the appeals and the shortlist places, one
+    statement each whatever their number."""
+    _cycle, row, user = await _ineligible(settings)
+    await sign_in(client, user)
+    await client.get("/me/awards")
+    with QueryCounter() as counter:
+        mine = await client.get("/me/awards")
+    text = text_of(mine.text)
+    assert "The work was published outside the window" in text and "Published in 2024." in text
+    assert f'href="http://testserver/me/nominations/{row.id}/appeal"' in mine.text
+    assert counter.count == 5, counter.statements

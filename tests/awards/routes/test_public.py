@@ -9,7 +9,8 @@ import re
 import httpx
 import pytest
 
-from awards.enums import EvidenceField, NomineeType
+from awards.enums import EvidenceField, Milestone, NomineeType, Visibility
+from awards.services import cycles
 from awards.services.public import home_items
 from core import clock
 from tests.awards.builders import make_category, make_cycle
@@ -291,6 +292,7 @@ async def test_the_header_links_to_the_award(client):
 
 async def test_the_cycle_page_runs_the_same_queries_for_two_categories_as_for_twelve(client):
     cycle = await make_cycle()
+    await sign_in(client, await make_user())  # a signed-in visitor's page is made each time
 
     async def count() -> int:
         with QueryCounter() as counter:
@@ -303,3 +305,51 @@ async def test_the_cycle_page_runs_the_same_queries_for_two_categories_as_for_tw
     for _ in range(10):
         await make_category(cycle, min_links=1, file_kinds=["pdf"])
     assert await count() == few
+
+
+async def test_an_anonymous_visitor_is_answered_from_the_kept_page_without_a_query(client):
+    cycle = await _cycle()
+    first = await client.get(f"/awards/{cycle.slug}?lang=en")
+    with QueryCounter() as counter:
+        again = await client.get(f"/awards/{cycle.slug}?lang=en")
+    assert counter.count == 0
+    assert again.text == first.text and "Sign in to nominate" in again.text
+    arabic = await client.get(f"/awards/{cycle.slug}?lang=ar")  # each language on its own
+    assert '<html lang="ar" dir="rtl">' in arabic.text
+
+
+async def test_the_kept_cycle_page_shows_each_change_at_once(client):
+    cycle = await _cycle()
+    actor = await make_user()
+    url = f"/awards/{cycle.slug}?lang=en"
+    assert "Nominations are open until 20 December 2026, 09:00" in text_of(
+        (await client.get(url)).text
+    )
+    await cycles.extend_deadline(actor, cycle, Milestone.NOMINATIONS_CLOSE, OPENS + 32 * DAY)
+    assert "Nominations are open until 22 December 2026, 09:00" in text_of(
+        (await client.get(url)).text
+    )
+    values = {"name_ar": "التصوير", "name_en": "Photography", "nominee_type": NomineeType.GROUP}
+    photography = await cycles.add_category(actor, cycle, values)
+    shown = _categories((await client.get(url)).text)
+    assert shown == ["Investigative report", "Media personality of the year", "Photography"]
+    await cycles.move_category(actor, cycle, photography, -1)
+    shown = _categories((await client.get(url)).text)
+    assert shown == ["Investigative report", "Photography", "Media personality of the year"]
+    await cycles.update_category(actor, cycle, photography, {"name_en": "Photo essay"})
+    assert "Photo essay" in _categories((await client.get(url)).text)
+    await cycles.update_cycle(actor, cycle, {"name_en": "The 2026 award"})
+    assert "The 2026 award" in (await client.get(url)).text
+    await cycles.set_visibility(actor, cycle, Visibility.DRAFT)
+    assert (await client.get(url)).status_code == 404
+
+
+async def test_the_kept_cycle_page_changes_its_phase_at_the_very_second(client):
+    cycle = await _cycle()
+    clock.travel(cycle.nominations_close - dt.timedelta(seconds=1) - clock.now())
+    url = f"/awards/{cycle.slug}?lang=en"
+    assert "Sign in to nominate" in (await client.get(url)).text
+    clock.travel(dt.timedelta(seconds=1))
+    text = text_of((await client.get(url)).text)
+    assert "Nominations for this cycle closed on 20 December 2026, 09:00" in text
+    assert "Sign in to nominate" not in text

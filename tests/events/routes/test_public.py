@@ -7,7 +7,7 @@ import datetime as dt
 from core import clock
 from events.models import Track
 from events.services.home import published_events
-from tests.events.factories import QueryCounter, make_event, text_of
+from tests.events.factories import QueryCounter, make_event, make_team, text_of
 from tests.factories import make_user, sign_in
 
 
@@ -103,3 +103,27 @@ async def test_the_events_list(client):
     text = text_of((await client.get("/events?lang=en")).text)
     assert shown.title_en in text and hidden.title_en not in text
     assert "Create an event" not in text
+
+
+async def test_a_signed_in_member_sees_their_team_read_in_four_statements(client):
+    """The signed-in event page is made on every visit: the person, the event with their
+    registration and team, its tracks and its published rounds, one statement each."""
+    event = await make_event(phase="submission")
+    captain = await make_user(language="en")
+    team = await make_team(event, captain, name="Falcons")
+    await sign_in(client, captain)
+    url = f"/events/{event.slug}?lang=en"
+    await client.get(url)
+    with QueryCounter() as counter:
+        page = await client.get(url)
+    assert "You are registered for this event." in text_of(page.text)
+    assert f'href="http://testserver/events/{event.slug}/teams/{team.id}"' in page.text
+    assert "Go to your team: Falcons" in text_of(page.text)
+    assert counter.count == 4, counter.statements
+    stranger = await make_user(language="en")
+    await sign_in(client, stranger)
+    await client.get(url)
+    with QueryCounter() as counter:
+        page = await client.get(url)
+    assert "You are registered" not in page.text and "Falcons" not in page.text
+    assert counter.count == 4, counter.statements
