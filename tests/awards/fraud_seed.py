@@ -11,7 +11,7 @@ from awards.enums import NominationState
 from awards.models import Category, Cycle, Nomination, PublicVote, VoteLog, Voter
 from awards.voters import voter_key
 from core.clock import now
-from tests.awards.builders import make_category
+from tests.awards.factories import make_category
 from tests.factories import make_user
 
 SECRET = b"test-secret"

@@ -12,7 +12,7 @@ import sys
 
 from core.db import connected
 from core.settings import load_settings
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.factories import make_user
 
 

@@ -25,7 +25,7 @@ from awards.models import (
 from core.clock import now
 from judging.enums import JudgeState
 from judging.models import Judge
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.awards.jury import eligible
 from tests.factories import make_user
 

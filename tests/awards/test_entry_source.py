@@ -11,7 +11,7 @@ from core.questions import QuestionKind
 from judging.models import Conflict, Entry
 from judging.services import conflicts, entries
 from judging.sources import sources
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.awards.jury import category_round, eligible, jury_judges
 from tests.factories import make_user
 

@@ -7,7 +7,7 @@ from awards.services.entry_source import NominationSource, group_key
 from judging.enums import RoundState
 from judging.models import Assignment, Judge, Round, ScoreSheet
 from judging.services import assignments, entries
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.awards.jury import category_round, eligible, jury_judges
 from tests.conftest import post_form
 from tests.factories import make_user, sign_in

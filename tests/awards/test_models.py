@@ -20,7 +20,7 @@ from awards.models import (
     ScreeningRuling,
 )
 from core.clock import now
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.factories import make_user
 
 

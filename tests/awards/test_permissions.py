@@ -30,7 +30,7 @@ from core.clock import now
 from core.routing import flat
 from judging.enums import JudgeState
 from judging.models import Judge
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.conftest import CSRF_INPUT
 from tests.factories import grant, make_user, sign_in
 

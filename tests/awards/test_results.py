@@ -21,7 +21,7 @@ from core.errors import Conflict, Invalid
 from core.mail.models import OutboxMessage
 from judging.enums import ConflictKind, ConflictOrigin
 from judging.services import conflicts
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.awards.jury import category_round, eligible, jury_judges, scored
 from tests.awards.results_builders import ballots, final_vote, void_decision, votes
 from tests.factories import make_user

@@ -9,7 +9,7 @@ from awards.enums import NominationState
 from awards.models import Nomination
 from awards.rules import NominationAccess
 from core.permissions import allowed
-from tests.awards.builders import make_cycle
+from tests.awards.factories import make_cycle
 from tests.factories import make_user
 
 

@@ -15,7 +15,7 @@ from awards.services.nominations import save_nomination
 from core.audit import AuditEntry
 from core.clock import now
 from core.errors import Conflict, Invalid
-from tests.awards.builders import POSITION, colleague, make_category, make_cycle, timeline
+from tests.awards.factories import POSITION, colleague, make_category, make_cycle, timeline
 from tests.factories import make_user
 
 

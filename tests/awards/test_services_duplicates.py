@@ -13,7 +13,7 @@ from awards.services.nominations import save_nomination
 from core import clock
 from core.audit import AuditEntry
 from core.errors import Conflict, Invalid
-from tests.awards.builders import DAY, colleague, mails_to, make_category, make_cycle
+from tests.awards.factories import DAY, colleague, mails_to, make_category, make_cycle
 from tests.factories import make_user
 
 

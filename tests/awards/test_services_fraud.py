@@ -14,7 +14,7 @@ from awards.services.common import PhaseClosed
 from core.audit import AuditEntry
 from core.clock import now
 from core.errors import Conflict, Invalid
-from tests.awards.builders import make_cycle
+from tests.awards.factories import make_cycle
 from tests.awards.fraud_seed import SECRET, seed
 from tests.factories import make_user
 

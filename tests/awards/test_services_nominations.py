@@ -22,7 +22,7 @@ from awards.services.nominations import NominationInput, save_nomination
 from core.clock import now
 from core.errors import Forbidden, Invalid
 from core.mail.models import OutboxMessage
-from tests.awards.builders import colleague, mails_to, make_category, make_cycle
+from tests.awards.factories import colleague, mails_to, make_category, make_cycle
 from tests.factories import make_user
 
 

@@ -14,7 +14,7 @@ from awards.voters import keyed_hash, voter_key
 from core import clock
 from core.errors import Conflict, Invalid, NotFound, TooManyRequests
 from core.mail.models import OutboxMessage
-from tests.awards.builders import make_category, make_voting_cycle, shortlisted
+from tests.awards.factories import make_category, make_voting_cycle, shortlisted
 from tests.factories import make_user
 
 SECRET = "test-secret-key"

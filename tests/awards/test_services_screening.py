@@ -16,7 +16,7 @@ from core import clock
 from core.audit import AuditEntry
 from core.errors import Conflict, Forbidden, Invalid
 from core.mail.models import OutboxMessage
-from tests.awards.builders import DAY, colleague, mails_to, make_category, make_cycle
+from tests.awards.factories import DAY, colleague, mails_to, make_category, make_cycle
 from tests.factories import make_user
 
 TO_SCREENING = 25 * DAY  # from day 10 (nominations) to day 35 (screening)

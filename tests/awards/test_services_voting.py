@@ -22,7 +22,7 @@ from core.errors import Invalid, NotFound
 from core.i18n import use_locale
 from judging.enums import ConflictKind, ConflictOrigin
 from judging.models import Conflict
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.awards.jury import finalists, jury_judges
 from tests.factories import make_user
 

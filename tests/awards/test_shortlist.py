@@ -14,7 +14,7 @@ from awards.services import cycles, shortlist
 from core.audit import AuditEntry
 from core.errors import Conflict
 from core.i18n import use_locale
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.awards.jury import category_round, eligible, jury_judges, scored
 from tests.conftest import body, post_form
 from tests.factories import make_user, sign_in

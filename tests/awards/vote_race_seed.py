@@ -13,7 +13,7 @@ import sys
 
 from core.db import connected
 from core.settings import load_settings
-from tests.awards.builders import make_category, make_voting_cycle, shortlisted
+from tests.awards.factories import make_category, make_voting_cycle, shortlisted
 
 
 async def seed(slug: str, categories: int) -> None:

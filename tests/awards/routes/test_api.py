@@ -8,7 +8,7 @@ import re
 
 from awards.enums import EvidenceField, NomineeType
 from core import clock
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.factories import make_user, sign_in
 
 OPENS = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)

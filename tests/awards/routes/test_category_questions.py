@@ -13,7 +13,7 @@ import pytest
 from accounts.enums import Role, ScopeType
 from awards.models import CategoryQuestion, Nomination, NominationVersion
 from core.audit import AuditEntry
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.awards.routes.test_nominator import FIELDS, _form_key, location
 from tests.conftest import post_form
 from tests.events.factories import error_of, text_of

@@ -6,7 +6,7 @@ import re
 
 from awards.models import Category, FraudDecision, PublicVote
 from core.audit import AuditEntry
-from tests.awards.builders import make_cycle
+from tests.awards.factories import make_cycle
 from tests.awards.fraud_seed import seed
 from tests.conftest import csrf
 from tests.factories import make_user, sign_in

@@ -13,7 +13,7 @@ from accounts.models import Membership
 from awards.enums import NomineeType, Visibility
 from awards.models import Category, Cycle, ScreeningReason
 from core.audit import AuditEntry
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.conftest import post_form
 from tests.events.factories import error_of, text_of
 from tests.factories import make_user, sign_in

@@ -20,7 +20,7 @@ from core import clock
 from core.i18n import use_locale
 from core.mail.models import OutboxMessage
 from core.storage import StoredFile, upload_dir
-from tests.awards.builders import DAY, colleague, make_category, make_cycle
+from tests.awards.factories import DAY, colleague, make_category, make_cycle
 from tests.conftest import body, post_form
 from tests.events.factories import QueryCounter, text_of
 from tests.factories import make_user, sign_in

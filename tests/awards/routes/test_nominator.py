@@ -19,7 +19,7 @@ from awards.services import nominations, screening
 from core import clock
 from core.i18n import use_locale
 from core.storage import StoredFile, upload_dir
-from tests.awards.builders import DAY, colleague, make_category, make_cycle
+from tests.awards.factories import DAY, colleague, make_category, make_cycle
 from tests.conftest import body, csrf, post_form
 from tests.events.factories import QueryCounter, error_of, text_of, value_of
 from tests.events.samples import PDF

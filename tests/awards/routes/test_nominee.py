@@ -19,7 +19,7 @@ from core import clock
 from core.audit import AuditEntry
 from core.storage import StoredFile
 from tests.accounts.helpers import GOOD_PASSWORD, sign_up
-from tests.awards.builders import DAY, colleague, make_category, make_cycle
+from tests.awards.factories import DAY, colleague, make_category, make_cycle
 from tests.conftest import body, first_link, post_form
 from tests.events.factories import text_of
 from tests.factories import make_user, sign_in

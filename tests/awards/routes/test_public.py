@@ -13,7 +13,7 @@ from awards.enums import EvidenceField, Milestone, NomineeType, Visibility
 from awards.services import cycles
 from awards.services.public import home_items
 from core import clock
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.events.factories import QueryCounter, text_of
 from tests.factories import make_user, sign_in
 

@@ -25,7 +25,7 @@ from awards.services import duplicates, screening
 from awards.services.nominations import save_nomination
 from core import clock
 from core.audit import AuditEntry
-from tests.awards.builders import DAY, colleague, make_category, make_cycle
+from tests.awards.factories import DAY, colleague, make_category, make_cycle
 from tests.conftest import CSRF_INPUT, body
 from tests.events.factories import QueryCounter, text_of
 from tests.factories import make_user, sign_in

@@ -12,7 +12,7 @@ import httpx
 
 from awards.models import PublicVote, VoteLog
 from core import clock
-from tests.awards.builders import make_category, make_voting_cycle, shortlisted
+from tests.awards.factories import make_category, make_voting_cycle, shortlisted
 from tests.conftest import CSRF_INPUT, body
 from tests.factories import make_user, sign_in
 

@@ -14,7 +14,7 @@ from core import clock
 from core.audit import AuditEntry
 from judging.enums import ConflictKind, ConflictOrigin
 from judging.models import Conflict
-from tests.awards.builders import make_category, make_cycle
+from tests.awards.factories import make_category, make_cycle
 from tests.awards.jury import finalists, jury_judges
 from tests.conftest import post_form
 from tests.factories import make_user, sign_in
