@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -222,6 +222,21 @@ ROW_FIELDS = (
 
 
 @dataclass(frozen=True)
+class ListedNomination:
+    """A nomination as a list row shows it (ROW_FIELDS, read as plain values)."""
+
+    id: int
+    category_id: int
+    state: str
+    self_nomination: bool
+    nominee_name_ar: str
+    nominee_name_en: str
+    work_title: str
+    work_outlet: str
+    submitted_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class Listing:
     page: Page
     nominators: dict[int, list[Nominator]]
@@ -233,8 +248,9 @@ async def nominations(cycle: Cycle, f: ListFilter, number: int = 1) -> Listing:
     """A page of the cycle's nominations with their nominators and the cycle's categories
     (four queries, five with the likely duplicates)."""
     flagged = await flagged_duplicates(cycle) if f.duplicates else {}
-    query = nomination_query(cycle, f, flagged if f.duplicates else None).only(*ROW_FIELDS)
-    page = await paginate(query, number, PAGE_SIZE)
+    query = nomination_query(cycle, f, flagged if f.duplicates else None)
+    found = await paginate(query, number, PAGE_SIZE, values=ROW_FIELDS)
+    page = replace(found, items=[ListedNomination(**row) for row in found.items])
     nominators = await _nominators([n.id for n in page.items])
     return Listing(page, nominators, flagged, {c.id: c for c in await categories(cycle)})
 

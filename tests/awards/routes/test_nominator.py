@@ -557,10 +557,11 @@ async def test_a_file_comes_off_a_draft_but_a_submitted_nomination_keeps_its_fil
     assert await NominationFile.filter(nomination=row).count() == 1
 
 
-async def test_my_nominations_reads_in_five_statements_with_rulings_and_appeals(client, settings):
+async def test_my_nominations_reads_in_six_statements_with_rulings_and_appeals(client, settings):
     """ "My nominations" is made on every visit: the person, then their nominations with cycle
-    and category, the rulings with their reasons, the appeals and the shortlist places, one
-    statement each whatever their number."""
+    and category, the rulings with their reasons, the appeals and the shortlist places, and
+    whether they sit on a jury whose final vote is open, one statement each whatever their
+    number."""
     _cycle, row, user = await _ineligible(settings)
     await sign_in(client, user)
     await client.get("/me/awards")
@@ -569,4 +570,4 @@ async def test_my_nominations_reads_in_five_statements_with_rulings_and_appeals(
     text = text_of(mine.text)
     assert "The work was published outside the window" in text and "Published in 2024." in text
     assert f'href="http://testserver/me/nominations/{row.id}/appeal"' in mine.text
-    assert counter.count == 5, counter.statements
+    assert counter.count == 6, counter.statements
