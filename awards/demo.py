@@ -688,18 +688,42 @@ async def demo_voting_cycle(settings: Settings, organizer: User, people: list[Us
             for i, public_vote in ((0, False), (1, True))
         ]
         await cycles.set_visibility(organizer, cycle, Visibility.PUBLISHED)
-        made = [await _nominate(settings, people, cats, row, year) for row in VOTING_NOMINEES]
+        await _to_shortlist(settings, organizer, people, cycle, cats, VOTING_NOMINEES)
+    finally:
+        clock.travel(-moved)
+    first = await User.get(email=JURY[0])
+    await _declare_and_vote(organizer, cycle, [first])
+    return cycle
+
+
+async def _to_shortlist(
+    settings: Settings,
+    organizer: User,
+    people: list[User],
+    cycle: Cycle,
+    categories: list[Category],
+    nominees: tuple[tuple[Any, ...], ...],
+) -> None:
+    """A cycle's way from nominations to its published shortlist through the services, the
+    clock moved along its timeline and back: `nominees` nominated and accepted, ruled eligible
+    once nominations close, judged by the demo jury, each category's shortlist approved and the
+    shortlist published."""
+    moved = dt.timedelta(0)
+    try:
+        made = [await _nominate(settings, people, categories, row, cycle.year) for row in nominees]
         for nomination in made:
             await _accept(settings, nomination)
-        clock.travel(30 * DAY)
-        moved += 30 * DAY
+        to_screening = cycle.nominations_close - clock.now() + DAY
+        clock.travel(to_screening)
+        moved += to_screening
         await screening.rule(
             settings, organizer, cycle, [n.id for n in made], ruling=Ruling.ELIGIBLE
         )
+        assert cycle.jury_starts is not None and cycle.shortlist_at is not None
         to_jury = cycle.jury_starts - clock.now() + DAY
         clock.travel(to_jury)
         moved += to_jury
-        judged = await _jury(settings, organizer, cycle, cats, people)
+        judged = await _jury(settings, organizer, cycle, categories, people)
         to_shortlist = cycle.shortlist_at - clock.now()
         clock.travel(to_shortlist)
         moved += to_shortlist
@@ -708,9 +732,6 @@ async def demo_voting_cycle(settings: Settings, organizer: User, people: list[Us
         await shortlist.publish(organizer, cycle, settings)
     finally:
         clock.travel(-moved)
-    first = await User.get(email=JURY[0])
-    await _declare_and_vote(organizer, cycle, [first])
-    return cycle
 
 
 # --- last year's final vote and published results (issue 10) -------------------------------
@@ -942,24 +963,7 @@ async def _public_vote(settings: Settings, organizer: User, people: list[User]) 
         clock.travel(to_nominations)
         moved += to_nominations
         cycle, cats = await _vote_cycle(organizer, slug, year, opens)
-        made = [await _nominate(settings, people, cats, row, year) for row in VOTE_NOMINEES]
-        for nomination in made:
-            await _accept(settings, nomination)
-        clock.travel(30 * DAY)  # screening
-        moved += 30 * DAY
-        await screening.rule(
-            settings, organizer, cycle, [n.id for n in made], ruling=Ruling.ELIGIBLE
-        )
-        to_jury = cycle.jury_starts - clock.now() + DAY
-        clock.travel(to_jury)
-        moved += to_jury
-        judged = await _jury(settings, organizer, cycle, cats, people)
-        to_shortlist = cycle.shortlist_at - clock.now()
-        clock.travel(to_shortlist)
-        moved += to_shortlist
-        for category in judged:
-            await shortlist.approve(organizer, cycle, category)
-        await shortlist.publish(organizer, cycle, settings)
+        await _to_shortlist(settings, organizer, people, cycle, cats, VOTE_NOMINEES)
     finally:
         clock.travel(-moved)
     cycle = await Cycle.get(id=cycle.id)
