@@ -33,6 +33,8 @@ from awards.models import (
 from core.clock import now
 from core.db import connected
 from core.settings import load_settings
+from judging.enums import JudgeState
+from judging.models import Judge
 
 ORGANIZER = "organizer@manassa.local"
 JURORS = ("judge@manassa.local", "judge2@manassa.local", "participant@manassa.local")
@@ -106,6 +108,14 @@ async def seed(lang: str) -> dict[str, object]:
         a, b, c = finalists
         for email, ranking in zip(JURORS, ([a, b, c], [a, c, b], [b, a, c]), strict=True):
             juror = await User.get(email=email)
+            await Judge.create(  # seated on the cycle's jury: only seated jurors' ballots count
+                scope_type=ScopeType.AWARD_CYCLE.value,
+                scope_id=cycle.id,
+                email=email,
+                user=juror,
+                state=JudgeState.ACCEPTED,
+                token_hash=f"{cycle.slug}-{email}",
+            )
             await JuryBallot.create(
                 category=category,
                 juror=juror,
@@ -115,23 +125,27 @@ async def seed(lang: str) -> dict[str, object]:
             )
         plan = [a] * 20 + [b] * 35 + [c] * 10
         voided = 6
+        voided_ids = []
         for i in range(len(plan) + voided):
             voter = await Voter.create(
                 cycle=cycle, key=f"{cycle.slug}-voter-{i}", verified_at=moment - 5 * day
             )
-            await PublicVote.create(
+            vote = await PublicVote.create(
                 category=category,
                 voter=voter,
                 nomination=plan[i] if i < len(plan) else a,
                 cast_at=moment - 5 * day + dt.timedelta(minutes=i),
                 voided=i >= len(plan),
             )
+            if vote.voided:
+                voided_ids.append(vote.id)
         await FraudDecision.create(
             category=category,
             cluster="subnet:journey",
             action="void",
             reason="burst",
             votes=voided,
+            vote_ids=voided_ids,
             decided_by=organizer,
             decided_at=moment - day / 2,
         )
