@@ -3,6 +3,7 @@ never carry one visitor's state to another, and each language and host gets its 
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import httpx
@@ -88,3 +89,29 @@ async def _token(client: httpx.AsyncClient) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match
     return match[1]
+
+
+async def test_signed_in_pages_arriving_together_read_an_expired_section_once(app, client):
+    """Signed-in home pages are drawn per request, but their sections come from a short-lived
+    copy: when it has expired, the requests that arrive together wait for one reading instead
+    of each reading it (under load, dozens of reads queued on the database's one thread made
+    some home pages wait over a second)."""
+    calls: list[str] = []
+    release = asyncio.Event()
+
+    async def events() -> list[dict]:
+        calls.append("events")
+        await release.wait()
+        return [{"title_ar": "ميدياثون تبوك", "title_en": "Tabuk Mediathon", "url": "/events/9"}]
+
+    app.state.hooks.home_sections["events"] = events
+    await sign_in(client, await make_user(name_ar="هند الشمري"))
+    pages = [asyncio.create_task(client.get("/")) for _ in range(8)]
+    await asyncio.sleep(0.05)  # all eight are waiting for the one reading
+    release.set()
+    answers = await asyncio.gather(*pages)
+    assert calls == ["events"]
+    for answer in answers:
+        assert answer.status_code == 200
+        assert nav_name(answer.text) == "هند الشمري"
+        assert '<bdi dir="auto" lang="ar">ميدياثون تبوك</bdi>' in answer.text
