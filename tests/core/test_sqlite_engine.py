@@ -137,6 +137,23 @@ async def test_a_transaction_reads_its_own_writes_and_long_reads_leave_the_event
             await client.execute_query("SELECT * FROM no_such_table")
 
 
+async def test_a_short_read_is_answered_on_the_event_loop_every_time(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """SQLite counts a prepared statement's steps over all its runs (and sqlite3 keeps it
+    prepared): the limit must hold per read, or a short read repeated by every request is
+    now and then interrupted and sent to aiosqlite's thread, behind everyone else's reads."""
+    async with connected(file_settings(settings, tmp_path)):
+        client = Tortoise.get_connection("default")
+        await client.execute_script("CREATE TABLE t (n INTEGER)")
+        await client.execute_query(
+            "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+            "WHERE x < 200) SELECT x FROM c"
+        )
+        answered = [client.quick_read("SELECT SUM(n) AS total FROM t", []) for _ in range(500)]
+        assert answered == [[{"total": 20100}]] * 500
+
+
 async def test_an_in_memory_database_is_read_through_its_only_connection(
     settings: Settings,
 ) -> None:
