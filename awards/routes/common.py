@@ -11,7 +11,7 @@ from starlette.requests import Request
 from awards import labels
 from awards import rules as rules  # registers the award's permission rules by name
 from awards.models import SLUG_MAX, Cycle
-from awards.services import results
+from awards.services import cycles, results
 from core import permissions
 from core.errors import NotFound
 from core.i18n import gettext as _
@@ -31,7 +31,7 @@ async def visible_cycle(request: Request) -> Cycle:
     """The cycle of the URL, if this visitor may see it (drafts only to its organizers and
     admins; everyone else gets the same 404 as for a cycle that does not exist)."""
     slug = slug_of(request)
-    cycle = await Cycle.get_or_none(slug=slug) if slug else None
+    cycle = await cycles.cycle_of_slug(slug) if slug else None
     if cycle is None:
         raise not_found()
     permissions.require(request.state.user, "awards.view", cycle, visible="awards.view")
@@ -43,7 +43,7 @@ async def managed_cycle(request: Request) -> Cycle:
     did not exist; a signed-out organizer is asked to sign in)."""
     permissions.require(request.state.user, "core.signed_in")
     slug = slug_of(request)
-    cycle = await Cycle.get_or_none(slug=slug) if slug else None
+    cycle = await cycles.cycle_of_slug(slug) if slug else None
     if cycle is None:
         raise not_found()
     permissions.require(request.state.user, "awards.manage", cycle, visible="awards.manage")

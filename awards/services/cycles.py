@@ -18,9 +18,23 @@ from awards.enums import Milestone, Visibility
 from awards.models import Category, Cycle, ScreeningReason, of_cycle
 from awards.services import results_cache, shortlist_cache
 from awards.services.common import scope
-from core import audit
+from core import audit, sql
 from core.errors import Conflict, Invalid
 from core.i18n import gettext as _
+
+CYCLE_BY_SLUG = sql.Statement(
+    lambda: f"SELECT {sql.columns(Cycle, 'c')} FROM awards_cycle c WHERE c.slug = ?"  # noqa: S608
+)
+"""Every award page reads its cycle first: one hand-written statement (core/sql.py), which on
+SQLite is answered on the event loop instead of a round trip to the database's thread (a
+public vote under load queued there behind every other request's reads)."""
+
+
+async def cycle_of_slug(slug: str) -> Cycle | None:
+    """The cycle with this slug, whatever its visibility; None when there is none."""
+    found = await sql.rows(CYCLE_BY_SLUG, [slug])
+    return sql.hydrate(Cycle, found[0], "c") if found else None
+
 
 CYCLE_FIELDS = (
     "slug",
