@@ -65,19 +65,19 @@ async def _section_items(request: Request, key: str) -> list[dict[str, Any]]:
     if provider is None:
         return []
     cache = _home_cache(request)
-    items: list[dict[str, Any]] | None = cache.get(("section", key))
-    if items is not None:
+    section = ("section", key)
+
+    async def read() -> list[dict[str, Any]]:
+        seen = cache.generation
+        items = await provider()
+        cache.put(section, items, seen=seen)
         return items
-    # one request reads an expired section again; the signed-in ones that arrive meanwhile
-    # wait for it instead of each reading it (under load, dozens of reads queued on the
-    # database's one thread made some home pages wait over a second)
-    async with cache.single_flight(("section", key)):
-        items = cache.get(("section", key))
-        if items is None:
-            seen = cache.generation
-            items = await provider()
-            cache.put(("section", key), items, seen=seen)
-    return items
+
+    # one request reads an expired section again (PageCache.serve); the signed-in ones that
+    # arrive meanwhile wait for it instead of each reading it (under load, dozens of reads
+    # queued on the database's one thread made some home pages wait over a second)
+    found: list[dict[str, Any]] = await cache.serve(section, read, lambda items: items)
+    return found
 
 
 async def healthz(request: Request) -> Response:

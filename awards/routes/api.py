@@ -14,7 +14,7 @@ from starlette.routing import Route
 from awards.enums import CyclePhase, EvidenceField, NomineeType, Visibility
 from awards.models import Category, Cycle
 from awards.routes.common import slug_of
-from awards.services import public
+from awards.services import cycles, public
 from awards.timeline import Timeline
 from core.clock import now
 from core.openapi import CACHE, bilingual, iso, registry
@@ -75,8 +75,8 @@ async def cycle_list(request: Request) -> Response:
 
 async def cycle_detail(request: Request) -> Response:
     slug = slug_of(request)
-    cycle = await Cycle.get_or_none(slug=slug, visibility=Visibility.PUBLISHED) if slug else None
-    if cycle is None:
+    cycle = await cycles.cycle_of_slug(slug) if slug else None
+    if cycle is None or cycle.visibility != Visibility.PUBLISHED:
         return JSONResponse({"error": "not_found"}, status_code=404)
     body = cycle_summary(request, cycle, now())
     body.update(

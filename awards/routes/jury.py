@@ -17,7 +17,7 @@ from accounts.enums import ScopeType
 from awards.enums import Visibility
 from awards.models import Category, Cycle, of_cycle
 from awards.routes.common import managed_cycle, not_found, slug_of, visible_cycle
-from awards.services import public_vote, shortlist, shortlist_cache
+from awards.services import cycles, public_vote, shortlist, shortlist_cache
 from awards.services.entry_source import group_key
 from core import page_cache
 from core.errors import Conflict
@@ -151,7 +151,9 @@ def _shortlist_body(request: Request, cycle: Cycle, found: list[Any]) -> dict[st
 
 async def api_shortlist(request: Request) -> Response:
     slug = slug_of(request)
-    cycle = await Cycle.get_or_none(slug=slug, visibility=Visibility.PUBLISHED) if slug else None
+    cycle = await cycles.cycle_of_slug(slug) if slug else None
+    if cycle is not None and cycle.visibility != Visibility.PUBLISHED:
+        cycle = None
     found = await shortlist.published_shortlist(cycle) if cycle else None
     if cycle is None or found is None:
         return JSONResponse({"error": "not_found"}, status_code=404)

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from awards import labels
 from awards.models import Category, Cycle, of_cycle
 from awards.routes.common import managed_cycle, not_found, slug_of, visible_cycle
-from awards.services import results, results_cache
+from awards.services import cycles, results, results_cache
 from awards.tabulation import point_scale
 from core import page_cache
 from core.clock import now
@@ -420,7 +420,7 @@ def _results_body(
 
 async def api_results(request: Request) -> Response:
     slug = slug_of(request)
-    cycle = await Cycle.get_or_none(slug=slug) if slug else None
+    cycle = await cycles.cycle_of_slug(slug) if slug else None
     if cycle is None or not results.is_public(cycle):
         return JSONResponse({"error": "not_found"}, status_code=404)
     found = await results.reports(cycle)
