@@ -26,7 +26,7 @@ from core.mail.senders import make_sender
 from core.mail.sink import CollectingHandler, start_sink
 from core.mail.worker import MailWorker
 from core.routes import routes as core_routes
-from core.routing import NamedRouter, grouped
+from core.routing import BySegment, NamedRouter, grouped
 from core.security import (
     CSRFMiddleware,
     RequestContextMiddleware,
@@ -201,8 +201,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(CSRFMiddleware, on_refused=csrf_refused(settings)),
     ]
     app = Starlette(
-        # core first: the home page, the most visited, is then the first route tried
-        routes=grouped([*core_routes, *domain_routes]),
+        # one entry: the group of the request's first path segment is looked up, not searched
+        routes=[BySegment(grouped([*core_routes, *domain_routes]))],
         middleware=middleware,
         exception_handlers={
             HTTPException: http_error,

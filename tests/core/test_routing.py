@@ -11,7 +11,16 @@ from starlette.convertors import IntegerConvertor
 from starlette.routing import BaseRoute, Match, Mount, NoMatchFound, Route, Router
 
 from core.app import create_app
-from core.routing import CHILD, NamedRouter, PrefixGroup, flat, grouped, route_path
+from core.routing import (
+    CHILD,
+    DISPATCHED,
+    BySegment,
+    NamedRouter,
+    PrefixGroup,
+    flat,
+    grouped,
+    route_path,
+)
 from tests.conftest import csrf
 
 
@@ -21,7 +30,7 @@ def chosen(routes: list[BaseRoute], path: str, method: str) -> tuple[str, BaseRo
     partial = None
     for route in routes:
         match, child = route.matches(scope)
-        picked = child.get(CHILD, route)
+        picked = child.get(CHILD) or child.get(DISPATCHED) or route
         if match is Match.FULL:
             return "full", picked
         if match is Match.PARTIAL and partial is None:
@@ -33,6 +42,7 @@ def sample_paths(routes: list[BaseRoute]) -> list[str]:
     """A path for every route, its parameters filled with an integer or a word, and some that
     match nothing."""
     paths = ["/", "/nothing", "/judging/", "/events/x/y/z/w/v", "/api", "/judging/event/x/results"]
+    paths += ["", "events", "//events", "/static"]  # odd paths: no leading slash, empty segment
     for route in routes:
         if isinstance(route, Mount):
             paths.append(route.path + "/css/site.css")
@@ -53,10 +63,16 @@ def test_every_request_reaches_the_route_the_plain_list_would_choose(settings, d
     groups = grouped(routes)
     assert any(isinstance(g, PrefixGroup) for g in groups)
     assert len(groups) < len(routes) / 3  # a request tries far fewer routes
+    dispatch = [BySegment(groups)]  # as the app has them: the group looked up by segment
+    (entry,) = app.router.routes  # the app's router asks one entry, which looks the group up
+    assert isinstance(entry, BySegment)
+    assert [repr(g) for g in entry] == [repr(g) for g in groups]
     checked = 0
     for _again in range(2):  # the second time, from the routes the groups remember
         for path, method in itertools.product(sample_paths(routes), ["GET", "POST", "DELETE"]):
-            assert chosen(groups, path, method) == chosen(routes, path, method), (path, method)
+            plain = chosen(routes, path, method)
+            assert chosen(groups, path, method) == plain, (path, method)
+            assert chosen(dispatch, path, method) == plain, (path, method)
             checked += 1
     assert checked > 600
 
