@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextvars import ContextVar
+from types import BuiltinFunctionType, FunctionType
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_eval_context,
+    select_autoescape,
+)
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.datastructures import URL
@@ -28,10 +36,7 @@ _rendering: ContextVar[Request | None] = ContextVar("manassa_rendering", default
 
 
 def _csrf_token_global() -> str:
-    request = _rendering.get()
-    if request is None:
-        raise RuntimeError("csrf_token() is only available while rendering a request")
-    return csrf_token(request)
+    return csrf_token(_request_being_rendered("csrf_token"))
 
 
 URL_CACHE_SIZE = 4096
@@ -67,11 +72,12 @@ def _route_named(
     return None
 
 
-@pass_context
-def _url_for(context: Any, name: str, /, **path_params: Any) -> URL:
+def _url_for(name: str, /, **path_params: Any) -> URL:
     """request.url_for, remembered per app: Starlette tries every route on each call, and one
-    page makes a dozen calls (stylesheet, logo, header links ...)."""
-    request: Request = context["request"]
+    page makes a dozen calls (stylesheet, logo, header links ...). The request is the one being
+    rendered (not passed by the template's context: a context function called in a loop makes
+    Jinja copy the context on every call)."""
+    request = _request_being_rendered("url_for")
     cache: dict[tuple[Any, ...], URL] | None = getattr(request.app.state, "url_cache", None)
     if cache is None:  # an app not made by create_app
         return url_for(request, name, **path_params)
@@ -100,11 +106,23 @@ def _context(request: Request) -> dict[str, Any]:
         "switch_url": "/" + request.url.path.lstrip("/") + "?" + _with_lang(request, other),
         "switch_next": "/" + request.url.path.lstrip("/") + _without_lang(request),
         "current_user": getattr(request.state, "user", None),
-        "csrf_token": lambda: csrf_token(request),
-        "flashes": lambda: pop_flashes(request),
         "settings": request.app.state.settings,
-        "nav_links": lambda: nav_links(request),
     }
+
+
+def _request_being_rendered(helper: str) -> Request:
+    request = _rendering.get()
+    if request is None:
+        raise RuntimeError(f"{helper}() is only available while rendering a request")
+    return request
+
+
+def _flashes_global() -> list[list[str]]:
+    return pop_flashes(_request_being_rendered("flashes"))
+
+
+def _nav_links_global() -> list[tuple[str, str]]:
+    return nav_links(_request_being_rendered("nav_links"))
 
 
 NAV_KEPT = 1024
@@ -176,11 +194,11 @@ def user_written(value: object, lang: str | None = None) -> Markup:
     return Markup(f'<bdi dir="auto">{escape(value)}</bdi>')  # noqa: S704 - escaped
 
 
-def _interpolate(context: Context, text: str, variables: dict[str, Any]) -> str:
+def _interpolate(context: EvalContext, text: str, variables: dict[str, Any]) -> str:
     """A translation is text, never HTML: in an HTML template the translated sentence is
     escaped, and so is every value put into it, except values that are markup on purpose
     (built with Markup, such as `value|ltr`)."""
-    if context.eval_ctx.autoescape:
+    if context.autoescape:
         return Markup.escape(text) % variables
     return text % variables
 
@@ -193,9 +211,11 @@ asks for hundreds). The catalogs do not change while the process runs; the same 
 every reader, so nothing personal is kept."""
 
 
-@pass_context
-def _gettext(context: Context, message: str, **variables: Any) -> str:
-    if variables or not context.eval_ctx.autoescape:
+# The translation helpers take the evaluation context (whether the template escapes), not the
+# template's context: Jinja copies the context for a context function called in a loop.
+@pass_eval_context
+def _gettext(context: EvalContext, message: str, **variables: Any) -> str:
+    if variables or not context.autoescape:
         return _interpolate(context, i18n.gettext(message), variables)
     key = (i18n.get_locale(), message)
     try:
@@ -207,10 +227,43 @@ def _gettext(context: Context, message: str, **variables: Any) -> str:
         return shown
 
 
-@pass_context
-def _ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+@pass_eval_context
+def _ngettext(context: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
     text = i18n.translations(i18n.get_locale()).ngettext(singular, plural, num)
     return _interpolate(context, text, {"num": num, **variables})
+
+
+class _Context(Context):
+    """Jinja's context, calling the helpers a page calls most without asking each call what
+    it wants passed: Jinja's `call` looks for `pass_context` marks on the object and on its
+    `__call__` every time (a list page makes a few hundred calls). Built-in functions and
+    methods (`item.get`, `dict.items`) cannot carry a mark, and our own helpers are known:
+    plain ones are called as they are, the translation helpers with the evaluation context
+    (what `pass_eval_context` asks for). Anything else goes through Jinja's own `call`."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
+        kind = type(__obj)
+        if kind is BuiltinFunctionType or (kind is FunctionType and __obj in _PLAIN_HELPERS):
+            pass
+        elif kind is FunctionType and __obj in _EVAL_CONTEXT_HELPERS:
+            args = (__self.eval_ctx, *args)
+        else:
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:  # what Jinja adds for context functions called in a loop or a block
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's call answers it
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
+_EVAL_CONTEXT_HELPERS = frozenset({_gettext, _ngettext})
+_PLAIN_HELPERS = frozenset(
+    {_url_for, _localized, _csrf_token_global, _flashes_global, _nav_links_global}
+)
 
 
 def build_environment() -> Environment:
@@ -224,6 +277,7 @@ def build_environment() -> Environment:
         auto_reload=False,
         cache_size=1000,
     )
+    env.context_class = _Context
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
@@ -237,6 +291,8 @@ def build_environment() -> Environment:
         localized=_localized,
         hijri=i18n.hijri_date,
         csrf_token=_csrf_token_global,
+        flashes=_flashes_global,
+        nav_links=_nav_links_global,
         url_for=_url_for,
         # an organizer's own questions (templates/_macros/questions.html, question_editor.html)
         answer=answers.display,

@@ -43,3 +43,22 @@ def test_markup_made_on_purpose_is_kept_and_other_values_are_shown_as_text() -> 
     assert render('{{ name|auto("en") }}', name='"quoted" & <b>') == (
         '<bdi dir="auto" lang="en">&#34;quoted&#34; &amp; &lt;b&gt;</bdi>'
     )
+
+
+def test_calls_in_a_loop_answer_as_jinja_would() -> None:
+    """The environment's context calls our helpers and built-in methods directly; a function
+    marked pass_context (none of ours) still gets the loop's variables, as Jinja gives them."""
+    from jinja2 import pass_context
+
+    @pass_context
+    def seen(context: object, name: str) -> object:
+        return context[name]  # type: ignore[index]
+
+    source = (
+        "{% for row in rows %}{% set label = row.get('name') %}"
+        "{{ seen('label') }}|{{ _('Sign in') }}|{{ row.get('missing', '-') }};{% endfor %}"
+    )
+    rows = [{"name": "<a>"}, {"name": "ب"}]
+    with use_locale("ar"):
+        shown = render(source, rows=rows, seen=seen)
+    assert shown == "&lt;a&gt;|تسجيل الدخول|-;ب|تسجيل الدخول|-;"
