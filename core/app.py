@@ -218,6 +218,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.url_cache = {}
     app.state.route_cache = {}
     app.state.nav_cache = {}  # core.templating.nav_links
+    app.state.header_cache = {}  # core.templating.site_header
     return app
 
 

@@ -12,6 +12,7 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    pass_context,
     pass_eval_context,
     select_autoescape,
 )
@@ -233,6 +234,42 @@ def _ngettext(context: EvalContext, singular: str, plural: str, num: int, **vari
     return _interpolate(context, text, {"num": num, **variables})
 
 
+HEADERS_KEPT = 2048
+_SWITCH_URL = Markup("<manassa-switch-url>")
+_SWITCH_NEXT = Markup("<manassa-switch-next>")
+"""Where the language switch's addresses go in a kept header: markup no rendered value can
+contain (a value typed by someone, "<manassa-switch-url>" in a display name, is escaped)."""
+
+
+@pass_context
+def site_header(context: Context) -> Markup:
+    """The site header (templates/_site_header.html), rendered once per language, site
+    address and signed-in person (their name, roles and form token) instead of on every page
+    (a fifth of a signed-in page's rendering: a dozen links and sentences); only the language
+    switch's addresses differ from page to page, and are put in escaped."""
+    request: Request = context["request"]
+    user = context["current_user"]
+    switch_url, switch_next = escape(context["switch_url"]), escape(context["switch_next"])
+    kept: dict[tuple[Any, ...], str] | None = getattr(request.app.state, "header_cache", None)
+    if kept is None:  # an app not made by create_app
+        return _header(context, switch_url, switch_next)
+    who = None
+    if user is not None:
+        who = (user.id, user.display_name, bool(user.is_admin), user.roles, csrf_token(request))
+    key = (context["lang"], str(request.base_url), who)
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= HEADERS_KEPT:
+            kept.clear()
+        found = kept[key] = str(_header(context, _SWITCH_URL, _SWITCH_NEXT))
+    return Markup(found.replace(_SWITCH_URL, switch_url).replace(_SWITCH_NEXT, switch_next))  # noqa: S704 - rendered escaped, the addresses escaped
+
+
+def _header(context: Context, switch_url: Markup, switch_next: Markup) -> Markup:
+    page = {**context.get_all(), "switch_url": switch_url, "switch_next": switch_next}
+    return Markup(context.environment.get_template("_site_header.html").render(page))  # noqa: S704 - an autoescaped template
+
+
 class _Context(Context):
     """Jinja's context, calling the helpers a page calls most without asking each call what
     it wants passed: Jinja's `call` looks for `pass_context` marks on the object and on its
@@ -292,6 +329,7 @@ def build_environment() -> Environment:
         hijri=i18n.hijri_date,
         csrf_token=_csrf_token_global,
         flashes=_flashes_global,
+        site_header=site_header,
         nav_links=_nav_links_global,
         url_for=_url_for,
         # an organizer's own questions (templates/_macros/questions.html, question_editor.html)

@@ -67,3 +67,25 @@ async def test_a_switch_post_without_the_token_or_to_another_site_changes_nothin
     action, token, _next, _lang, _label = switch_form((await client.get("/")).text)
     away = await client.post(action, data={"csrf_token": token, "next": "//evil.example/"})
     assert away.headers["location"] == "http://testserver/"
+
+
+async def test_the_kept_header_shows_each_page_its_own_switch_and_the_person_as_they_are(client):
+    """The header is rendered once per person and language (core.templating.site_header):
+    each page still gets its own language switch, a changed name shows at once, and a name
+    that looks like the header's placeholders is shown as typed."""
+    user = await make_user(language="ar")
+    await User.filter(id=user.id).update(name_ar="<manassa-switch-next> & Co")
+    await sign_in(client, user)
+    first = (await client.get("/account/profile")).text
+    second = (await client.get("/?x=<1>")).text
+    assert switch_form(first)[2] == "/account/profile"
+    assert switch_form(second)[2] == "/?x=%3C1%3E"
+    assert switch_form(first)[1] == switch_form(second)[1]  # the same form token
+    for page in (first, second):
+        assert "&lt;manassa-switch-next&gt; &amp; Co</a>" in page
+        assert "<manassa-switch" not in page
+    await User.filter(id=user.id).update(name_ar="Huda")
+    assert ">Huda</a>" in (await client.get("/?x=<1>")).text
+    english = (await client.get("/?lang=en")).text
+    assert '<html lang="en" dir="ltr">' in english and "Sign out" in english
+    assert switch_form(english)[2] == "/"
