@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from types import BuiltinFunctionType, FunctionType
+from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 from urllib.parse import urlencode
 
@@ -280,7 +280,9 @@ class _Context(Context):
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
         kind = type(__obj)
-        if kind is BuiltinFunctionType or (kind is FunctionType and __obj in _PLAIN_HELPERS):
+        if kind is BuiltinFunctionType or (
+            (kind is FunctionType or kind is MethodType) and __obj in _PLAIN_HELPERS
+        ):
             pass
         elif kind is FunctionType and __obj in _EVAL_CONTEXT_HELPERS:
             args = (__self.eval_ctx, *args)
@@ -298,9 +300,22 @@ class _Context(Context):
 
 
 _EVAL_CONTEXT_HELPERS = frozenset({_gettext, _ngettext})
-_PLAIN_HELPERS = frozenset(
-    {_url_for, _localized, _csrf_token_global, _flashes_global, _nav_links_global}
-)
+_PLAIN_HELPERS: set[Callable[..., Any]] = {
+    _url_for,
+    _localized,
+    _csrf_token_global,
+    _flashes_global,
+    _nav_links_global,
+    i18n.hijri_date,
+    answers.display,
+}
+
+
+def plain_helpers(*functions: Callable[..., Any]) -> None:
+    """Say that these template helpers take nothing from the template (no `pass_context` or
+    the like): the environment's context then calls them directly. A domain names the
+    helpers its pages call per row (its label lookups, offered through its page_context)."""
+    _PLAIN_HELPERS.update(functions)
 
 
 def build_environment() -> Environment:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.i18n import use_locale
-from core.templating import environment
+from core.templating import environment, plain_helpers
 
 
 def render(source: str, **context: object) -> str:
@@ -54,11 +54,16 @@ def test_calls_in_a_loop_answer_as_jinja_would() -> None:
     def seen(context: object, name: str) -> object:
         return context[name]  # type: ignore[index]
 
+    def shout(text: str, mark: str = "!") -> str:
+        return text.upper() + mark
+
+    plain_helpers(shout)  # a domain's helper, called directly
     source = (
         "{% for row in rows %}{% set label = row.get('name') %}"
-        "{{ seen('label') }}|{{ _('Sign in') }}|{{ row.get('missing', '-') }};{% endfor %}"
+        "{{ seen('label') }}|{{ _('Sign in') }}|{{ row.get('missing', '-') }}|"
+        "{{ shout(label, mark='?') }};{% endfor %}"
     )
     rows = [{"name": "<a>"}, {"name": "ب"}]
     with use_locale("ar"):
-        shown = render(source, rows=rows, seen=seen)
-    assert shown == "&lt;a&gt;|تسجيل الدخول|-;ب|تسجيل الدخول|-;"
+        shown = render(source, rows=rows, seen=seen, shout=shout)
+    assert shown == "&lt;a&gt;|تسجيل الدخول|-|&lt;A&gt;?;ب|تسجيل الدخول|-|ب?;"
