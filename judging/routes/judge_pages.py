@@ -3,6 +3,7 @@ judge declares."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from core.forms import Form
 from core.i18n import format_datetime, get_locale, localized
 from core.i18n import gettext as _
 from core.templating import user_written
-from core.web import flash, page, redirect
+from core.web import flash, page, redirect, url_for
 from judging import forms, rules
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState, RoundState
 from judging.routes import entry_files
@@ -75,7 +76,7 @@ async def queue(request: Request) -> Response:
     return page(
         request,
         "judging/queue.html",
-        rounds=_shown_rounds(found.rounds, scopes, titles, lang),
+        rounds=_shown_rounds(found.rounds, scopes, titles, lang, _entry_urls(request)),
         closed=_("This round is closed: you can read your scores but no longer change them."),
         seats=[
             (scope_type, scope_id, titles[scope_type, scope_id])
@@ -95,7 +96,7 @@ class ShownRound:
     total: int
     open: bool
     deadline: str  # "" when the round has none (or is closed)
-    items: list[tuple[int, Markup, Markup, str]]  # entry id, title, team ("" if blind), state
+    items: list[tuple[str, Markup, Markup, str]]  # scoring page, title, team ("" if blind), state
 
 
 def _shown_rounds(
@@ -103,6 +104,7 @@ def _shown_rounds(
     scopes: dict[tuple[str, int], ScopeInfo],
     titles: dict[tuple[str, int], Markup],
     lang: str,
+    entry_url: Callable[[int], str],
 ) -> list[ShownRound]:
     states = labels()["sheet"]
     at = now()
@@ -119,7 +121,7 @@ def _shown_rounds(
         blind = round_.blind
         items = [
             (
-                item.entry.id,
+                entry_url(item.entry.id),
                 _written(item.entry.title_ar, item.entry.title_en, lang),
                 NOTHING if blind else user_written(item.entry.team_label),
                 states[item.sheet_state],
@@ -138,6 +140,14 @@ def _shown_rounds(
             )
         )
     return shown
+
+
+def _entry_urls(request: Request) -> Callable[[int], str]:
+    """Each entry's scoring page: url_for's address made once, with the entry's id put in its
+    place (url_for in the template, once per entry, cost as much as the rest of the line)."""
+    marker = 987_654_321
+    head, tail = str(url_for(request, "judging:score", entry_id=marker)).split(str(marker))
+    return lambda entry_id: f"{head}{entry_id}{tail}"
 
 
 NOTHING = Markup("")
