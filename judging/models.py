@@ -28,6 +28,14 @@ def _default_tiebreak() -> list[str]:
     return [step.value for step in TIEBREAK_CHAIN]
 
 
+def effective_state(state: str, ends_at: dt.datetime | None, at: dt.datetime) -> RoundState:
+    """A round's state at a moment: an open round whose end has passed is closed, whether or
+    not anyone pressed it (Round.effective_state; the judge's queue reads rounds as rows)."""
+    if state == RoundState.OPEN and ends_at is not None and at >= ends_at:
+        return RoundState.CLOSED
+    return RoundState(state)
+
+
 class Round(Model):
     id = fields.IntField(primary_key=True)
     scope_type = fields.CharField(max_length=20)
@@ -64,9 +72,7 @@ class Round(Model):
 
     def effective_state(self, at: dt.datetime) -> RoundState:
         """An open round whose end has passed is closed, whether or not anyone pressed it."""
-        if self.state == RoundState.OPEN and self.ends_at is not None and at >= self.ends_at:
-            return RoundState.CLOSED
-        return RoundState(self.state)
+        return effective_state(self.state, self.ends_at, at)
 
     @property
     def current_state(self) -> RoundState:

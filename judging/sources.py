@@ -10,7 +10,7 @@ Judging never imports that domain: it asks the source through this protocol.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -98,6 +98,22 @@ async def groups_of(source: EntrySource, scope_id: int) -> list[Group]:
         if c.group_key and c.group_key not in found:
             found[c.group_key] = Group(c.group_key, c.group_label_ar, c.group_label_en)
     return list(found.values())
+
+
+async def scopes_of(source: EntrySource, scope_ids: Collection[int]) -> dict[int, ScopeInfo]:
+    """Several scopes of one source, by id (those it no longer knows left out): what the
+    source reads at once with an optional ``scope_infos(scope_ids)``, else one ``scope`` each."""
+    if not scope_ids:
+        return {}
+    many = getattr(source, "scope_infos", None)
+    if many is not None:
+        return dict(await many(scope_ids))
+    found = {}
+    for scope_id in scope_ids:
+        info = await source.scope(scope_id)
+        if info is not None:
+            found[scope_id] = info
+    return found
 
 
 class Sources:

@@ -10,7 +10,9 @@ names of the nominee and of the nominators are left out of what a judge reads.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import quote
 
@@ -20,13 +22,22 @@ from awards.enums import NominationState, Visibility
 from awards.labels import EVIDENCE_FIELDS
 from awards.models import Category, Cycle, Nomination, NominationCredit, NominationFile, of_cycle
 from awards.services import questions
-from core import answers
+from core import answers, sql
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.storage import StoredFile
 from judging.sources import Candidate, EntryDetail, Group, Member, ScopeInfo
 
 SOURCE = "awards.nomination"
+
+
+@functools.lru_cache(maxsize=32)
+def _scopes(count: int) -> sql.Statement:
+    """What judging shows of `count` cycles (NominationSource.scope_infos), as plain rows."""
+    return sql.Statement(
+        "SELECT id, name_ar, name_en, time_zone, slug, visibility FROM awards_cycle"  # noqa: S608
+        f" WHERE id IN ({', '.join('?' * count)})"
+    )
 
 
 def group_key(category: Category | int) -> str:
@@ -48,18 +59,23 @@ class NominationSource:
     source = SOURCE
 
     async def scope(self, scope_id: int) -> ScopeInfo | None:
-        cycle = await Cycle.get_or_none(id=scope_id)
-        if cycle is None:
-            return None
-        return ScopeInfo(
-            scope_type=self.scope_type,
-            scope_id=cycle.id,
-            title_ar=cycle.name_ar,
-            title_en=cycle.name_en,
-            time_zone=cycle.time_zone,
-            public_url="/awards/" + quote(cycle.slug),
-            public=cycle.visibility == Visibility.PUBLISHED,
-        )
+        return (await self.scope_infos([scope_id])).get(scope_id)
+
+    async def scope_infos(self, scope_ids: Collection[int]) -> dict[int, ScopeInfo]:
+        """Several cycles by id in one hand-written statement (judging.sources.scopes_of)."""
+        ids = list(scope_ids)
+        return {
+            row["id"]: ScopeInfo(
+                scope_type=self.scope_type,
+                scope_id=row["id"],
+                title_ar=row["name_ar"],
+                title_en=row["name_en"],
+                time_zone=row["time_zone"],
+                public_url="/awards/" + quote(row["slug"]),
+                public=row["visibility"] == Visibility.PUBLISHED.value,
+            )
+            for row in await sql.rows(_scopes(len(ids)), ids)
+        }
 
     async def submissions_close(self, scope_id: int) -> dt.datetime | None:
         """Which nominations are eligible is settled once appeals close."""

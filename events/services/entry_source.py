@@ -7,6 +7,8 @@ team's name and members are left out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import quote
 
@@ -21,11 +23,16 @@ from judging.sources import Candidate, EntryDetail, Member, ScopeInfo
 
 TEXTS = ("title", "summary", "problem", "solution", "audience")
 
-SCOPE = sql.Statement(
-    "SELECT id, title_ar, title_en, time_zone, slug, visibility FROM events_event WHERE id = ?"
-)
+SCOPE_COLUMNS = "SELECT id, title_ar, title_en, time_zone, slug, visibility FROM events_event"
+SCOPE = sql.Statement(SCOPE_COLUMNS + " WHERE id = ?")
 """What judging shows of an event, and whether it is public: the public results page asks on
 every request (before its cached copy), so only these columns, without building an Event."""
+
+
+@functools.lru_cache(maxsize=32)
+def _scopes(count: int) -> sql.Statement:
+    """SCOPE for `count` events at once (a judge's queue names each event they judge)."""
+    return sql.Statement(f"{SCOPE_COLUMNS} WHERE id IN ({', '.join('?' * count)})")
 
 
 class SubmissionSource:
@@ -34,9 +41,14 @@ class SubmissionSource:
 
     async def scope(self, scope_id: int) -> ScopeInfo | None:
         found = await sql.rows(SCOPE, [scope_id])
-        if not found:
-            return None
-        event = found[0]
+        return self._info(found[0]) if found else None
+
+    async def scope_infos(self, scope_ids: Collection[int]) -> dict[int, ScopeInfo]:
+        """Several events by id in one statement (judging.sources.scopes_of)."""
+        ids = list(scope_ids)
+        return {row["id"]: self._info(row) for row in await sql.rows(_scopes(len(ids)), ids)}
+
+    def _info(self, event: dict[str, Any]) -> ScopeInfo:
         return ScopeInfo(
             scope_type=self.scope_type,
             scope_id=event["id"],

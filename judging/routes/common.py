@@ -4,6 +4,7 @@ helpers."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +13,7 @@ from starlette.responses import RedirectResponse
 from accounts.models import User
 from core import permissions
 from core.errors import NotFound
+from core.i18n import get_locale, use_locale
 from core.i18n import gettext as _
 from core.links import Links, request_links
 from core.web import redirect
@@ -78,7 +80,19 @@ def scope_redirect(request: Request, name: str, scope: ScopeInfo) -> RedirectRes
 
 
 def labels() -> dict[str, dict[Any, str]]:
-    """Translated names of the judging states and choices, for templates."""
+    """Translated names of the judging states and choices, for templates (every judging page
+    offers them: made once per language, the catalogs do not change while the process runs;
+    read them, never change them)."""
+    return _labels(get_locale())
+
+
+@functools.cache
+def _labels(lang: str) -> dict[str, dict[Any, str]]:
+    with use_locale(lang):
+        return _labels_now()
+
+
+def _labels_now() -> dict[str, dict[Any, str]]:
     return {
         "state": {
             RoundState.DRAFT: _("In preparation"),

@@ -3,8 +3,11 @@ judge declares."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -13,13 +16,15 @@ from core import permissions
 from core.clock import now
 from core.errors import Conflict, Invalid, NotFound
 from core.forms import Form
+from core.i18n import format_datetime, get_locale, localized
 from core.i18n import gettext as _
-from core.i18n import localized
-from core.web import flash, page, redirect
+from core.templating import user_written
+from core.web import flash, page, redirect, url_for
 from judging import forms, rules
-from judging.enums import ConflictKind, ConflictOrigin, JudgeState
+from judging.enums import ConflictKind, ConflictOrigin, JudgeState, RoundState
 from judging.routes import entry_files
 from judging.routes.common import (
+    entry_source,
     labels,
     path_scope,
     scope_info,
@@ -29,7 +34,7 @@ from judging.routes.common import (
 from judging.routes.judges import declared
 from judging.services import conflicts as conflicts_service
 from judging.services import judges, queues, sheets
-from judging.sources import ScopeInfo
+from judging.sources import ScopeInfo, scopes_of
 
 DECLARABLE = [ConflictKind.TEAM, ConflictKind.ORGANIZATION]
 """What a judge may name on their conflicts page (an entry is declared from its form)."""
@@ -63,31 +68,117 @@ async def invitation(request: Request) -> Response:
 
 async def queue(request: Request) -> Response:
     user = signed_in(request)
-    accepted = await queues.accepted_seats(user)
-    rounds = await queues.judge_queue(user, accepted)
-    seats = [(s.scope_type, s.scope_id) for s in accepted]
-    scopes = await _scope_infos(
-        request, {(q.round.scope_type, q.round.scope_id) for q in rounds} | set(seats)
-    )
+    found = await queues.read_queue(user)
+    keys = {(q.round.scope_type, q.round.scope_id) for q in found.rounds} | set(found.seats)
+    scopes = await _scope_infos(request, keys)
+    lang = get_locale()
+    titles = {key: _written(scope.title_ar, scope.title_en, lang) for key, scope in scopes.items()}
     return page(
         request,
         "judging/queue.html",
-        rounds=rounds,
-        scopes=scopes,
-        seats=[scopes[key] for key in seats],
+        rounds=_shown_rounds(found.rounds, scopes, titles, lang, _entry_urls(request)),
+        closed=_("This round is closed: you can read your scores but no longer change them."),
+        seats=[
+            (scope_type, scope_id, titles[scope_type, scope_id])
+            for scope_type, scope_id in found.seats
+        ],
     )
+
+
+@dataclass(slots=True)
+class ShownRound:
+    """A round of the queue as the page shows it: its texts made here, once, instead of a
+    call per entry in the template."""
+
+    heading: Markup  # the scope's title and the round's name, each isolated (|auto)
+    progress: str
+    done: int
+    total: int
+    open: bool
+    deadline: str  # "" when the round has none (or is closed)
+    items: list[tuple[str, Markup, Markup, str]]  # scoring page, title, team ("" if blind), state
+
+
+def _shown_rounds(
+    rounds: list[queues.QueueRound],
+    scopes: dict[tuple[str, int], ScopeInfo],
+    titles: dict[tuple[str, int], Markup],
+    lang: str,
+    entry_url: Callable[[int], str],
+) -> list[ShownRound]:
+    states = labels()["sheet"]
+    at = now()
+    shown = []
+    for q in rounds:
+        round_ = q.round
+        key = (round_.scope_type, round_.scope_id)
+        done, total = q.done, len(q.items)
+        is_open = round_.effective_state(at) == RoundState.OPEN
+        deadline = ""
+        if is_open and round_.ends_at:
+            when = format_datetime(round_.ends_at, scopes[key].time_zone)
+            deadline = _("Deadline: %(when)s", when=when)
+        blind = round_.blind
+        items = [
+            (
+                entry_url(item.entry.id),
+                _written(item.entry.title_ar, item.entry.title_en, lang),
+                NOTHING if blind else user_written(item.entry.team_label),
+                states[item.sheet_state],
+            )
+            for item in q.items
+        ]
+        shown.append(
+            ShownRound(
+                SEPARATOR.join((titles[key], _written(round_.name_ar, round_.name_en, lang))),
+                _("%(done)s of %(total)s submitted", done=done, total=total),
+                done,
+                total,
+                is_open,
+                deadline,
+                items,
+            )
+        )
+    return shown
+
+
+def _entry_urls(request: Request) -> Callable[[int], str]:
+    """Each entry's scoring page: url_for's address made once, with the entry's id put in its
+    place (url_for in the template, once per entry, cost as much as the rest of the line)."""
+    marker = 987_654_321
+    head, tail = str(url_for(request, "judging:score", entry_id=marker)).split(str(marker))
+    return lambda entry_id: f"{head}{entry_id}{tail}"
+
+
+NOTHING = Markup("")
+SEPARATOR = Markup(" · ")
+
+
+def _written(ar: str, en: str, lang: str) -> Markup:
+    """`localized(x, field)|auto` from the field's two values: the one in the page's language
+    (else the other), isolated and marked with the language it is written in."""
+    first, second = (ar, en) if lang == "ar" else (en, ar)
+    if first:
+        return user_written(first, lang)
+    return user_written(second, "en" if lang == "ar" else "ar") if second else NOTHING
 
 
 async def _scope_infos(
     request: Request, keys: set[tuple[str, int]]
 ) -> dict[tuple[str, int], ScopeInfo]:
-    """Each scope's description; one its domain no longer knows gets a bare one."""
-    found = {}
+    """Each scope's description, one statement per kind of scope (an event, an award cycle);
+    one its domain no longer knows gets a bare one."""
+    wanted: dict[str, list[int]] = {}
     for scope_type, scope_id in keys:
-        info = await scope_info(request, scope_type, scope_id)
-        found[(scope_type, scope_id)] = info or ScopeInfo(
-            scope_type, scope_id, "", "", request.app.state.settings.time_zone
-        )
+        wanted.setdefault(scope_type, []).append(scope_id)
+    found = {}
+    for scope_type, ids in wanted.items():
+        source = entry_source(request, scope_type)
+        known = await scopes_of(source, ids) if source else {}
+        for scope_id in ids:
+            found[(scope_type, scope_id)] = known.get(scope_id) or ScopeInfo(
+                scope_type, scope_id, "", "", request.app.state.settings.time_zone
+            )
     return found
 
 

@@ -36,12 +36,21 @@ def organizations_of(
 
 def entry_markers(entry: Entry) -> Markers:
     """Everything a conflict can name about this entry, as (kind, value)."""
-    found = {(ConflictKind.ENTRY.value, str(entry.source_id))}
-    if entry.team_key:
-        found.add((ConflictKind.TEAM.value, entry.team_key))
+    return markers_of(entry.source_id, entry.team_key, entry.members, entry.organizations)
+
+
+def markers_of(
+    source_id: int,
+    team_key: str,
+    members: Iterable[Mapping[str, Any]],
+    organizations: Iterable[str],
+) -> Markers:
+    """entry_markers from an entry's fields (a row read without building the Entry)."""
+    found = {(ConflictKind.ENTRY.value, str(source_id))}
+    if team_key:
+        found.add((ConflictKind.TEAM.value, team_key))
     found |= {
-        (ConflictKind.ORGANIZATION.value, o)
-        for o in organizations_of(entry.members, entry.organizations)
+        (ConflictKind.ORGANIZATION.value, o) for o in organizations_of(members, organizations)
     }
     return found
 

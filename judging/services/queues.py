@@ -3,15 +3,17 @@ order of the judge's own."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from accounts.models import User
-from core import sql
+from core import sql, tortoise_adapter
 from judging.enums import JudgeState, RoundState, SheetState
-from judging.models import Entry, Judge, Round, ScoreSheet
-from judging.services.markers import Markers, meets_conflict
+from judging.models import Entry, Round, effective_state
+from judging.services.markers import Markers, markers_of
 
 
 def queue_order(judge_id: int, round_id: int, entry_id: int) -> str:
@@ -19,94 +21,170 @@ def queue_order(judge_id: int, round_id: int, entry_id: int) -> str:
     return hashlib.blake2b(f"{judge_id}:{round_id}:{entry_id}".encode(), digest_size=8).hexdigest()
 
 
-@dataclass
+@dataclass(slots=True)
+class QueueEntry:
+    """What the queue shows of an entry (a row, not an Entry)."""
+
+    id: int
+    source_id: int
+    title_ar: str
+    title_en: str
+    team_label: str
+
+
+@dataclass(slots=True)
 class QueueItem:
-    entry: Entry
-    sheet: ScoreSheet | None
+    entry: QueueEntry
+    sheet_state: str  # "" (not started), "draft" or "submitted"
 
 
-@dataclass
+@dataclass(slots=True)
+class QueueRoundInfo:
+    """What the queue shows of a round (a row, not a Round)."""
+
+    id: int
+    scope_type: str
+    scope_id: int
+    name_ar: str
+    name_en: str
+    state: str
+    ends_at: dt.datetime | None
+    blind: bool
+
+    def effective_state(self, at: dt.datetime) -> RoundState:
+        return effective_state(self.state, self.ends_at, at)
+
+
+@dataclass(slots=True)
 class QueueRound:
-    round: Round
-    judge: Judge
-    items: list[QueueItem]
+    round: QueueRoundInfo
+    judge_id: int
+    items: list[QueueItem] = field(default_factory=list)
 
     @property
     def done(self) -> int:
-        return sum(1 for i in self.items if i.sheet and i.sheet.state == SheetState.SUBMITTED)
+        return sum(1 for i in self.items if i.sheet_state == SheetState.SUBMITTED)
 
     def sort(self) -> None:
-        self.items.sort(key=lambda i: queue_order(self.judge.id, self.round.id, i.entry.id))
+        self.items.sort(key=lambda i: queue_order(self.judge_id, self.round.id, i.entry.id))
 
 
-# A judge's queue is every judge's page: its reads are written once here (core/sql.py) instead
-# of built by the ORM on each visit, into the same model instances.
-SEATS = sql.Statement(
-    lambda: (
-        f"""
-    SELECT {sql.columns(Judge, "j")} FROM judging_judge j
-    WHERE j.user_id = ? AND j.state = ? ORDER BY j.id"""  # noqa: S608
-    )
-)
-ASSIGNED = sql.Statement(
-    lambda: (
-        f"""
-    SELECT a.judge_id AS judge_id, {sql.columns(Entry, "e")}, {sql.columns(Round, "r")},
-           {sql.columns(ScoreSheet, "s")}
+@dataclass(slots=True)
+class JudgeQueue:
+    rounds: list[QueueRound]  # by deadline (none last), then by round
+    seats: list[tuple[str, int]]  # the scopes of the user's accepted seats, in seat order
+
+
+# A judge's queue is every judge's page: everything it needs is read by one statement written
+# here (core/sql.py), as plain rows, not model instances. Its three parts (`part`) are the
+# user's assignments in started rounds with each entry and sheet, their accepted seats, and
+# their active conflicts; the columns one part has no use for are NULL. (The assignments come
+# first: PostgreSQL types each column of a UNION from its first two parts, and two NULLs would
+# make text of the round's and the entry's numbers.)
+ASSIGNMENT, SEAT, CONFLICT = 0, 1, 2
+QUEUE = sql.Statement(
+    f"""
+    SELECT {ASSIGNMENT} AS part, a.judge_id AS judge_id, r.scope_type AS scope_type,
+           r.scope_id AS scope_id, NULL AS kind, NULL AS value, r.id AS round_id,
+           r.name_ar AS name_ar, r.name_en AS name_en, r.state AS state, r.ends_at AS ends_at,
+           r.blind AS blind, e.id AS entry_id, e.source_id AS source_id, e.title_ar AS title_ar,
+           e.title_en AS title_en, e.team_key AS team_key, e.team_label AS team_label,
+           e.members AS members, e.organizations AS organizations, s.state AS sheet_state
     FROM judging_assignment a JOIN judging_judge j ON j.id = a.judge_id
       JOIN judging_round r ON r.id = a.round_id
       JOIN judging_entry e ON e.id = a.entry_id
       LEFT JOIN judging_score_sheet s ON s.assignment_id = a.id
     WHERE j.user_id = ? AND j.state = ? AND r.state <> ?
-    ORDER BY a.id"""  # noqa: S608
-    )
-)
-CONFLICTS = sql.Statement(
-    """
-    SELECT c.judge_id AS judge_id, c.scope_type AS scope_type, c.scope_id AS scope_id,
-           c.kind AS kind, c.value AS value
+    UNION ALL
+    SELECT {SEAT}, j.id, j.scope_type, j.scope_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM judging_judge j
+    WHERE j.user_id = ? AND j.state = ?
+    UNION ALL
+    SELECT {CONFLICT}, c.judge_id, c.scope_type, c.scope_id, c.kind, c.value, NULL, NULL, NULL,
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM judging_conflict c JOIN judging_judge j ON j.id = c.judge_id
-    WHERE j.user_id = ? AND j.state = ? AND c.active"""
+    WHERE j.user_id = ? AND j.state = ? AND c.active"""  # noqa: S608 - constants only
 )
 
 
-async def accepted_seats(user: User) -> list[Judge]:
-    """The user's accepted judge seats (judges.judge_seats), in one hand-written statement."""
-    found = await sql.rows(SEATS, [user.id, JudgeState.ACCEPTED.value])
-    return [j for j in (sql.hydrate(Judge, row, "j") for row in found) if j is not None]
-
-
-async def judge_queue(user: User, accepted: list[Judge] | None = None) -> list[QueueRound]:
+async def read_queue(user: User) -> JudgeQueue:
     """The user's assigned entries per round (started rounds only), conflicted ones left out,
-    each round in the judge's own random order. `accepted`: the user's judge seats, when the
-    caller has them already (judge_seats). Three statements whatever the queue's length."""
-    seats = {j.id: j for j in (await accepted_seats(user) if accepted is None else accepted)}
-    if not seats:
-        return []
-    state = JudgeState.ACCEPTED.value
-    found = await sql.rows(ASSIGNED, [user.id, state, RoundState.DRAFT.value])
+    each round in the judge's own random order, and the scopes of their accepted seats (by
+    seat). One statement whatever the queue's length."""
+    accepted = JudgeState.ACCEPTED.value
+    found = await sql.rows(
+        QUEUE, [user.id, accepted, RoundState.DRAFT.value, *(user.id, accepted) * 2]
+    )
+    seats: list[tuple[int, str, int]] = []
     # each of the user's judges' active conflicts in each scope (markers.active_conflicts)
-    conflicts: dict[tuple[str, int], dict[int, Markers]] = defaultdict(lambda: defaultdict(set))
-    for row in await sql.rows(CONFLICTS, [user.id, state]) if found else []:
-        scope = (row["scope_type"], row["scope_id"])
-        conflicts[scope][row["judge_id"]].add((str(row["kind"]), row["value"]))
-    rounds: dict[int, QueueRound] = {}
-    kept: dict[int, Round] = {}
+    conflicts: dict[tuple[str, int, int], Markers] = defaultdict(set)
     for row in found:
+        part = row["part"]
+        if part == SEAT:
+            seats.append((row["judge_id"], row["scope_type"], row["scope_id"]))
+        elif part == CONFLICT:
+            key = (row["scope_type"], row["scope_id"], row["judge_id"])
+            conflicts[key].add((str(row["kind"]), row["value"]))
+    rounds: dict[int, QueueRound] = {}
+    for row in found:
+        if row["part"] != ASSIGNMENT:
+            continue
         judge_id = row["judge_id"]
-        if judge_id not in seats:
+        named = conflicts.get((row["scope_type"], row["scope_id"], judge_id)) if conflicts else None
+        if named and named & _markers(row):
             continue
-        entry = sql.hydrate(Entry, row, "e")
-        round_id = row["r__id"]
-        round_ = kept.get(round_id) or kept.setdefault(round_id, sql.hydrate(Round, row, "r"))
-        assert entry is not None and round_ is not None
-        scope = (round_.scope_type, round_.scope_id)
-        if meets_conflict(conflicts.get(scope, {}), judge_id, entry):
-            continue
-        item = rounds.setdefault(round_id, QueueRound(round_, seats[judge_id], []))
-        item.items.append(QueueItem(entry, sql.hydrate(ScoreSheet, row, "s")))
+        round_id = row["round_id"]
+        queue = rounds.get(round_id)
+        if queue is None:
+            queue = rounds[round_id] = QueueRound(_round(row), judge_id)
+        entry = QueueEntry(
+            row["entry_id"], row["source_id"], row["title_ar"], row["title_en"], row["team_label"]
+        )
+        queue.items.append(QueueItem(entry, row["sheet_state"] or ""))
     for queue in rounds.values():
         queue.sort()
-    return sorted(
+    ordered = sorted(
         rounds.values(), key=lambda q: (q.round.ends_at is None, q.round.ends_at, q.round.id)
+    )
+    return JudgeQueue(
+        ordered, [(scope_type, scope_id) for _id, scope_type, scope_id in sorted(seats)]
+    )
+
+
+async def judge_queue(user: User) -> list[QueueRound]:
+    """The user's queue, per round (read_queue)."""
+    return (await read_queue(user)).rounds
+
+
+def _round(row: dict[str, Any]) -> QueueRoundInfo:
+    ends_at = row["ends_at"]
+    if ends_at is not None:
+        if isinstance(ends_at, str):  # SQLite's ISO 8601 text, read in C (as sql.hydrate does)
+            ends_at = dt.datetime.fromisoformat(ends_at)
+        if ends_at.tzinfo is None:  # as the ORM reads a naive one (Tortoise writes aware)
+            ends_at = _ends_at(ends_at)
+    return QueueRoundInfo(
+        row["round_id"],
+        row["scope_type"],
+        row["scope_id"],
+        row["name_ar"],
+        row["name_en"],
+        row["state"],
+        ends_at,
+        bool(row["blind"]),
+    )
+
+
+def _ends_at(value: dt.datetime) -> dt.datetime:
+    return tortoise_adapter.reader(Round, "ends_at")(value)
+
+
+def _markers(row: dict[str, Any]) -> Markers:
+    """entry_markers of the entry in the row (its people's JSON read only here)."""
+    return markers_of(
+        row["source_id"],
+        row["team_key"],
+        tortoise_adapter.reader(Entry, "members")(row["members"]),
+        tortoise_adapter.reader(Entry, "organizations")(row["organizations"]),
     )

@@ -132,6 +132,11 @@ async def test_the_source_is_registered_for_award_cycles(app):
         True,
     )
     assert await source.submissions_close(cycle.id) == cycle.appeals_close
+    # several at once (a judge's queue): one statement, the unknown ones left out
+    other = await make_cycle(phase="jury")
+    found = await source.scope_infos([cycle.id, other.id, 999999])
+    assert found == {cycle.id: scope, other.id: await source.scope(other.id)}
+    assert found[other.id].title_en == other.name_en
 
 
 async def test_a_categorys_round_takes_only_its_nominations(db):

@@ -201,3 +201,28 @@ async def test_a_judge_with_conflicts_costs_one_round_trip_more(client, source, 
         )
     assert answer.status_code == 303
     assert seen == ["SELECT"] * 3 + ["begin", "INSERT", "INSERT", "commit"]
+
+
+async def test_the_queue_reads_judging_in_one_statement_with_or_without_conflicts(client, source):
+    """Seats, conflicts, assignments with their rounds, entries and sheets: queues.QUEUE."""
+    from judging.services import queues
+
+    _round, seats = await ready_round(source, judges=2, k=2)
+    await sign_in(client, await seats[0].user)
+    dialect = Tortoise.get_connection("default").capabilities.dialect
+    with counted() as plain:
+        assert (await client.get("/judging/queue")).status_code == 200
+    await ConflictRow.create(
+        judge=seats[0],
+        scope_type="event",
+        scope_id=SCOPE_ID,
+        kind=ConflictKind.ORGANIZATION,
+        value="team101.org",
+        origin=ConflictOrigin.DETECTED,
+    )
+    with counted() as conflicted:
+        answer = await client.get("/judging/queue")
+    assert answer.status_code == 200 and "Initiative 101" not in answer.text
+    judging = [s for s in plain if "judging_" in s]
+    assert judging == [queues.QUEUE.text(dialect)]
+    assert len(conflicted) == len(plain)

@@ -83,6 +83,8 @@ async def test_scope_candidates_and_detail(db):
         f"/events/{event.slug}",
     )
     assert await source.scope(999999) is None
+    # several at once (a judge's queue): one statement, the unknown ones left out
+    assert await source.scope_infos([event.id, 999999]) == {event.id: info}
     (candidate,) = await source.candidates(event.id)
     assert candidate.title_en == candidate.title_ar == "Verify first, v2"
     assert (candidate.group_key, candidate.group_label_en) == (str(one.id), "Track 1")

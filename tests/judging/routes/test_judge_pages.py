@@ -10,12 +10,12 @@ import pytest
 
 from core import clock
 from core.audit import AuditEntry
-from judging.enums import ConflictKind, ConflictOrigin, SheetState
+from judging.enums import ConflictKind, ConflictOrigin, JudgeState, RoundState, SheetState
 from judging.models import Assignment, Conflict, Entry, ScoreSheet
-from judging.services import queues
-from tests.factories import sign_in
-from tests.judging.factories import follow, page_text, post, ready_round
-from tests.judging.sources import SCOPE_ID
+from judging.services import entries, queues
+from tests.factories import make_user, sign_in
+from tests.judging.factories import follow, judge, make_round, page_text, post, ready_round
+from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID, candidate
 
 FULL = {
     "score_c1": "4",
@@ -58,6 +58,59 @@ async def test_the_queue_shows_progress_deadline_and_a_personal_order(client, so
     entry = expected[0]
     await post(client, f"/judging/entries/{entry.id}", {**FULL, "action": "submit"})
     assert "1 of 6 submitted" in page_text((await client.get("/judging/queue")).text)
+
+
+async def test_the_queue_lists_started_rounds_and_every_seat_in_both_languages(client, source):
+    """What the queue reads in one statement (queues.QUEUE): rounds with work by deadline, a
+    draft round's assignments left out, a closed round's notice and every accepted seat with
+    its conflicts page, a declined one not; Arabic titles on the Arabic page."""
+    late = dt.datetime(2026, 12, 20, 9, 0, tzinfo=dt.UTC)
+    round_, seats = await ready_round(source, judges=2, k=2, ends_at=late)
+    user = await english_judge(seats[0])
+    admin = await make_user(admin=True)
+    draft = await make_round(SCOPE_ID, name_en="Draft round")
+    await entries.refresh_entries(admin, draft, source)
+    await Assignment.create(
+        round=draft, entry=await Entry.filter(round=draft).first(), judge=seats[0]
+    )
+    closed = await make_round(OTHER_SCOPE_ID, name_en="Earlier round")
+    source.add(OTHER_SCOPE_ID, candidate(301))
+    await entries.refresh_entries(admin, closed, source)
+    closed.state = RoundState.CLOSED
+    await closed.save()
+    other_seat = await judge(user=user, scope_id=OTHER_SCOPE_ID)
+    closed_entry = await Entry.get(round=closed)
+    await Assignment.create(round=closed, entry=closed_entry, judge=other_seat)
+    await judge(user=user, scope_id=3, state=JudgeState.DECLINED)
+    await sign_in(client, user)
+    html = (await client.get("/judging/queue")).text
+    text = page_text(html)
+    assert "Draft round" not in text
+    # the closed round has no deadline and comes after the one ending in December
+    assert text.index("Mediathon 2026 · First round") < text.index("Mediathon 2025 · Earlier round")
+    assert "Deadline: 20 December 2026, 12:00" in text
+    assert "0 of 1 submitted" in text and "0 of 6 submitted" in text
+    assert text.count("This round is closed: you can read your scores") == 1
+    assert f'href="http://testserver/judging/entries/{closed_entry.id}"' in html
+    assert "Initiative 301 · Team 301 — Not started" in text
+    assert text.endswith(
+        "Competitions you judge Mediathon 2026 · Declare a conflict of interest "
+        "Mediathon 2025 · Declare a conflict of interest"
+    )
+    assert "/judging/event/2/my-conflicts" in html and "/judging/event/3/" not in html
+    assert '<bdi dir="auto" lang="en">Mediathon 2025</bdi>' in html
+    user.language = "ar"
+    await user.save()
+    html = (await client.get("/judging/queue?lang=ar")).text
+    assert '<bdi dir="auto" lang="ar">ميدياثون 2025</bdi>' in html
+    assert '<bdi dir="auto" lang="ar">مبادرة 301</bdi>' in html
+
+
+async def test_a_judge_without_work_reads_that_nothing_waits(client, source):
+    await sign_in(client, await english_judge(await judge(language="en")))
+    text = page_text((await client.get("/judging/queue")).text)
+    assert "Nothing to judge right now." in text
+    assert "Competitions you judge Mediathon 2026 · Declare a conflict of interest" in text
 
 
 async def test_conflicted_entries_never_appear_in_the_queue(client, source):
