@@ -98,14 +98,16 @@ def _context(request: Request) -> dict[str, Any]:
     _rendering.set(request)
     lang = i18n.get_locale()
     other = "en" if lang == "ar" else "ar"
+    # the path as request.url has it (its ? # and \ escaped), without building the URL; one
+    # leading slash: a request for //other.site/x must not link to another site
+    path = "/" + request.scope["path"].translate(_PATH_ESCAPES).lstrip("/")
     return {
         "lang": lang,
         "dir": i18n.direction(),
         "other_lang": other,
         "other_lang_name": i18n.LANGUAGES[other]["name"],
-        # One leading slash: a request for //other.site/x must not link to another site.
-        "switch_url": "/" + request.url.path.lstrip("/") + "?" + _with_lang(request, other),
-        "switch_next": "/" + request.url.path.lstrip("/") + _without_lang(request),
+        "switch_url": path + "?" + _with_lang(request, other),
+        "switch_next": path + _without_lang(request),
         "current_user": getattr(request.state, "user", None),
         "settings": request.app.state.settings,
     }
@@ -150,12 +152,19 @@ def nav_links(request: Request) -> list[tuple[str, str]]:
     return found
 
 
+_PATH_ESCAPES = str.maketrans({"?": "%3F", "#": "%23", "\\": "%5C"})
+
+
 def _without_lang(request: Request) -> str:
+    if not request.scope.get("query_string"):  # most pages: no query to parse
+        return ""
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     return "?" + urlencode(params) if params else ""
 
 
 def _with_lang(request: Request, lang: str) -> str:
+    if not request.scope.get("query_string"):
+        return "lang=" + lang
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     return urlencode([*params, ("lang", lang)])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from core.i18n import use_locale
 from core.templating import environment, plain_helpers
 
@@ -67,3 +69,31 @@ def test_calls_in_a_loop_answer_as_jinja_would() -> None:
     with use_locale("ar"):
         shown = render(source, rows=rows, seen=seen, shout=shout)
     assert shown == "&lt;a&gt;|تسجيل الدخول|-|&lt;A&gt;?;ب|تسجيل الدخول|-|ب?;"
+
+
+def test_the_language_switch_keeps_the_path_as_the_request_url_has_it() -> None:
+    """The switch's addresses are made from the scope's path (no URL built per page), the
+    same as from request.url: ? # and backslash escaped, one leading slash."""
+    from types import SimpleNamespace
+
+    from starlette.requests import Request
+
+    from core.templating import _context
+
+    app = SimpleNamespace(state=SimpleNamespace(settings=None))
+    for path in ["/", "//evil.example/x", "/a?b", "/a#b", "/a\\b", "/ملف/١", "/x/"]:
+        for query in [b"", b"lang=en", b"page=2&lang=ar&q=%D8%A3"]:
+            scope = {
+                "type": "http",
+                "path": path,
+                "query_string": query,
+                "headers": [(b"host", b"testserver")],
+                "app": app,
+                "state": {},
+            }
+            made = _context(Request(scope))
+            url = Request(scope).url
+            expected_path = "/" + url.path.lstrip("/")
+            kept = [(k, v) for k, v in Request(scope).query_params.multi_items() if k != "lang"]
+            assert made["switch_next"] == expected_path + ("?" + urlencode(kept) if kept else "")
+            assert made["switch_url"] == expected_path + "?" + urlencode([*kept, ("lang", "en")])
