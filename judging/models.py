@@ -189,6 +189,7 @@ class Judge(Model):
     class Meta:
         table = "judging_judge"
         unique_together = (("scope_type", "scope_id", "email"),)
+        indexes = (("user_id",),)  # a person's judging seats (their queue)
         ordering = ["id"]
 
     @property
@@ -240,6 +241,7 @@ class Assignment(Model):
     class Meta:
         table = "judging_assignment"
         unique_together = (("entry", "judge"),)
+        indexes = (("judge_id",),)  # a judge's queue: their assignments, whatever the scope
         ordering = ["id"]
 
 
