@@ -757,8 +757,10 @@ def _shown_card(
 
 
 def _sentence(message: str, **values: Markup) -> Markup:
-    """A translated sentence as a template shows it: its text escaped, the values kept."""
-    return Markup.escape(_(message)) % values
+    """A translated sentence as a template shows it: its text escaped, the values (markup
+    already) kept."""
+    text = str(escape(_(message)))
+    return Markup(text % {name: str(value) for name, value in values.items()})  # noqa: S704
 
 
 def _countdown(remaining: tuple[int, int, int]) -> str:

@@ -4,6 +4,7 @@ for visitors without a session until the next milestone or change)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -99,23 +100,36 @@ def _user_text(obj: Any, field: str) -> Markup:
     return user_written(value, lang)
 
 
+@dataclass(slots=True)
+class ShownEvent:
+    """An event's page as shown: values made in the reader's language, organizer texts
+    isolated in their direction (as |auto does)."""
+
+    title: str  # the page's title, plain
+    heading: Markup
+    description: Markup
+    rules: Markup
+    phase: str
+    tracks: list[tuple[Markup, Markup]]  # name, description
+    timeline: list[tuple[str, str, str, str, str]]  # class, key, name, ISO time, shown time
+
+
 def _shown_event(
     event: Event, found: event_page.EventPage, phase: str, moment: dt.datetime
-) -> dict[str, Any]:
-    """The page's display values, made once here in the reader's language instead of by a
-    helper call per value in the template: titles and texts isolated in their direction
-    (|auto), the tracks, the timeline's rows (class, key, name, ISO time, shown time)."""
+) -> ShownEvent:
+    """The page's display values, made once here instead of by a helper call per value in
+    the template."""
     tz = event.time_zone
-    return {
-        "title": localized_in(event, "title")[0],
-        "heading": _user_text(event, "title"),
-        "description": _user_text(event, "description"),
-        "rules": _user_text(event, "rules"),
-        "phase": labels.label(labels.PHASES, phase),
-        "tracks": [
+    return ShownEvent(
+        title=localized_in(event, "title")[0],
+        heading=_user_text(event, "title"),
+        description=_user_text(event, "description"),
+        rules=_user_text(event, "rules"),
+        phase=labels.label(labels.PHASES, phase),
+        tracks=[
             (_user_text(track, "name"), _user_text(track, "description")) for track in found.tracks
         ],
-        "timeline": [
+        timeline=[
             (
                 "passed" if when <= moment else "ahead",
                 key,
@@ -125,7 +139,7 @@ def _shown_event(
             )
             for key, when in event.timeline.milestones()
         ],
-    }
+    )
 
 
 routes = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -47,7 +47,7 @@ SEARCH_MAX = 100
 # The dashboard is every signed-in participant's page: its reads are written once here
 # (core/sql.py) instead of built by the ORM on each request, and read as plain values (no
 # model instance per row): three statements whatever the number of events, teams and people.
-TIMELINE = tuple(f.name for f in fields(phases.Timeline))
+TIMELINE = phases.MILESTONE_NAMES
 MY_CARDS = sql.Statement(
     lambda: (
         f"""
@@ -196,7 +196,8 @@ async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
 def _card(
     row: dict[str, Any], members: dict[int, list[Person]], invited: dict[int, list[str]]
 ) -> Card:
-    timeline = phases.Timeline(**{name: _read_datetime(row[f"e__{name}"]) for name in TIMELINE})
+    dates: dict[str, Any] = {name: _read_datetime(row[f"e__{name}"]) for name in TIMELINE}
+    timeline = phases.Timeline(**dates)
     team_id = row["team_id"]
     team = (
         None
