@@ -66,27 +66,29 @@ MY_CARDS = sql.Statement(
     )
 )
 MY_TEAMS = "SELECT team_id FROM events_team_member WHERE user_id = ?"
-# My teams' members (kind 0, in the order they joined) and their invitations waiting for an
-# answer (kind 1, oldest first here: the dashboard lists them newest first).
-MY_TEAMS_PEOPLE = sql.Statement(
+# The people around my teams, by kind: my teams' members (0, in the order they joined), my
+# teams' invitations waiting for an answer (1) and the live invitations addressed to me (2),
+# both oldest first here (the dashboard lists them newest first); a column a kind has not is
+# NULL.
+MY_PEOPLE = sql.Statement(
     f"""
-    SELECT m.team_id, 0 AS kind, m.user_id, u.name_ar, u.name_en, u.email,
-           m.joined_at AS happened, m.id
+    SELECT 0 AS kind, m.team_id, m.id, m.user_id, u.name_ar, u.name_en, u.email,
+           m.joined_at AS happened, NULL AS token, NULL AS team_name, NULL AS slug,
+           NULL AS title_ar, NULL AS title_en
     FROM events_team_member m JOIN accounts_user u ON u.id = m.user_id
     WHERE m.team_id IN ({MY_TEAMS})
     UNION ALL
-    SELECT i.team_id, 1 AS kind, NULL, NULL, NULL, i.email, i.created_at AS happened, i.id
+    SELECT 1, i.team_id, i.id, NULL, NULL, NULL, i.email, i.created_at, NULL, NULL, NULL,
+           NULL, NULL
     FROM events_team_invitation i
     WHERE i.team_id IN ({MY_TEAMS}) AND i.state = ?
-    ORDER BY 2, 7, 8"""  # noqa: S608
-)
-INVITATIONS_TO_ME = sql.Statement(
-    """
-    SELECT i.id, i.token, t.name AS team_name, e.slug, e.title_ar, e.title_en
+    UNION ALL
+    SELECT 2, i.team_id, i.id, NULL, NULL, NULL, i.email, i.created_at, i.token, t.name,
+           e.slug, e.title_ar, e.title_en
     FROM events_team_invitation i JOIN events_team t ON t.id = i.team_id
       JOIN events_event e ON e.id = i.event_id
     WHERE i.email = ? AND i.state = ? AND i.expires_at > ?
-    ORDER BY i.created_at DESC, i.id DESC"""
+    ORDER BY 1, 8, 3"""  # noqa: S608
 )
 
 
@@ -170,26 +172,35 @@ _datetime = tortoise_adapter.reader(Event, "submissions_close")
 
 async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
     """My events (registered or in a team), my team, its members, invitations and submission,
-    newest deadline first, and the invitations addressed to me: three statements whatever
-    the number of events."""
+    newest deadline first, and the invitations addressed to me: two statements whatever the
+    number of events."""
     pending = InvitationState.PENDING.value
+    expires = sql.db_values(TeamInvitation, {"expires_at": moment})[0]
     members: dict[int, list[Person]] = defaultdict(list)
     invited: dict[int, list[str]] = defaultdict(list)
-    for row in await sql.rows(MY_TEAMS_PEOPLE, [user.id, user.id, pending]):
-        if row["kind"] == 0:
+    received: list[Invitation] = []
+    people = await sql.rows(MY_PEOPLE, [user.id, user.id, pending, user.email, pending, expires])
+    for row in people:
+        kind = row["kind"]
+        if kind == 0:
             person = Person(row["user_id"], row["name_ar"], row["name_en"], row["email"])
             members[row["team_id"]].append(person)
-        else:
+        elif kind == 1:
             invited[row["team_id"]].insert(0, row["email"])
+        else:
+            received.insert(
+                0,
+                Invitation(
+                    row["id"],
+                    row["token"],
+                    row["team_name"],
+                    row["slug"],
+                    row["title_ar"],
+                    row["title_en"],
+                ),
+            )
     cards = [_card(row, members, invited) for row in await sql.rows(MY_CARDS, [user.id])]
     cards.sort(key=lambda card: card.timeline.submissions_close, reverse=True)  # stable
-    expires = sql.db_values(TeamInvitation, {"expires_at": moment})[0]
-    received = [
-        Invitation(
-            row["id"], row["token"], row["team_name"], row["slug"], row["title_ar"], row["title_en"]
-        )
-        for row in await sql.rows(INVITATIONS_TO_ME, [user.email, pending, expires])
-    ]
     return MyEvents(cards, received)
 
 
