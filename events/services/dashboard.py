@@ -161,10 +161,16 @@ class MyEvents:
 
 
 def _read_datetime(value: Any) -> dt.datetime | None:
-    """A datetime column as the ORM reads it (SQLite gives ISO 8601 text, read in C here)."""
+    """A datetime column as the ORM reads it: aware, in UTC (SQLite gives ISO 8601 text, read
+    in C here; text written in UTC, as the ORM writes it, needs nothing more)."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
+        if value.utcoffset() == _NO_OFFSET:
+            return value
     return _datetime(value)
+
+
+_NO_OFFSET = dt.timedelta(0)
 
 
 _datetime = tortoise_adapter.reader(Event, "submissions_close")
