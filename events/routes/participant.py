@@ -661,15 +661,17 @@ async def my_events(request: Request) -> Response:
     assert user is not None
     moment = now()
     mine = await participant_overview(user, moment)
-    here = replace(links(request), base_url="")
-    received = [
-        (
-            _sentence("Team %(team)s", team=user_written(inv.team_name)),
-            user_written(*localized_in(inv, "title")),
-            teams.invitation_url(secret(request), here, inv.slug, inv.id, inv.token),
-        )
-        for inv in mine.received
-    ]
+    received: list[tuple[Markup, Markup, str]] = []
+    if mine.received:  # each with its link, relative to this site
+        here = replace(links(request), base_url="")
+        received = [
+            (
+                _sentence("Team %(team)s", team=user_written(inv.team_name)),
+                user_written(*localized_in(inv, "title")),
+                teams.invitation_url(secret(request), here, inv.slug, inv.id, inv.token),
+            )
+            for inv in mine.received
+        ]
     submitted = {
         card.submission.id
         for card in mine.cards
