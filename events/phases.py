@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from operator import itemgetter
 
 from events.enums import Phase
 
@@ -26,8 +27,12 @@ class Timeline:
 
     def milestones(self) -> list[tuple[str, dt.datetime]]:
         """The dates that are set, in timeline order (ties keep the declared order)."""
-        items = [(f.name, getattr(self, f.name)) for f in fields(self)]
-        return sorted(((k, v) for k, v in items if v is not None), key=lambda kv: kv[1])
+        items = [(name, getattr(self, name)) for name in MILESTONE_NAMES]
+        return sorted([item for item in items if item[1] is not None], key=_WHEN)
+
+
+MILESTONE_NAMES = tuple(f.name for f in fields(Timeline))  # in declared order
+_WHEN = itemgetter(1)
 
 
 def phase(t: Timeline, now: dt.datetime) -> Phase:

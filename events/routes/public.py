@@ -3,8 +3,11 @@ for visitors without a session until the next milestone or change)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -13,11 +16,14 @@ from accounts.enums import ScopeType
 from accounts.models import User
 from core import page_cache, permissions
 from core.clock import now
+from core.i18n import format_datetime, localized_in
+from core.i18n import gettext as _
+from core.templating import user_written
 from core.web import page
-from events import phases
+from events import labels, phases
 from events.enums import Visibility
 from events.models import Event
-from events.routes.common import not_found, timeline_items
+from events.routes.common import not_found
 from events.services import event_page, public_cache
 from judging.services import published
 
@@ -67,16 +73,16 @@ async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response
     event = found.event
     permissions.require(user, "events.view", event, visible="events.view")
     moment = now()
+    phase = event.phase(moment)
     response = page(
         request,
         "events/detail.html",
         event=event,
-        tracks=found.tracks,
-        timeline=timeline_items(event, moment),
-        phase=event.phase(moment),
+        shown=_shown_event(event, found, phase, moment),
+        phase=phase,
         registration_open=phases.registration_open(event.timeline, moment),
         teams_open=phases.teams_open(event.timeline, moment),
-        registration=found.registration,
+        registered=found.registered,
         team=found.team,
         can_manage=permissions.allowed(user, "events.manage", event),
         results=await published.published_results(ScopeType.EVENT.value, event.id),
@@ -86,6 +92,54 @@ async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response
             cache, key, bytes(response.body), event, seen=seen, moment=moment
         )
     return response
+
+
+def _user_text(obj: Any, field: str) -> Markup:
+    """Organizer content in the reader's language (else the other), isolated as |auto does."""
+    value, lang = localized_in(obj, field)
+    return user_written(value, lang)
+
+
+@dataclass(slots=True)
+class ShownEvent:
+    """An event's page as shown: values made in the reader's language, organizer texts
+    isolated in their direction (as |auto does)."""
+
+    title: str  # the page's title, plain
+    heading: Markup
+    description: Markup
+    rules: Markup
+    phase: str
+    tracks: list[tuple[Markup, Markup]]  # name, description
+    timeline: list[tuple[str, str, str, str, str]]  # class, key, name, ISO time, shown time
+
+
+def _shown_event(
+    event: Event, found: event_page.EventPage, phase: str, moment: dt.datetime
+) -> ShownEvent:
+    """The page's display values, made once here instead of by a helper call per value in
+    the template."""
+    tz = event.time_zone
+    return ShownEvent(
+        title=localized_in(event, "title")[0],
+        heading=_user_text(event, "title"),
+        description=_user_text(event, "description"),
+        rules=_user_text(event, "rules"),
+        phase=labels.label(labels.PHASES, phase),
+        tracks=[
+            (_user_text(track, "name"), _user_text(track, "description")) for track in found.tracks
+        ],
+        timeline=[
+            (
+                "passed" if when <= moment else "ahead",
+                key,
+                _(labels.MILESTONES[key]),
+                when.isoformat(),
+                format_datetime(when, tz),
+            )
+            for key, when in event.timeline.milestones()
+        ],
+    )
 
 
 routes = [

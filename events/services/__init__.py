@@ -8,7 +8,7 @@
 - mailing: organizer mail to groups of participants
 - dashboard: the organizer's overview and the participant's dashboard
 - home: what the home page shows of events, and the header link
-- event_page: what an event's page reads for a visitor (two hand-written statements)
+- event_page: what an event's page reads for a visitor (one hand-written statement)
 - public_cache: the public pages kept as bytes, and when they are dropped
 - downloads: who may download a registration's or a submission's file
 - entry_source: what judging reads of a submission (the EntrySource for events)

@@ -16,7 +16,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
 from accounts.models import User
-from core import answers, sql
+from core import answers, sql, tortoise_adapter
 from core.i18n import get_locale, localized
 from core.i18n import gettext as _
 from core.pagination import Page, paginate
@@ -45,132 +45,210 @@ SEARCH_MAX = 100
 
 
 # The dashboard is every signed-in participant's page: its reads are written once here
-# (core/sql.py) instead of built by the ORM on each request, and read into the same model
-# instances with the same relations fetched (the template reads `inv.team`, `m.user` ...).
-MY_REGISTRATIONS = sql.Statement(
+# (core/sql.py) instead of built by the ORM on each request, and read as plain values (no
+# model instance per row): three statements whatever the number of events, teams and people.
+TIMELINE = phases.MILESTONE_NAMES
+MY_CARDS = sql.Statement(
     lambda: (
         f"""
-    SELECT {sql.columns(Registration, "r")}, {sql.columns(Event, "e")}
+    SELECT e.id AS event_id, e.slug, e.title_ar, e.title_en, e.time_zone,
+           {sql.selected(Event, "e", TIMELINE, "e")},
+           t.id AS team_id, t.name AS team_name, t.captain_id,
+           k.name_ar AS track_name_ar, k.name_en AS track_name_en,
+           s.id AS submission_id, {sql.selected(Submission, "s", ("state",), "s")},
+           s.title AS submission_title, s.version_count
     FROM events_registration r JOIN events_event e ON e.id = r.event_id
+      LEFT JOIN events_team_member m ON m.event_id = r.event_id AND m.user_id = r.user_id
+      LEFT JOIN events_team t ON t.id = m.team_id
+      LEFT JOIN events_track k ON k.id = t.track_id
+      LEFT JOIN events_submission s ON s.team_id = t.id
     WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id DESC"""  # noqa: S608
     )
 )
-MY_SEATS = sql.Statement(
-    lambda: (
-        f"""
-    SELECT {sql.columns(TeamMember, "m")}, {sql.columns(Team, "t")}, {sql.columns(Track, "k")}
-    FROM events_team_member m JOIN events_team t ON t.id = m.team_id
-      LEFT JOIN events_track k ON k.id = t.track_id
-    WHERE m.user_id = ?"""  # noqa: S608
-    )
-)
 MY_TEAMS = "SELECT team_id FROM events_team_member WHERE user_id = ?"
-MY_TEAMMATES = sql.Statement(
-    lambda: (
-        f"""
-    SELECT {sql.columns(TeamMember, "m")}, {sql.columns(User, "u")}
+# The people around my teams, by kind: my teams' members (0, in the order they joined), my
+# teams' invitations waiting for an answer (1) and the live invitations addressed to me (2),
+# both oldest first here (the dashboard lists them newest first); a column a kind has not is
+# NULL.
+MY_PEOPLE = sql.Statement(
+    f"""
+    SELECT 0 AS kind, m.team_id, m.id, m.user_id, u.name_ar, u.name_en, u.email,
+           m.joined_at AS happened, NULL AS token, NULL AS team_name, NULL AS slug,
+           NULL AS title_ar, NULL AS title_en
     FROM events_team_member m JOIN accounts_user u ON u.id = m.user_id
-    WHERE m.team_id IN ({MY_TEAMS}) ORDER BY m.joined_at, m.id"""  # noqa: S608
-    )
-)
-MY_TEAMS_INVITATIONS = sql.Statement(
-    lambda: (
-        f"""
-    SELECT {sql.columns(TeamInvitation, "i")} FROM events_team_invitation i
+    WHERE m.team_id IN ({MY_TEAMS})
+    UNION ALL
+    SELECT 1, i.team_id, i.id, NULL, NULL, NULL, i.email, i.created_at, NULL, NULL, NULL,
+           NULL, NULL
+    FROM events_team_invitation i
     WHERE i.team_id IN ({MY_TEAMS}) AND i.state = ?
-    ORDER BY i.created_at DESC, i.id DESC"""  # noqa: S608
-    )
-)
-MY_TEAMS_SUBMISSIONS = sql.Statement(
-    lambda: (
-        f"""
-    SELECT {sql.columns(Submission, "s")} FROM events_submission s
-    WHERE s.team_id IN ({MY_TEAMS})"""  # noqa: S608
-    )
-)
-INVITATIONS_TO_ME = sql.Statement(
-    lambda: (
-        f"""
-    SELECT {sql.columns(TeamInvitation, "i")}, {sql.columns(Team, "t")},
-           {sql.columns(Event, "e")}
+    UNION ALL
+    SELECT 2, i.team_id, i.id, NULL, NULL, NULL, i.email, i.created_at, i.token, t.name,
+           e.slug, e.title_ar, e.title_en
     FROM events_team_invitation i JOIN events_team t ON t.id = i.team_id
       JOIN events_event e ON e.id = i.event_id
     WHERE i.email = ? AND i.state = ? AND i.expires_at > ?
-    ORDER BY i.created_at DESC, i.id DESC"""  # noqa: S608
-    )
+    ORDER BY 1, 8, 3"""  # noqa: S608
 )
 
 
-def _with(instance: Any, **related: Any) -> Any:
-    for relation, value in related.items():
-        sql.attach(instance, relation, value)
-    return instance
+@dataclass(frozen=True)
+class Person:
+    """A team member as the dashboard shows them."""
+
+    user_id: int
+    name_ar: str
+    name_en: str
+    email: str
+
+    @property
+    def display_name(self) -> str:  # as accounts' User.display_name
+        first, second = (
+            (self.name_ar, self.name_en) if get_locale() == "ar" else (self.name_en, self.name_ar)
+        )
+        return first or second or self.email.split("@", 1)[0]
 
 
-async def participant_overview(user: User, moment: dt.datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MyTeam:
+    id: int
+    name: str
+    captain_id: int
+    track_name_ar: str | None  # None: no track chosen
+    track_name_en: str | None
+    members: list[Person]
+    invited: list[str]  # the e-mails of invitations waiting for an answer, newest first
+
+
+@dataclass(frozen=True)
+class MySubmission:
+    id: int
+    state: SubmissionState
+    title: str
+    version_count: int
+
+
+@dataclass(frozen=True)
+class Card:
+    """One event I registered for, with my team and its idea (None when I have none yet)."""
+
+    event_id: int
+    slug: str
+    title_ar: str
+    title_en: str
+    time_zone: str
+    timeline: phases.Timeline
+    team: MyTeam | None
+    submission: MySubmission | None
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation to join a team, addressed to me."""
+
+    id: int
+    token: str
+    team_name: str
+    slug: str
+    title_ar: str
+    title_en: str
+
+
+@dataclass(frozen=True)
+class MyEvents:
+    cards: list[Card]
+    received: list[Invitation]
+
+
+def _read_datetime(value: Any) -> dt.datetime | None:
+    """A datetime column as the ORM reads it: aware, in UTC (SQLite gives ISO 8601 text, read
+    in C here; text written in UTC, as the ORM writes it, needs nothing more)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+        if value.utcoffset() == _NO_OFFSET:
+            return value
+    return _datetime(value)
+
+
+_NO_OFFSET = dt.timedelta(0)
+
+
+_datetime = tortoise_adapter.reader(Event, "submissions_close")
+
+
+async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
     """My events (registered or in a team), my team, its members, invitations and submission,
-    and what is next on each timeline: six statements whatever the number of events."""
+    newest deadline first, and the invitations addressed to me: two statements whatever the
+    number of events."""
     pending = InvitationState.PENDING.value
-    registrations = [
-        _with(sql.hydrate(Registration, row, "r"), event=sql.hydrate(Event, row, "e"))
-        for row in await sql.rows(MY_REGISTRATIONS, [user.id])
-    ]
-    seats = []
-    for row in await sql.rows(MY_SEATS, [user.id]):
-        team = _with(sql.hydrate(Team, row, "t"), track=sql.hydrate(Track, row, "k"))
-        seats.append(_with(sql.hydrate(TeamMember, row, "m"), team=team))
-    people: dict[int, list[TeamMember]] = defaultdict(list)
-    for row in await sql.rows(MY_TEAMMATES, [user.id]):
-        member = _with(sql.hydrate(TeamMember, row, "m"), user=sql.hydrate(User, row, "u"))
-        people[member.team_id].append(member)
-    sent: dict[int, list[Any]] = defaultdict(list)
-    for row in await sql.rows(MY_TEAMS_INVITATIONS, [user.id, pending]):
-        invitation = sql.hydrate(TeamInvitation, row, "i")
-        sent[invitation.team_id].append(invitation)
-    work = {
-        s.team_id: s
-        for s in (
-            sql.hydrate(Submission, row, "s")
-            for row in await sql.rows(MY_TEAMS_SUBMISSIONS, [user.id])
-        )
-    }
     expires = sql.db_values(TeamInvitation, {"expires_at": moment})[0]
-    received = [
-        _with(
-            sql.hydrate(TeamInvitation, row, "i"),
-            team=sql.hydrate(Team, row, "t"),
-            event=sql.hydrate(Event, row, "e"),
-        )
-        for row in await sql.rows(INVITATIONS_TO_ME, [user.email, pending, expires])
-    ]
-    team_by_event = {s.event_id: s.team for s in seats}
-    cards = [
-        _card(r.event, team_by_event.get(r.event_id), people, sent, work, moment)
-        for r in sorted(registrations, key=lambda r: r.event.submissions_close, reverse=True)
-    ]
-    return {"cards": cards, "received": received, "now": moment}
+    members: dict[int, list[Person]] = defaultdict(list)
+    invited: dict[int, list[str]] = defaultdict(list)
+    received: list[Invitation] = []
+    people = await sql.rows(MY_PEOPLE, [user.id, user.id, pending, user.email, pending, expires])
+    for row in people:
+        kind = row["kind"]
+        if kind == 0:
+            person = Person(row["user_id"], row["name_ar"], row["name_en"], row["email"])
+            members[row["team_id"]].append(person)
+        elif kind == 1:
+            invited[row["team_id"]].insert(0, row["email"])
+        else:
+            received.insert(
+                0,
+                Invitation(
+                    row["id"],
+                    row["token"],
+                    row["team_name"],
+                    row["slug"],
+                    row["title_ar"],
+                    row["title_en"],
+                ),
+            )
+    cards = [_card(row, members, invited) for row in await sql.rows(MY_CARDS, [user.id])]
+    cards.sort(key=lambda card: card.timeline.submissions_close, reverse=True)  # stable
+    return MyEvents(cards, received)
 
 
 def _card(
-    event: Event,
-    team: Team | None,
-    people: dict[int, list[TeamMember]],
-    sent: dict[int, list[Any]],
-    work: dict[int, Submission],
-    moment: dt.datetime,
-) -> dict[str, Any]:
-    upcoming = phases.next_deadline(event.timeline, moment)
-    return {
-        "event": event,
-        "phase": event.phase(moment),
-        "team": team,
-        "members": people.get(team.id, []) if team else [],
-        "invitations": sent.get(team.id, []) if team else [],
-        "submission": work.get(team.id) if team else None,
-        "next": upcoming,
-        "remaining": phases.remaining(upcoming[1], moment) if upcoming else None,
-        "submissions_open": phases.submissions_open(event.timeline, moment),
-    }
+    row: dict[str, Any], members: dict[int, list[Person]], invited: dict[int, list[str]]
+) -> Card:
+    dates: dict[str, Any] = {name: _read_datetime(row[f"e__{name}"]) for name in TIMELINE}
+    timeline = phases.Timeline(**dates)
+    team_id = row["team_id"]
+    team = (
+        None
+        if team_id is None
+        else MyTeam(
+            team_id,
+            row["team_name"],
+            row["captain_id"],
+            row["track_name_ar"],
+            row["track_name_en"],
+            members.get(team_id, []),
+            invited.get(team_id, []),
+        )
+    )
+    submission = (
+        None
+        if row["submission_id"] is None
+        else MySubmission(
+            row["submission_id"],
+            SubmissionState(row["s__state"]),
+            row["submission_title"],
+            row["version_count"],
+        )
+    )
+    return Card(
+        row["event_id"],
+        row["slug"],
+        row["title_ar"],
+        row["title_en"],
+        row["time_zone"],
+        timeline,
+        team,
+        submission,
+    )
 
 
 async def _members_by_team(team_ids: Sequence[int]) -> dict[int, list[TeamMember]]:

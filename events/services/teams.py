@@ -140,8 +140,13 @@ async def join_by_code(user: User, event: Event, code: str) -> Team:
 
 
 def invitation_link(secret: str, links: Links, event: Event, invitation: TeamInvitation) -> str:
-    token = tokens.make(secret, LINK_PURPOSE, {"i": invitation.id, "n": invitation.token})
-    return links.url("events:invitation", slug=event.slug, token=token)
+    return invitation_url(secret, links, event.slug, invitation.id, invitation.token)
+
+
+def invitation_url(secret: str, links: Links, slug: str, invitation_id: int, nonce: str) -> str:
+    """The signed link to an invitation of the event with this slug (its id and nonce)."""
+    token = tokens.make(secret, LINK_PURPOSE, {"i": invitation_id, "n": nonce})
+    return links.url("events:invitation", slug=slug, token=token)
 
 
 async def invite(

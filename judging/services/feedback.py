@@ -50,10 +50,10 @@ def _scopes_statement(count: int) -> sql.Statement:
     return sql.Statement(
         lambda: (
             f"""
-        SELECT e.source_id AS source_id, {sql.selected(Round, "r", ("publish_at",), "r")},
-               r.scope_type AS scope_type, r.scope_id AS scope_id
+        SELECT e.source_id AS source_id, r.scope_type AS scope_type, r.scope_id AS scope_id
         FROM judging_entry e JOIN judging_round r ON r.id = e.round_id
         WHERE e.source = ? AND e.source_id IN ({marks}) AND r.state = ?
+          AND r.publish_at <= ?
         ORDER BY e.round_id"""  # noqa: S608
         )
     )
@@ -65,14 +65,14 @@ async def feedback_scopes(source: str, source_ids: Collection[int]) -> dict[int,
     in core/sql.py's way, as every signed-in participant's dashboard asks)."""
     if not source_ids:
         return {}
-    at = now()
     ids = sorted(source_ids)
-    rows = await sql.rows(_scopes_statement(len(ids)), [source, *ids, RoundState.PUBLISHED.value])
+    at = sql.db_values(Round, {"publish_at": now()})[0]  # Round.results_public, in the query
+    rows = await sql.rows(
+        _scopes_statement(len(ids)), [source, *ids, RoundState.PUBLISHED.value, at]
+    )
     found: dict[int, tuple[str, int]] = {}
     for row in rows:
-        publish_at = sql.python_values(Round, row, ("publish_at",), "r")["publish_at"]
-        if publish_at is not None and publish_at <= at:  # Round.results_public
-            found.setdefault(row["source_id"], (row["scope_type"], row["scope_id"]))
+        found.setdefault(row["source_id"], (row["scope_type"], row["scope_id"]))
     return found
 
 

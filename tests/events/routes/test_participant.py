@@ -72,6 +72,9 @@ async def test_my_events_run_a_fixed_number_of_queries(client):
         response = await client.get("/me/events")
     assert response.text.count("event-card") == 8
     assert few.count == many.count
+    # the person; my events with my teams, tracks and ideas; my teams' members, their pending
+    # invitations and the invitations to me (the judges' feedback: only for submitted ideas)
+    assert many.count == 3, many.statements
 
 
 async def test_nothing_yet(client):
@@ -109,3 +112,43 @@ async def test_only_the_captain_sees_and_may_withdraw_the_submission(client):
     done = await post_form(client, withdraw, {}, page=page)
     assert done.status_code == 303
     assert (await Submission.get(team=team)).state == "withdrawn"
+
+
+async def test_my_events_newest_deadline_first_track_names_and_invitations_newest_first(client):
+    earlier = await make_event(phase="registration", title_en="Earlier", title_ar="")
+    later = await make_event(phase="submission", title_en="", title_ar="لاحقة")
+    later.submissions_close = earlier.submissions_close + dt.timedelta(days=30)
+    await later.save()
+    reem = await make_user(language="en", name_en="", name_ar="ريم")
+    omar = await make_user(language="en", name_en="Omar", email="omar.h@example.org")
+    team = await make_team(earlier, reem, omar, name="Ayn")
+    await register(reem, later)
+    for n, email in enumerate(["first@example.org", "second@example.org"]):
+        await TeamInvitation.create(
+            event=earlier,
+            team=team,
+            email=email,
+            token=str(n) * 32,
+            expires_at=clock.now() + dt.timedelta(days=3),
+        )
+        clock.travel(dt.timedelta(minutes=1))
+    for n, (name, days) in enumerate([("Old", 3), ("Gone", 0), ("New", 3)]):
+        other = await make_team(later, await make_user(), name=name)
+        await TeamInvitation.create(
+            event=later,
+            team=other,
+            email=reem.email,
+            token=str(n + 5) * 32,
+            expires_at=clock.now() + dt.timedelta(days=days, seconds=30),
+        )
+        clock.travel(dt.timedelta(minutes=1))
+    await sign_in(client, reem)
+    html = (await client.get("/me/events")).text
+    text = text_of(html)
+    assert text.index("لاحقة") < text.index("Earlier")  # the later deadline first
+    assert '<bdi dir="auto" lang="ar">لاحقة</bdi>' in html  # the other language, marked
+    assert "Team Ayn · Track 1" in text
+    assert "ريم (captain), Omar" in text
+    waiting = '<span dir="ltr">second@example.org</span>, <span dir="ltr">first@example.org</span>'
+    assert "Invitations waiting for an answer" in text and waiting in html
+    assert text.index("Team New") < text.index("Team Old") and "Team Gone" not in text
