@@ -330,6 +330,9 @@ class ListedCard:
     appeals_close: str
 
 
+NOTHING = Markup("")
+
+
 def _in_language(lang: str, ar: str, en: str) -> Markup:
     """A text kept in both languages as `localized(obj, field)|auto` shows it: in the reader's
     language, else the other, isolated in its direction with the language it is written in."""
@@ -349,9 +352,17 @@ class _Shown:
         self.context = {"request": request}
         self.cycles: dict[int, tuple[bool, str, Markup, str]] = {}
         self.categories: dict[int, Markup] = {}
+        self.labels: dict[tuple[str, str], str] = {}
 
     def url(self, name: str, **params: Any) -> str:
         return str(cached_url_for(self.context, name, **params))
+
+    def label(self, kind: str, names: dict[str, str], key: str) -> str:
+        """labels.label, once a request for each (most cards share their state and ruling)."""
+        found = self.labels.get((kind, key))
+        if found is None:
+            found = self.labels[(kind, key)] = labels.label(names, key)
+        return found
 
     def cycle(self, cycle: mine.ListedCycle) -> tuple[bool, str, Markup, str]:
         """Whether this reader may see the cycle, its link, name and its shortlist's link."""
@@ -406,12 +417,16 @@ class _Shown:
             cycle_name=cycle_name,
             category=category,
             work=user_written(row.work_title),
-            state=labels.label(labels.NOMINATION_STATES, row.state),
-            ruling=labels.label(labels.RULINGS, row.ruling) if row.ruling else "",
-            reason=_in_language(lang, row.reason_ar, row.reason_en),
+            state=self.label("state", labels.NOMINATION_STATES, row.state),
+            ruling=self.label("ruling", labels.RULINGS, row.ruling) if row.ruling else "",
+            reason=_in_language(lang, row.reason_ar, row.reason_en)
+            if row.reason_ar or row.reason_en
+            else NOTHING,
             ruling_note=row.ruling_note,
             ruled_at=format_datetime(row.ruled_at, cycle.time_zone),
-            appeal=labels.label(labels.APPEAL_STATES, row.appeal_state) if row.appeal_state else "",
+            appeal=self.label("appeal", labels.APPEAL_STATES, row.appeal_state)
+            if row.appeal_state
+            else "",
             appeal_note=row.appeal_note,
             shortlist=row.shortlist,
             shortlist_url=shortlist_url if row.shortlist == "shortlisted" else "",
