@@ -257,11 +257,12 @@ async def access(nomination: Nomination) -> NominationAccess:
 
 
 async def nomination(nomination_id: int) -> Nomination | None:
-    """One nomination with its cycle, category, rulings with reasons and appeal."""
+    """One nomination with its cycle, category, rulings with reasons, appeal and shortlist
+    places (shortlist_status reads them once the cycle's shortlist is published)."""
     return (
         await Nomination.filter(id=nomination_id)
         .select_related("cycle", "category")
-        .prefetch_related("rulings__reason", "appeals")
+        .prefetch_related("rulings__reason", "appeals", "shortlisted")
         .first()
     )
 
