@@ -5,27 +5,29 @@ nomination's files."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
 from accounts.models import User
-from awards.enums import NominationState
+from awards.enums import CyclePhase, NominationState, Visibility
 from awards.models import (
     Appeal,
-    Category,
     Cycle,
     Nomination,
     NominationCredit,
     NominationFile,
     NominationVersion,
-    ScreeningReason,
     ScreeningRuling,
 )
 from awards.rules import NominationAccess
 from awards.services.common import require_nominations_open
+from awards.timeline import Timeline
+from awards.timeline import phase as timeline_phase
 from core import permissions, sql
 from core.clock import now
 from core.errors import Conflict, NotFound
@@ -67,117 +69,180 @@ def as_listed(nomination: Nomination) -> MyNomination:
     )
 
 
-# "My nominations" is every nominator's page: its reads are written once here (core/sql.py)
-# instead of built by the ORM on each visit (a query and three prefetches), into the same model
-# instances.
+# "My nominations" is every nominator's page, made on each visit: one hand-written statement
+# (core/sql.py) reads what its cards show, each nomination with its cycle, category, latest
+# ruling and its reason, appeal and shortlist place, as plain values (no model instances).
 _MINE = """
-    SELECT n.id FROM awards_nomination n
-    WHERE n.state <> ? AND (
-      n.id IN (SELECT c.nomination_id FROM awards_nomination_credit c WHERE c.user_id = ?)
-      OR (n.created_by_id = ? AND n.state = ?))"""
+    SELECT c.nomination_id FROM awards_nomination_credit c WHERE c.user_id = ?
+    UNION SELECT d.id FROM awards_nomination d WHERE d.created_by_id = ? AND d.state = ?"""
+_LATEST_RULING = """
+    SELECT r2.id FROM awards_screening_ruling r2 WHERE r2.nomination_id = n.id
+    ORDER BY r2.ruled_at DESC, r2.id DESC LIMIT 1"""
+# The first appeal by (filed_at, id): none filed before it (on SQLite an index made for the
+# statement, instead of sorting each nomination's appeals)
+_FIRST_APPEAL = """
+    a.nomination_id = n.id AND NOT EXISTS (
+      SELECT 1 FROM awards_appeal b WHERE b.nomination_id = a.nomination_id
+        AND (b.filed_at < a.filed_at OR (b.filed_at = a.filed_at AND b.id < a.id)))"""
+TIMELINE = tuple(f.name for f in dataclasses.fields(Timeline))
 MY_NOMINATIONS = sql.Statement(
-    lambda: (
-        f"""
-    SELECT {sql.columns(Nomination, "n")}, {sql.columns(Cycle, "y")},
-           {sql.columns(Category, "k")}
+    f"""
+    SELECT n.id, n.state, n.created_by_id, n.final, n.nominee_name_ar, n.nominee_name_en,
+      n.work_title, n.cycle_id, n.category_id, y.slug, y.name_ar AS cycle_name_ar,
+      y.name_en AS cycle_name_en, y.time_zone, y.visibility, y.shortlist_published_at,
+      {", ".join(f"y.{name}" for name in TIMELINE)},
+      k.name_ar AS category_name_ar, k.name_en AS category_name_en,
+      r.ruling, r.note AS ruling_note, r.ruled_at, s.label_ar AS reason_ar,
+      s.label_en AS reason_en, a.state AS appeal_state, a.decision_note AS appeal_note,
+      CASE WHEN n.id IN (SELECT l.nomination_id FROM awards_shortlisted_nomination l)
+        THEN 1 ELSE 0 END AS shortlisted
     FROM awards_nomination n JOIN awards_cycle y ON y.id = n.cycle_id
       JOIN awards_category k ON k.id = n.category_id
-    WHERE n.id IN ({_MINE}) ORDER BY n.id DESC"""  # noqa: S608
-    )
-)
-MY_RULINGS = sql.Statement(
-    lambda: (
-        f"""
-    SELECT {sql.columns(ScreeningRuling, "r")}, {sql.columns(ScreeningReason, "s")}
-    FROM awards_screening_ruling r LEFT JOIN awards_screening_reason s ON s.id = r.reason_id
-    WHERE r.nomination_id IN ({_MINE})"""  # noqa: S608
-    )
-)
-MY_APPEALS = sql.Statement(
-    lambda: (
-        f"""
-    SELECT {sql.columns(Appeal, "a")} FROM awards_appeal a
-    WHERE a.nomination_id IN ({_MINE}) ORDER BY a.filed_at, a.id"""  # noqa: S608
-    )
-)
-MY_SHORTLISTED = sql.Statement(
-    f"""
-    SELECT DISTINCT l.nomination_id AS nomination_id FROM awards_shortlisted_nomination l
-    WHERE l.nomination_id IN ({_MINE})"""  # noqa: S608
+      LEFT JOIN awards_screening_ruling r ON r.id = ({_LATEST_RULING})
+      LEFT JOIN awards_screening_reason s ON s.id = r.reason_id
+      LEFT JOIN awards_appeal a ON {_FIRST_APPEAL}
+    WHERE n.state <> ? AND n.id IN ({_MINE})
+    ORDER BY n.id DESC"""  # noqa: S608 - no value is put into the text
 )
 
 
-async def my_nominations(user: User) -> list[MyNomination]:
+def _moment(value: Any) -> dt.datetime:
+    """A datetime column as the ORM gives it, aware and in UTC: SQLite answers ISO 8601 text
+    (read by the standard library, in C), PostgreSQL a datetime."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _maybe_moment(value: Any) -> dt.datetime | None:
+    return None if value is None else _moment(value)
+
+
+@dataclass(slots=True)
+class ListedCycle:
+    """A cycle as "my nominations" reads it: what its cards show, and what the award's rules
+    (awards.rules: awards.view, awards.nomination_edit, awards.appeal) read of a cycle: its
+    id, visibility, phase and appeal deadline."""
+
+    id: int
+    slug: str
+    name_ar: str
+    name_en: str
+    time_zone: str
+    visibility: str
+    shortlist_published_at: dt.datetime | None
+    appeals_close: dt.datetime
+    dates: tuple[Any, ...]  # the timeline's columns as read, in Timeline's order
+
+    @property
+    def published(self) -> bool:
+        return self.visibility == Visibility.PUBLISHED
+
+    def phase(self, moment: dt.datetime) -> CyclePhase:
+        """As Cycle.phase (its timeline read only when asked: few cards ask)."""
+        dates = (_maybe_moment(value) for value in self.dates)
+        return timeline_phase(Timeline(*dates), moment)  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class Listed:
+    """One nomination on "my nominations", as plain values: what its card shows, and what the
+    award's rules read of a nomination (state, final, created_by_id)."""
+
+    id: int
+    state: str
+    created_by_id: int
+    final: bool
+    nominee_name_ar: str
+    nominee_name_en: str
+    work_title: str
+    cycle: ListedCycle
+    category_id: int
+    category_name_ar: str
+    category_name_en: str
+    ruling: str | None  # the latest ruling (None: not ruled yet)
+    ruling_note: str
+    ruled_at: dt.datetime | None
+    reason_ar: str  # the ruling's reason, in both languages ("" without one)
+    reason_en: str
+    appeal_state: str | None  # None: not appealed
+    appeal_note: str
+    shortlist: str | None  # as shortlist_status says
+
+    def access(self, user: User) -> NominationAccess:
+        """What the award's rules check (the reader is one of its nominators: it is listed
+        because it credits them, or because they started the draft). The rules read only
+        the attributes named above, which these plain values have."""
+        return NominationAccess(
+            cast(Cycle, self.cycle), cast(Nomination, self), frozenset({user.id})
+        )
+
+
+async def my_nominations(user: User) -> list[Listed]:
     """The drafts `user` started and every nomination crediting them (a nomination merged into
-    another shows that one), newest first, with cycle, category, latest ruling and appeal: four
-    statements whatever their number."""
-    mine = [
-        NominationState.MERGED.value,
-        user.id,
-        user.id,
-        NominationState.DRAFT.value,
-    ]
-    found = await sql.rows(MY_NOMINATIONS, mine)
-    if not found:
-        return []
-    rulings: dict[int, ScreeningRuling] = {}
-    for row in await sql.rows(MY_RULINGS, mine):
-        ruling = sql.hydrate(ScreeningRuling, row, "r")
-        assert ruling is not None
-        sql.attach(ruling, "reason", sql.hydrate(ScreeningReason, row, "s"))
-        latest = rulings.get(ruling.nomination_id)
-        if latest is None or (ruling.ruled_at, ruling.id) > (latest.ruled_at, latest.id):
-            rulings[ruling.nomination_id] = ruling
-    appeals: dict[int, Appeal] = {}
-    for row in await sql.rows(MY_APPEALS, mine):
-        appeal = sql.hydrate(Appeal, row, "a")
-        assert appeal is not None
-        appeals.setdefault(appeal.nomination_id, appeal)
-    shortlisted = {row["nomination_id"] for row in await sql.rows(MY_SHORTLISTED, mine)}
-    cycles: dict[int, Cycle] = {}
-    categories: dict[int, Category] = {}
+    another shows that one), newest first, with cycle, category, latest ruling, appeal and
+    shortlist place: one statement whatever their number."""
+    found = await sql.rows(
+        MY_NOMINATIONS,
+        [NominationState.MERGED.value, user.id, user.id, NominationState.DRAFT.value],
+    )
+    cycles: dict[int, ListedCycle] = {}
     listed = []
     for row in found:
-        nomination = sql.hydrate(Nomination, row, "n")
-        assert nomination is not None
-        cycle = cycles.get(nomination.cycle_id) or sql.hydrate(Cycle, row, "y")
-        category = categories.get(nomination.category_id) or sql.hydrate(Category, row, "k")
-        assert cycle is not None and category is not None
-        cycles[cycle.id], categories[category.id] = cycle, category
-        sql.attach(nomination, "cycle", cycle)
-        sql.attach(nomination, "category", category)
+        cycle = cycles.get(row["cycle_id"])
+        if cycle is None:
+            cycle = cycles[row["cycle_id"]] = ListedCycle(
+                row["cycle_id"],
+                row["slug"],
+                row["cycle_name_ar"],
+                row["cycle_name_en"],
+                row["time_zone"],
+                row["visibility"],
+                _maybe_moment(row["shortlist_published_at"]),
+                _moment(row["appeals_close"]),
+                tuple(row[name] for name in TIMELINE),
+            )
+        state = row["state"]
+        shortlist = None
+        if cycle.shortlist_published_at is not None:
+            if row["shortlisted"]:
+                shortlist = "shortlisted"
+            elif state == NominationState.ELIGIBLE:
+                shortlist = "not_shortlisted"
         listed.append(
-            MyNomination(
-                nomination,
-                rulings.get(nomination.id),
-                appeals.get(nomination.id),
-                _shortlist(nomination, nomination.id in shortlisted),
+            Listed(
+                row["id"],
+                state,
+                row["created_by_id"],
+                bool(row["final"]),
+                row["nominee_name_ar"],
+                row["nominee_name_en"],
+                row["work_title"],
+                cycle,
+                row["category_id"],
+                row["category_name_ar"],
+                row["category_name_en"],
+                row["ruling"],
+                row["ruling_note"] or "",
+                _maybe_moment(row["ruled_at"]),
+                row["reason_ar"] or "",
+                row["reason_en"] or "",
+                row["appeal_state"],
+                row["appeal_note"] or "",
+                shortlist,
             )
         )
     return listed
 
 
-def _shortlist(nomination: Nomination, shortlisted: bool) -> str | None:
-    if nomination.cycle.shortlist_published_at is None:
-        return None
-    if shortlisted:
-        return "shortlisted"
-    return "not_shortlisted" if nomination.state == NominationState.ELIGIBLE else None
-
-
 def shortlist_status(nomination: Nomination) -> str | None:
     """ "shortlisted" or "not_shortlisted" once the cycle's shortlist is published (for a
-    nomination that was in the race), else None (`shortlisted` loaded by my_nominations)."""
+    nomination that was in the race), else None (its `shortlisted` relation fetched)."""
     if nomination.cycle.shortlist_published_at is None:
         return None
     if list(nomination.shortlisted):
         return "shortlisted"
     return "not_shortlisted" if nomination.state == NominationState.ELIGIBLE else None
-
-
-def access_for(user: User, nomination: Nomination) -> NominationAccess:
-    """The access of a nomination listed by `my_nominations` (its reader is a nominator)."""
-    return NominationAccess(nomination.cycle, nomination, frozenset({user.id}))
 
 
 async def access(nomination: Nomination) -> NominationAccess:
@@ -192,11 +257,12 @@ async def access(nomination: Nomination) -> NominationAccess:
 
 
 async def nomination(nomination_id: int) -> Nomination | None:
-    """One nomination with its cycle, category, rulings with reasons and appeal."""
+    """One nomination with its cycle, category, rulings with reasons, appeal and shortlist
+    places (shortlist_status reads them once the cycle's shortlist is published)."""
     return (
         await Nomination.filter(id=nomination_id)
         .select_related("cycle", "category")
-        .prefetch_related("rulings__reason", "appeals")
+        .prefetch_related("rulings__reason", "appeals", "shortlisted")
         .first()
     )
 

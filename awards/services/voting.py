@@ -42,7 +42,7 @@ from awards.tabulation import (
     Method,
     check_ballot,
 )
-from core import audit
+from core import audit, sql
 from core.clock import now
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import gettext as _
@@ -261,22 +261,49 @@ async def juror_categories(user: User, cycle: Cycle) -> list[Category]:
     return [c for c in categories if c.id in listed and any(_seated(j, c) for j in seats)]
 
 
-async def jury_cycles(user: User) -> list[Cycle]:
+# The cycles of "my nominations" whose final vote this person sits on: read on every visit of
+# that page, so written once (core/sql.py) as one statement, as juror_categories decides a
+# seat: an accepted judge of the cycle, of every category ("" group) or of this one, in a
+# category with a shortlist.
+JURY_CYCLES = sql.Statement(
+    """
+    SELECT y.id, y.slug, y.name_ar, y.name_en FROM awards_cycle y
+    WHERE y.visibility = ? AND y.voting_opens <= ? AND y.voting_closes > ? AND EXISTS (
+      SELECT 1 FROM judging_judge j JOIN awards_category k ON k.cycle_id = j.scope_id
+      WHERE j.scope_type = ? AND j.scope_id = y.id AND j.user_id = ? AND j.state = ?
+        AND (j.group_key = ? OR j.group_key = CAST(k.id AS VARCHAR(20)))
+        AND EXISTS (SELECT 1 FROM awards_shortlisted_nomination l WHERE l.category_id = k.id))
+    ORDER BY y.voting_opens DESC, y.id"""
+)
+
+
+@dataclass(frozen=True, slots=True)
+class JuryCycle:
+    """A cycle whose final vote is open to this juror, as their own pages link to it."""
+
+    id: int
+    slug: str
+    name_ar: str
+    name_en: str
+
+
+async def jury_cycles(user: User) -> list[JuryCycle]:
     """The published cycles whose final vote is open and in which this user is a juror of a
-    category with a shortlist (for the user's own pages)."""
-    cycle_ids = await Judge.filter(
-        scope_type=ScopeType.AWARD_CYCLE.value, user_id=user.id, state=JudgeState.ACCEPTED
-    ).values_list("scope_id", flat=True)
-    if not cycle_ids:
-        return []
-    moment = now()
-    cycles = await Cycle.filter(
-        id__in=list(cycle_ids),
-        visibility=Visibility.PUBLISHED,
-        voting_opens__lte=moment,
-        voting_closes__gt=moment,
-    ).order_by("-voting_opens", "id")
-    return [c for c in cycles if await juror_categories(user, c)]
+    category with a shortlist (for the user's own pages): one statement."""
+    moment = sql.db_values(Cycle, {"voting_opens": now()})[0]
+    found = await sql.rows(
+        JURY_CYCLES,
+        [
+            Visibility.PUBLISHED.value,
+            moment,
+            moment,
+            ScopeType.AWARD_CYCLE.value,
+            user.id,
+            JudgeState.ACCEPTED.value,
+            "",
+        ],
+    )
+    return [JuryCycle(r["id"], r["slug"], r["name_ar"], r["name_en"]) for r in found]
 
 
 # --- the juror's ballot ----------------------------------------------------------------------

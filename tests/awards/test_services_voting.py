@@ -188,6 +188,27 @@ async def test_only_the_category_jurors_have_a_ballot(db):
     await voting.cast_ballot(everywhere, cycle, category, [rows[0].id])
 
 
+async def test_a_jurors_cycles_are_those_whose_vote_is_open_in_a_category_of_theirs(db):
+    """What "my nominations" links to (one statement): a published cycle whose final vote is
+    open, where the person is an accepted juror of every category or of one with a shortlist."""
+    _organizer, cycle, category, _rows, seats = await _voting()
+    bare = await make_category(cycle)  # no shortlist: nothing to rank
+    listed = await _user(seats[0])
+    everywhere = await _user((await jury_judges(cycle, None, 1))[0])
+    unlisted = await _user((await jury_judges(cycle, bare, 1))[0])
+    hidden = await make_cycle(phase="voting", published=False)
+    hidden_category = await make_category(hidden)
+    await finalists(hidden, hidden_category, 2)
+    draft_juror = await _user((await jury_judges(hidden, hidden_category, 1))[0])
+    for user in (listed, everywhere):
+        found = await voting.jury_cycles(user)
+        assert [(c.id, c.slug, c.name_en) for c in found] == [(cycle.id, cycle.slug, cycle.name_en)]
+    for user in (unlisted, draft_juror, await make_user()):
+        assert await voting.jury_cycles(user) == []
+    clock.travel(cycle.voting_closes - clock.now())  # the vote has closed
+    assert await voting.jury_cycles(everywhere) == []
+
+
 @pytest.mark.parametrize(
     ("shift", "text"), [(-dt.timedelta(days=6), "opens"), (dt.timedelta(days=6), "closed")]
 )

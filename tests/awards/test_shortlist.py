@@ -213,3 +213,5 @@ async def test_my_nominations_says_who_made_the_shortlist_once_it_is_published(c
     assert f'href="http://testserver/awards/{cycle.slug}/shortlist"' in after.text
     arabic = await client.get("/me/awards?lang=ar")
     assert "ضمن القائمة القصيرة" in page_text(arabic.text)
+    for row in (nominations[0], nominations[3]):  # each one's own page, once published
+        assert (await client.get(f"/me/nominations/{row.id}?lang=en")).status_code == 200
