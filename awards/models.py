@@ -283,6 +283,7 @@ class NominationCredit(Model):
     class Meta:
         table = "awards_nomination_credit"
         unique_together = (("nomination", "user"),)
+        indexes = (("user_id",),)  # a nominator's nominations (my nominations)
         ordering = ["created_at", "id"]
 
 
@@ -400,6 +401,7 @@ class Appeal(Model):
 
     class Meta:
         table = "awards_appeal"
+        indexes = (("nomination_id",),)  # a nomination's appeal (my nominations, screening)
         ordering = ["filed_at", "id"]
 
 
@@ -477,6 +479,7 @@ class ShortlistedNomination(Model):
     class Meta:
         table = "awards_shortlisted_nomination"
         unique_together = (("category", "nomination"),)
+        indexes = (("nomination_id",),)  # a nomination's place on its shortlist
         ordering = ["rank", "id"]
 
 

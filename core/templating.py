@@ -44,8 +44,25 @@ URL_CACHE_SIZE = 4096
 
 
 def url_for(request: Request, name: str, /, **path_params: Any) -> URL:
-    """request.url_for without trying every route each time: the route that answered a name
-    is remembered per app (Starlette's own lookup tries the routes one by one)."""
+    """request.url_for, remembered per app: the address made for a name and its parameters
+    (URLs are immutable), and the route that answered a name (Starlette's own lookup tries the
+    routes one by one); one page makes a dozen calls (stylesheet, logo, header links ...)."""
+    cache: dict[tuple[Any, ...], URL] | None = getattr(request.app.state, "url_cache", None)
+    if cache is None:  # an app not made by create_app
+        return _made_url(request, name, path_params)
+    try:
+        key = (str(request.base_url), name, *sorted(path_params.items()))
+        return cache[key]
+    except TypeError:  # an unhashable parameter: not kept
+        return _made_url(request, name, path_params)
+    except KeyError:
+        if len(cache) >= URL_CACHE_SIZE:
+            cache.clear()
+        url = cache[key] = _made_url(request, name, path_params)
+        return url
+
+
+def _made_url(request: Request, name: str, path_params: dict[str, Any]) -> URL:
     routes: dict[tuple[str, frozenset[str]], BaseRoute] | None = getattr(
         request.app.state, "route_cache", None
     )
@@ -74,24 +91,9 @@ def _route_named(
 
 
 def _url_for(name: str, /, **path_params: Any) -> URL:
-    """request.url_for, remembered per app: Starlette tries every route on each call, and one
-    page makes a dozen calls (stylesheet, logo, header links ...). The request is the one being
-    rendered (not passed by the template's context: a context function called in a loop makes
-    Jinja copy the context on every call)."""
-    request = _request_being_rendered("url_for")
-    cache: dict[tuple[Any, ...], URL] | None = getattr(request.app.state, "url_cache", None)
-    if cache is None:  # an app not made by create_app
-        return url_for(request, name, **path_params)
-    try:
-        key = (str(request.base_url), name, *sorted(path_params.items()))
-        return cache[key]
-    except TypeError:  # an unhashable parameter: not cached
-        return url_for(request, name, **path_params)
-    except KeyError:
-        if len(cache) >= URL_CACHE_SIZE:
-            cache.clear()
-        url = cache[key] = url_for(request, name, **path_params)  # URLs are immutable
-        return url
+    """url_for for templates: of the request being rendered (not passed by the template's
+    context: a context function called in a loop makes Jinja copy the context each call)."""
+    return url_for(_request_being_rendered("url_for"), name, **path_params)
 
 
 def _context(request: Request) -> dict[str, Any]:

@@ -40,8 +40,7 @@ from core.storage import (
     store_upload,
     upload_dir,
 )
-from core.templating import _url_for as cached_url_for
-from core.templating import user_written
+from core.templating import url_for, user_written
 from core.web import flash, page
 
 MIB = 1024 * 1024
@@ -349,13 +348,13 @@ class _Shown:
     def __init__(self, request: Request, user: User) -> None:
         self.user = user
         self.lang = get_locale()
-        self.context = {"request": request}
+        self.request = request
         self.cycles: dict[int, tuple[bool, str, Markup, str]] = {}
         self.categories: dict[int, Markup] = {}
         self.labels: dict[tuple[str, str], str] = {}
 
     def url(self, name: str, **params: Any) -> str:
-        return str(cached_url_for(self.context, name, **params))
+        return str(url_for(self.request, name, **params))
 
     def label(self, kind: str, names: dict[str, str], key: str) -> str:
         """labels.label, once a request for each (most cards share their state and ruling)."""
