@@ -6,6 +6,14 @@ from tortoise.models import Model
 from core.i18n import get_locale
 
 
+def display_name(name_ar: str, name_en: str, email: str) -> str:
+    """How a person is named on a page: their name in the page's language, else in the other,
+    else their e-mail's local part (User.display_name, and the pages that read people as plain
+    values)."""
+    first, second = (name_ar, name_en) if get_locale() == "ar" else (name_en, name_ar)
+    return first or second or email.split("@", 1)[0]
+
+
 class User(Model):
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)
@@ -30,10 +38,7 @@ class User(Model):
 
     @property
     def display_name(self) -> str:
-        first, second = (
-            (self.name_ar, self.name_en) if get_locale() == "ar" else (self.name_en, self.name_ar)
-        )
-        return first or second or self.email.split("@", 1)[0]
+        return display_name(self.name_ar, self.name_en, self.email)
 
     @property
     def email_domain(self) -> str:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from accounts.models import display_name
 from awards.enums import NominationState, NomineeType
 from awards.labels import NOMINEE_TYPES, label
 from awards.models import (
@@ -39,7 +40,7 @@ from awards.services import duplicates, screening
 from core import answers
 from core.audit import AuditEntry
 from core.clock import now
-from core.i18n import N_, get_locale, localized
+from core.i18n import N_, localized
 from core.i18n import gettext as _
 from core.pagination import Page, paginate
 from core.spreadsheet import to_csv
@@ -185,11 +186,8 @@ class Nominator:
     email: str
 
     @property
-    def display_name(self) -> str:  # as accounts' User.display_name
-        first, second = (
-            (self.name_ar, self.name_en) if get_locale() == "ar" else (self.name_en, self.name_ar)
-        )
-        return first or second or self.email.split("@", 1)[0]
+    def display_name(self) -> str:
+        return display_name(self.name_ar, self.name_en, self.email)
 
 
 async def _nominators(nomination_ids: list[int]) -> dict[int, list[Nominator]]:

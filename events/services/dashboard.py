@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
-from accounts.models import User
+from accounts.models import User, display_name
 from core import answers, sql, tortoise_adapter
 from core.i18n import get_locale, localized
 from core.i18n import gettext as _
@@ -102,11 +102,8 @@ class Person:
     email: str
 
     @property
-    def display_name(self) -> str:  # as accounts' User.display_name
-        first, second = (
-            (self.name_ar, self.name_en) if get_locale() == "ar" else (self.name_en, self.name_ar)
-        )
-        return first or second or self.email.split("@", 1)[0]
+    def display_name(self) -> str:
+        return display_name(self.name_ar, self.name_en, self.email)
 
 
 @dataclass(frozen=True)
