@@ -105,38 +105,54 @@ class PrefixGroup(BaseRoute):
             match, child_scope = known.matches(scope)
             if match is Match.FULL:
                 return Match.FULL, {**child_scope, CHILD: known}
-        partial: tuple[BaseRoute, Scope] | None = None
-        for route in self.routes:
-            match, child_scope = route.matches(scope)
-            if match is Match.FULL:
-                if len(self._answered) >= ANSWERED_KEPT:
-                    self._answered.clear()
-                self._answered[key] = route
-                return Match.FULL, {**child_scope, CHILD: route}
-            if match is Match.PARTIAL and partial is None:
-                partial = (route, child_scope)
-        if partial is not None:
-            return Match.PARTIAL, {**partial[1], CHILD: partial[0]}
-        return Match.NONE, {}
+        match, child_scope = first_match(self.routes, scope, CHILD)
+        if match is Match.FULL:
+            if len(self._answered) >= ANSWERED_KEPT:
+                self._answered.clear()
+            self._answered[key] = child_scope[CHILD]
+        return match, child_scope
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route: BaseRoute = scope.pop(CHILD)
-        scope["route"] = route
-        await route.handle(scope, receive, send)
+        await _handle_chosen(scope, receive, send, CHILD)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
-        for route in self.routes:
-            try:
-                return route.url_path_for(name, **path_params)
-            except NoMatchFound:
-                continue
-        raise NoMatchFound(name, path_params)
+        return _path_for(self.routes, name, path_params)
 
     def __iter__(self) -> Iterator[BaseRoute]:
         return iter(self.routes)
 
     def __repr__(self) -> str:
         return f"PrefixGroup({self.exact!r}, {len(self.routes)} routes)"
+
+
+def first_match(routes: Iterable[BaseRoute], scope: Scope, key: str) -> tuple[Match, Scope]:
+    """As Starlette's router chooses: the first route that fully matches, else the first that
+    partly does (a 405); the chosen route is left in the child scope under `key`."""
+    partial: tuple[BaseRoute, Scope] | None = None
+    for route in routes:
+        match, child_scope = route.matches(scope)
+        if match is Match.FULL:
+            return Match.FULL, {**child_scope, key: route}
+        if match is Match.PARTIAL and partial is None:
+            partial = (route, child_scope)
+    if partial is not None:
+        return Match.PARTIAL, {**partial[1], key: partial[0]}
+    return Match.NONE, {}
+
+
+async def _handle_chosen(scope: Scope, receive: Receive, send: Send, key: str) -> None:
+    route: BaseRoute = scope.pop(key)
+    scope["route"] = route
+    await route.handle(scope, receive, send)
+
+
+def _path_for(routes: Iterable[BaseRoute], name: str, path_params: dict[str, Any]) -> URLPath:
+    for route in routes:
+        try:
+            return route.url_path_for(name, **path_params)
+        except NoMatchFound:
+            continue
+    raise NoMatchFound(name, path_params)
 
 
 DISPATCHED = "manassa.segment_route"
@@ -169,29 +185,13 @@ class BySegment(BaseRoute):
             candidates: Iterable[BaseRoute] = () if route is None else (route,)
         else:
             candidates = self.routes
-        partial: tuple[BaseRoute, Scope] | None = None
-        for route in candidates:
-            match, child_scope = route.matches(scope)
-            if match is Match.FULL:
-                return Match.FULL, {**child_scope, DISPATCHED: route}
-            if match is Match.PARTIAL and partial is None:
-                partial = (route, child_scope)
-        if partial is not None:
-            return Match.PARTIAL, {**partial[1], DISPATCHED: partial[0]}
-        return Match.NONE, {}
+        return first_match(candidates, scope, DISPATCHED)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route: BaseRoute = scope.pop(DISPATCHED)
-        scope["route"] = route
-        await route.handle(scope, receive, send)
+        await _handle_chosen(scope, receive, send, DISPATCHED)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
-        for route in self.routes:
-            try:
-                return route.url_path_for(name, **path_params)
-            except NoMatchFound:
-                continue
-        raise NoMatchFound(name, path_params)
+        return _path_for(self.routes, name, path_params)
 
     def __iter__(self) -> Iterator[BaseRoute]:
         return iter(self.routes)
