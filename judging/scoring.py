@@ -631,6 +631,9 @@ def _shared_by_judge(
 def _panels(
     entry_judges: list[list[int]], sizes: list[int]
 ) -> tuple[list[list[list[int]]], list[int] | None]:
+    if len(set(sizes)) <= 1:  # the usual round: one panel size, in entry order
+        width = sizes[0] if sizes else 0
+        return [[list(map(operator.itemgetter(i), entry_judges)) for i in range(width)]], None
     by_size: dict[int, list[int]] = {}
     for entry, size in enumerate(sizes):
         by_size.setdefault(size, []).append(entry)
@@ -675,11 +678,13 @@ def _solve_quality(design: _Design, leniency: list[float]) -> list[float]:
     # hot loop, so every step is a map over a C function. The sums are ``sum`` over each
     # entry's leniencies in row order, as a tuple that ``zip`` builds from the panel columns.
     get = leniency.__getitem__
-    judge_sums: list[float] = []
-    for panel in design.panels:
-        judge_sums += map(sum, zip(*[map(get, column) for column in panel], strict=True))
+    sums = [
+        map(sum, zip(*[map(get, column) for column in panel], strict=True))
+        for panel in design.panels
+    ]
+    judge_sums: Iterable[float] = sums[0] if len(sums) == 1 else chain.from_iterable(sums)
     if design.panel_order is not None:
-        judge_sums = list(map(judge_sums.__getitem__, design.panel_order))
+        judge_sums = map(list(judge_sums).__getitem__, design.panel_order)
     return list(
         map(
             operator.truediv,
@@ -720,7 +725,7 @@ def _residual_sd(design: _Design, quality: list[float], leniency: list[float]) -
         map(operator.sub, design.totals, map(quality.__getitem__, design.row_entry)),
         map(leniency.__getitem__, design.row_judge),
     )
-    squares = list(map(pow, residuals, repeat(2)))
+    squares = list(map(pow, residuals, repeat(2)))  # before dof: a square may overflow
     n_scores = len(design.totals)
     dof = n_scores - len(design.entries) - len(design.judges) + design.components
     return math.sqrt(math.fsum(squares) / dof) if dof > 0 else 0.0
@@ -772,7 +777,10 @@ def rank(
     slack = TIE_TOLERANCE * max(1.0, abs(low), abs(high))
     # The method's own figure where the one shown differs from it (see ``RankedEntry``).
     off = map(operator.gt, map(abs, map(operator.sub, shown, figures)), repeat(slack))
-    estimates = [figure if beyond else None for figure, beyond in zip(figures, off, strict=True)]
+    beyond = list(off)
+    if not any(beyond):
+        return list(map(RankedEntry, entries, shown, positions))
+    estimates = [figure if out else None for figure, out in zip(figures, beyond, strict=True)]
     return list(map(RankedEntry, entries, shown, positions, estimates))
 
 
