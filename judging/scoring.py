@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 import operator
 import statistics
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import sys
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cmp_to_key
+from itertools import accumulate, chain, compress, repeat
+from typing import TypeVar
 
 TIE_TOLERANCE = 1e-9
 """Values closer than this are the same score (absolute, on the 0..100 scale)."""
@@ -146,7 +149,41 @@ def weighted_total(criteria: Sequence[Criterion], scores: Mapping[str, float]) -
 
 
 def sheet_totals(criteria: Sequence[Criterion], sheets: Iterable[Sheet]) -> list[Score]:
-    """Turn score sheets into ``Score`` records with ``weighted_total``."""
+    """Turn score sheets into ``Score`` records with ``weighted_total``.
+
+    The same arithmetic as ``weighted_total``, worked a criterion at a time over every sheet
+    (the criteria's constants read once, not once per sheet); a sheet that would make
+    ``weighted_total`` raise is handed to it, so the same error is raised.
+    """
+    sheets = list(sheets)
+    counted = [c for c in criteria if not c.independent]
+    weight_sum = math.fsum(c.weight for c in counted)
+    maps = [sheet.scores for sheet in sheets]
+    if weight_sum > 0 and set(map(type, maps)) <= {dict}:
+        try:
+            columns = [
+                map(
+                    operator.mul,
+                    repeat(c.weight),
+                    map(
+                        operator.truediv,
+                        map(operator.sub, map(operator.itemgetter(c.key), maps), repeat(c.min)),
+                        repeat(c.max - c.min),
+                    ),
+                )
+                for c in counted
+            ]
+            sums = map(math.fsum, zip(*columns, strict=True))
+            totals = list(
+                map(operator.truediv, map(operator.mul, repeat(100.0), sums), repeat(weight_sum))
+            )
+        except (LookupError, TypeError, ValueError, ArithmeticError):
+            pass  # ``weighted_total`` below raises the error for the first sheet at fault
+        else:
+            return [
+                Score(sheet.entry_id, sheet.judge_id, total)
+                for sheet, total in zip(sheets, totals, strict=True)
+            ]
     return [
         Score(sheet.entry_id, sheet.judge_id, weighted_total(criteria, sheet.scores))
         for sheet in sheets
@@ -188,28 +225,126 @@ def _priority_of(criterion: Criterion) -> tuple[int, str]:
 
 # --- grouping helpers ------------------------------------------------------------------------
 
+_ROW = operator.attrgetter("entry_id", "judge_id", "total")
+_T = TypeVar("_T")
 
-def _ordered(scores: Iterable[Score]) -> list[Score]:
-    # A fixed order makes every float sum below independent of the caller's row order.
-    return sorted(scores, key=lambda s: (s.entry_id, s.judge_id, s.total))
+
+@dataclass(frozen=True)
+class _Columns:
+    """Scores in a fixed order, by entry, then judge, then total, one list per field.
+
+    The fixed order makes every float sum below independent of the caller's row order. An
+    entry's scores are consecutive: ``runs[i]`` slices the rows of ``entries[i]`` (entries
+    ascending), ``counts[i]`` is their number. The methods work on these lists with ``map``
+    over C functions rather than on ``Score`` objects one by one: the same arithmetic on the
+    same numbers in the same order, without a Python-level step per score.
+    """
+
+    entry_of: list[int]
+    judge_of: list[int]
+    totals: list[float]
+    entries: list[int]
+    counts: list[int]
+    runs: list[slice]
+
+    def per_entry(self, values: list[_T]) -> Iterator[list[_T]]:
+        """``values`` (one per row) cut into one list per entry, one at a time."""
+        return map(values.__getitem__, self.runs)
+
+
+def _columns(scores: Iterable[Score]) -> _Columns:
+    # Sorting the (entry, judge, total) tuples is sorting the scores by that key: the sort
+    # compares the same keys, so it makes the same moves.
+    rows = sorted(map(_ROW, scores))
+    entry_of: list[int] = list(map(operator.itemgetter(0), rows))
+    judge_of: list[int] = list(map(operator.itemgetter(1), rows))
+    totals: list[float] = list(map(operator.itemgetter(2), rows))
+    per_entry = Counter(entry_of)
+    ends = list(accumulate(per_entry.values()))
+    return _Columns(
+        entry_of,
+        judge_of,
+        totals,
+        entries=list(per_entry),
+        counts=list(per_entry.values()),
+        runs=list(map(slice, chain((0,), ends), ends)),
+    )
 
 
 def _by_entry(scores: Iterable[Score]) -> dict[int, list[float]]:
-    grouped: dict[int, list[float]] = defaultdict(list)
-    for score in _ordered(scores):
-        grouped[score.entry_id].append(score.total)
-    return dict(grouped)
-
-
-def _by_judge(scores: Iterable[Score]) -> dict[int, list[float]]:
-    grouped: dict[int, list[float]] = defaultdict(list)
-    for score in _ordered(scores):
-        grouped[score.judge_id].append(score.total)
-    return dict(grouped)
+    columns = _columns(scores)
+    return dict(zip(columns.entries, columns.per_entry(columns.totals), strict=True))
 
 
 def _mean(values: Sequence[float]) -> float:
     return math.fsum(values) / len(values)
+
+
+def _means(groups: Iterable[Sequence[float]], counts: Iterable[int]) -> Iterator[float]:
+    """``_mean`` of each group, ``counts`` holding their lengths."""
+    return map(operator.truediv, map(math.fsum, groups), counts)
+
+
+def _median(values: Sequence[float]) -> float:
+    """``statistics.median`` of a non-empty sequence, without its checks."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _pstdev(values: Sequence[float]) -> float:
+    """``statistics.pstdev(values)``, the same float, computed in integers for floats.
+
+    The statistics module sums the exact fractions of the values and of their squares
+    (``Fraction`` arithmetic, one Python step per value) and takes the correctly rounded
+    square root of the exact population variance. Here each finite float is written as an
+    integer over a common power of two, ``x = X / 2**k``, so the exact variance is the
+    integer fraction ``(n * sum(X**2) - sum(X)**2) / (n**2 * 4**k)``, summed in C; its
+    correctly rounded square root is the same float. Anything but finite floats (ints,
+    Decimals, infinities, NaN) is left to the statistics module.
+    """
+    try:
+        ratios = list(map(float.as_integer_ratio, values))
+    except (TypeError, ValueError, OverflowError):
+        return statistics.pstdev(values)
+    if not ratios:
+        return statistics.pstdev(values)  # raises StatisticsError
+    # Every denominator is a power of two: shift each numerator onto the largest.
+    denominators = list(map(operator.itemgetter(1), ratios))
+    bits = max(denominators).bit_length()
+    scaled = list(
+        map(
+            operator.lshift,
+            map(operator.itemgetter(0), ratios),
+            map(operator.sub, repeat(bits), map(int.bit_length, denominators)),
+        )
+    )
+    n = len(scaled)
+    total = sum(scaled)
+    squares = sum(map(operator.mul, scaled, scaled))
+    return _float_sqrt_of_fraction(n * squares - total * total, (n * n) << (2 * (bits - 1)))
+
+
+_SQRT_BITS = 2 * sys.float_info.mant_dig + 3
+
+
+def _float_sqrt_of_fraction(numerator: int, denominator: int) -> float:
+    """Square root of ``numerator / denominator`` as a float, correctly rounded.
+
+    The method of ``statistics._float_sqrt_of_frac``: an integer square root with enough
+    bits, rounded to odd, then one rounding to float (https://bugs.python.org/msg407078).
+    """
+    shift = (numerator.bit_length() - denominator.bit_length() - _SQRT_BITS) // 2
+    if shift >= 0:
+        return (_isqrt_to_odd(numerator, denominator << 2 * shift) << shift) / 1
+    return _isqrt_to_odd(numerator << -2 * shift, denominator) / (1 << -shift)
+
+
+def _isqrt_to_odd(numerator: int, denominator: int) -> int:
+    root = math.isqrt(numerator // denominator)
+    return root | (root * root * denominator != numerator)
 
 
 # --- combination methods ---------------------------------------------------------------------
@@ -217,12 +352,16 @@ def _mean(values: Sequence[float]) -> float:
 
 def combine_mean(scores: Sequence[Score]) -> dict[int, float]:
     """Arithmetic mean of the judges' totals per entry (exactly rounded with ``fsum``)."""
-    return {entry: _mean(totals) for entry, totals in _by_entry(scores).items()}
+    columns = _columns(scores)
+    means = _means(columns.per_entry(columns.totals), columns.counts)
+    return dict(zip(columns.entries, means, strict=True))
 
 
 def combine_median(scores: Sequence[Score]) -> dict[int, float]:
     """Median of the judges' totals per entry (mean of the middle two for even counts)."""
-    return {entry: statistics.median(totals) for entry, totals in _by_entry(scores).items()}
+    columns = _columns(scores)
+    medians = map(_median, columns.per_entry(columns.totals))
+    return dict(zip(columns.entries, medians, strict=True))
 
 
 def combine_trimmed_mean(scores: Sequence[Score], *, trim: float = 0.2) -> dict[int, float]:
@@ -236,7 +375,9 @@ def combine_trimmed_mean(scores: Sequence[Score], *, trim: float = 0.2) -> dict[
     """
     if not 0 <= trim < 0.5:
         raise ValueError("trim must be in [0, 0.5)")
-    return {entry: _trimmed(totals, trim) for entry, totals in _by_entry(scores).items()}
+    columns = _columns(scores)
+    trimmed = map(_trimmed, columns.per_entry(columns.totals), repeat(trim))
+    return dict(zip(columns.entries, trimmed, strict=True))
 
 
 def _trimmed(totals: Sequence[float], trim: float) -> float:
@@ -270,44 +411,60 @@ def combine_zscore(scores: Sequence[Score], *, min_scores_per_judge: int = 3) ->
     """
     if min_scores_per_judge < 1:
         raise ValueError("min_scores_per_judge must be at least 1")
-    ordered = _ordered(scores)
-    if not ordered:
+    columns = _columns(scores)
+    totals = columns.totals
+    if not totals:
         return {}
-    every_total = [s.total for s in ordered]
-    global_mean, global_sd = _mean(every_total), statistics.pstdev(every_total)
-    calibrate = _judge_calibrations(ordered, min_scores_per_judge, global_mean, global_sd)
-    calibrated: dict[int, list[float]] = defaultdict(list)
-    for score in ordered:
-        calibrated[score.entry_id].append(calibrate[score.judge_id](score.total))
-    return {entry: _mean(values) for entry, values in calibrated.items()}
+    global_mean, global_sd = _mean(totals), _pstdev(totals)
+    calibrated = _calibrated(columns, min_scores_per_judge, global_mean, global_sd)
+    means = _means(columns.per_entry(calibrated), columns.counts)
+    return dict(zip(columns.entries, means, strict=True))
 
 
-def _judge_calibrations(
-    ordered: Sequence[Score], min_scores: int, global_mean: float, global_sd: float
-) -> dict[int, Callable[[float], float]]:
-    result: dict[int, Callable[[float], float]] = {}
-    for judge, totals in _by_judge(ordered).items():
-        if len(totals) < min_scores:
-            result[judge] = _identity
+def _calibrated(
+    columns: _Columns, min_scores: int, global_mean: float, global_sd: float
+) -> list[float]:
+    """Each row's total calibrated by its judge: ``global_mean + (t - mean_j) / sd_j *
+    global_sd``, the raw total for a judge with too few totals, ``global_mean`` for a judge
+    whose totals (or all totals) are all equal."""
+    judge_of, totals = columns.judge_of, columns.totals
+    by_judge: dict[int, list[float]] = {judge: [] for judge in dict.fromkeys(judge_of)}
+    # Appends each total to its judge's list, in row order, without a Python-level loop.
+    deque(map(list.append, map(by_judge.__getitem__, judge_of), totals), maxlen=0)
+    means: dict[int, float] = {}
+    sds: dict[int, float] = {}
+    kept: dict[int, bool] = {}  # judge -> keeps raw totals (True) or all global_mean (False)
+    for judge, values in by_judge.items():
+        if len(values) < min_scores:
+            kept[judge] = True
             continue
-        mean, sd = _mean(totals), statistics.pstdev(totals)
+        mean, sd = _mean(values), _pstdev(values)
         if sd == 0 or global_sd == 0:
-            result[judge] = _constant(global_mean)
+            kept[judge] = False
         else:
-            result[judge] = _affine(mean, sd, global_mean, global_sd)
-    return result
-
-
-def _identity(total: float) -> float:
-    return total
-
-
-def _constant(value: float) -> Callable[[float], float]:
-    return lambda _total: value
-
-
-def _affine(mean: float, sd: float, to_mean: float, to_sd: float) -> Callable[[float], float]:
-    return lambda total: to_mean + (total - mean) / sd * to_sd
+            means[judge], sds[judge] = mean, sd
+    if not kept:
+        return list(
+            map(
+                operator.add,
+                repeat(global_mean),
+                map(
+                    operator.mul,
+                    map(
+                        operator.truediv,
+                        map(operator.sub, totals, map(means.__getitem__, judge_of)),
+                        map(sds.__getitem__, judge_of),
+                    ),
+                    repeat(global_sd),
+                ),
+            )
+        )
+    return [
+        (total if kept[judge] else global_mean)
+        if judge in kept
+        else global_mean + (total - means[judge]) / sds[judge] * global_sd
+        for judge, total in zip(judge_of, totals, strict=True)
+    ]
 
 
 # --- judge-leniency model --------------------------------------------------------------------
@@ -317,15 +474,24 @@ def _affine(mean: float, sd: float, to_mean: float, to_sd: float) -> Callable[[f
 class _Design:
     """Scores as index lists: what the least-squares sweeps iterate over.
 
-    ``entry_judges[e]`` lists the judge index of every score of entry ``e`` and
-    ``entry_sums[e]`` their totals' sum; ``shared_entries[j]`` / ``shared_sums[j]`` do the
-    same per judge, but only for entries scored by two or more judges.
+    Row ``r`` (in ``_Columns`` order) is a score of entry ``row_entry[r]`` by judge
+    ``row_judge[r]`` (indices into ``entries`` and ``judges``). ``entry_judges[e]`` lists the
+    judge index of every score of entry ``e`` and ``entry_sums[e]`` their totals' sum;
+    ``shared_entries[j]`` / ``shared_sums[j]`` do the same per judge, but only for entries
+    scored by two or more judges. ``panels`` holds, per panel size, one list per position in
+    the panel: the judge index at that position of each entry of that size; ``panel_order``
+    maps entry indices into the panels' concatenated order (None when that is entry order).
     """
 
     entries: list[int]
     judges: list[int]
-    by_entry: list[list[tuple[int, float]]]
+    totals: list[float]
+    row_entry: list[int]
+    row_judge: list[int]
     entry_judges: list[list[int]]
+    panels: list[list[list[int]]]
+    panel_order: list[int] | None
+    entry_sizes: list[int]
     entry_sums: list[float]
     shared_entries: list[list[int]]
     shared_sums: list[float]
@@ -370,11 +536,11 @@ def fit_leniency(
     """
     if regularisation < 0 or tolerance <= 0 or max_iterations < 1:
         raise ValueError("invalid leniency options")
-    ordered = _ordered(scores)
-    if not ordered:
+    columns = _columns(scores)
+    if not columns.totals:
         return LeniencyFit({}, {}, 0.0, 0)
-    design = _design(ordered)
-    limit = tolerance * max(1.0, max(abs(s.total) for s in ordered))
+    design = _design(columns)
+    limit = tolerance * max(1.0, max(map(abs, columns.totals)))
     leniency = [0.0] * len(design.judges)
     quality = _solve_quality(design, leniency)
     iterations, converged = 0, False
@@ -387,7 +553,7 @@ def fit_leniency(
     return LeniencyFit(
         quality=dict(zip(design.entries, quality, strict=True)),
         leniency=dict(zip(design.judges, leniency, strict=True)),
-        residual_sd=_residual_sd(design, quality, leniency, len(ordered)),
+        residual_sd=_residual_sd(design, quality, leniency),
         iterations=iterations,
         converged=converged,
     )
@@ -410,22 +576,26 @@ def combine_leniency(
     return fit.quality
 
 
-def _design(ordered: Sequence[Score]) -> _Design:
-    entries = sorted({s.entry_id for s in ordered})
-    judges = sorted({s.judge_id for s in ordered})
-    entry_index = {e: i for i, e in enumerate(entries)}
-    judge_index = {j: i for i, j in enumerate(judges)}
-    by_entry: list[list[tuple[int, float]]] = [[] for _ in entries]
-    for score in ordered:
-        by_entry[entry_index[score.entry_id]].append((judge_index[score.judge_id], score.total))
-    shared_entries, shared_sums = _shared_by_judge(by_entry, len(judges))
-    component, components = _judge_components(by_entry, len(judges))
+def _design(columns: _Columns) -> _Design:
+    judges = sorted(set(columns.judge_of))
+    judge_index = dict(zip(judges, range(len(judges)), strict=True))
+    row_judge = list(map(judge_index.__getitem__, columns.judge_of))
+    row_entry = list(chain.from_iterable(map(repeat, range(len(columns.entries)), columns.counts)))
+    entry_judges = list(columns.per_entry(row_judge))
+    shared_entries, shared_sums = _shared_by_judge(columns, row_entry, row_judge, len(judges))
+    component, components = _judge_components(entry_judges, len(judges))
+    panels, panel_order = _panels(entry_judges, columns.counts)
     return _Design(
-        entries,
+        columns.entries,
         judges,
-        by_entry,
-        entry_judges=[[j for j, _ in rows] for rows in by_entry],
-        entry_sums=[math.fsum(t for _, t in rows) for rows in by_entry],
+        columns.totals,
+        row_entry,
+        row_judge,
+        entry_judges,
+        panels,
+        panel_order,
+        entry_sizes=columns.counts,
+        entry_sums=list(map(math.fsum, columns.per_entry(columns.totals))),
         shared_entries=shared_entries,
         shared_sums=shared_sums,
         component=component,
@@ -434,23 +604,55 @@ def _design(ordered: Sequence[Score]) -> _Design:
 
 
 def _shared_by_judge(
-    by_entry: Sequence[Sequence[tuple[int, float]]], judge_count: int
+    columns: _Columns, row_entry: list[int], row_judge: list[int], judge_count: int
 ) -> tuple[list[list[int]], list[float]]:
     # An entry seen by one judge fits exactly whatever that judge's leniency, so it says
     # nothing about leniency; leaving it out of the judge sweep is exact and avoids the slow
-    # convergence its lagging quality would otherwise cause.
-    shared: list[list[int]] = [[] for _ in range(judge_count)]
+    # convergence its lagging quality would otherwise cause. An entry's rows are sorted by
+    # judge, so it has two judges or more when its first and last rows' judges differ.
+    first = map(row_judge.__getitem__, map(operator.attrgetter("start"), columns.runs))
+    last = map(row_judge.__getitem__, map(operator.sub, accumulate(columns.counts), repeat(1)))
+    shared = list(map(operator.ne, first, last))
+    if all(shared):  # the usual panels: every row counts
+        row_entries, row_judges, row_totals = row_entry, row_judge, columns.totals
+    else:
+        rows = list(compress(range(len(row_entry)), map(shared.__getitem__, row_entry)))
+        row_entries = list(map(row_entry.__getitem__, rows))
+        row_judges = list(map(row_judge.__getitem__, rows))
+        row_totals = list(map(columns.totals.__getitem__, rows))
+    entries: list[list[int]] = [[] for _ in range(judge_count)]
     totals: list[list[float]] = [[] for _ in range(judge_count)]
-    for e, rows in enumerate(by_entry):
-        if len({j for j, _ in rows}) > 1:
-            for j, total in rows:
-                shared[j].append(e)
-                totals[j].append(total)
-    return shared, [math.fsum(values) for values in totals]
+    # Appends, in row order (entries ascending), each shared row to its judge's lists.
+    deque(map(list.append, map(entries.__getitem__, row_judges), row_entries), maxlen=0)
+    deque(map(list.append, map(totals.__getitem__, row_judges), row_totals), maxlen=0)
+    return entries, list(map(math.fsum, totals))
+
+
+def _panels(
+    entry_judges: list[list[int]], sizes: list[int]
+) -> tuple[list[list[list[int]]], list[int] | None]:
+    if len(set(sizes)) <= 1:  # the usual round: one panel size, in entry order
+        width = sizes[0] if sizes else 0
+        return [[list(map(operator.itemgetter(i), entry_judges)) for i in range(width)]], None
+    by_size: dict[int, list[int]] = {}
+    for entry, size in enumerate(sizes):
+        by_size.setdefault(size, []).append(entry)
+    panels: list[list[list[int]]] = []
+    concatenated: list[int] = []
+    for size, members in by_size.items():
+        judges = list(map(entry_judges.__getitem__, members))
+        panels.append([list(map(operator.itemgetter(i), judges)) for i in range(size)])
+        concatenated += members
+    if len(by_size) <= 1:
+        return panels, None
+    order = [0] * len(concatenated)
+    for position, entry in enumerate(concatenated):
+        order[entry] = position
+    return panels, order
 
 
 def _judge_components(
-    by_entry: Sequence[Sequence[tuple[int, float]]], judge_count: int
+    entry_judges: Sequence[Sequence[int]], judge_count: int
 ) -> tuple[list[int], int]:
     parent = list(range(judge_count))
 
@@ -460,9 +662,9 @@ def _judge_components(
             node = parent[node]
         return node
 
-    for rows in by_entry:
-        first = find(rows[0][0])
-        for judge, _ in rows[1:]:
+    for judges in entry_judges:
+        first = find(judges[0])
+        for judge in judges[1:]:
             root = find(judge)
             if root != first:
                 parent[root] = first
@@ -472,22 +674,31 @@ def _judge_components(
 
 
 def _solve_quality(design: _Design, leniency: list[float]) -> list[float]:
-    # map() over __getitem__ keeps the inner sums in C: this sweep is the hot loop.
+    # Per entry (total - sum of its judges' leniencies) / number of scores: this sweep is the
+    # hot loop, so every step is a map over a C function. The sums are ``sum`` over each
+    # entry's leniencies in row order, as a tuple that ``zip`` builds from the panel columns.
     get = leniency.__getitem__
-    return [
-        (total - sum(map(get, judges))) / len(judges)
-        for total, judges in zip(design.entry_sums, design.entry_judges, strict=True)
+    sums = [
+        map(sum, zip(*[map(get, column) for column in panel], strict=True))
+        for panel in design.panels
     ]
+    judge_sums: Iterable[float] = sums[0] if len(sums) == 1 else chain.from_iterable(sums)
+    if design.panel_order is not None:
+        judge_sums = map(list(judge_sums).__getitem__, design.panel_order)
+    return list(
+        map(
+            operator.truediv,
+            map(operator.sub, design.entry_sums, judge_sums),
+            design.entry_sizes,
+        )
+    )
 
 
 def _solve_leniency(design: _Design, quality: list[float], regularisation: float) -> list[float]:
     # Exact constrained minimiser: the ridge solution r_j / (n_j + lambda) minus the Lagrange
     # multiplier mu_c of the component's zero-sum constraint, spread by 1 / (n_j + lambda).
-    get = quality.__getitem__
-    residuals = [
-        total - sum(map(get, entries))
-        for total, entries in zip(design.shared_sums, design.shared_entries, strict=True)
-    ]
+    entry_sums = map(sum, map(map, repeat(quality.__getitem__), design.shared_entries))
+    residuals = list(map(operator.sub, design.shared_sums, entry_sums))
     weighted = [0.0] * design.components
     inverse = [0.0] * design.components
     for j, entries in enumerate(design.shared_entries):
@@ -508,14 +719,14 @@ def _largest_change(old: Sequence[float], new: Sequence[float]) -> float:
     return max(map(abs, map(operator.sub, new, old)), default=0.0)
 
 
-def _residual_sd(
-    design: _Design, quality: list[float], leniency: list[float], n_scores: int
-) -> float:
-    squares = [
-        (t - quality[e] - leniency[j]) ** 2
-        for e, rows in enumerate(design.by_entry)
-        for j, t in rows
-    ]
+def _residual_sd(design: _Design, quality: list[float], leniency: list[float]) -> float:
+    residuals = map(
+        operator.sub,
+        map(operator.sub, design.totals, map(quality.__getitem__, design.row_entry)),
+        map(leniency.__getitem__, design.row_judge),
+    )
+    squares = list(map(pow, residuals, repeat(2)))  # before dof: a square may overflow
+    n_scores = len(design.totals)
     dof = n_scores - len(design.entries) - len(design.judges) + design.components
     return math.sqrt(math.fsum(squares) / dof) if dof > 0 else 0.0
 
@@ -552,31 +763,51 @@ def rank(
     scale's nearest end, with the method's figure kept as ``estimate`` (the ranking follows
     the estimates, so two entries beyond the top keep the order the method gave them).
     """
-    ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
-    result: list[RankedEntry] = []
+    ordered = _by_value(values)
+    entries: list[int] = []
+    positions: list[int] = []
     for group in _value_groups(ordered):
         for subgroup in _break_ties(group, tiebreak_key):
-            position = len(result) + 1
-            tied = sorted(subgroup)
-            result.extend(_on_scale(entry, value, position, scale) for entry, value in tied)
-    return result
-
-
-def _on_scale(entry: int, value: float, position: int, scale: tuple[float, float]) -> RankedEntry:
+            tied = sorted(subgroup) if len(subgroup) > 1 else subgroup
+            positions += repeat(len(entries) + 1, len(tied))
+            entries += map(operator.itemgetter(0), tied)
+    figures = list(map(values.__getitem__, entries))
     low, high = scale
-    shown = min(max(value, low), high)
-    off = abs(shown - value) > TIE_TOLERANCE * max(1.0, abs(low), abs(high))
-    return RankedEntry(entry, shown, position, value if off else None)
+    shown = list(map(min, map(max, figures, repeat(low)), repeat(high)))
+    slack = TIE_TOLERANCE * max(1.0, abs(low), abs(high))
+    # The method's own figure where the one shown differs from it (see ``RankedEntry``).
+    off = map(operator.gt, map(abs, map(operator.sub, shown, figures)), repeat(slack))
+    beyond = list(off)
+    if not any(beyond):
+        return list(map(RankedEntry, entries, shown, positions))
+    estimates = [figure if out else None for figure, out in zip(figures, beyond, strict=True)]
+    return list(map(RankedEntry, entries, shown, positions, estimates))
+
+
+def _by_value(values: Mapping[int, float]) -> list[tuple[int, float]]:
+    """Entries by value, highest first, then by entry id."""
+    figures = list(values.values())
+    if any(map(operator.ne, figures, figures)):  # NaN: no order to rely on, keep this sort
+        return sorted(values.items(), key=lambda item: (-item[1], item[0]))
+    # Without NaN, the same order in two stable sorts of plain keys, compared in C: by entry
+    # id, then by value, highest first (``reverse`` keeps equal values in entry order).
+    entries = sorted(values)
+    entries.sort(key=values.__getitem__, reverse=True)
+    return list(zip(entries, map(values.__getitem__, entries), strict=True))
 
 
 def _value_groups(ordered: Sequence[tuple[int, float]]) -> list[list[tuple[int, float]]]:
     groups: list[list[tuple[int, float]]] = []
+    group: list[tuple[int, float]] = []
+    first = 0.0
     for item in ordered:
         # Compare with the run's first value so ties cannot chain across a wide range.
-        if groups and abs(groups[-1][0][1] - item[1]) <= TIE_TOLERANCE:
-            groups[-1].append(item)
+        if groups and abs(first - item[1]) <= TIE_TOLERANCE:
+            group.append(item)
         else:
-            groups.append([item])
+            group = [item]
+            groups.append(group)
+            first = item[1]
     return groups
 
 
