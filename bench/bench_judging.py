@@ -30,10 +30,10 @@ from judging.scoring import (  # noqa: E402
 
 K = 3
 CONFLICT_RATE = 0.05
-REPEATS = 3
+REPEATS = 5  # at every size: a 4x run of a third of a second otherwise got three tries
 MIN_SECONDS = 1.0
 MAX_REPEATS = 25
-PASSES = 2  # both sizes measured in turn this many times; each task's best time is kept
+PASSES = 3  # both sizes measured in turn this many times; each task's best time is kept
 ASSIGN_LIMIT_S = 2.0
 RANK_LIMIT_S = 1.0
 MAX_RATIO = 5.0
