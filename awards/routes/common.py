@@ -12,7 +12,7 @@ from awards import labels
 from awards import rules as rules  # registers the award's permission rules by name
 from awards.models import SLUG_MAX, Cycle
 from awards.services import cycles, results
-from core import permissions
+from core import permissions, templating
 from core.errors import NotFound
 from core.i18n import gettext as _
 
@@ -56,6 +56,10 @@ def timeline_items(cycle: Cycle, moment: dt.datetime) -> list[dict[str, Any]]:
         {"key": key, "label": _(labels.MILESTONES[key]), "when": when, "passed": when <= moment}
         for key, when in cycle.timeline.milestones()
     ]
+
+
+# called per row and take nothing from the template: the environment calls them directly
+templating.plain_helpers(labels.label, results.is_public)
 
 
 def page_context() -> dict[str, Any]:

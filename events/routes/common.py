@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core import answers, permissions
+from core import answers, permissions, templating
 from core.errors import DomainError, Invalid, NotFound
 from core.forms import Form
 from core.i18n import gettext as _
@@ -100,6 +100,9 @@ def uploads_in(data: Any, name: str) -> list[UploadFile]:
     """The files actually chosen in a file input (a browser sends an empty part for none)."""
     values = data.getlist(name) if hasattr(data, "getlist") else []
     return [v for v in values if isinstance(v, UploadFile) and v.filename]
+
+
+templating.plain_helpers(labels.label)  # called per row, takes nothing from the template
 
 
 def page_context() -> dict[str, Any]:
