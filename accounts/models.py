@@ -1,9 +1,24 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tortoise import fields
 from tortoise.models import Model
 
 from core.i18n import get_locale
+
+
+@dataclass(frozen=True)
+class NamedPerson:
+    """A person read as plain values (no model per row) for a page that names them."""
+
+    name_ar: str
+    name_en: str
+    email: str
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.name_ar, self.name_en, self.email)
 
 
 def display_name(name_ar: str, name_en: str, email: str) -> str:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from accounts.models import display_name
+from accounts.models import NamedPerson
 from awards.enums import NominationState, NomineeType
 from awards.labels import NOMINEE_TYPES, label
 from awards.models import (
@@ -177,22 +177,9 @@ def nomination_query(
     return query.order_by("-id")
 
 
-@dataclass(frozen=True)
-class Nominator:
-    """A nominator as a list shows them (read as plain values: no model per row)."""
-
-    name_ar: str
-    name_en: str
-    email: str
-
-    @property
-    def display_name(self) -> str:
-        return display_name(self.name_ar, self.name_en, self.email)
-
-
-async def _nominators(nomination_ids: list[int]) -> dict[int, list[Nominator]]:
+async def _nominators(nomination_ids: list[int]) -> dict[int, list[NamedPerson]]:
     """The nominators of these nominations, in the order they were credited (one query)."""
-    grouped: dict[int, list[Nominator]] = defaultdict(list)
+    grouped: dict[int, list[NamedPerson]] = defaultdict(list)
     if not nomination_ids:
         return grouped
     rows = (
@@ -201,7 +188,7 @@ async def _nominators(nomination_ids: list[int]) -> dict[int, list[Nominator]]:
         .values_list("nomination_id", "user__name_ar", "user__name_en", "user__email")
     )
     for nomination_id, name_ar, name_en, email in rows:
-        grouped[nomination_id].append(Nominator(name_ar or "", name_en or "", email or ""))
+        grouped[nomination_id].append(NamedPerson(name_ar or "", name_en or "", email or ""))
     return grouped
 
 
@@ -237,7 +224,7 @@ class ListedNomination:
 @dataclass(frozen=True)
 class Listing:
     page: Page
-    nominators: dict[int, list[Nominator]]
+    nominators: dict[int, list[NamedPerson]]
     duplicates: dict[int, list[int]]  # only filled when the list is filtered on them
     categories: dict[int, Category]
 
@@ -311,8 +298,8 @@ async def export(cycle: Cycle, f: ListFilter) -> bytes:
         _("Links"),
         _("State"),
         _("Nominee's answer"),
-        _("Nominators"),
-        _("Nominators' e-mails"),
+        _("NamedPersons"),
+        _("NamedPersons' e-mails"),
         _("First submitted"),
         _("Versions"),
         _("Fingerprint (SHA-256)"),

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
-from accounts.models import User, display_name
+from accounts.models import NamedPerson, User
 from core import answers, sql, tortoise_adapter
 from core.i18n import get_locale, localized
 from core.i18n import gettext as _
@@ -93,17 +93,10 @@ MY_PEOPLE = sql.Statement(
 
 
 @dataclass(frozen=True)
-class Person:
+class Person(NamedPerson):
     """A team member as the dashboard shows them."""
 
     user_id: int
-    name_ar: str
-    name_en: str
-    email: str
-
-    @property
-    def display_name(self) -> str:
-        return display_name(self.name_ar, self.name_en, self.email)
 
 
 @dataclass(frozen=True)
@@ -186,7 +179,7 @@ async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
     for row in people:
         kind = row["kind"]
         if kind == 0:
-            person = Person(row["user_id"], row["name_ar"], row["name_en"], row["email"])
+            person = Person(row["name_ar"], row["name_en"], row["email"], user_id=row["user_id"])
             members[row["team_id"]].append(person)
         elif kind == 1:
             invited[row["team_id"]].insert(0, row["email"])
