@@ -146,7 +146,8 @@ def _entry_urls(request: Request) -> Callable[[int], str]:
     """Each entry's scoring page: url_for's address made once, with the entry's id put in its
     place (url_for in the template, once per entry, cost as much as the rest of the line)."""
     marker = 987_654_321
-    head, tail = str(url_for(request, "judging:score", entry_id=marker)).split(str(marker))
+    # the id is in the path, after anything the site's address may hold: the last occurrence
+    head, tail = str(url_for(request, "judging:score", entry_id=marker)).rsplit(str(marker), 1)
     return lambda entry_id: f"{head}{entry_id}{tail}"
 
 
