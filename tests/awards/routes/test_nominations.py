@@ -17,7 +17,7 @@ from awards.models import Nomination, NominationCredit, NominationFile, Shortlis
 from awards.services import acceptance, duplicates, screening
 from awards.services.nominations import save_nomination
 from core import clock
-from core.i18n import use_locale
+from core.i18n import gettext, use_locale
 from core.mail.models import OutboxMessage
 from core.storage import StoredFile, upload_dir
 from tests.awards.factories import DAY, colleague, make_category, make_cycle
@@ -202,6 +202,9 @@ async def test_the_export_follows_the_filter_in_the_readers_language(client):
     header, line = rows
     with use_locale("ar"):
         assert header[0] == "رقم" and header[1] == "الفئة"
+        # the nominators' columns in the organizer's language (they once read "NamedPersons")
+        assert gettext("Nominators") in header and gettext("Nominators' e-mails") in header
+        assert gettext("Nominators") != "Nominators"
     cells = dict(zip(header, line, strict=True))
     assert line[0] == str(row.id)
     assert line[1] == "البودكاست"
