@@ -679,7 +679,7 @@ async def my_events(request: Request) -> Response:
     }
     scopes = await feedback.feedback_scopes(entry_source.SubmissionSource.source, submitted)
     separator = escape(_(", "))
-    captain = Markup(" (%s)") % _("captain")
+    captain = escape(" (" + _("captain") + ")")  # the translation escaped, as text
     cards = [_shown_card(card, moment, scopes, separator, captain) for card in mine.cards]
     return page(request, "events/mine.html", cards=cards, received=received)
 

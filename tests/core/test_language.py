@@ -72,7 +72,7 @@ async def test_a_switch_post_without_the_token_or_to_another_site_changes_nothin
 async def test_the_kept_header_shows_each_page_its_own_switch_and_the_person_as_they_are(client):
     """The header is rendered once per person and language (core.templating.site_header):
     each page still gets its own language switch, a changed name shows at once, and a name
-    that looks like the header's placeholders is shown as typed."""
+    that looks like the header's switch markers is shown as typed."""
     user = await make_user(language="ar")
     await User.filter(id=user.id).update(name_ar="<manassa-switch-next> & Co")
     await sign_in(client, user)
