@@ -16,6 +16,7 @@ import weakref
 from starlette.requests import Request
 
 from core.page_cache import PageCache, on_app
+from judging.services import public_pages
 
 TTL = dt.timedelta(seconds=5)
 KEPT = 64  # entries per process; the cache is emptied when it grows past this
@@ -30,6 +31,9 @@ def of(request: Request) -> PageCache[bytes]:
 
 
 def changed() -> None:
-    """A cycle or a category changed: copies made before this are no longer used."""
+    """A cycle or a category changed: copies made before this are no longer used, nor are
+    judging's copies of the cycle's results pages (which show the cycle's name, and only while
+    it is published)."""
     for cache in list(_caches):
         cache.changed()
+    public_pages.changed()

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from accounts.enums import ScopeType
 from core.page_cache import PageCache, on_app
 from events.models import Event
-from judging.services import published
+from judging.services import public_pages, published
 
 TTL = dt.timedelta(seconds=5)
 KEPT = 256  # entries per process; the cache is emptied when it grows past this
@@ -33,9 +33,12 @@ def of(request: Request) -> PageCache[bytes]:
 
 
 def changed() -> None:
-    """An event or its tracks changed: copies made before this are no longer used."""
+    """An event or its tracks changed: copies made before this are no longer used, nor are
+    judging's copies of its results pages (which show the event's title, and only while it is
+    published)."""
     for cache in list(_caches):
         cache.changed()
+    public_pages.changed()
 
 
 async def keep_event_page(

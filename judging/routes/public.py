@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
@@ -12,27 +11,21 @@ from core import page_cache, permissions
 from core.web import page
 from judging.routes.common import path_scope
 from judging.services import feedback as feedback_service
+from judging.services import public_pages
 from judging.services import published as published_service
 from judging.sources import EntrySource, ScopeInfo
-
-RESULTS_CACHE = dt.timedelta(seconds=5)
-RESULTS_PAGES_KEPT = 64
 
 
 async def public_results(request: Request) -> Response:
     """Published results read the same for every visitor without a session in one language,
     and they no longer change once published: the page is kept as bytes for a few seconds
-    (core.page_cache), never past the scope's next scheduled publication (the page must show
-    that round from its first second)."""
-    _source, scope = await visible_scope(request)  # before the cache: a scope may go back to draft
+    (judging.services.public_pages), never past the scope's next scheduled publication (the
+    page must show that round from its first second), and no longer once the scope changes
+    (an event or a cycle hidden again): such a visitor is answered without a query."""
     key = page_cache.anonymous_key(request, "judging:results", request.scope["path"])
-    return await _cache(request).serve(
-        key, lambda: _results_page(request, scope, key), HTMLResponse
+    return await public_pages.of(request).serve(
+        key, lambda: _results_page(request, key), HTMLResponse
     )
-
-
-def _cache(request: Request) -> page_cache.PageCache[bytes]:
-    return page_cache.on_app(request, "judging_results_pages", RESULTS_CACHE, RESULTS_PAGES_KEPT)
 
 
 async def visible_scope(request: Request) -> tuple[EntrySource, ScopeInfo]:
@@ -43,9 +36,10 @@ async def visible_scope(request: Request) -> tuple[EntrySource, ScopeInfo]:
     return source, scope
 
 
-async def _results_page(
-    request: Request, scope: ScopeInfo, key: tuple[Any, ...] | None
-) -> Response:
+async def _results_page(request: Request, key: tuple[Any, ...] | None) -> Response:
+    cache = public_pages.of(request)
+    seen = cache.generation  # before the scope is read: a change meanwhile is not kept
+    _source, scope = await visible_scope(request)
     published = await published_service.published_results(scope.scope_type, scope.scope_id)
     permissions.require(request.state.user, "judging.results", published, visible="judging.results")
     assert published is not None
@@ -53,7 +47,7 @@ async def _results_page(
         request, "judging/public_results.html", scope=scope, rounds=published.rounds, preview=False
     )
     if page_cache.session_free(request):  # the page used nobody's session
-        _cache(request).put(key, bytes(response.body), milestones=[published.upcoming])
+        cache.put(key, bytes(response.body), seen=seen, milestones=[published.upcoming])
     return response
 
 

@@ -21,6 +21,7 @@ from core.mail.models import OutboxMessage
 from judging import scoring
 from judging.enums import RoundState
 from judging.models import Entry, Round
+from judging.services import public_pages
 from judging.services.common import refuse_unless_closed, scope_of
 from judging.services.mail import queue_to, recipients
 from judging.services.ranking import current_ranking
@@ -57,6 +58,7 @@ async def publish(
             after={"publish_at": moment.isoformat(), "method": round_.method},
         )
     outbox.wake()
+    public_pages.changed()  # a round published now shows at once
     await round_.refresh_from_db()
     return round_
 
