@@ -15,6 +15,7 @@ from core.hooks import Hooks
 from core.i18n import gettext as _
 from core.routing import form_pages
 from judging import audit_labels, demo
+from judging.labels import labels
 from judging.routes import (
     assignments,
     entry_files,
@@ -25,7 +26,7 @@ from judging.routes import (
     rounds,
     rubric,
 )
-from judging.routes.common import labels, page_context
+from judging.routes.common import page_context
 
 __all__ = ["hooks", "labels", "nav", "routes"]
 

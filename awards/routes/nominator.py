@@ -5,7 +5,6 @@ nomination's own page for its nominators, and the appeal of an ineligible ruling
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -15,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from accounts.models import User
-from awards import labels, rules
+from awards import rules, views
 from awards.enums import CyclePhase, NominationState
 from awards.models import Category, Cycle, Nomination
 from awards.routes import nomination_form
@@ -27,7 +26,6 @@ from core import permissions
 from core.clock import now
 from core.errors import Conflict, DomainError, Forbidden, Invalid
 from core.forms import Form
-from core.i18n import format_datetime, get_locale
 from core.i18n import gettext as _
 from core.routing import form_pages
 from core.storage import (
@@ -40,7 +38,6 @@ from core.storage import (
     store_upload,
     upload_dir,
 )
-from core.templating import url_for, user_written
 from core.web import flash, page
 
 MIB = 1024 * 1024
@@ -295,147 +292,10 @@ async def my_nominations(request: Request) -> Response:
     user = _user(request)
     permissions.require(user, "core.signed_in")
     assert user is not None
-    shown = _Shown(request, user)
+    shown = views.MyNominations(request, user)
     cards = [shown.card(row) for row in await mine.my_nominations(user) if shown.visible(row)]
     juries = [shown.jury(c) for c in await voting.jury_cycles(user)]
     return page(request, "awards/nominate/mine.html", cards=cards, juries=juries)
-
-
-@dataclass(slots=True)
-class ListedCard:
-    """One card of "my nominations", every value ready to show: labels translated, dates
-    formatted in the cycle's time zone, what someone typed isolated in its own direction
-    (as `|auto` does), links made."""
-
-    id: int
-    url: str
-    nominee: Markup
-    cycle_url: str
-    cycle_name: Markup
-    category: Markup
-    work: Markup
-    state: str
-    ruling: str  # "" when not ruled yet
-    reason: Markup
-    ruling_note: str
-    ruled_at: str
-    appeal: str  # "" when not appealed
-    appeal_note: str
-    shortlist: str | None  # "shortlisted", "not_shortlisted" or None (not published)
-    shortlist_url: str
-    draft: bool
-    edit_url: str  # "" when this reader may not change it
-    appeal_url: str  # "" when this reader may not appeal
-    appeals_close: str
-
-
-NOTHING = Markup("")
-
-
-def _in_language(lang: str, ar: str, en: str) -> Markup:
-    """A text kept in both languages as `localized(obj, field)|auto` shows it: in the reader's
-    language, else the other, isolated in its direction with the language it is written in."""
-    if lang == "ar":
-        return user_written(ar, "ar") if ar else user_written(en, "en" if en else "")
-    return user_written(en, "en") if en else user_written(ar, "ar" if ar else "")
-
-
-class _Shown:
-    """What "my nominations" shows, made for one request in its language: each card's values;
-    a cycle's (whether it may be seen, its name and links) and a category's name once for all
-    their cards; links through the cache the templates' `url_for` keeps (core.templating)."""
-
-    def __init__(self, request: Request, user: User) -> None:
-        self.user = user
-        self.lang = get_locale()
-        self.request = request
-        self.cycles: dict[int, tuple[bool, str, Markup, str]] = {}
-        self.categories: dict[int, Markup] = {}
-        self.labels: dict[tuple[str, str], str] = {}
-
-    def url(self, name: str, **params: Any) -> str:
-        return str(url_for(self.request, name, **params))
-
-    def label(self, kind: str, names: dict[str, str], key: str) -> str:
-        """labels.label, once a request for each (most cards share their state and ruling)."""
-        found = self.labels.get((kind, key))
-        if found is None:
-            found = self.labels[(kind, key)] = labels.label(names, key)
-        return found
-
-    def cycle(self, cycle: mine.ListedCycle) -> tuple[bool, str, Markup, str]:
-        """Whether this reader may see the cycle, its link, name and its shortlist's link."""
-        found = self.cycles.get(cycle.id)
-        if found is None:
-            published = cycle.shortlist_published_at is not None
-            found = self.cycles[cycle.id] = (
-                permissions.allowed(self.user, "awards.view", cycle),
-                self.url("awards:detail", slug=cycle.slug),
-                _in_language(self.lang, cycle.name_ar, cycle.name_en),
-                self.url("awards:shortlist", slug=cycle.slug) if published else "",
-            )
-        return found
-
-    def visible(self, row: mine.Listed) -> bool:
-        return self.cycle(row.cycle)[0]
-
-    def jury(self, cycle: voting.JuryCycle) -> tuple[str, Markup]:
-        """A cycle whose final vote this juror casts: the ballots' link and the cycle's name."""
-        return (
-            self.url("awards:ballots", slug=cycle.slug),
-            _in_language(self.lang, cycle.name_ar, cycle.name_en),
-        )
-
-    def card(self, row: mine.Listed) -> ListedCard:
-        user, cycle, lang = self.user, row.cycle, self.lang
-        _visible, cycle_url, cycle_name, shortlist_url = self.cycle(cycle)
-        category = self.categories.get(row.category_id)
-        if category is None:
-            category = self.categories[row.category_id] = _in_language(
-                lang, row.category_name_ar, row.category_name_en
-            )
-        # The award's rules decide; what they would refuse anyway is not asked (a nomination
-        # this reader did not start, or closed, is not theirs to change; only an ineligible
-        # ruling not yet appealed can be appealed).
-        may_edit = (
-            row.created_by_id == user.id
-            and row.state in nominations.OPEN_STATES
-            and permissions.allowed(user, "awards.nomination_edit", row.access(user))
-        )
-        may_appeal = (
-            row.appeal_state is None
-            and row.state == NominationState.INELIGIBLE
-            and permissions.allowed(user, "awards.appeal", row.access(user))
-        )
-        return ListedCard(
-            id=row.id,
-            url=self.url("awards:nomination", nomination_id=row.id),
-            nominee=_in_language(lang, row.nominee_name_ar, row.nominee_name_en)
-            or user_written(_("Nominee not named yet")),
-            cycle_url=cycle_url,
-            cycle_name=cycle_name,
-            category=category,
-            work=user_written(row.work_title),
-            state=self.label("state", labels.NOMINATION_STATES, row.state),
-            ruling=self.label("ruling", labels.RULINGS, row.ruling) if row.ruling else "",
-            reason=_in_language(lang, row.reason_ar, row.reason_en)
-            if row.reason_ar or row.reason_en
-            else NOTHING,
-            ruling_note=row.ruling_note,
-            ruled_at=format_datetime(row.ruled_at, cycle.time_zone),
-            appeal=self.label("appeal", labels.APPEAL_STATES, row.appeal_state)
-            if row.appeal_state
-            else "",
-            appeal_note=row.appeal_note,
-            shortlist=row.shortlist,
-            shortlist_url=shortlist_url if row.shortlist == "shortlisted" else "",
-            draft=row.state == NominationState.DRAFT,
-            edit_url=self.url("awards:nomination_edit", nomination_id=row.id) if may_edit else "",
-            appeal_url=self.url("awards:appeal", nomination_id=row.id) if may_appeal else "",
-            appeals_close=format_datetime(cycle.appeals_close, cycle.time_zone)
-            if may_appeal
-            else "",
-        )
 
 
 def _card(user: User, listed: mine.MyNomination, found: NominationAccess) -> dict[str, Any]:

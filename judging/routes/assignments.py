@@ -12,8 +12,9 @@ from core.i18n import ngettext
 from core.web import flash, page
 from judging import forms
 from judging.enums import JudgeState
+from judging.labels import labels
 from judging.models import Round
-from judging.routes.common import labels, managed_round, round_redirect
+from judging.routes.common import managed_round, round_redirect
 from judging.services import assignments as assignments_service
 from judging.services import common, judges, scoring_progress
 from judging.sources import ScopeInfo

@@ -1,10 +1,10 @@
 """What every judging handler starts with: the signed-in user, the scope in the path (an event
 or an award cycle, through its EntrySource), the organizer's permission, and the page
-helpers."""
+helper
+(the judging labels come from judging.labels)."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from starlette.requests import Request
@@ -13,11 +13,10 @@ from starlette.responses import RedirectResponse
 from accounts.models import User
 from core import permissions
 from core.errors import NotFound
-from core.i18n import get_locale, use_locale
 from core.i18n import gettext as _
 from core.links import Links, request_links
 from core.web import redirect
-from judging.enums import ConflictKind, ConflictOrigin, EntryRule, JudgeState, Method, RoundState
+from judging.labels import labels
 from judging.models import Round
 from judging.services import rounds
 from judging.sources import EntrySource, ScopeInfo, sources
@@ -77,64 +76,6 @@ def round_redirect(request: Request, name: str, round_: Round) -> RedirectRespon
 
 def scope_redirect(request: Request, name: str, scope: ScopeInfo) -> RedirectResponse:
     return redirect(request, name, scope_type=scope.scope_type, scope_id=scope.scope_id)
-
-
-def labels() -> dict[str, dict[Any, str]]:
-    """Translated names of the judging states and choices, for templates (every judging page
-    offers them: made once per language, the catalogs do not change while the process runs;
-    read them, never change them)."""
-    return _labels(get_locale())
-
-
-@functools.cache
-def _labels(lang: str) -> dict[str, dict[Any, str]]:
-    with use_locale(lang):
-        return _labels_now()
-
-
-def _labels_now() -> dict[str, dict[Any, str]]:
-    return {
-        "state": {
-            RoundState.DRAFT: _("In preparation"),
-            RoundState.OPEN: _("Scoring open"),
-            RoundState.CLOSED: _("Closed"),
-            RoundState.PUBLISHED: _("Results published"),
-        },
-        "rule": {
-            EntryRule.ALL_SUBMITTED: _("All submitted entries"),
-            EntryRule.SHORTLIST_OF_PREVIOUS: _("The shortlist of a previous round"),
-        },
-        "method": {
-            Method.MEAN: _("Mean"),
-            Method.MEDIAN: _("Median"),
-            Method.TRIMMED_MEAN: _("Trimmed mean"),
-            Method.ZSCORE: _("Z-score calibration"),
-            Method.LENIENCY: _("Judge-leniency model"),
-        },
-        "tiebreak": {
-            "criteria": _("Criteria in priority order"),
-            "top_scores": _("Count of top scores"),
-            "decision": _("The organizer's recorded decision"),
-        },
-        "judge": {
-            JudgeState.INVITED: _("Invited"),
-            JudgeState.ACCEPTED: _("Accepted"),
-            JudgeState.DECLINED: _("Declined"),
-            JudgeState.WITHDRAWN: _("Withdrawn"),
-        },
-        "kind": {
-            ConflictKind.ENTRY: _("Entry"),
-            ConflictKind.TEAM: _("Team"),
-            ConflictKind.ORGANIZATION: _("Organization or e-mail domain"),
-        },
-        "origin": {
-            ConflictOrigin.DECLARED: _("Declared by the judge"),
-            ConflictOrigin.DETECTED: _("Detected: shared organization or e-mail domain"),
-            ConflictOrigin.ORGANIZER: _("Added by an organizer"),
-        },
-        "sheet": {"draft": _("Draft"), "submitted": _("Submitted"), "": _("Not started")},
-        "place": {1: _("First place"), 2: _("Second place"), 3: _("Third place")},
-    }
 
 
 def page_context() -> dict[str, Any]:

@@ -3,11 +3,8 @@ judge declares."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,21 +13,14 @@ from core import permissions
 from core.clock import now
 from core.errors import Conflict, Invalid, NotFound
 from core.forms import Form
-from core.i18n import format_datetime, get_locale, localized
 from core.i18n import gettext as _
-from core.templating import user_written
-from core.web import flash, page, redirect, url_for
-from judging import forms, rules
-from judging.enums import ConflictKind, ConflictOrigin, JudgeState, RoundState
+from core.i18n import localized
+from core.web import flash, page, redirect
+from judging import forms, rules, views
+from judging.enums import ConflictKind, ConflictOrigin, JudgeState
+from judging.labels import labels
 from judging.routes import entry_files
-from judging.routes.common import (
-    entry_source,
-    labels,
-    path_scope,
-    scope_info,
-    scope_redirect,
-    signed_in,
-)
+from judging.routes.common import entry_source, path_scope, scope_info, scope_redirect, signed_in
 from judging.routes.judges import declared
 from judging.services import conflicts as conflicts_service
 from judging.services import judges, queues, sheets
@@ -71,97 +61,14 @@ async def queue(request: Request) -> Response:
     found = await queues.read_queue(user)
     keys = {(q.round.scope_type, q.round.scope_id) for q in found.rounds} | set(found.seats)
     scopes = await _scope_infos(request, keys)
-    lang = get_locale()
-    titles = {key: _written(scope.title_ar, scope.title_en, lang) for key, scope in scopes.items()}
+    shown = views.queue(found, scopes, views.entry_urls(request))
     return page(
         request,
         "judging/queue.html",
-        rounds=_shown_rounds(found.rounds, scopes, titles, lang, _entry_urls(request)),
+        rounds=shown.rounds,
         closed=_("This round is closed: you can read your scores but no longer change them."),
-        seats=[
-            (scope_type, scope_id, titles[scope_type, scope_id])
-            for scope_type, scope_id in found.seats
-        ],
+        seats=shown.seats,
     )
-
-
-@dataclass(slots=True)
-class ShownRound:
-    """A round of the queue as the page shows it: its texts made here, once, instead of a
-    call per entry in the template."""
-
-    heading: Markup  # the scope's title and the round's name, each isolated (|auto)
-    progress: str
-    done: int
-    total: int
-    open: bool
-    deadline: str  # "" when the round has none (or is closed)
-    items: list[tuple[str, Markup, Markup, str]]  # scoring page, title, team ("" if blind), state
-
-
-def _shown_rounds(
-    rounds: list[queues.QueueRound],
-    scopes: dict[tuple[str, int], ScopeInfo],
-    titles: dict[tuple[str, int], Markup],
-    lang: str,
-    entry_url: Callable[[int], str],
-) -> list[ShownRound]:
-    states = labels()["sheet"]
-    at = now()
-    shown = []
-    for q in rounds:
-        round_ = q.round
-        key = (round_.scope_type, round_.scope_id)
-        done, total = q.done, len(q.items)
-        is_open = round_.effective_state(at) == RoundState.OPEN
-        deadline = ""
-        if is_open and round_.ends_at:
-            when = format_datetime(round_.ends_at, scopes[key].time_zone)
-            deadline = _("Deadline: %(when)s", when=when)
-        blind = round_.blind
-        items = [
-            (
-                entry_url(item.entry.id),
-                _written(item.entry.title_ar, item.entry.title_en, lang),
-                NOTHING if blind else user_written(item.entry.team_label),
-                states[item.sheet_state],
-            )
-            for item in q.items
-        ]
-        shown.append(
-            ShownRound(
-                SEPARATOR.join((titles[key], _written(round_.name_ar, round_.name_en, lang))),
-                _("%(done)s of %(total)s submitted", done=done, total=total),
-                done,
-                total,
-                is_open,
-                deadline,
-                items,
-            )
-        )
-    return shown
-
-
-def _entry_urls(request: Request) -> Callable[[int], str]:
-    """Each entry's scoring page: url_for's address made once, with the entry's id put in its
-    place (url_for in the template, once per entry, cost as much as the rest of the line)."""
-    marker = 987_654_321
-    # the id is in the path, after anything the site's address may hold: the last occurrence
-    head, tail = str(url_for(request, "judging:score", entry_id=marker)).rsplit(str(marker), 1)
-    return lambda entry_id: f"{head}{entry_id}{tail}"
-
-
-NOTHING = Markup("")
-SEPARATOR = Markup(" · ")
-
-
-def _written(ar: str, en: str, lang: str) -> Markup:
-    """`localized(x, field)|auto` from the field's two values: the one in the page's language
-    (else the other), isolated and marked with the language it is written in."""
-    first, second = (ar, en) if lang == "ar" else (en, ar)
-    if first:
-        return user_written(first, lang)
-    return user_written(second, "en" if lang == "ar" else "ar") if second else NOTHING
 
 
 async def _scope_infos(

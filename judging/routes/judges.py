@@ -13,8 +13,9 @@ from core.i18n import ngettext
 from core.web import flash, page
 from judging import forms
 from judging.enums import ConflictKind, ConflictOrigin
+from judging.labels import labels
 from judging.models import Judge
-from judging.routes.common import labels, links, managed, scope_redirect
+from judging.routes.common import links, managed, scope_redirect
 from judging.routes.rounds import group_options
 from judging.services import conflicts
 from judging.services import judges as judges_service

@@ -18,8 +18,9 @@ from core.pagination import page_number
 from core.web import flash, large_page, page
 from judging import forms
 from judging.enums import TIEBREAK_CHAIN, Method
+from judging.labels import labels
 from judging.models import Round
-from judging.routes.common import labels, links, managed_round, round_redirect
+from judging.routes.common import links, managed_round, round_redirect
 from judging.services import decisions, exports, publication, published, ranking, shortlisting
 from judging.services import results as results_service
 from judging.sources import ScopeInfo

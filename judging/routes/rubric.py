@@ -12,8 +12,9 @@ from core.forms import Form
 from core.i18n import gettext as _
 from core.web import flash, page
 from judging import forms
+from judging.labels import labels
 from judging.models import Criterion, Round
-from judging.routes.common import labels, managed_round, round_redirect
+from judging.routes.common import managed_round, round_redirect
 from judging.services import rubric as rubric_service
 from judging.sources import ScopeInfo
 
