@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -135,6 +136,25 @@ def on_app(request: Request, name: str, ttl: dt.timedelta, kept: int) -> PageCac
         found = PageCache(ttl, kept)
         setattr(state, name, found)
     return found
+
+
+class AppCaches:
+    """The page cache called `name` on each app of this process (every test's app has its
+    own), as a domain's services know it: `of(request)` is the serving app's, and `changed()`
+    drops the copies of every one of them when what their pages show changes."""
+
+    def __init__(self, name: str, ttl: dt.timedelta, kept: int) -> None:
+        self.name, self.ttl, self.kept = name, ttl, kept
+        self._caches: weakref.WeakSet[PageCache[bytes]] = weakref.WeakSet()
+
+    def of(self, request: Request) -> PageCache[bytes]:
+        cache: PageCache[bytes] = on_app(request, self.name, self.ttl, self.kept)
+        self._caches.add(cache)
+        return cache
+
+    def changed(self) -> None:
+        for cache in list(self._caches):
+            cache.changed()
 
 
 def session_free(request: Request) -> bool:

@@ -9,25 +9,21 @@ goes back to draft); another worker process may show a change up to TTL late.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 
 from starlette.requests import Request
 
-from core.page_cache import PageCache, on_app
+from core.page_cache import AppCaches, PageCache
 
 TTL = dt.timedelta(seconds=5)
 KEPT = 64  # entries per process; the cache is emptied when it grows past this
-_caches: weakref.WeakSet[PageCache[bytes]] = weakref.WeakSet()  # one per app in this process
+_PAGES = AppCaches("awards_results_cache", TTL, KEPT)
 
 
 def of(request: Request) -> PageCache[bytes]:
     """The results pages' cache of the app serving `request`."""
-    cache = on_app(request, "awards_results_cache", TTL, KEPT)
-    _caches.add(cache)
-    return cache
+    return _PAGES.of(request)
 
 
 def changed() -> None:
     """Results were published or a cycle changed: copies made before this are not used."""
-    for cache in list(_caches):
-        cache.changed()
+    _PAGES.changed()

@@ -11,29 +11,25 @@ change up to TTL late.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 
 from starlette.requests import Request
 
-from core.page_cache import PageCache, on_app
+from core.page_cache import AppCaches, PageCache
 from judging.services import public_pages
 
 TTL = dt.timedelta(seconds=5)
 KEPT = 64  # entries per process; the cache is emptied when it grows past this
-_caches: weakref.WeakSet[PageCache[bytes]] = weakref.WeakSet()  # one per app in this process
+_PAGES = AppCaches("awards_shortlist_cache", TTL, KEPT)
 
 
 def of(request: Request) -> PageCache[bytes]:
     """The shortlist pages' cache of the app serving `request`."""
-    cache = on_app(request, "awards_shortlist_cache", TTL, KEPT)
-    _caches.add(cache)
-    return cache
+    return _PAGES.of(request)
 
 
 def changed() -> None:
     """A cycle or a category changed: copies made before this are no longer used, nor are
     judging's copies of the cycle's results pages (which show the cycle's name, and only while
     it is published)."""
-    for cache in list(_caches):
-        cache.changed()
+    _PAGES.changed()
     public_pages.changed()

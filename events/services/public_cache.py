@@ -10,34 +10,30 @@ not kept at all while judging may publish results on it (`keep_event_page`).
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from typing import Any
 
 from starlette.requests import Request
 
 from accounts.enums import ScopeType
-from core.page_cache import PageCache, on_app
+from core.page_cache import AppCaches, PageCache
 from events.models import Event
 from judging.services import public_pages, published
 
 TTL = dt.timedelta(seconds=5)
 KEPT = 256  # entries per process; the cache is emptied when it grows past this
-_caches: weakref.WeakSet[PageCache[bytes]] = weakref.WeakSet()  # one per app in this process
+_PAGES = AppCaches("events_public_cache", TTL, KEPT)
 
 
 def of(request: Request) -> PageCache[bytes]:
     """The events pages' cache of the app serving `request`."""
-    cache = on_app(request, "events_public_cache", TTL, KEPT)
-    _caches.add(cache)
-    return cache
+    return _PAGES.of(request)
 
 
 def changed() -> None:
     """An event or its tracks changed: copies made before this are no longer used, nor are
     judging's copies of its results pages (which show the event's title, and only while it is
     published)."""
-    for cache in list(_caches):
-        cache.changed()
+    _PAGES.changed()
     public_pages.changed()
 
 

@@ -11,26 +11,22 @@ change up to TTL late, as the event page and the award's pages do.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 
 from starlette.requests import Request
 
-from core.page_cache import PageCache, on_app
+from core.page_cache import AppCaches, PageCache
 
 TTL = dt.timedelta(seconds=5)
 KEPT = 64  # pages per process; the cache is emptied when it would grow past this
-_caches: weakref.WeakSet[PageCache[bytes]] = weakref.WeakSet()  # one per app in this process
+_PAGES = AppCaches("judging_results_pages", TTL, KEPT)
 
 
 def of(request: Request) -> PageCache[bytes]:
     """The results pages' cache of the app serving `request`."""
-    cache = on_app(request, "judging_results_pages", TTL, KEPT)
-    _caches.add(cache)
-    return cache
+    return _PAGES.of(request)
 
 
 def changed() -> None:
     """A round was published, or a scope changed (its visibility, its titles): copies made
     before this are no longer used."""
-    for cache in list(_caches):
-        cache.changed()
+    _PAGES.changed()

@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 
 from core import clock
-from core.page_cache import PageCache, anonymous_key, cacheable, public_key
+from core.page_cache import AppCaches, PageCache, anonymous_key, cacheable, public_key
 
 TTL = dt.timedelta(seconds=5)
 
@@ -127,3 +128,18 @@ def test_keys_follow_the_language_scheme_and_host():
     assert english != anonymous_key(request(), "core:home")
     assert public_key(request(), "api") == ("api", "https", b"example.org", "")
     assert public_key(request(host=b"localhost"), "api") != public_key(request(), "api")
+
+
+def test_a_domains_caches_are_one_per_app_and_a_change_drops_the_copies_of_every_app():
+    pages = AppCaches("test_pages", TTL, kept=8)
+    first, second = request(), request()
+    first.scope["app"], second.scope["app"] = Starlette(), Starlette()
+    assert pages.of(first) is pages.of(first)
+    assert pages.of(first) is not pages.of(second)
+    pages.of(first).put(("results",), b"<p>first</p>")
+    pages.of(second).put(("results",), b"<p>second</p>")
+    assert pages.of(second).get(("results",)) == b"<p>second</p>"
+
+    pages.changed()
+    assert pages.of(first).get(("results",)) is None
+    assert pages.of(second).get(("results",)) is None
