@@ -7,8 +7,8 @@ from typing import Any
 
 from accounts.enums import Role, ScopeType
 from accounts.models import User
-from judging.enums import JudgeState, RoundState
-from judging.models import Assignment, Criterion, Judge, Round
+from judging.enums import ConflictKind, ConflictOrigin, JudgeState, RoundState
+from judging.models import Assignment, Conflict, Criterion, Judge, Round
 from judging.services import assignments, entries, sheets
 from tests.factories import grant, make_user
 from tests.judging.sources import SCOPE_ID, MemorySource
@@ -41,6 +41,26 @@ async def judge(
     if state == JudgeState.ACCEPTED:
         await grant(user, Role.JUDGE, ScopeType.EVENT, scope_id)
     return seat
+
+
+async def conflict(
+    seat: Judge | int,
+    kind: ConflictKind,
+    value: str,
+    origin: ConflictOrigin = ConflictOrigin.DECLARED,
+    scope_id: int = SCOPE_ID,
+) -> Conflict:
+    """An active conflict of the judge's seat (or the seat's id) in the test scope: an entry
+    (`value` its source id), a team key, or an organization or e-mail domain."""
+    judge_id = seat if isinstance(seat, int) else seat.id
+    return await Conflict.create(
+        judge_id=judge_id,
+        scope_type="event",
+        scope_id=scope_id,
+        kind=kind,
+        value=value,
+        origin=origin,
+    )
 
 
 async def make_round(

@@ -11,10 +11,10 @@ import pytest
 from accounts.enums import Role, ScopeType
 from core.links import Links
 from judging.enums import ConflictKind, ConflictOrigin, RoundState
-from judging.models import Assignment, Conflict, Entry
+from judging.models import Assignment, Entry
 from judging.services import publication
 from tests.factories import grant, make_user, sign_in
-from tests.judging.factories import judge, organizer, post, ready_round
+from tests.judging.factories import conflict, judge, organizer, post, ready_round
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID
 
 VISITORS = (
@@ -35,14 +35,7 @@ async def world(source, state: RoundState):  # noqa: ANN001, ANN201
     entry = await Entry.get(round=round_, source_id=101)
     panel = await Assignment.filter(entry=entry).select_related("judge").order_by("id")
     seat, conflicted = panel[0].judge, panel[1].judge
-    await Conflict.create(
-        judge=conflicted,
-        scope_type="event",
-        scope_id=SCOPE_ID,
-        kind=ConflictKind.ENTRY,
-        value="101",
-        origin=ConflictOrigin.DECLARED,
-    )
+    await conflict(conflicted, ConflictKind.ENTRY, "101", ConflictOrigin.DECLARED)
     participant = await make_user("captain101@team101.org")
     await grant(participant, Role.PARTICIPANT, ScopeType.EVENT, SCOPE_ID)
     users = {

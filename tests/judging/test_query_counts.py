@@ -10,10 +10,9 @@ from tortoise import Tortoise
 from core.links import Links
 from judging.enums import ConflictKind, ConflictOrigin, RoundState
 from judging.models import Assignment, ScoreSheet
-from judging.models import Conflict as ConflictRow
 from judging.services import publication
 from tests.factories import make_user, sign_in
-from tests.judging.factories import organizer, ready_round, score_everything
+from tests.judging.factories import conflict, organizer, ready_round, score_everything
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID, candidate
 
 LINKS = Links("http://testserver", lambda name, **params: "/")
@@ -184,14 +183,7 @@ async def test_a_judge_with_conflicts_costs_one_round_trip_more(client, source, 
     from tests.judging.factories import ready_round
 
     _round, seats = await ready_round(source, judges=2, k=2)
-    await ConflictRow.create(
-        judge=seats[0],
-        scope_type="event",
-        scope_id=SCOPE_ID,
-        kind=ConflictKind.ORGANIZATION,
-        value="elsewhere.org",
-        origin=ConflictOrigin.DECLARED,
-    )
+    await conflict(seats[0], ConflictKind.ORGANIZATION, "elsewhere.org", ConflictOrigin.DECLARED)
     row = await Assignment.filter(judge=seats[0]).order_by("id").first()
     await sign_in(client, await seats[0].user)
     token = await csrf(client, "/login")
@@ -212,14 +204,7 @@ async def test_the_queue_reads_judging_in_one_statement_with_or_without_conflict
     dialect = Tortoise.get_connection("default").capabilities.dialect
     with counted() as plain:
         assert (await client.get("/judging/queue")).status_code == 200
-    await ConflictRow.create(
-        judge=seats[0],
-        scope_type="event",
-        scope_id=SCOPE_ID,
-        kind=ConflictKind.ORGANIZATION,
-        value="team101.org",
-        origin=ConflictOrigin.DETECTED,
-    )
+    await conflict(seats[0], ConflictKind.ORGANIZATION, "team101.org", ConflictOrigin.DETECTED)
     with counted() as conflicted:
         answer = await client.get("/judging/queue")
     assert answer.status_code == 200 and "Initiative 101" not in answer.text

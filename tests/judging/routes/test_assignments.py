@@ -6,10 +6,11 @@ from collections import Counter
 
 from core.audit import AuditEntry
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState, RoundState
-from judging.models import Assignment, Conflict, Entry, Judge
+from judging.models import Assignment, Entry, Judge
 from judging.services import entries, sheets
 from tests.factories import sign_in
 from tests.judging.factories import (
+    conflict,
     follow,
     judge,
     make_round,
@@ -42,14 +43,7 @@ async def test_the_assign_button_says_when_judges_are_too_few(client):
     round_ = await make_round(k=3)
     await entries.refresh_entries(None, round_, source)
     seats = [await judge(), await judge(), await judge()]
-    await Conflict.create(
-        judge=seats[2],
-        scope_type="event",
-        scope_id=SCOPE_ID,
-        kind=ConflictKind.ENTRY,
-        value="101",
-        origin=ConflictOrigin.ORGANIZER,
-    )
+    await conflict(seats[2], ConflictKind.ENTRY, "101", ConflictOrigin.ORGANIZER)
     await sign_in(client, await organizer(language="en"))
     base = f"/judging/event/1/rounds/{round_.id}/assignments"
     page = await follow(client, await post(client, base + "/auto"))

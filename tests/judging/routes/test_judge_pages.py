@@ -11,10 +11,18 @@ import pytest
 from core import clock
 from core.audit import AuditEntry
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState, RoundState, SheetState
-from judging.models import Assignment, Conflict, Entry, ScoreSheet
+from judging.models import Assignment, Entry, ScoreSheet
 from judging.services import entries, queues
 from tests.factories import make_user, sign_in
-from tests.judging.factories import follow, judge, make_round, page_text, post, ready_round
+from tests.judging.factories import (
+    conflict,
+    follow,
+    judge,
+    make_round,
+    page_text,
+    post,
+    ready_round,
+)
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID, candidate
 
 FULL = {
@@ -115,14 +123,7 @@ async def test_a_judge_without_work_reads_that_nothing_waits(client, source):
 
 async def test_conflicted_entries_never_appear_in_the_queue(client, source):
     _round, seats = await ready_round(source, judges=2, k=2)
-    await Conflict.create(
-        judge=seats[0],
-        scope_type="event",
-        scope_id=SCOPE_ID,
-        kind=ConflictKind.ORGANIZATION,
-        value="team101.org",
-        origin=ConflictOrigin.DETECTED,
-    )
+    await conflict(seats[0], ConflictKind.ORGANIZATION, "team101.org", ConflictOrigin.DETECTED)
     await sign_in(client, await english_judge(seats[0]))
     text = page_text((await client.get("/judging/queue")).text)
     assert "0 of 5 submitted" in text
@@ -390,14 +391,7 @@ async def test_unassigned_and_conflicted_entries_are_not_found(client, source):
     assert response.status_code == 404
     assert "This entry is not assigned to you." in page_text(response.text)
     entry = await first_entry(seats[0])
-    await Conflict.create(
-        judge=seats[0],
-        scope_type="event",
-        scope_id=SCOPE_ID,
-        kind=ConflictKind.ENTRY,
-        value=str(entry.source_id),
-        origin=ConflictOrigin.ORGANIZER,
-    )
+    await conflict(seats[0], ConflictKind.ENTRY, str(entry.source_id), ConflictOrigin.ORGANIZER)
     response = await client.get(f"/judging/entries/{entry.id}")
     assert response.status_code == 404
     assert "You have a conflict of interest with this entry" in page_text(response.text)

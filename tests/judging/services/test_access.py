@@ -9,13 +9,11 @@ from judging.enums import (
     RoundState,
 )
 from judging.models import Assignment, Entry
-from judging.models import Conflict as ConflictRow
 from judging.services import (
     access,
 )
-from tests.judging.factories import ready_round
+from tests.judging.factories import conflict, ready_round
 from tests.judging.services.helpers import judged_by
-from tests.judging.sources import SCOPE_ID
 
 
 async def test_judge_may_read_only_assigned_unconflicted_entries_of_started_rounds(db, source):
@@ -32,14 +30,7 @@ async def test_judge_may_read_only_assigned_unconflicted_entries_of_started_roun
         round_.state = state
         await round_.save()
         assert await access.judge_may_read(user.id, "test.submission", row.entry.source_id)
-    await ConflictRow.create(
-        judge=seats[0],
-        scope_type="event",
-        scope_id=SCOPE_ID,
-        kind=ConflictKind.TEAM,
-        value=row.entry.team_key,
-        origin=ConflictOrigin.DECLARED,
-    )
+    await conflict(seats[0], ConflictKind.TEAM, row.entry.team_key, ConflictOrigin.DECLARED)
     assert not await access.judge_may_read(user.id, "test.submission", row.entry.source_id)
 
 

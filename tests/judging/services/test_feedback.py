@@ -7,14 +7,13 @@ from judging.enums import (
     ConflictOrigin,
 )
 from judging.models import Assignment, Entry
-from judging.models import Conflict as ConflictRow
 from judging.services import (
     conflicts,
     publication,
     rounds,
 )
 from judging.services import feedback as feedback_service
-from tests.judging.factories import ready_round, score_everything
+from tests.judging.factories import conflict, ready_round, score_everything
 from tests.judging.services.helpers import LINKS, admin
 from tests.judging.sources import SCOPE_ID
 
@@ -48,14 +47,7 @@ async def test_feedback_stays_as_published_when_conflicts_change_later(db, sourc
     entry = await Entry.get(round=round_, source_id=103)
     panel = sorted(await Assignment.filter(entry=entry).values_list("judge_id", flat=True))
     excluded, kept = panel[0], panel[1]
-    conflict = await ConflictRow.create(
-        judge_id=excluded,
-        scope_type="event",
-        scope_id=SCOPE_ID,
-        kind=ConflictKind.ENTRY,
-        value="103",
-        origin=ConflictOrigin.ORGANIZER,
-    )
+    ruled = await conflict(excluded, ConflictKind.ENTRY, "103", ConflictOrigin.ORGANIZER)
     await rounds.change_state(actor, round_, "close")
     await publication.publish(actor, round_, source.scopes[SCOPE_ID], LINKS)
 
@@ -68,14 +60,7 @@ async def test_feedback_stays_as_published_when_conflicts_change_later(db, sourc
 
     published = (await feedback_service.feedback_for("test.submission", 103)).rounds[0].comments
     assert sorted(published) == comments_by([j for j in panel if j != excluded])
-    await conflicts.lift_conflict(actor, conflict)
-    await ConflictRow.create(
-        judge_id=kept,
-        scope_type="event",
-        scope_id=SCOPE_ID,
-        kind=ConflictKind.ENTRY,
-        value="103",
-        origin=ConflictOrigin.ORGANIZER,
-    )
+    await conflicts.lift_conflict(actor, ruled)
+    await conflict(kept, ConflictKind.ENTRY, "103", ConflictOrigin.ORGANIZER)
     later = (await feedback_service.feedback_for("test.submission", 103)).rounds[0].comments
     assert sorted(later) == sorted(published)

@@ -15,13 +15,11 @@ from judging.enums import (
     SheetState,
 )
 from judging.models import Assignment, Entry, ScoreSheet
-from judging.models import Conflict as ConflictRow
 from judging.services import (
     sheets,
 )
-from tests.judging.factories import ready_round
+from tests.judging.factories import conflict, ready_round
 from tests.judging.services.helpers import judged_by, sheet_for
-from tests.judging.sources import SCOPE_ID
 
 
 async def test_a_submitted_sheet_has_its_weighted_total(db, source):
@@ -92,14 +90,7 @@ async def test_an_unassigned_or_conflicted_entry_cannot_be_scored(db, source):
         await sheets.scoring_for(user, other.id)
     assert caught.value.message == "This entry is not assigned to you."
     row = await Assignment.filter(judge=seats[0]).select_related("entry").first()
-    await ConflictRow.create(
-        judge=seats[0],
-        scope_type="event",
-        scope_id=SCOPE_ID,
-        kind=ConflictKind.ENTRY,
-        value=str(row.entry.source_id),
-        origin=ConflictOrigin.DECLARED,
-    )
+    await conflict(seats[0], ConflictKind.ENTRY, str(row.entry.source_id), ConflictOrigin.DECLARED)
     with pytest.raises(NotFound) as caught:
         await sheets.scoring_for(user, row.entry_id)
     assert caught.value.message == (
