@@ -19,7 +19,7 @@ from core.web import page
 from events import labels
 from events.models import SLUG_MAX, Event, Team, of_event
 from events.rules import TeamAccess
-from events.services import teams
+from events.services import editions, teams
 
 MIB = 1024 * 1024
 # What an attachment may be: PDF, slides, documents, spreadsheets, images, video.
@@ -38,7 +38,7 @@ def slug_of(request: Request) -> str | None:
 
 async def event_or_404(request: Request) -> Event:
     slug = slug_of(request)
-    event = await Event.get_or_none(slug=slug) if slug else None
+    event = await editions.event_by_slug(slug) if slug else None
     if event is None:
         raise not_found()
     return event

@@ -85,6 +85,26 @@ async def test_counts_at_a_glance(client):
     assert "Track 1 1 0 1 0" in text and "Track 2 2 1 0 0" in text
 
 
+async def test_the_counts_at_a_glance_run_a_fixed_number_of_queries(client):
+    event, _ = await organizer_of(client, team_min=2)
+    one, two = await Track.filter(event=event).order_by("position")
+    await submitted(event, await make_team(event, await make_user(), track=one))
+    with QueryCounter() as few:
+        assert (await client.get(f"/events/{event.slug}/manage")).status_code == 200
+    for track in (one, two, two, one, two):
+        team = await make_team(event, await make_user(), await make_user(), track=track)
+        await submitted(event, team)
+    await register(await make_user(), event)
+    with QueryCounter() as many:
+        page = await client.get(f"/events/{event.slug}/manage")
+    html = page.text
+    assert 'data-testid="count-teams">6<' in html and 'data-testid="count-submitted">6<' in html
+    assert few.count == many.count
+    # the person; the event; the counts, the submissions and teams per track, the tracks;
+    # whether judging published results
+    assert many.count == 6, many.statements
+
+
 async def test_lists_search_filter_and_page(client):
     event, _ = await organizer_of(client, team_min=2)
     one, two = await Track.filter(event=event).order_by("position")
