@@ -161,6 +161,29 @@ def run_judging_bench() -> Measurement | None:
     )
 
 
+def run_cpu_bench() -> Measurement:
+    """CPU time per request of each page in-process (bench/cpu.py), after the servers have
+    stopped: on 2 shared cores this varies far less than throughput under load, and shows what
+    a page costs apart from the HTTP server's own fixed cost per request."""
+    print("\n== cpu_per_request: CPU time per request in-process (bench/cpu.py)", flush=True)
+    with tempfile.TemporaryDirectory(prefix="manassa-cpu-") as name:
+        out = Path(name) / "cpu.json"
+        completed = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "bench.cpu", "--json", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        print(completed.stdout, end="")
+        print(completed.stderr[-3000:], end="", file=sys.stderr)
+        figures = json.loads(out.read_text()) if completed.returncode == 0 else {}
+    return Measurement(
+        "cpu_per_request",
+        {"pages": figures, "exit_code": completed.returncode},
+        [("bench/cpu.py measured every page (exit code 0)", completed.returncode == 0)],
+    )
+
+
 @contextlib.contextmanager
 def started_servers(workers: int) -> Iterator[dict[str, Server]]:
     with tempfile.TemporaryDirectory(prefix="manassa-bench-") as name:
@@ -219,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         for measure in MEASUREMENTS:
             print(f"\n== {measure.__name__}: {(measure.__doc__ or '').strip()}", flush=True)
             measurements.append(measure(bench))
+    measurements.append(run_cpu_bench())
     if not args.no_judging and (judging := run_judging_bench()) is not None:
         measurements.append(judging)
     path = save(measurements, loader, args)

@@ -8,7 +8,10 @@ aiosqlite's included). The bare 10 KB Jinja page (bench/ceiling.py) is measured 
 and each page's cost is printed beside its ratio to it (ceiling's CPU / page's CPU, which is
 what the throughput ratio tends to when the CPU is the limit).
 
-`--profile PATH` (a page's path) prints cProfile's top functions for that page instead.
+`--profile PATH` (a page's path) prints cProfile's top functions for that page instead;
+`--json PATH` also writes the figures, as `make bench` does (under "cpu_per_request" in
+bench/results/latest.json). Besides the signed-in pages, the anonymous published pages make
+bench measures are found in the demo data: the public results, the shortlist, the cycle page.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import os
 import pstats
 import tempfile
@@ -111,12 +115,14 @@ async def _cpu_per_request(call: Callable[[], Awaitable[int]], n: int) -> float:
 ROUNDS = 3
 
 
-async def measure(n: int, profile: str | None, only: list[str]) -> None:
+async def measure(n: int, profile: str | None, only: list[str]) -> dict[str, Any]:
+    """Each page's CPU time per request (ms), the ceiling's under "ceiling"."""
     from bench import ceiling
     from core.app import create_app
 
     base = await _cpu_per_request(_caller(ceiling.app, "/", None), n)
     print(f"{'ceiling (bare 10 KB Jinja page)':34} {base:7.3f} ms CPU/request")
+    found: dict[str, Any] = {"ceiling": {"ms": round(base, 4)}}
     app = create_app()
     async with app.router.lifespan_context(app):
         clients: dict[str | None, httpx.AsyncClient] = {}
@@ -140,9 +146,44 @@ async def measure(n: int, profile: str | None, only: list[str]) -> None:
                 profiler.disable()
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
                 pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
-                return
+                return found
             cost = await _cpu_per_request(call, n)
             print(f"{label:34} {cost:7.3f} ms CPU/request  ceiling/page {base / cost:5.2f}")
+            found[label] = {
+                "path": path,
+                "ms": round(cost, 4),
+                "ceiling_per_page": round(base / cost, 3),
+            }
+    return found
+
+
+def _published_pages(database: Path) -> list[tuple[str, str | None, str]]:
+    """The anonymous published pages make bench measures against the ceiling, found in the
+    demo data as it does: the Mediathon's public results, the award's shortlist and cycle."""
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        scope = db.execute(
+            "SELECT scope_type, scope_id FROM judging_round WHERE state = 'published'"
+            " ORDER BY id LIMIT 1"
+        ).fetchone()
+        shortlisted = db.execute(
+            "SELECT slug FROM awards_cycle WHERE visibility = 'published'"
+            " AND shortlist_published_at IS NOT NULL ORDER BY id LIMIT 1"
+        ).fetchone()
+        newest = db.execute(  # the first cycle of /api/v1/awards
+            "SELECT slug FROM awards_cycle WHERE visibility = 'published'"
+            " ORDER BY year DESC, id DESC LIMIT 1"
+        ).fetchone()
+    pages: list[tuple[str, str | None, str]] = []
+    if scope is not None:
+        pages.append(("results page anonymous", None, f"/judging/{scope[0]}/{scope[1]}/results"))
+    if shortlisted is not None:
+        pages.append(("award shortlist anonymous", None, f"/awards/{shortlisted[0]}/shortlist"))
+    if newest is not None:
+        pages.append(("award cycle page anonymous", None, f"/awards/{newest[0]}"))
+    return pages
 
 
 def main() -> None:
@@ -152,6 +193,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=[], help="labels or paths to measure")
     parser.add_argument("--path", action="append", default=[], help="extra ACCOUNT:PATH pages")
     parser.add_argument("--keep", help="a folder for the demo database, reused when there")
+    parser.add_argument("--json", help="also write the figures to this file (make bench does)")
     args = parser.parse_args()
     for extra in args.path:
         account, _, path = extra.rpartition(":")
@@ -163,8 +205,11 @@ def main() -> None:
             folder.mkdir(parents=True, exist_ok=True)
             manassa(env, *manassa_command(), "migrate")
             manassa(env, *manassa_command(), "demo")
+        PAGES.extend(_published_pages(folder / "bench.sqlite3"))
         os.environ.update({**env, "SECRET_KEY": "cpu-bench-secret-key-0123456789"})
-        asyncio.run(measure(args.requests, args.profile, args.only))
+        found = asyncio.run(measure(args.requests, args.profile, args.only))
+    if args.json:
+        Path(args.json).write_text(json.dumps(found, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":
