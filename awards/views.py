@@ -18,7 +18,7 @@ from awards.services import mine, nominations, voting
 from core import permissions
 from core.i18n import format_datetime, get_locale
 from core.i18n import gettext as _
-from core.templating import url_for, user_written
+from core.templating import id_urls, url_for, user_written
 
 
 @dataclass(slots=True)
@@ -72,6 +72,10 @@ class MyNominations:
         self.cycles: dict[int, tuple[bool, str, Markup, str]] = {}
         self.categories: dict[int, Markup] = {}
         self.labels: dict[tuple[str, str], str] = {}
+        # each card's links, made from one address per route (core.templating.id_urls)
+        self.nomination_url = id_urls(request, "awards:nomination", "nomination_id")
+        self.edit_url = id_urls(request, "awards:nomination_edit", "nomination_id")
+        self.appeal_url = id_urls(request, "awards:appeal", "nomination_id")
 
     def url(self, name: str, **params: Any) -> str:
         return str(url_for(self.request, name, **params))
@@ -129,7 +133,7 @@ class MyNominations:
         )
         return ListedCard(
             id=row.id,
-            url=self.url("awards:nomination", nomination_id=row.id),
+            url=self.nomination_url(row.id),
             nominee=in_language(lang, row.nominee_name_ar, row.nominee_name_en)
             or user_written(_("Nominee not named yet")),
             cycle_url=cycle_url,
@@ -150,8 +154,8 @@ class MyNominations:
             shortlist=row.shortlist,
             shortlist_url=shortlist_url if row.shortlist == "shortlisted" else "",
             draft=row.state == NominationState.DRAFT,
-            edit_url=self.url("awards:nomination_edit", nomination_id=row.id) if may_edit else "",
-            appeal_url=self.url("awards:appeal", nomination_id=row.id) if may_appeal else "",
+            edit_url=self.edit_url(row.id) if may_edit else "",
+            appeal_url=self.appeal_url(row.id) if may_appeal else "",
             appeals_close=format_datetime(cycle.appeals_close, cycle.time_zone)
             if may_appeal
             else "",

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from core.clock import now
 from core.i18n import format_datetime, get_locale
 from core.i18n import gettext as _
-from core.templating import url_for, user_written
+from core.templating import id_urls, user_written
 from judging.enums import RoundState
 from judging.labels import labels
 from judging.services import queues
@@ -105,12 +105,8 @@ def _shown_rounds(
 
 
 def entry_urls(request: Request) -> Callable[[int], str]:
-    """Each entry's scoring page: url_for's address made once, with the entry's id put in its
-    place (url_for in the template, once per entry, cost as much as the rest of the line)."""
-    marker = 987_654_321
-    # the id is in the path, after anything the site's address may hold: the last occurrence
-    head, tail = str(url_for(request, "judging:score", entry_id=marker)).rsplit(str(marker), 1)
-    return lambda entry_id: f"{head}{entry_id}{tail}"
+    """Each entry's scoring page."""
+    return id_urls(request, "judging:score", "entry_id")
 
 
 NOTHING = Markup("")

@@ -199,3 +199,30 @@ def test_integers_in_paths_are_ids_of_at_most_nine_digits(settings, db) -> None:
 )
 def test_the_route_path_is_the_path_less_the_root_path(path, root_path, expected) -> None:
     assert route_path({"type": "http", "path": path, "root_path": root_path}) == expected
+
+
+def test_the_addresses_of_many_ids_are_url_fors_even_where_the_site_address_holds_the_marker(
+    settings, db
+) -> None:
+    """core.templating.id_urls: a list's row links made from one address are url_for's own,
+    also on a site whose address holds the very number the id takes the place of."""
+    from starlette.requests import Request
+
+    from core.templating import ID_MARKER, id_urls, url_for
+
+    app = create_app(settings)
+    for host in ("testserver", f"{ID_MARKER}.example.org:8443"):
+        scope = {
+            "type": "http",
+            "app": app,
+            "scheme": "https",
+            "path": "/",
+            "root_path": f"/{ID_MARKER}",
+            "query_string": b"",
+            "headers": [(b"host", host.encode())],
+        }
+        request = Request(scope)
+        links = id_urls(request, "awards:nomination", "nomination_id")
+        for nomination_id in (1, 42, ID_MARKER, 10**12):
+            expected = str(url_for(request, "awards:nomination", nomination_id=nomination_id))
+            assert links(nomination_id) == expected
