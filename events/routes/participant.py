@@ -43,14 +43,12 @@ from events.routes.common import (
 from events.rules import TeamAccess
 from events.services import (
     editions,
-    entry_source,
     submissions,
     teams,
     uploads,
 )
 from events.services import registration as registration_service
 from events.services.dashboard import Card, participant_overview
-from judging.services import feedback
 
 
 def _user(request: Request) -> User | None:
@@ -672,15 +670,9 @@ async def my_events(request: Request) -> Response:
             )
             for inv in mine.received
         ]
-    submitted = {
-        card.submission.id
-        for card in mine.cards
-        if card.submission is not None and card.submission.version_count
-    }
-    scopes = await feedback.feedback_scopes(entry_source.SubmissionSource.source, submitted)
     separator = escape(_(", "))
     captain = escape(" (" + _("captain") + ")")  # the translation escaped, as text
-    cards = [_shown_card(card, moment, scopes, separator, captain) for card in mine.cards]
+    cards = [_shown_card(card, moment, separator, captain) for card in mine.cards]
     return page(request, "events/mine.html", cards=cards, received=received)
 
 
@@ -707,7 +699,6 @@ class ShownCard:
 def _shown_card(
     card: Card,
     moment: dt.datetime,
-    scopes: dict[int, tuple[str, int]],
     separator: Markup,
     captain: Markup,
 ) -> ShownCard:
@@ -750,9 +741,8 @@ def _shown_card(
             label(labels.SUBMISSION_STATES, submission.state),
             user_written(submission.title),
         )
-        scope = scopes.get(submission.id)
-        if scope is not None:
-            shown.feedback = (scope[0], scope[1], submission.id)
+        if submission.feedback is not None:
+            shown.feedback = (*submission.feedback, submission.id)
     if phases.submissions_open(card.timeline, moment):
         shown.closes = format_datetime(card.timeline.submissions_close, card.time_zone)
     return shown

@@ -36,7 +36,10 @@ from events.models import (
     Track,
     of_event,
 )
+from events.services.entry_source import SubmissionSource
+from judging.services import feedback
 
+SUBMISSIONS = SubmissionSource.source  # the judging entries made from submissions
 PAGE_SIZE = 25
 SEARCH_MAX = 100
 
@@ -46,8 +49,11 @@ SEARCH_MAX = 100
 
 # The dashboard is every signed-in participant's page: its reads are written once here
 # (core/sql.py) instead of built by the ORM on each request, and read as plain values (no
-# model instance per row): three statements whatever the number of events, teams and people.
+# model instance per row): two statements whatever the number of events, teams and people.
 TIMELINE = phases.MILESTONE_NAMES
+# A submitted idea's feedback page is in the scope of the first round that published it
+# (judging's subquery, its parameters first): read with the cards rather than by a statement
+# of its own.
 MY_CARDS = sql.Statement(
     lambda: (
         f"""
@@ -56,12 +62,15 @@ MY_CARDS = sql.Statement(
            t.id AS team_id, t.name AS team_name, t.captain_id,
            k.name_ar AS track_name_ar, k.name_en AS track_name_en,
            s.id AS submission_id, {sql.selected(Submission, "s", ("state",), "s")},
-           s.title AS submission_title, s.version_count
+           s.title AS submission_title, f.scope_type AS feedback_type,
+           f.scope_id AS feedback_id
     FROM events_registration r JOIN events_event e ON e.id = r.event_id
       LEFT JOIN events_team_member m ON m.event_id = r.event_id AND m.user_id = r.user_id
       LEFT JOIN events_team t ON t.id = m.team_id
       LEFT JOIN events_track k ON k.id = t.track_id
       LEFT JOIN events_submission s ON s.team_id = t.id
+      LEFT JOIN judging_round f
+        ON s.version_count > 0 AND f.id = {feedback.first_feedback_round("s.id")}
     WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id DESC"""  # noqa: S608
     )
 )
@@ -115,7 +124,7 @@ class MySubmission:
     id: int
     state: SubmissionState
     title: str
-    version_count: int
+    feedback: tuple[str, int] | None  # its feedback page's scope, once published
 
 
 @dataclass(frozen=True)
@@ -167,9 +176,9 @@ _datetime = tortoise_adapter.reader(Event, "submissions_close")
 
 
 async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
-    """My events (registered or in a team), my team, its members, invitations and submission,
-    newest deadline first, and the invitations addressed to me: two statements whatever the
-    number of events."""
+    """My events (registered or in a team), my team, its members, invitations and submission
+    (with the scope of its feedback page once published), newest deadline first, and the
+    invitations addressed to me: two statements whatever the number of events."""
     pending = InvitationState.PENDING.value
     expires = sql.db_values(TeamInvitation, {"expires_at": moment})[0]
     members: dict[int, list[Person]] = defaultdict(list)
@@ -195,7 +204,8 @@ async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
                     row["title_en"],
                 ),
             )
-    cards = [_card(row, members, invited) for row in await sql.rows(MY_CARDS, [user.id])]
+    mine = await sql.rows(MY_CARDS, [*feedback.feedback_round_params(SUBMISSIONS), user.id])
+    cards = [_card(row, members, invited) for row in mine]
     cards.sort(key=lambda card: card.timeline.submissions_close, reverse=True)  # stable
     return MyEvents(cards, received)
 
@@ -226,7 +236,7 @@ def _card(
             row["submission_id"],
             SubmissionState(row["s__state"]),
             row["submission_title"],
-            row["version_count"],
+            None if row["feedback_type"] is None else (row["feedback_type"], row["feedback_id"]),
         )
     )
     return Card(
