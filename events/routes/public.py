@@ -85,7 +85,11 @@ async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response
         registered=found.registered,
         team=found.team,
         can_manage=permissions.allowed(user, "events.manage", event),
-        results=await published.published_results(ScopeType.EVENT.value, event.id),
+        results=(
+            await published.published_results(ScopeType.EVENT.value, event.id)
+            if found.published
+            else None
+        ),
     )
     if user is None and page_cache.session_free(request):  # the page used nobody's session
         await public_cache.keep_event_page(
