@@ -54,6 +54,7 @@ SEARCH_MAX = 100
 # Their few rows are put in order here, not by the statements (a sort in SQLite costs more than
 # Python's of a handful of rows), by the same values an ORDER BY would compare.
 TIMELINE = phases.MILESTONE_NAMES
+TIMELINE_KEYS = tuple(f"e__{name}" for name in TIMELINE)  # their columns, in Timeline's order
 # A submitted idea's feedback page is in the scope of the first round that published it
 # (judging's subquery, its parameters first): read with the cards rather than by a statement
 # of its own. In the order I registered, newest first (BY_REGISTRATION).
@@ -219,8 +220,7 @@ async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
 def _card(
     row: dict[str, Any], members: dict[int, list[Person]], invited: dict[int, list[str]]
 ) -> Card:
-    dates: dict[str, Any] = {name: _read_datetime(row[f"e__{name}"]) for name in TIMELINE}
-    timeline = phases.Timeline(**dates)
+    timeline = phases.Timeline(*[_read_datetime(row[key]) for key in TIMELINE_KEYS])
     team_id = row["team_id"]
     team = (
         None
