@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -16,7 +16,7 @@ from accounts.enums import ScopeType
 from accounts.models import User
 from core import page_cache, permissions
 from core.clock import now
-from core.i18n import format_datetime, localized_in
+from core.i18n import format_datetime, localized_in, zone_name
 from core.i18n import gettext as _
 from core.templating import user_written
 from core.web import page
@@ -116,17 +116,23 @@ class ShownEvent:
     phase: str
     tracks: list[tuple[Markup, Markup]]  # name, description
     timeline: list[tuple[str, str, str, str, str]]  # class, key, name, ISO time, shown time
+    time_zone: Markup  # the sentence naming the timeline's time zone
+    team_size: Markup  # the sentence saying how many members a team has
+    my_team: Markup  # the link to the visitor's team says this ("" without a team)
 
 
 def _shown_event(
     event: Event, found: event_page.EventPage, phase: str, moment: dt.datetime
 ) -> ShownEvent:
     """The page's display values, made once here instead of by a helper call per value in
-    the template."""
+    the template; its sentences with values as the template's _() makes them (the
+    translation escaped as text, then each value escaped unless it is markup)."""
     tz = event.time_zone
+    title, title_lang = localized_in(event, "title")
+    team = found.team
     return ShownEvent(
-        title=localized_in(event, "title")[0],
-        heading=_user_text(event, "title"),
+        title=title,
+        heading=user_written(title, title_lang),
         description=_user_text(event, "description"),
         rules=_user_text(event, "rules"),
         phase=labels.label(labels.PHASES, phase),
@@ -143,6 +149,15 @@ def _shown_event(
             )
             for key, when in event.timeline.milestones()
         ],
+        time_zone=escape(_("Times are shown in the event's time zone (%(zone)s)."))
+        % {"zone": zone_name(tz)},
+        team_size=escape(_("Teams have %(min)s to %(max)s members."))
+        % {"min": event.team_min, "max": event.team_max},
+        my_team=(
+            escape(_("Go to your team: %(team)s")) % {"team": user_written(team.name)}
+            if team is not None
+            else Markup()
+        ),
     )
 
 
