@@ -73,15 +73,16 @@ async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response
     event = found.event
     permissions.require(user, "events.view", event, visible="events.view")
     moment = now()
-    phase = event.phase(moment)
+    timeline = event.timeline  # made once: the phase, the open windows and the dates read it
+    phase = phases.phase(timeline, moment)
     response = page(
         request,
         "events/detail.html",
         event=event,
-        shown=_shown_event(event, found, phase, moment),
+        shown=_shown_event(event, found, timeline, phase, moment),
         phase=phase,
-        registration_open=phases.registration_open(event.timeline, moment),
-        teams_open=phases.teams_open(event.timeline, moment),
+        registration_open=phases.registration_open(timeline, moment),
+        teams_open=phases.teams_open(timeline, moment),
         registered=found.registered,
         team=found.team,
         can_manage=permissions.allowed(user, "events.manage", event),
@@ -122,7 +123,11 @@ class ShownEvent:
 
 
 def _shown_event(
-    event: Event, found: event_page.EventPage, phase: str, moment: dt.datetime
+    event: Event,
+    found: event_page.EventPage,
+    timeline: phases.Timeline,
+    phase: str,
+    moment: dt.datetime,
 ) -> ShownEvent:
     """The page's display values, made once here instead of by a helper call per value in
     the template; its sentences with values as the template's _() makes them (the
@@ -147,18 +152,27 @@ def _shown_event(
                 when.isoformat(),
                 format_datetime(when, tz),
             )
-            for key, when in event.timeline.milestones()
+            for key, when in timeline.milestones()
         ],
-        time_zone=escape(_("Times are shown in the event's time zone (%(zone)s)."))
-        % {"zone": zone_name(tz)},
-        team_size=escape(_("Teams have %(min)s to %(max)s members."))
-        % {"min": event.team_min, "max": event.team_max},
+        time_zone=_said(
+            _("Times are shown in the event's time zone (%(zone)s)."), zone=escape(zone_name(tz))
+        ),
+        team_size=_said(
+            _("Teams have %(min)s to %(max)s members."), min=event.team_min, max=event.team_max
+        ),
         my_team=(
-            escape(_("Go to your team: %(team)s")) % {"team": user_written(team.name)}
+            _said(_("Go to your team: %(team)s"), team=user_written(team.name))
             if team is not None
             else Markup()
         ),
     )
+
+
+def _said(translated: str, **values: Markup | int) -> Markup:
+    """A translated sentence as the template's _() shows it: the translation escaped as text,
+    the values put in as they are (markup already, or numbers), without Markup's % (which
+    escapes each value again, through a helper object per value)."""
+    return Markup(str(escape(translated)) % values)  # noqa: S704 - escaped text, safe values
 
 
 routes = [
