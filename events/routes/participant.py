@@ -43,14 +43,12 @@ from events.routes.common import (
 from events.rules import TeamAccess
 from events.services import (
     editions,
-    entry_source,
     submissions,
     teams,
     uploads,
 )
 from events.services import registration as registration_service
 from events.services.dashboard import Card, participant_overview
-from judging.services import feedback
 
 
 def _user(request: Request) -> User | None:
@@ -672,15 +670,9 @@ async def my_events(request: Request) -> Response:
             )
             for inv in mine.received
         ]
-    submitted = {
-        card.submission.id
-        for card in mine.cards
-        if card.submission is not None and card.submission.version_count
-    }
-    scopes = await feedback.feedback_scopes(entry_source.SubmissionSource.source, submitted)
-    separator = escape(_(", "))
-    captain = escape(" (" + _("captain") + ")")  # the translation escaped, as text
-    cards = [_shown_card(card, moment, scopes, separator, captain) for card in mine.cards]
+    separator = str(escape(_(", ")))
+    captain = str(escape(" (" + _("captain") + ")"))  # the translation escaped, as text
+    cards = [_shown_card(card, moment, separator, captain) for card in mine.cards]
     return page(request, "events/mine.html", cards=cards, received=received)
 
 
@@ -707,9 +699,8 @@ class ShownCard:
 def _shown_card(
     card: Card,
     moment: dt.datetime,
-    scopes: dict[int, tuple[str, int]],
-    separator: Markup,
-    captain: Markup,
+    separator: str,
+    captain: str,
 ) -> ShownCard:
     """A card's display values, made once here instead of by a helper or macro call each in
     the template; the scope of the team's feedback page once the judges' results are
@@ -735,14 +726,19 @@ def _shown_card(
     shown.team_name = _sentence("Team %(team)s", team=user_written(team.name))
     if team.track_name_ar is not None:
         shown.track = Markup(" · ") + user_written(*localized_in(team, "track_name"))
-    shown.members = separator.join(
-        user_written(m.display_name) + captain
-        if m.user_id == team.captain_id
-        else user_written(m.display_name)
-        for m in team.members
+    # Joined as text: every part is escaped already (the separator and the captain's mark,
+    # each name isolated by user_written, each e-mail), which Markup's join, + and % would
+    # each escape again, part by part.
+    shown.members = Markup(  # noqa: S704 - escaped parts
+        separator.join(
+            f"{user_written(m.display_name)}{captain}"
+            if m.user_id == team.captain_id
+            else str(user_written(m.display_name))
+            for m in team.members
+        )
     )
-    shown.invited = separator.join(
-        Markup('<span dir="ltr">%s</span>') % email for email in team.invited
+    shown.invited = Markup(  # noqa: S704 - escaped parts
+        separator.join(f'<span dir="ltr">{escape(email)}</span>' for email in team.invited)
     )
     submission = card.submission
     if submission is not None:
@@ -750,9 +746,8 @@ def _shown_card(
             label(labels.SUBMISSION_STATES, submission.state),
             user_written(submission.title),
         )
-        scope = scopes.get(submission.id)
-        if scope is not None:
-            shown.feedback = (scope[0], scope[1], submission.id)
+        if submission.feedback is not None:
+            shown.feedback = (*submission.feedback, submission.id)
     if phases.submissions_open(card.timeline, moment):
         shown.closes = format_datetime(card.timeline.submissions_close, card.time_zone)
     return shown

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -16,7 +16,7 @@ from accounts.enums import ScopeType
 from accounts.models import User
 from core import page_cache, permissions
 from core.clock import now
-from core.i18n import format_datetime, localized_in
+from core.i18n import format_datetime, localized_in, zone_name
 from core.i18n import gettext as _
 from core.templating import user_written
 from core.web import page
@@ -73,19 +73,24 @@ async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response
     event = found.event
     permissions.require(user, "events.view", event, visible="events.view")
     moment = now()
-    phase = event.phase(moment)
+    timeline = event.timeline  # made once: the phase, the open windows and the dates read it
+    phase = phases.phase(timeline, moment)
     response = page(
         request,
         "events/detail.html",
         event=event,
-        shown=_shown_event(event, found, phase, moment),
+        shown=_shown_event(event, found, timeline, phase, moment),
         phase=phase,
-        registration_open=phases.registration_open(event.timeline, moment),
-        teams_open=phases.teams_open(event.timeline, moment),
+        registration_open=phases.registration_open(timeline, moment),
+        teams_open=phases.teams_open(timeline, moment),
         registered=found.registered,
         team=found.team,
         can_manage=permissions.allowed(user, "events.manage", event),
-        results=await published.published_results(ScopeType.EVENT.value, event.id),
+        results=(
+            await published.published_results(ScopeType.EVENT.value, event.id)
+            if found.published
+            else None
+        ),
     )
     if user is None and page_cache.session_free(request):  # the page used nobody's session
         await public_cache.keep_event_page(
@@ -112,17 +117,27 @@ class ShownEvent:
     phase: str
     tracks: list[tuple[Markup, Markup]]  # name, description
     timeline: list[tuple[str, str, str, str, str]]  # class, key, name, ISO time, shown time
+    time_zone: Markup  # the sentence naming the timeline's time zone
+    team_size: Markup  # the sentence saying how many members a team has
+    my_team: Markup  # the link to the visitor's team says this ("" without a team)
 
 
 def _shown_event(
-    event: Event, found: event_page.EventPage, phase: str, moment: dt.datetime
+    event: Event,
+    found: event_page.EventPage,
+    timeline: phases.Timeline,
+    phase: str,
+    moment: dt.datetime,
 ) -> ShownEvent:
     """The page's display values, made once here instead of by a helper call per value in
-    the template."""
+    the template; its sentences with values as the template's _() makes them (the
+    translation escaped as text, then each value escaped unless it is markup)."""
     tz = event.time_zone
+    title, title_lang = localized_in(event, "title")
+    team = found.team
     return ShownEvent(
-        title=localized_in(event, "title")[0],
-        heading=_user_text(event, "title"),
+        title=title,
+        heading=user_written(title, title_lang),
         description=_user_text(event, "description"),
         rules=_user_text(event, "rules"),
         phase=labels.label(labels.PHASES, phase),
@@ -137,9 +152,27 @@ def _shown_event(
                 when.isoformat(),
                 format_datetime(when, tz),
             )
-            for key, when in event.timeline.milestones()
+            for key, when in timeline.milestones()
         ],
+        time_zone=_said(
+            _("Times are shown in the event's time zone (%(zone)s)."), zone=escape(zone_name(tz))
+        ),
+        team_size=_said(
+            _("Teams have %(min)s to %(max)s members."), min=event.team_min, max=event.team_max
+        ),
+        my_team=(
+            _said(_("Go to your team: %(team)s"), team=user_written(team.name))
+            if team is not None
+            else Markup()
+        ),
     )
+
+
+def _said(translated: str, **values: Markup | int) -> Markup:
+    """A translated sentence as the template's _() shows it: the translation escaped as text,
+    the values put in as they are (markup already, or numbers), without Markup's % (which
+    escapes each value again, through a helper object per value)."""
+    return Markup(str(escape(translated)) % values)  # noqa: S704 - escaped text, safe values
 
 
 routes = [

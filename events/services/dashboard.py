@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -35,7 +36,10 @@ from events.models import (
     Track,
     of_event,
 )
+from events.services.entry_source import SubmissionSource
+from judging.services import feedback
 
+SUBMISSIONS = SubmissionSource.source  # the judging entries made from submissions
 PAGE_SIZE = 25
 SEARCH_MAX = 100
 
@@ -45,8 +49,14 @@ SEARCH_MAX = 100
 
 # The dashboard is every signed-in participant's page: its reads are written once here
 # (core/sql.py) instead of built by the ORM on each request, and read as plain values (no
-# model instance per row): three statements whatever the number of events, teams and people.
+# model instance per row): two statements whatever the number of events, teams and people.
+# Their few rows are put in order here, not by the statements (a sort in SQLite costs more than
+# Python's of a handful of rows), by the same values an ORDER BY would compare.
 TIMELINE = phases.MILESTONE_NAMES
+TIMELINE_KEYS = tuple(f"e__{name}" for name in TIMELINE)  # their columns, in Timeline's order
+# A submitted idea's feedback page is in the scope of the first round that published it
+# (judging's subquery, its parameters first): read with the cards rather than by a statement
+# of its own. In the order I registered, newest first (BY_REGISTRATION).
 MY_CARDS = sql.Statement(
     lambda: (
         f"""
@@ -55,40 +65,44 @@ MY_CARDS = sql.Statement(
            t.id AS team_id, t.name AS team_name, t.captain_id,
            k.name_ar AS track_name_ar, k.name_en AS track_name_en,
            s.id AS submission_id, {sql.selected(Submission, "s", ("state",), "s")},
-           s.title AS submission_title, s.version_count
+           s.title AS submission_title, f.scope_type AS feedback_type,
+           f.scope_id AS feedback_id, r.created_at AS registered_at, r.id AS registration_id
     FROM events_registration r JOIN events_event e ON e.id = r.event_id
       LEFT JOIN events_team_member m ON m.event_id = r.event_id AND m.user_id = r.user_id
       LEFT JOIN events_team t ON t.id = m.team_id
       LEFT JOIN events_track k ON k.id = t.track_id
       LEFT JOIN events_submission s ON s.team_id = t.id
-    WHERE r.user_id = ? ORDER BY r.created_at DESC, r.id DESC"""  # noqa: S608
+      LEFT JOIN judging_round f
+        ON s.version_count > 0 AND f.id = {feedback.first_feedback_round("s.id")}
+    WHERE r.user_id = ?"""  # noqa: S608
     )
 )
-MY_TEAMS = "SELECT team_id FROM events_team_member WHERE user_id = ?"
+BY_REGISTRATION = itemgetter("registered_at", "registration_id")  # reversed: newest first
 # The people around my teams, by kind: my teams' members (0, in the order they joined), my
 # teams' invitations waiting for an answer (1) and the live invitations addressed to me (2),
-# both oldest first here (the dashboard lists them newest first); a column a kind has not is
-# NULL.
+# both oldest first in BY_KIND (the dashboard lists them newest first); a column a kind has
+# not is NULL. My teams are joined through my own seats (a person sits once in a team).
 MY_PEOPLE = sql.Statement(
-    f"""
+    """
     SELECT 0 AS kind, m.team_id, m.id, m.user_id, u.name_ar, u.name_en, u.email,
            m.joined_at AS happened, NULL AS token, NULL AS team_name, NULL AS slug,
            NULL AS title_ar, NULL AS title_en
-    FROM events_team_member m JOIN accounts_user u ON u.id = m.user_id
-    WHERE m.team_id IN ({MY_TEAMS})
+    FROM events_team_member mine JOIN events_team_member m ON m.team_id = mine.team_id
+      JOIN accounts_user u ON u.id = m.user_id
+    WHERE mine.user_id = ?
     UNION ALL
     SELECT 1, i.team_id, i.id, NULL, NULL, NULL, i.email, i.created_at, NULL, NULL, NULL,
            NULL, NULL
-    FROM events_team_invitation i
-    WHERE i.team_id IN ({MY_TEAMS}) AND i.state = ?
+    FROM events_team_member mine JOIN events_team_invitation i ON i.team_id = mine.team_id
+    WHERE mine.user_id = ? AND i.state = ?
     UNION ALL
     SELECT 2, i.team_id, i.id, NULL, NULL, NULL, i.email, i.created_at, i.token, t.name,
            e.slug, e.title_ar, e.title_en
     FROM events_team_invitation i JOIN events_team t ON t.id = i.team_id
       JOIN events_event e ON e.id = i.event_id
-    WHERE i.email = ? AND i.state = ? AND i.expires_at > ?
-    ORDER BY 1, 8, 3"""  # noqa: S608
+    WHERE i.email = ? AND i.state = ? AND i.expires_at > ?"""
 )
+BY_KIND = itemgetter("kind", "happened", "id")
 
 
 @dataclass(frozen=True)
@@ -114,7 +128,7 @@ class MySubmission:
     id: int
     state: SubmissionState
     title: str
-    version_count: int
+    feedback: tuple[str, int] | None  # its feedback page's scope, once published
 
 
 @dataclass(frozen=True)
@@ -166,15 +180,16 @@ _datetime = tortoise_adapter.reader(Event, "submissions_close")
 
 
 async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
-    """My events (registered or in a team), my team, its members, invitations and submission,
-    newest deadline first, and the invitations addressed to me: two statements whatever the
-    number of events."""
+    """My events (registered or in a team), my team, its members, invitations and submission
+    (with the scope of its feedback page once published), newest deadline first, and the
+    invitations addressed to me: two statements whatever the number of events."""
     pending = InvitationState.PENDING.value
     expires = sql.db_values(TeamInvitation, {"expires_at": moment})[0]
     members: dict[int, list[Person]] = defaultdict(list)
     invited: dict[int, list[str]] = defaultdict(list)
     received: list[Invitation] = []
     people = await sql.rows(MY_PEOPLE, [user.id, user.id, pending, user.email, pending, expires])
+    people.sort(key=BY_KIND)
     for row in people:
         kind = row["kind"]
         if kind == 0:
@@ -194,7 +209,9 @@ async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
                     row["title_en"],
                 ),
             )
-    cards = [_card(row, members, invited) for row in await sql.rows(MY_CARDS, [user.id])]
+    mine = await sql.rows(MY_CARDS, [*feedback.feedback_round_params(SUBMISSIONS), user.id])
+    mine.sort(key=BY_REGISTRATION, reverse=True)
+    cards = [_card(row, members, invited) for row in mine]
     cards.sort(key=lambda card: card.timeline.submissions_close, reverse=True)  # stable
     return MyEvents(cards, received)
 
@@ -202,8 +219,7 @@ async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
 def _card(
     row: dict[str, Any], members: dict[int, list[Person]], invited: dict[int, list[str]]
 ) -> Card:
-    dates: dict[str, Any] = {name: _read_datetime(row[f"e__{name}"]) for name in TIMELINE}
-    timeline = phases.Timeline(**dates)
+    timeline = phases.Timeline(*[_read_datetime(row[key]) for key in TIMELINE_KEYS])
     team_id = row["team_id"]
     team = (
         None
@@ -225,7 +241,7 @@ def _card(
             row["submission_id"],
             SubmissionState(row["s__state"]),
             row["submission_title"],
-            row["version_count"],
+            None if row["feedback_type"] is None else (row["feedback_type"], row["feedback_id"]),
         )
     )
     return Card(

@@ -3,10 +3,10 @@ the team, never who wrote them."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from core import sql
 from core.clock import now
@@ -41,39 +41,25 @@ class Feedback:
     rounds: list[RoundFeedback]
 
 
-SCOPES_KEPT = 64  # statements by the number of ids (a dashboard lists a few)
+def first_feedback_round(source_id: str) -> str:
+    """SQL for the id of the first round (by id) whose published results hold the feedback
+    of the entry made from one source row (NULL before publication): a scalar subquery a
+    judged domain puts in its own statement, `source_id` naming that row's id column there.
+    The participant's dashboard reads its cards and their feedback pages so, in the one
+    statement it runs for every signed-in participant instead of a second round trip. Its
+    three `?` take `feedback_round_params`, where it stands in the statement. (MIN rather
+    than ORDER BY ... LIMIT 1: the same round, without a sort for each row.)"""
+    return f"""(SELECT MIN(fe.round_id) FROM judging_entry fe
+        JOIN judging_round fr ON fr.id = fe.round_id
+        WHERE fe.source = ? AND fe.source_id = {source_id} AND fr.state = ?
+          AND fr.publish_at <= ?)"""  # noqa: S608 - source_id: a column the caller names
 
 
-@functools.lru_cache(maxsize=SCOPES_KEPT)
-def _scopes_statement(count: int) -> sql.Statement:
-    marks = ", ".join("?" * count)
-    return sql.Statement(
-        lambda: (
-            f"""
-        SELECT e.source_id AS source_id, r.scope_type AS scope_type, r.scope_id AS scope_id
-        FROM judging_entry e JOIN judging_round r ON r.id = e.round_id
-        WHERE e.source = ? AND e.source_id IN ({marks}) AND r.state = ?
-          AND r.publish_at <= ?
-        ORDER BY e.round_id"""  # noqa: S608
-        )
-    )
-
-
-async def feedback_scopes(source: str, source_ids: Collection[int]) -> dict[int, tuple[str, int]]:
-    """For each of these source ids with published feedback, the scope its feedback page is
-    in: one statement whatever the number of ids (a team dashboard lists many; written once
-    in core/sql.py's way, as every signed-in participant's dashboard asks)."""
-    if not source_ids:
-        return {}
-    ids = sorted(source_ids)
-    at = sql.db_values(Round, {"publish_at": now()})[0]  # Round.results_public, in the query
-    rows = await sql.rows(
-        _scopes_statement(len(ids)), [source, *ids, RoundState.PUBLISHED.value, at]
-    )
-    found: dict[int, tuple[str, int]] = {}
-    for row in rows:
-        found.setdefault(row["source_id"], (row["scope_type"], row["scope_id"]))
-    return found
+def feedback_round_params(source: str) -> list[Any]:
+    """The values of `first_feedback_round`'s `?`, for the entries of this source: a round
+    is published (Round.results_public, in the statement) at its publication time."""
+    at = sql.db_values(Round, {"publish_at": now()})[0]
+    return [source, RoundState.PUBLISHED.value, at]
 
 
 async def feedback_for(source: str, source_id: int) -> Feedback | None:

@@ -69,6 +69,21 @@ PUBLISHED_ROUNDS = sql.Statement(
 )
 
 
+def any_published_round(scope_id: str) -> str:
+    """SQL for whether a scope has a published round (its publication time come or not): an
+    EXISTS a scope's own statement puts in its select list, `scope_id` naming the scope's id
+    column there, so that a page reads the published results only when there can be some (the
+    signed-in event page asks with the event, not by a statement of its own). Its two `?`
+    take `any_published_round_params`, where it stands in the statement."""
+    return f"""EXISTS (SELECT 1 FROM judging_round pr
+        WHERE pr.scope_type = ? AND pr.scope_id = {scope_id} AND pr.state = ?)"""  # noqa: S608 - scope_id: a column the caller names
+
+
+def any_published_round_params(scope_type: str) -> list[str]:
+    """The values of `any_published_round`'s `?`, for scopes of this type."""
+    return [scope_type, RoundState.PUBLISHED.value]
+
+
 async def published_rounds(scope_type: str, scope_id: int) -> list[Round]:
     """The scope's published rounds, latest publication first: one hand-written statement
     (core/sql.py), as every signed-in visit of an event page asks."""

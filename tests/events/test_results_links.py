@@ -130,22 +130,33 @@ async def test_no_feedback_link_for_a_team_that_was_not_judged(client):
     assert "event-card" in page and "feedback-link" not in page
 
 
-async def test_feedback_scopes_answers_for_many_ideas_in_one_query(db):
+async def test_the_first_feedback_round_answers_for_many_ideas_in_one_statement(db):
+    """judging's subquery, as the dashboard's statement holds it: the scope of each judged
+    idea's feedback page once its round is published, NULL for the others and before."""
+    from core import sql
     from judging.models import Entry
     from judging.services import feedback
     from tests.events.factories import QueryCounter
 
+    statement = sql.Statement(
+        "SELECT s.id, f.scope_type, f.scope_id FROM events_submission s"
+        f" LEFT JOIN judging_round f ON f.id = {feedback.first_feedback_round('s.id')}"
+        " WHERE s.event_id = ?"
+    )
+
+    async def scopes() -> dict[int, tuple[str, int]]:
+        params = [*feedback.feedback_round_params("events.submission"), judged.event.id]
+        rows = await sql.rows(statement, params)
+        return {r["id"]: (r["scope_type"], r["scope_id"]) for r in rows if r["scope_type"]}
+
     judged = await judged_event(publish=False)
-    ids = [s.id for s in judged.submissions.values()]
-    source = "events.submission"
-    assert await feedback.feedback_scopes(source, ids) == {}  # nothing before publication
+    assert len(judged.submissions) > 1
+    assert await scopes() == {}  # nothing before publication
     await publish(judged, at=later(1))
+    assert await scopes() == {}  # nor before the publication time
     clock.travel(dt.timedelta(days=1))
     with QueryCounter() as counter:
-        scopes = await feedback.feedback_scopes(source, ids)
+        found = await scopes()
     assert counter.count == 1
     judged_ids = {e.source_id for e in await Entry.filter(round=judged.round)}
-    assert scopes == {i: ("event", judged.event.id) for i in judged_ids}
-    with QueryCounter() as counter:
-        assert await feedback.feedback_scopes(source, []) == {}
-    assert counter.count == 0
+    assert found == {i: ("event", judged.event.id) for i in judged_ids}

@@ -65,15 +65,17 @@ async def test_my_events_run_a_fixed_number_of_queries(client):
         await make_team(event, user, await make_user())
     with QueryCounter() as few:
         await client.get("/me/events")
-    for _ in range(6):
+    for n in range(6):
         event = await make_event()
-        await make_team(event, user, await make_user())
+        team = await make_team(event, user, await make_user())
+        await Submission.create(event=event, team=team, title=f"Idea {n}", version_count=n % 2)
     with QueryCounter() as many:
         response = await client.get("/me/events")
     assert response.text.count("event-card") == 8
     assert few.count == many.count
-    # the person; my events with my teams, tracks and ideas; my teams' members, their pending
-    # invitations and the invitations to me (the judges' feedback: only for submitted ideas)
+    # the person; my events with my teams, tracks, ideas and where the judges' feedback on
+    # them is (submitted ideas); my teams' members, their pending invitations and the
+    # invitations to me
     assert many.count == 3, many.statements
 
 
