@@ -297,16 +297,16 @@ OVERVIEW_COUNTS = sql.Statement(
          AND r.user_id NOT IN (SELECT m.user_id FROM events_team_member m
                                WHERE m.event_id = ?)) AS without_team"""
 )
-SUBMISSIONS, TEAMS = 0, 1
+GRID_SUBMISSIONS, GRID_TEAMS = 0, 1
 OVERVIEW_GRID = sql.Statement(
     f"""
-    SELECT {SUBMISSIONS} AS part, track_id, state, COUNT(id) AS n
+    SELECT {GRID_SUBMISSIONS} AS part, track_id, state, COUNT(id) AS n
     FROM events_submission WHERE event_id = ? GROUP BY track_id, state
     UNION ALL
-    SELECT {TEAMS}, track_id, NULL, COUNT(id)
+    SELECT {GRID_TEAMS}, track_id, NULL, COUNT(id)
     FROM events_team WHERE event_id = ? AND state = ? GROUP BY track_id"""  # noqa: S608 - constants
 )
-TRACKS = sql.Statement(
+EVENT_TRACKS = sql.Statement(
     lambda: (
         f"""
     SELECT {sql.columns(Track, "k")} FROM events_track k
@@ -337,9 +337,9 @@ async def overview(event: Event) -> Overview:
         without_team=counts["without_team"],
     )
     found = await sql.rows(OVERVIEW_GRID, [event.id, event.id, active])
-    grid = [r for r in found if r["part"] == SUBMISSIONS]
-    team_counts = [r for r in found if r["part"] == TEAMS]
-    tracks = [sql.hydrate(Track, row, "k") for row in await sql.rows(TRACKS, [event.id])]
+    grid = [r for r in found if r["part"] == GRID_SUBMISSIONS]
+    team_counts = [r for r in found if r["part"] == GRID_TEAMS]
+    tracks = [sql.hydrate(Track, row, "k") for row in await sql.rows(EVENT_TRACKS, [event.id])]
     result.by_state = {
         s.value: sum(r["n"] for r in grid if r["state"] == s.value) for s in SubmissionState
     }
