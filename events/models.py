@@ -158,7 +158,10 @@ class Registration(Model):
     class Meta:
         table = "events_registration"
         unique_together = (("event", "user"),)
-        indexes = (("event_id", "created_at"),)  # the organizer's list, newest first
+        indexes = (
+            ("event_id", "created_at"),  # the organizer's list, newest first
+            ("user_id",),  # a person's registrations (their dashboard)
+        )
         ordering = ["-created_at", "-id"]
 
 
@@ -230,7 +233,7 @@ class TeamMember(Model):
     class Meta:
         table = "events_team_member"
         unique_together = (("event", "user"),)  # one team per person per event
-        indexes = (("team_id", "joined_at"),)
+        indexes = (("team_id", "joined_at"), ("user_id",))  # ("user_id",): my teams (dashboard)
         ordering = ["joined_at", "id"]
 
 
