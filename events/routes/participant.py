@@ -4,9 +4,8 @@ in events.routes.manage and the JSON API in events.routes.api; events.plugin ass
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,14 +19,13 @@ from core import answers, permissions
 from core.clock import now
 from core.errors import DomainError
 from core.forms import Form
-from core.i18n import format_datetime, localized, localized_in, ngettext
 from core.i18n import gettext as _
+from core.i18n import localized, localized_in
 from core.storage import BodyTooLarge, cap_body, human_size, upload_dir
 from core.templating import user_written
 from core.web import flash, page, redirect, safe_next
-from events import forms, labels, phases
+from events import forms, phases, views
 from events.enums import QuestionKind, QuestionScope, SubmissionState
-from events.labels import label
 from events.models import Event, Registration, Track, of_event
 from events.routes.common import (
     MIB,
@@ -48,7 +46,7 @@ from events.services import (
     uploads,
 )
 from events.services import registration as registration_service
-from events.services.dashboard import Card, participant_overview
+from events.services.dashboard import participant_overview
 
 
 def _user(request: Request) -> User | None:
@@ -664,7 +662,7 @@ async def my_events(request: Request) -> Response:
         here = replace(links(request), base_url="")
         received = [
             (
-                _sentence("Team %(team)s", team=user_written(inv.team_name)),
+                views.sentence(_("Team %(team)s"), team=user_written(inv.team_name)),
                 user_written(*localized_in(inv, "title")),
                 teams.invitation_url(secret(request), here, inv.slug, inv.id, inv.token),
             )
@@ -672,104 +670,8 @@ async def my_events(request: Request) -> Response:
         ]
     separator = str(escape(_(", ")))
     captain = str(escape(" (" + _("captain") + ")"))  # the translation escaped, as text
-    cards = [_shown_card(card, moment, separator, captain) for card in mine.cards]
+    cards = [views.dashboard_card(card, moment, separator, captain) for card in mine.cards]
     return page(request, "events/mine.html", cards=cards, received=received)
-
-
-@dataclass(slots=True)
-class ShownCard:
-    """A card of the dashboard as shown: values made in the reader's language, user-written
-    ones isolated in their direction (as |auto does)."""
-
-    event_id: int
-    slug: str
-    title: Markup
-    phase: str
-    next: tuple[str, str, str] | None = None  # milestone, when, countdown
-    team_id: int | None = None  # None: registered, in no team yet
-    team_name: Markup = Markup()
-    track: Markup = Markup()  # " · " and the track's name, when it has one
-    members: Markup = Markup()
-    invited: Markup = Markup()
-    submission: tuple[str, Markup] | None = None  # state, title
-    feedback: tuple[str, int, int] | None = None  # the feedback page's scope and source
-    closes: str = ""  # when submissions close, while they are open
-
-
-def _shown_card(
-    card: Card,
-    moment: dt.datetime,
-    separator: str,
-    captain: str,
-) -> ShownCard:
-    """A card's display values, made once here instead of by a helper or macro call each in
-    the template; the scope of the team's feedback page once the judges' results are
-    published."""
-    shown = ShownCard(
-        card.event_id,
-        card.slug,
-        user_written(*localized_in(card, "title")),
-        label(labels.PHASES, phases.phase(card.timeline, moment)),
-    )
-    upcoming = phases.next_deadline(card.timeline, moment)
-    if upcoming is not None:
-        key, when = upcoming
-        shown.next = (
-            label(labels.MILESTONES, key),
-            format_datetime(when, card.time_zone),
-            _countdown(phases.remaining(when, moment)),
-        )
-    team = card.team
-    if team is None:
-        return shown
-    shown.team_id = team.id
-    shown.team_name = _sentence("Team %(team)s", team=user_written(team.name))
-    if team.track_name_ar is not None:
-        shown.track = Markup(" · ") + user_written(*localized_in(team, "track_name"))
-    # Joined as text: every part is escaped already (the separator and the captain's mark,
-    # each name isolated by user_written, each e-mail), which Markup's join, + and % would
-    # each escape again, part by part.
-    shown.members = Markup(  # noqa: S704 - escaped parts
-        separator.join(
-            f"{user_written(m.display_name)}{captain}"
-            if m.user_id == team.captain_id
-            else str(user_written(m.display_name))
-            for m in team.members
-        )
-    )
-    shown.invited = Markup(  # noqa: S704 - escaped parts
-        separator.join(f'<span dir="ltr">{escape(email)}</span>' for email in team.invited)
-    )
-    submission = card.submission
-    if submission is not None:
-        shown.submission = (
-            label(labels.SUBMISSION_STATES, submission.state),
-            user_written(submission.title),
-        )
-        if submission.feedback is not None:
-            shown.feedback = (*submission.feedback, submission.id)
-    if phases.submissions_open(card.timeline, moment):
-        shown.closes = format_datetime(card.timeline.submissions_close, card.time_zone)
-    return shown
-
-
-def _sentence(message: str, **values: Markup) -> Markup:
-    """A translated sentence as a template shows it: its text escaped, the values (markup
-    already) kept."""
-    text = str(escape(_(message)))
-    return Markup(text % {name: str(value) for name, value in values.items()})  # noqa: S704
-
-
-def _countdown(remaining: tuple[int, int, int]) -> str:
-    """Days (when any), hours and minutes left, as in "2 days 3 hours 30 minutes"."""
-    days, hours, minutes = remaining
-    parts = [
-        ngettext("%(num)s hour", "%(num)s hours", hours),
-        ngettext("%(num)s minute", "%(num)s minutes", minutes),
-    ]
-    if days:
-        parts.insert(0, ngettext("%(num)s day", "%(num)s days", days))
-    return " ".join(parts)
 
 
 routes = [

@@ -1,0 +1,194 @@
+"""The events pages' display values, made once per page in the reader's language: labels
+translated, dates formatted in the event's time zone, organizer texts and what someone typed
+isolated in their direction (as `|auto` does), sentences with values made as the templates'
+`_()` makes them. The handlers load, check and read; these build what the templates show, so
+that a template does not call a helper for each value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from core.i18n import format_datetime, localized_in, ngettext, zone_name
+from core.i18n import gettext as _
+from core.templating import user_written
+from events import labels, phases
+from events.labels import label
+from events.models import Event
+from events.services import event_page as event_page_service
+from events.services.dashboard import Card
+
+
+def sentence(translated: str, **values: Markup | int) -> Markup:
+    """A translated sentence as the template's _() shows it: the translation escaped as text,
+    the values put in as they are (markup already, or numbers), without Markup's % (which
+    escapes each value again, through a helper object per value)."""
+    return Markup(str(escape(translated)) % values)  # noqa: S704 - escaped text, safe values
+
+
+# --- an event's page -------------------------------------------------------------------------
+
+
+def organizer_text(obj: Any, field: str) -> Markup:
+    """Organizer content in the reader's language (else the other), isolated as |auto does."""
+    value, lang = localized_in(obj, field)
+    return user_written(value, lang)
+
+
+@dataclass(slots=True)
+class ShownEvent:
+    """An event's page as shown: values made in the reader's language, organizer texts
+    isolated in their direction (as |auto does)."""
+
+    title: str  # the page's title, plain
+    heading: Markup
+    description: Markup
+    rules: Markup
+    phase: str
+    tracks: list[tuple[Markup, Markup]]  # name, description
+    timeline: list[tuple[str, str, str, str, str]]  # class, key, name, ISO time, shown time
+    time_zone: Markup  # the sentence naming the timeline's time zone
+    team_size: Markup  # the sentence saying how many members a team has
+    my_team: Markup  # the link to the visitor's team says this ("" without a team)
+
+
+def event_page(
+    event: Event,
+    found: event_page_service.EventPage,
+    timeline: phases.Timeline,
+    phase: str,
+    moment: dt.datetime,
+) -> ShownEvent:
+    """The page's display values, made once here instead of by a helper call per value in
+    the template; its sentences with values as the template's _() makes them (the
+    translation escaped as text, then each value escaped unless it is markup)."""
+    tz = event.time_zone
+    title, title_lang = localized_in(event, "title")
+    team = found.team
+    return ShownEvent(
+        title=title,
+        heading=user_written(title, title_lang),
+        description=organizer_text(event, "description"),
+        rules=organizer_text(event, "rules"),
+        phase=labels.label(labels.PHASES, phase),
+        tracks=[
+            (organizer_text(track, "name"), organizer_text(track, "description"))
+            for track in found.tracks
+        ],
+        timeline=[
+            (
+                "passed" if when <= moment else "ahead",
+                key,
+                _(labels.MILESTONES[key]),
+                when.isoformat(),
+                format_datetime(when, tz),
+            )
+            for key, when in timeline.milestones()
+        ],
+        time_zone=sentence(
+            _("Times are shown in the event's time zone (%(zone)s)."), zone=escape(zone_name(tz))
+        ),
+        team_size=sentence(
+            _("Teams have %(min)s to %(max)s members."), min=event.team_min, max=event.team_max
+        ),
+        my_team=(
+            sentence(_("Go to your team: %(team)s"), team=user_written(team.name))
+            if team is not None
+            else Markup()
+        ),
+    )
+
+
+# --- the participant's dashboard ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ShownCard:
+    """A card of the dashboard as shown: values made in the reader's language, user-written
+    ones isolated in their direction (as |auto does)."""
+
+    event_id: int
+    slug: str
+    title: Markup
+    phase: str
+    next: tuple[str, str, str] | None = None  # milestone, when, countdown
+    team_id: int | None = None  # None: registered, in no team yet
+    team_name: Markup = Markup()
+    track: Markup = Markup()  # " · " and the track's name, when it has one
+    members: Markup = Markup()
+    invited: Markup = Markup()
+    submission: tuple[str, Markup] | None = None  # state, title
+    feedback: tuple[str, int, int] | None = None  # the feedback page's scope and source
+    closes: str = ""  # when submissions close, while they are open
+
+
+def dashboard_card(
+    card: Card,
+    moment: dt.datetime,
+    separator: str,
+    captain: str,
+) -> ShownCard:
+    """A card's display values, made once here instead of by a helper or macro call each in
+    the template; the scope of the team's feedback page once the judges' results are
+    published."""
+    shown = ShownCard(
+        card.event_id,
+        card.slug,
+        user_written(*localized_in(card, "title")),
+        label(labels.PHASES, phases.phase(card.timeline, moment)),
+    )
+    upcoming = phases.next_deadline(card.timeline, moment)
+    if upcoming is not None:
+        key, when = upcoming
+        shown.next = (
+            label(labels.MILESTONES, key),
+            format_datetime(when, card.time_zone),
+            countdown(phases.remaining(when, moment)),
+        )
+    team = card.team
+    if team is None:
+        return shown
+    shown.team_id = team.id
+    shown.team_name = sentence(_("Team %(team)s"), team=user_written(team.name))
+    if team.track_name_ar is not None:
+        shown.track = Markup(" · ") + user_written(*localized_in(team, "track_name"))
+    # Joined as text: every part is escaped already (the separator and the captain's mark,
+    # each name isolated by user_written, each e-mail), which Markup's join, + and % would
+    # each escape again, part by part.
+    shown.members = Markup(  # noqa: S704 - escaped parts
+        separator.join(
+            f"{user_written(m.display_name)}{captain}"
+            if m.user_id == team.captain_id
+            else str(user_written(m.display_name))
+            for m in team.members
+        )
+    )
+    shown.invited = Markup(  # noqa: S704 - escaped parts
+        separator.join(f'<span dir="ltr">{escape(email)}</span>' for email in team.invited)
+    )
+    submission = card.submission
+    if submission is not None:
+        shown.submission = (
+            label(labels.SUBMISSION_STATES, submission.state),
+            user_written(submission.title),
+        )
+        if submission.feedback is not None:
+            shown.feedback = (*submission.feedback, submission.id)
+    if phases.submissions_open(card.timeline, moment):
+        shown.closes = format_datetime(card.timeline.submissions_close, card.time_zone)
+    return shown
+
+
+def countdown(remaining: tuple[int, int, int]) -> str:
+    """Days (when any), hours and minutes left, as in "2 days 3 hours 30 minutes"."""
+    days, hours, minutes = remaining
+    parts = [
+        ngettext("%(num)s hour", "%(num)s hours", hours),
+        ngettext("%(num)s minute", "%(num)s minutes", minutes),
+    ]
+    if days:
+        parts.insert(0, ngettext("%(num)s day", "%(num)s days", days))
+    return " ".join(parts)
