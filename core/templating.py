@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from contextvars import ContextVar
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
@@ -329,8 +329,22 @@ def plain_helpers(*functions: Callable[..., Any]) -> None:
     _PLAIN_HELPERS.update(functions)
 
 
+class _Environment(Environment):
+    """Jinja's environment, giving each template its globals as one plain dict.
+
+    Jinja gives a template a ChainMap of its own globals over the environment's, and every
+    render (and every include or macro import) copies it into the new context key by key in
+    Python: 17 µs of a signed-in page's 0.33 ms floor, for twenty names. A plain dict is
+    copied in C (under 1 µs). What a template sees is the same, the template's own globals
+    over the environment's; Jinja's documentation asks not to change globals once a template
+    is loaded (make_globals), and build_environment sets them all before any is."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def build_environment() -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         extensions=["jinja2.ext.i18n"],
