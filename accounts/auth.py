@@ -18,11 +18,14 @@ USER_WITH_ROLES = sql.Statement(
     FROM accounts_user u LEFT JOIN accounts_membership m ON m.user_id = u.id
     WHERE u.id = ? AND u.is_active
       AND NOT EXISTS (SELECT 1 FROM accounts_ended_session x WHERE x.sid = ?)"""  # noqa: S608
-    )
+    ),
+    reuse_rows=True,
 )
 """The active user and their memberships, unless this session was signed out, in one
 statement (a row per membership, or one row with empty membership columns): it runs on every
-signed-in request (core/sql.py)."""
+signed-in request (core/sql.py). Its rows are only read (`_user_of`), so on SQLite they are
+read again only when the database changed since (a sign-out, a password or role change
+anywhere is a commit: the next request reads them anew, in every process)."""
 
 
 async def load_user(request: Request) -> User | None:
