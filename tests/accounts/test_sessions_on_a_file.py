@@ -86,3 +86,20 @@ async def test_an_inactive_user_and_a_signed_out_copy_are_refused_at_once(
         assert nav_name((await client.get("/")).text) == "عمر"
         another_process(path, "UPDATE accounts_user SET is_active = 0 WHERE id = ?", user.id)
         assert nav_name((await client.get("/")).text) is None
+
+
+def test_each_request_gets_its_own_copy_of_the_user() -> None:
+    """accounts.auth hands each request a copy of the user it keeps, made as copy.copy
+    makes it."""
+    import copy
+
+    from accounts import auth
+    from accounts.models import User
+
+    user = User(email="copy@example.org", name_ar="أمل")
+    user.roles = frozenset({("event", 1, "judge")})
+    made = auth._copied(user)
+    assert made is not user and type(made) is User
+    assert made.__dict__ == copy.copy(user).__dict__
+    made.name_ar = "غيرها"
+    assert user.name_ar == "أمل"
