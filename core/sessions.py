@@ -13,8 +13,11 @@ a cookie expires at the same second.
 
 from __future__ import annotations
 
+import functools
 import json
 from base64 import b64decode, b64encode
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Literal
 
 import itsdangerous
@@ -27,6 +30,25 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 VERIFIED_KEPT = 4096
 """Verified cookies kept at most (about one per browser signed in lately); all are dropped when
 one more would be kept."""
+COOKIE_HEADERS_KEPT = 4096
+
+
+@functools.lru_cache(maxsize=COOKIE_HEADERS_KEPT)
+def header_cookies(header: bytes) -> Mapping[str, str]:
+    """The cookies of one Cookie header as Starlette reads them (cookie_parser), parsed once
+    per distinct header: a browser sends the same one request after request, and both the
+    session and the language are read from it. Read-only, as it is shared."""
+    return MappingProxyType(cookie_parser(header.decode("latin-1")))
+
+
+def request_cookie(scope: Scope, name: str) -> str | None:
+    """The cookie `name` as `request.cookies` has it (every Cookie header, a later one
+    winning), without building the request's headers and cookies."""
+    value = None
+    for key, header in scope["headers"]:
+        if key == b"cookie":
+            value = header_cookies(header).get(name, value)
+    return value
 
 
 class SessionMiddleware:
@@ -59,7 +81,7 @@ class SessionMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        found = self._cookie(scope)
+        found = request_cookie(scope, self.session_cookie)
         data = self._session_data(found) if found is not None else None
         initial_session_was_empty = data is None
         scope["session"] = session = Session(data) if data is not None else Session()
@@ -70,15 +92,6 @@ class SessionMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
-
-    def _cookie(self, scope: Scope) -> str | None:
-        """The session cookie's value, read as Starlette reads a request's cookies (every
-        Cookie header, a later one winning), without building the request's headers."""
-        value = None
-        for name, header in scope["headers"]:
-            if name == b"cookie":
-                value = cookie_parser(header.decode("latin-1")).get(self.session_cookie, value)
-        return value
 
     def _session_data(self, cookie: str) -> dict[str, object] | None:
         """What a valid cookie of an age within `max_age` says; None for any other."""

@@ -160,3 +160,25 @@ async def test_other_connections_pass_through() -> None:
     ours.app = app
     await ours({"type": "lifespan"}, None, None)
     assert seen == [{"type": "lifespan"}]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [],
+        [b"lang=en"],
+        [b"session=abc; lang=ar"],
+        [b'lang="en"; other=1', b"lang=ar"],
+        [b"lang=ar", b"x=1"],
+        [b"lang; =en; lang=ar; lang=en"],
+        [b" lang = ar ; session=z=="],
+        [b"lang=%D8%B9; a=\\"],
+    ],
+)
+def test_a_cookie_is_read_as_starlettes_request_reads_it(headers: list[bytes]) -> None:
+    from starlette.requests import Request
+
+    scope = {"type": "http", "headers": [(b"accept", b"*/*"), *((b"cookie", h) for h in headers)]}
+    for name in ("lang", "session", "x", ""):
+        for _ in range(2):  # parsed, then kept
+            assert sessions.request_cookie(scope, name) == Request(scope).cookies.get(name)
