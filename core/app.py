@@ -219,6 +219,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.route_cache = {}
     app.state.nav_cache = {}  # core.templating.nav_links
     app.state.header_cache = {}  # core.templating.site_header
+    app.state.head_cache = {}  # core.templating.site_head
     return app
 
 

@@ -292,6 +292,29 @@ def site_header(context: Context) -> Markup:
     return Markup(found.replace(_SWITCH_URL, switch_url).replace(_SWITCH_NEXT, switch_next))  # noqa: S704 - rendered escaped, the addresses escaped
 
 
+HEADS_KEPT = 64
+
+
+def _site_head_global() -> Markup:
+    """The page head's stylesheet, icon and script links (templates/_site_head.html), made
+    once per site address (site_of) instead of by three url_for calls on every page."""
+    request = _request_being_rendered("site_head")
+    kept: dict[tuple[Any, ...], Markup] | None = getattr(request.app.state, "head_cache", None)
+    if kept is None:  # an app not made by create_app
+        return _head()
+    key = site_of(request)
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= HEADS_KEPT:
+            kept.clear()
+        found = kept[key] = _head()
+    return found
+
+
+def _head() -> Markup:
+    return Markup(environment.get_template("_site_head.html").render())  # noqa: S704 - an autoescaped template
+
+
 def _header(context: Context, switch_url: Markup, switch_next: Markup) -> Markup:
     page = {**context.get_all(), "switch_url": switch_url, "switch_next": switch_next}
     return Markup(context.environment.get_template("_site_header.html").render(page))  # noqa: S704 - an autoescaped template
@@ -333,6 +356,7 @@ _PLAIN_HELPERS: set[Callable[..., Any]] = {
     _csrf_token_global,
     _flashes_global,
     _nav_links_global,
+    _site_head_global,
     i18n.hijri_date,
     answers.display,
 }
@@ -386,6 +410,7 @@ def build_environment() -> Environment:
         csrf_token=_csrf_token_global,
         flashes=_flashes_global,
         site_header=site_header,
+        site_head=_site_head_global,
         nav_links=_nav_links_global,
         url_for=_url_for,
         # an organizer's own questions (templates/_macros/questions.html, question_editor.html)
