@@ -660,8 +660,8 @@ def counting_queries() -> Iterator[list[str]]:
     quick = getattr(connection, "quick_read", None)  # core.sql's reads on the event loop
     if quick is not None:
 
-        def counted_quick(query: str, values: Any) -> Any:
-            found = quick(query, values)
+        def counted_quick(query: str, values: Any, reuse: bool = False) -> Any:
+            found = quick(query, values, reuse)
             if found is not None:  # else it runs again through an execute method, counted
                 statements.append(query)
             return found

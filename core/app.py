@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Sequence
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -34,6 +33,7 @@ from core.security import (
     language_cookie,
     security_headers,
 )
+from core.sessions import SessionMiddleware
 from core.settings import Settings, load_settings
 from core.templating import render
 from core.web import safe_next
@@ -219,6 +219,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.route_cache = {}
     app.state.nav_cache = {}  # core.templating.nav_links
     app.state.header_cache = {}  # core.templating.site_header
+    app.state.head_cache = {}  # core.templating.site_head
     return app
 
 

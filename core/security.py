@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import i18n
+from core.sessions import request_cookie
 from core.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -61,10 +62,12 @@ def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
     return [(k.encode(), v.encode()) for k, v in headers.items()]
 
 
-def _request_id(request: Request) -> str:
-    """A proxy's X-Request-Id when it is a plain token (it is logged and shown), else a new one."""
-    sent = request.headers.get("x-request-id", "")
-    return sent if _REQUEST_ID.fullmatch(sent) else secrets.token_hex(8)
+def _request_id(scope: Scope) -> str:
+    """A proxy's X-Request-Id when it is a plain token (it is logged and shown), else a new one.
+    The first such header, as request.headers.get gives it, without building the headers."""
+    sent = next((value for name, value in scope["headers"] if name == b"x-request-id"), b"")
+    text = sent.decode("latin-1")
+    return text if _REQUEST_ID.fullmatch(text) else secrets.token_hex(8)
 
 
 def csrf_token(request: Request) -> str:
@@ -129,7 +132,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        request_id = _request_id(request)
+        request_id = _request_id(scope)
         request.state.request_id = request_id
         request_token = current_request_id.set(request_id)
         try:
@@ -172,7 +175,7 @@ class RequestContextMiddleware:
         user = request.state.user
         lang = i18n.choose_language(
             chosen,
-            request.cookies.get(LANG_COOKIE),
+            request_cookie(request.scope, LANG_COOKIE),  # as request.cookies has it, parsed once
             getattr(user, "language", None),
             self.settings.default_language,
         )

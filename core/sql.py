@@ -49,13 +49,18 @@ class Statement:
     """One SQL text, written with `?` placeholders (no `?` may appear anywhere else).
 
     Give a function returning the text when it lists a model's columns: a model's foreign-key
-    columns are only known once Tortoise is initialised, so the text is built on first use."""
+    columns are only known once Tortoise is initialised, so the text is built on first use.
 
-    __slots__ = ("_source", "_texts")
+    `reuse_rows`: `rows()` may hand out the very rows it gave before for the same values,
+    while the database has not changed since (SQLite: sqlite_engine's quick_read); for a read
+    repeated on every request (the signed-in user) whose callers never change the rows."""
 
-    def __init__(self, source: str | Callable[[], str]) -> None:
+    __slots__ = ("_source", "_texts", "reuse_rows")
+
+    def __init__(self, source: str | Callable[[], str], *, reuse_rows: bool = False) -> None:
         self._source = source
         self._texts: dict[str, str] = {}
+        self.reuse_rows = reuse_rows
 
     def text(self, dialect: str) -> str:
         try:
@@ -85,7 +90,7 @@ async def rows(
     db = connection(conn)
     text = statement.text(db.capabilities.dialect)
     quick = getattr(db, "quick_read", None)  # SQLite, outside a transaction (sqlite_engine)
-    found = quick(text, list(params)) if quick is not None else None
+    found = quick(text, list(params), statement.reuse_rows) if quick is not None else None
     if found is not None:
         return found
     return await db.execute_query_dict(text, list(params))

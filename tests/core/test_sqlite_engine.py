@@ -163,3 +163,43 @@ async def test_an_in_memory_database_is_read_through_its_only_connection(
         assert client.quick_read("SELECT n FROM t", []) is None
         await client.execute_query("INSERT INTO t VALUES (1)")
         assert await client.execute_query_dict("SELECT n FROM t") == [{"n": 1}]
+
+
+async def test_a_reused_read_is_read_anew_once_anything_is_committed(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A read asked to be reused (the signed-in user, on every request) hands out the rows it
+    read while the database is unchanged, and reads them again after any commit: by another
+    process (here another connection), or by Tortoise's own connection in this one."""
+    path = tmp_path / "engine.sqlite3"
+    query = "SELECT n, name FROM t WHERE n = ?"
+    async with connected(file_settings(settings, tmp_path)):
+        client = Tortoise.get_connection("default")
+        assert isinstance(client, sqlite_engine.ImmediateSqliteClient)
+        await client.execute_script("CREATE TABLE t (n INTEGER PRIMARY KEY, name TEXT)")
+        await client.execute_query("INSERT INTO t VALUES (1, 'one'), (2, 'two')")
+        first = client.quick_read(query, [1], reuse=True)
+        assert first == [{"n": 1, "name": "one"}]
+        assert client.quick_read(query, [1], reuse=True) is first  # nothing changed
+        assert client.quick_read(query, [2], reuse=True) == [{"n": 2, "name": "two"}]
+        assert client.quick_read(query, [1]) is not first  # not asked to reuse: read
+
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            other.execute("UPDATE t SET name = 'uno' WHERE n = 1")
+        finally:
+            other.close()
+        second = client.quick_read(query, [1], reuse=True)
+        assert second == [{"n": 1, "name": "uno"}]
+        assert client.quick_read(query, [1], reuse=True) is second
+
+        await client.execute_query("DELETE FROM t WHERE n = 2")  # another row, still a commit
+        third = client.quick_read(query, [1], reuse=True)
+        assert third == second and third is not second
+        assert client.quick_read(query, [2], reuse=True) == []
+
+        async with in_transaction() as tx:
+            await tx.execute_query("UPDATE t SET name = 'eins' WHERE n = 1")
+            # not committed yet: the reader sees the database as it was
+            assert client.quick_read(query, [1], reuse=True) == [{"n": 1, "name": "uno"}]
+        assert client.quick_read(query, [1], reuse=True) == [{"n": 1, "name": "eins"}]

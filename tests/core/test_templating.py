@@ -97,3 +97,43 @@ def test_the_language_switch_keeps_the_path_as_the_request_url_has_it() -> None:
             kept = [(k, v) for k, v in Request(scope).query_params.multi_items() if k != "lang"]
             assert made["switch_next"] == expected_path + ("?" + urlencode(kept) if kept else "")
             assert made["switch_url"] == expected_path + "?" + urlencode([*kept, ("lang", "en")])
+
+
+def test_a_template_sees_the_environments_globals_under_its_own() -> None:
+    """Each template's globals are one plain dict (copied in C into every render's context),
+    holding the environment's globals with the template's own over them, as Jinja's ChainMap
+    does."""
+    template = environment.from_string("{{ shout }}|{{ url_for is defined }}", {"shout": "own"})
+    assert type(template.globals) is dict
+    assert template.globals["url_for"] is environment.globals["url_for"]
+    assert template.render() == "own|True"
+    assert environment.from_string("{{ shout }}").render(shout="given") == "given"
+
+
+def test_addresses_are_kept_per_site_the_request_names(app) -> None:  # noqa: ANN001
+    """url_for keeps each address by what the base URL is made of (site_of): a request for
+    another host, scheme, port or root path never gets another site's address."""
+    from starlette.requests import Request
+
+    from core.templating import url_for
+
+    def made(host: bytes | None, scheme: str = "http", root: str = "") -> str:
+        headers = [(b"host", host)] if host is not None else []
+        scope = {
+            "type": "http",
+            "scheme": scheme,
+            "server": ("10.0.0.1", 8000),
+            "path": "/",
+            "root_path": root,
+            "query_string": b"",
+            "headers": headers,
+            "app": app,
+        }
+        return str(url_for(Request(scope), "accounts:login"))
+
+    for _ in range(2):  # made, then kept
+        assert made(b"a.example") == "http://a.example/login"
+        assert made(b"b.example:8080") == "http://b.example:8080/login"
+        assert made(b"a.example", "https") == "https://a.example/login"
+        assert made(b"a.example", root="/sub") == "http://a.example/sub/login"
+        assert made(None) == "http://10.0.0.1:8000/login"
