@@ -179,9 +179,12 @@ class AsyncioLoad:
 
 
 def percentiles(latencies: list[float]) -> dict[str, float]:
+    """The 50th, 90th and 99th percentiles, each within the latencies measured ("inclusive":
+    the default method extrapolates past the slowest of a few dozen, a p99 of 145 ms beside a
+    slowest request of 104 ms)."""
     if len(latencies) < 2:
         return {}
-    cuts = statistics.quantiles(latencies, n=100)
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     return {"50": round(cuts[49], 2), "90": round(cuts[89], 2), "99": round(cuts[98], 2)}
 
 
