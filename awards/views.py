@@ -18,7 +18,7 @@ from awards.services import mine, nominations, voting
 from core import permissions
 from core.i18n import format_datetime, get_locale
 from core.i18n import gettext as _
-from core.templating import id_urls, url_for, user_written
+from core.templating import id_urls, url_for, user_written, written_in
 
 
 @dataclass(slots=True)
@@ -50,14 +50,6 @@ class ListedCard:
 
 
 NOTHING = Markup("")
-
-
-def in_language(lang: str, ar: str, en: str) -> Markup:
-    """A text kept in both languages as `localized(obj, field)|auto` shows it: in the reader's
-    language, else the other, isolated in its direction with the language it is written in."""
-    if lang == "ar":
-        return user_written(ar, "ar") if ar else user_written(en, "en" if en else "")
-    return user_written(en, "en") if en else user_written(ar, "ar" if ar else "")
 
 
 class MyNominations:
@@ -95,7 +87,7 @@ class MyNominations:
             found = self.cycles[cycle.id] = (
                 permissions.allowed(self.user, "awards.view", cycle),
                 self.url("awards:detail", slug=cycle.slug),
-                in_language(self.lang, cycle.name_ar, cycle.name_en),
+                written_in(cycle.name_ar, cycle.name_en, self.lang),
                 self.url("awards:shortlist", slug=cycle.slug) if published else "",
             )
         return found
@@ -107,7 +99,7 @@ class MyNominations:
         """A cycle whose final vote this juror casts: the ballots' link and the cycle's name."""
         return (
             self.url("awards:ballots", slug=cycle.slug),
-            in_language(self.lang, cycle.name_ar, cycle.name_en),
+            written_in(cycle.name_ar, cycle.name_en, self.lang),
         )
 
     def card(self, row: mine.Listed) -> ListedCard:
@@ -115,8 +107,8 @@ class MyNominations:
         _visible, cycle_url, cycle_name, shortlist_url = self.cycle(cycle)
         category = self.categories.get(row.category_id)
         if category is None:
-            category = self.categories[row.category_id] = in_language(
-                lang, row.category_name_ar, row.category_name_en
+            category = self.categories[row.category_id] = written_in(
+                row.category_name_ar, row.category_name_en, lang
             )
         # The award's rules decide; what they would refuse anyway is not asked (a nomination
         # this reader did not start, or closed, is not theirs to change; only an ineligible
@@ -134,7 +126,7 @@ class MyNominations:
         return ListedCard(
             id=row.id,
             url=self.nomination_url(row.id),
-            nominee=in_language(lang, row.nominee_name_ar, row.nominee_name_en)
+            nominee=written_in(row.nominee_name_ar, row.nominee_name_en, lang)
             or user_written(_("Nominee not named yet")),
             cycle_url=cycle_url,
             cycle_name=cycle_name,
@@ -142,7 +134,7 @@ class MyNominations:
             work=user_written(row.work_title),
             state=self.label("state", labels.NOMINATION_STATES, row.state),
             ruling=self.label("ruling", labels.RULINGS, row.ruling) if row.ruling else "",
-            reason=in_language(lang, row.reason_ar, row.reason_en)
+            reason=written_in(row.reason_ar, row.reason_en, lang)
             if row.reason_ar or row.reason_en
             else NOTHING,
             ruling_note=row.ruling_note,

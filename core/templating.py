@@ -235,6 +235,16 @@ def user_written(value: object, lang: str | None = None) -> Markup:
     return Markup(f'<bdi dir="auto">{escape(value)}</bdi>')  # noqa: S704 - escaped
 
 
+def written_in(ar: str, en: str, lang: str) -> Markup:
+    """`localized(x, field)|auto` from a field's two values: the one in the reader's language
+    `lang` (else the other), isolated and marked with the language it is written in; empty
+    when both are."""
+    first, second = (ar, en) if lang == "ar" else (en, ar)
+    if first:
+        return user_written(first, lang)
+    return user_written(second, "en" if lang == "ar" else "ar") if second else Markup("")
+
+
 def _interpolate(context: EvalContext, text: str, variables: dict[str, Any]) -> str:
     """A translation is text, never HTML: in an HTML template the translated sentence is
     escaped, and so is every value put into it, except values that are markup on purpose

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from core.clock import now
 from core.i18n import format_datetime, get_locale
 from core.i18n import gettext as _
-from core.templating import id_urls, user_written
+from core.templating import id_urls, user_written, written_in
 from judging.enums import RoundState
 from judging.labels import labels
 from judging.services import queues
@@ -37,7 +37,9 @@ def queue(
     """The queue's rounds and the scopes the judge sits on, with each scope's title in the
     reader's language."""
     lang = get_locale()
-    titles = {key: written(scope.title_ar, scope.title_en, lang) for key, scope in scopes.items()}
+    titles = {
+        key: written_in(scope.title_ar, scope.title_en, lang) for key, scope in scopes.items()
+    }
     return ShownQueue(
         _shown_rounds(found.rounds, scopes, titles, lang, entry_url),
         [
@@ -84,7 +86,7 @@ def _shown_rounds(
         items = [
             (
                 entry_url(item.entry.id),
-                written(item.entry.title_ar, item.entry.title_en, lang),
+                written_in(item.entry.title_ar, item.entry.title_en, lang),
                 NOTHING if blind else user_written(item.entry.team_label),
                 states[item.sheet_state],
             )
@@ -92,7 +94,7 @@ def _shown_rounds(
         ]
         shown.append(
             ShownRound(
-                SEPARATOR.join((titles[key], written(round_.name_ar, round_.name_en, lang))),
+                SEPARATOR.join((titles[key], written_in(round_.name_ar, round_.name_en, lang))),
                 _("%(done)s of %(total)s submitted", done=done, total=total),
                 done,
                 total,
@@ -111,12 +113,3 @@ def entry_urls(request: Request) -> Callable[[int], str]:
 
 NOTHING = Markup("")
 SEPARATOR = Markup(" · ")
-
-
-def written(ar: str, en: str, lang: str) -> Markup:
-    """`localized(x, field)|auto` from the field's two values: the one in the page's language
-    (else the other), isolated and marked with the language it is written in."""
-    first, second = (ar, en) if lang == "ar" else (en, ar)
-    if first:
-        return user_written(first, lang)
-    return user_written(second, "en" if lang == "ar" else "ar") if second else NOTHING
