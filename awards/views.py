@@ -18,7 +18,7 @@ from awards.services import mine, nominations, voting
 from core import permissions
 from core.i18n import format_datetime, get_locale
 from core.i18n import gettext as _
-from core.templating import id_urls, url_for, user_written, written_in
+from core.templating import Fragment, id_urls, site_of, url_for, user_written, written_in
 
 
 @dataclass(slots=True)
@@ -50,6 +50,7 @@ class ListedCard:
 
 
 NOTHING = Markup("")
+CARD = Fragment("awards/nominate/_my_card.html")
 
 
 class MyNominations:
@@ -68,6 +69,7 @@ class MyNominations:
         self.nomination_url = id_urls(request, "awards:nomination", "nomination_id")
         self.edit_url = id_urls(request, "awards:nomination_edit", "nomination_id")
         self.appeal_url = id_urls(request, "awards:appeal", "nomination_id")
+        self.site = site_of(request)  # the links' scheme, host and root, for the cards' key
 
     def url(self, name: str, **params: Any) -> str:
         return str(url_for(self.request, name, **params))
@@ -102,14 +104,11 @@ class MyNominations:
             written_in(cycle.name_ar, cycle.name_en, self.lang),
         )
 
-    def card(self, row: mine.Listed) -> ListedCard:
-        user, cycle, lang = self.user, row.cycle, self.lang
-        _visible, cycle_url, cycle_name, shortlist_url = self.cycle(cycle)
-        category = self.categories.get(row.category_id)
-        if category is None:
-            category = self.categories[row.category_id] = written_in(
-                row.category_name_ar, row.category_name_en, lang
-            )
+    def card(self, row: mine.Listed) -> Markup:
+        """The card's HTML (templates/awards/nominate/_my_card.html), kept by every value it
+        shows (core.templating.Fragment): what this reader may do with it now is asked of the
+        award's rules on every request, and is part of the key with the values read."""
+        user, cycle = self.user, row.cycle
         # The award's rules decide; what they would refuse anyway is not asked (a nomination
         # this reader did not start, or closed, is not theirs to change; only an ineligible
         # ruling not yet appealed can be appealed).
@@ -123,6 +122,42 @@ class MyNominations:
             and row.state == NominationState.INELIGIBLE
             and permissions.allowed(user, "awards.appeal", row.access(user))
         )
+        key = (
+            self.site,
+            may_edit,
+            may_appeal,
+            row.id,
+            row.state,
+            row.nominee_name_ar,
+            row.nominee_name_en,
+            row.work_title,
+            cycle.slug,
+            cycle.name_ar,
+            cycle.name_en,
+            cycle.time_zone,
+            cycle.shortlist_published_at is not None,
+            cycle.appeals_close,
+            row.category_name_ar,
+            row.category_name_en,
+            row.ruling,
+            row.ruling_note,
+            row.ruled_at,
+            row.reason_ar,
+            row.reason_en,
+            row.appeal_state,
+            row.appeal_note,
+            row.shortlist,
+        )
+        return CARD(key, lambda: {"card": self._card(row, may_edit, may_appeal)})
+
+    def _card(self, row: mine.Listed, may_edit: bool, may_appeal: bool) -> ListedCard:
+        cycle, lang = row.cycle, self.lang
+        _visible, cycle_url, cycle_name, shortlist_url = self.cycle(cycle)
+        category = self.categories.get(row.category_id)
+        if category is None:
+            category = self.categories[row.category_id] = written_in(
+                row.category_name_ar, row.category_name_en, lang
+            )
         return ListedCard(
             id=row.id,
             url=self.nomination_url(row.id),

@@ -8,7 +8,7 @@ aiosqlite's included). The bare 10 KB Jinja page (bench/ceiling.py) is measured 
 and each page's cost is printed beside its ratio to it (ceiling's CPU / page's CPU, which is
 what the throughput ratio tends to when the CPU is the limit).
 
-`--profile PATH` (a page's path) prints cProfile's top functions for that page instead;
+`--profile PAGE` (a page's label or path) prints cProfile's top functions for that page instead;
 `--json PATH` also writes the figures, as `make bench` does (under "cpu_per_request" in
 bench/results/latest.json). Besides the signed-in pages, the anonymous published pages make
 bench measures are found in the demo data: the public results, the shortlist, the cycle page.
@@ -137,7 +137,7 @@ async def measure(n: int, profile: str | None, only: list[str]) -> dict[str, Any
             if only and not any(o in label or o == path for o in only):
                 continue
             call = _caller(app, path, clients[account].cookies if account else None)
-            if profile and path == profile:
+            if profile and profile in (path, label):
                 await _cpu_per_request(call, 20)
                 profiler = cProfile.Profile()
                 profiler.enable()
@@ -189,7 +189,7 @@ def _published_pages(database: Path) -> list[tuple[str, str | None, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--profile", help="a page's path: profile it instead")
+    parser.add_argument("--profile", help="a page's label or path: profile it instead")
     parser.add_argument("--only", nargs="*", default=[], help="labels or paths to measure")
     parser.add_argument("--path", action="append", default=[], help="extra ACCOUNT:PATH pages")
     parser.add_argument("--keep", help="a folder for the demo database, reused when there")

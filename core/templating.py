@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Hashable, Iterable, MutableMapping
 from contextvars import ContextVar
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
@@ -467,6 +467,40 @@ def render(
     return templates.TemplateResponse(
         request, name, context or {}, status_code=status_code, headers=headers
     )
+
+
+FRAGMENTS_KEPT = 4096
+
+
+class Fragment:
+    """A part of a page (a row, a card) rendered from its own template and kept, per process,
+    by every value it shows, in the reader's language: a judge's queue or a nominator's cards
+    read the same from one request to the next until one of their values changes, and
+    rendering each value of each row again (escaping, isolating, formatting) was most of such
+    a page's cost. The page's reads, permission checks and clock are still worked out on every
+    request: only the HTML made from their answers is kept, as a function's results are kept
+    by their arguments. The caller's key must therefore hold everything `values()` turns into
+    what the template shows (links included); the reader's language is added here. The
+    template is rendered as a mail is (render_string): it has the translation helpers, and no
+    request (no url_for: links come in the values)."""
+
+    def __init__(self, name: str, kept: int = FRAGMENTS_KEPT) -> None:
+        self.name = name
+        self.kept = kept  # fragments at most; emptied when it would grow past this
+        self._made: dict[tuple[str, Hashable], Markup] = {}
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def __call__(self, key: Hashable, values: Callable[[], dict[str, Any]]) -> Markup:
+        lang = i18n.get_locale()
+        found = self._made.get((lang, key))
+        if found is None:
+            if len(self._made) >= self.kept:
+                self._made.clear()
+            made = render_string(self.name, values())
+            found = self._made[(lang, key)] = Markup(made)  # noqa: S704 - an autoescaped template
+        return found
 
 
 def render_string(name: str, context: dict[str, Any]) -> str:

@@ -66,7 +66,6 @@ async def queue(request: Request) -> Response:
         request,
         "judging/queue.html",
         rounds=shown.rounds,
-        closed=_("This round is closed: you can read your scores but no longer change them."),
         seats=shown.seats,
     )
 

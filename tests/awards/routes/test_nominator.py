@@ -429,6 +429,7 @@ async def test_an_appeal_after_the_deadline_is_refused(client, settings):
     await sign_in(client, user)
     appeal_url = f"/me/nominations/{row.id}/appeal"
     token = await csrf(client, appeal_url)
+    assert appeal_url in (await client.get("/me/awards")).text
     clock.travel(cycle.appeals_close - clock.now())
     late = await client.post(appeal_url, data={"csrf_token": token, "statement": "Late"})
     assert late.status_code == 409

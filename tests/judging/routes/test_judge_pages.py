@@ -114,6 +114,31 @@ async def test_the_queue_lists_started_rounds_and_every_seat_in_both_languages(c
     assert '<bdi dir="auto" lang="ar">مبادرة 301</bdi>' in html
 
 
+async def test_the_queue_shows_at_once_what_changed_since_the_last_visit(client, source):
+    """Each round's section is kept by every value it shows (judging.views): a renamed entry,
+    a round made blind, a round closed by the clock (no write at all) and the other language
+    each show on the very next visit."""
+    ends = clock.now() + dt.timedelta(hours=1)
+    round_, seats = await ready_round(source, judges=2, k=2, ends_at=ends)
+    entry = await first_entry(seats[0])
+    await sign_in(client, await english_judge(seats[0]))
+    text = page_text((await client.get("/judging/queue")).text)
+    assert "Deadline:" in text and "This round is closed" not in text
+    assert f"{entry.title_en} · {entry.team_label} — Not started" in text
+    entry.title_en = "A renamed initiative"
+    await entry.save()
+    round_.blind = True
+    await round_.save()
+    text = page_text((await client.get("/judging/queue")).text)
+    assert "A renamed initiative — Not started" in text and entry.team_label not in text
+    clock.travel(dt.timedelta(hours=2))
+    text = page_text((await client.get("/judging/queue")).text)
+    assert "This round is closed: you can read your scores but no longer change them." in text
+    assert "Deadline:" not in text
+    text = page_text((await client.get("/judging/queue?lang=ar")).text)
+    assert "هذه الجولة مغلقة" in text and "This round is closed" not in text
+
+
 async def test_a_judge_without_work_reads_that_nothing_waits(client, source):
     await sign_in(client, await english_judge(await judge(language="en")))
     text = page_text((await client.get("/judging/queue")).text)
