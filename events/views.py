@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from core.i18n import format_datetime, localized_in, ngettext, zone_name
 from core.i18n import gettext as _
-from core.templating import user_written
+from core.templating import Fragment, user_written
 from events import labels, phases
 from events.labels import label
 from events.models import Event
@@ -46,13 +46,9 @@ class ShownEvent:
     title: str  # the page's title, plain
     heading: Markup
     description: Markup
-    rules: Markup
     phase: str
-    tracks: list[tuple[Markup, Markup]]  # name, description
-    timeline: list[tuple[str, str, str, str, str]]  # class, key, name, ISO time, shown time
-    time_zone: Markup  # the sentence naming the timeline's time zone
-    team_size: Markup  # the sentence saying how many members a team has
     my_team: Markup  # the link to the visitor's team says this ("" without a team)
+    about: Markup  # the tracks, timeline, team size and rules (_event_about.html)
 
 
 def event_page(
@@ -65,28 +61,79 @@ def event_page(
     """The page's display values, made once here instead of by a helper call per value in
     the template; its sentences with values as the template's _() makes them (the
     translation escaped as text, then each value escaped unless it is markup)."""
-    tz = event.time_zone
     title, title_lang = localized_in(event, "title")
     team = found.team
     return ShownEvent(
         title=title,
         heading=user_written(title, title_lang),
         description=organizer_text(event, "description"),
-        rules=organizer_text(event, "rules"),
         phase=labels.label(labels.PHASES, phase),
+        my_team=(
+            sentence(_("Go to your team: %(team)s"), team=user_written(team.name))
+            if team is not None
+            else Markup()
+        ),
+        about=_about(event, found, timeline, moment),
+    )
+
+
+ABOUT = Fragment("events/_event_about.html")
+"""The sections of an event's page that are the same for every visitor (tracks, timeline,
+team size, rules), kept by every value they show (core.templating.Fragment): the timeline's
+milestones come with whether each has passed at this request's moment."""
+
+
+@dataclass(slots=True)
+class ShownAbout:
+    tracks: list[tuple[Markup, Markup]]  # name, description
+    timeline: list[tuple[str, str, str, str, str]]  # class, key, name, ISO time, shown time
+    time_zone: Markup  # the sentence naming the timeline's time zone
+    team_size: Markup  # the sentence saying how many members a team has
+    rules: Markup
+
+
+def _about(
+    event: Event,
+    found: event_page_service.EventPage,
+    timeline: phases.Timeline,
+    moment: dt.datetime,
+) -> Markup:
+    milestones = tuple((key, when, when <= moment) for key, when in timeline.milestones())
+    tracks = tuple(
+        (t["name_ar"], t["name_en"], t["description_ar"], t["description_en"]) for t in found.tracks
+    )
+    key = (
+        event.time_zone,
+        event.team_min,
+        event.team_max,
+        event.rules_ar,
+        event.rules_en,
+        tracks,
+        milestones,
+    )
+    return ABOUT(key, lambda: {"about": _about_values(event, found, milestones)})
+
+
+def _about_values(
+    event: Event,
+    found: event_page_service.EventPage,
+    milestones: tuple[tuple[str, dt.datetime, bool], ...],
+) -> ShownAbout:
+    tz = event.time_zone
+    return ShownAbout(
         tracks=[
             (organizer_text(track, "name"), organizer_text(track, "description"))
             for track in found.tracks
         ],
         timeline=[
             (
-                "passed" if when <= moment else "ahead",
+                "passed" if passed else "ahead",
                 key,
                 _(labels.MILESTONES[key]),
                 when.isoformat(),
                 format_datetime(when, tz),
             )
-            for key, when in timeline.milestones()
+            for key, when, passed in milestones
         ],
         time_zone=sentence(
             _("Times are shown in the event's time zone (%(zone)s)."), zone=escape(zone_name(tz))
@@ -94,11 +141,7 @@ def event_page(
         team_size=sentence(
             _("Teams have %(min)s to %(max)s members."), min=event.team_min, max=event.team_max
         ),
-        my_team=(
-            sentence(_("Go to your team: %(team)s"), team=user_written(team.name))
-            if team is not None
-            else Markup()
-        ),
+        rules=organizer_text(event, "rules"),
     )
 
 

@@ -50,6 +50,26 @@ async def test_a_signed_in_visitor_is_asked_to_register(client):
     assert "Register now" in text
 
 
+async def test_a_signed_in_visitor_sees_at_once_a_milestone_pass_and_a_track_renamed(client):
+    """The tracks, timeline and rules are kept by every value they show (events.views): the
+    clock passing a milestone (no write at all), a renamed track and new rules show on the
+    very next visit."""
+    event = await make_event(phase="registration", rules_en="Teams keep their IP.")
+    await sign_in(client, await make_user(language="en"))
+    closes = 'data-key="registration_closes"'
+    html = (await client.get(f"/events/{event.slug}")).text
+    assert f'<li class="ahead" {closes}>' in html
+    await Track.filter(event=event, position=1).update(name_en="Countering misinformation")
+    event.rules_en = "Each team owns its work."
+    await event.save()
+    clock.travel(event.registration_closes + dt.timedelta(minutes=1) - clock.now())
+    html = (await client.get(f"/events/{event.slug}")).text
+    assert f'<li class="passed" {closes}>' in html
+    text = text_of(html)
+    assert "Countering misinformation" in text and "Each team owns its work." in text
+    assert "Teams keep their IP." not in text
+
+
 async def test_registration_closed_and_upcoming(client):
     closed = await make_event(phase="submission_only")
     upcoming = await make_event(phase="upcoming")
