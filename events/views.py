@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
+from starlette.requests import Request
 
 from core.i18n import format_datetime, localized_in, ngettext, zone_name
 from core.i18n import gettext as _
-from core.templating import Fragment, user_written
+from core.templating import Fragment, site_of, url_for, user_written
 from events import labels, phases
 from events.labels import label
 from events.models import Event
@@ -151,50 +152,114 @@ def _about_values(
 @dataclass(slots=True)
 class ShownCard:
     """A card of the dashboard as shown: values made in the reader's language, user-written
-    ones isolated in their direction (as |auto does)."""
+    ones isolated in their direction (as |auto does), links made."""
 
     event_id: int
-    slug: str
+    url: str  # the event's page
     title: Markup
     phase: str
     next: tuple[str, str, str] | None = None  # milestone, when, countdown
     team_id: int | None = None  # None: registered, in no team yet
+    team_url: str = ""
     team_name: Markup = Markup()
     track: Markup = Markup()  # " · " and the track's name, when it has one
     members: Markup = Markup()
     invited: Markup = Markup()
     submission: tuple[str, Markup] | None = None  # state, title
-    feedback: tuple[str, int, int] | None = None  # the feedback page's scope and source
+    feedback_url: str = ""  # the team's feedback page, once the judges' results are published
+    submission_url: str = ""  # while submissions are open
     closes: str = ""  # when submissions close, while they are open
+    team_new_url: str = ""  # without a team: where to make one, or join one
+    join_url: str = ""
+
+
+CARD = Fragment("events/_dashboard_card.html")
+"""A card of the participant's dashboard, kept by every value it shows (core.templating
+.Fragment): what the clock decides (the phase, the next deadline and the time left to the
+minute, whether submissions are open) is worked out on every request, and is in the key."""
 
 
 def dashboard_card(
+    request: Request,
     card: Card,
     moment: dt.datetime,
     separator: str,
     captain: str,
-) -> ShownCard:
-    """A card's display values, made once here instead of by a helper or macro call each in
-    the template; the scope of the team's feedback page once the judges' results are
-    published."""
-    shown = ShownCard(
+) -> Markup:
+    """A card's HTML, made from its values only when no card with the same values was."""
+    timeline = card.timeline
+    phase = phases.phase(timeline, moment)
+    upcoming = phases.next_deadline(timeline, moment)
+    remaining = phases.remaining(upcoming[1], moment) if upcoming is not None else None
+    closes = timeline.submissions_close if phases.submissions_open(timeline, moment) else None
+    team = card.team
+    key = (
+        site_of(request),
         card.event_id,
         card.slug,
-        user_written(*localized_in(card, "title")),
-        label(labels.PHASES, phases.phase(card.timeline, moment)),
+        card.title_ar,
+        card.title_en,
+        card.time_zone,
+        phase,
+        upcoming,
+        remaining,
+        closes,
+        card.submission,
+        None
+        if team is None
+        else (
+            team.id,
+            team.name,
+            team.captain_id,
+            team.track_name_ar,
+            team.track_name_en,
+            tuple(team.members),
+            tuple(team.invited),
+        ),
     )
-    upcoming = phases.next_deadline(card.timeline, moment)
-    if upcoming is not None:
+    return CARD(
+        key,
+        lambda: {
+            "card": _card_values(
+                request, card, phase, upcoming, remaining, closes, separator, captain
+            )
+        },
+    )
+
+
+def _card_values(
+    request: Request,
+    card: Card,
+    phase: str,
+    upcoming: tuple[str, dt.datetime] | None,
+    remaining: tuple[int, int, int] | None,
+    closes: dt.datetime | None,
+    separator: str,
+    captain: str,
+) -> ShownCard:
+    """A card's display values (made only for a card not kept yet), and the scope of the
+    team's feedback page once the judges' results are published."""
+    slug = card.slug
+    shown = ShownCard(
+        card.event_id,
+        str(url_for(request, "events:detail", slug=slug)),
+        user_written(*localized_in(card, "title")),
+        label(labels.PHASES, phase),
+    )
+    if upcoming is not None and remaining is not None:
         key, when = upcoming
         shown.next = (
             label(labels.MILESTONES, key),
             format_datetime(when, card.time_zone),
-            countdown(phases.remaining(when, moment)),
+            countdown(remaining),
         )
     team = card.team
     if team is None:
+        shown.team_new_url = str(url_for(request, "events:team_new", slug=slug))
+        shown.join_url = str(url_for(request, "events:join", slug=slug))
         return shown
     shown.team_id = team.id
+    shown.team_url = str(url_for(request, "events:team", slug=slug, team_id=team.id))
     shown.team_name = sentence(_("Team %(team)s"), team=user_written(team.name))
     if team.track_name_ar is not None:
         shown.track = Markup(" · ") + user_written(*localized_in(team, "track_name"))
@@ -219,9 +284,21 @@ def dashboard_card(
             user_written(submission.title),
         )
         if submission.feedback is not None:
-            shown.feedback = (*submission.feedback, submission.id)
-    if phases.submissions_open(card.timeline, moment):
-        shown.closes = format_datetime(card.timeline.submissions_close, card.time_zone)
+            scope_type, scope_id = submission.feedback
+            shown.feedback_url = str(
+                url_for(
+                    request,
+                    "judging:feedback",
+                    scope_type=scope_type,
+                    scope_id=scope_id,
+                    source_id=submission.id,
+                )
+            )
+    if closes is not None:
+        shown.submission_url = str(
+            url_for(request, "events:submission", slug=slug, team_id=team.id)
+        )
+        shown.closes = format_datetime(closes, card.time_zone)
     return shown
 
 

@@ -670,7 +670,7 @@ async def my_events(request: Request) -> Response:
         ]
     separator = str(escape(_(", ")))
     captain = str(escape(" (" + _("captain") + ")"))  # the translation escaped, as text
-    cards = [views.dashboard_card(card, moment, separator, captain) for card in mine.cards]
+    cards = [views.dashboard_card(request, card, moment, separator, captain) for card in mine.cards]
     return page(request, "events/mine.html", cards=cards, received=received)
 
 

@@ -55,6 +55,14 @@ async def test_my_events_show_team_members_invitations_submission_and_time_left(
     invite.state = InvitationState.DECLINED
     await invite.save()
     assert "Invitations for you" not in text_of((await client.get("/me/events")).text)
+    # each card is kept by every value it shows (events.views): a minute of the clock, an
+    # idea renamed and an invitation answered show on the very next visit
+    clock.travel(dt.timedelta(minutes=1))
+    await Submission.filter(team=team).update(title="Check twice")
+    await TeamInvitation.filter(team=team).update(state=InvitationState.DECLINED)
+    text = text_of((await client.get("/me/events")).text)
+    assert "in 2 days 3 hours 29 minutes" in text and "Submission: Draft · Check twice" in text
+    assert "lina@example.org" not in text
 
 
 async def test_my_events_run_a_fixed_number_of_queries(client):
