@@ -5,7 +5,9 @@ templates show, so that a template does not call a helper for each value of each
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -62,14 +64,25 @@ class MyNominations:
         self.user = user
         self.lang = get_locale()
         self.request = request
-        self.cycles: dict[int, tuple[bool, str, Markup, str]] = {}
+        self.seen: dict[int, bool] = {}
+        self.cycles: dict[int, tuple[str, Markup, str]] = {}
         self.categories: dict[int, Markup] = {}
         self.labels: dict[tuple[str, str], str] = {}
-        # each card's links, made from one address per route (core.templating.id_urls)
-        self.nomination_url = id_urls(request, "awards:nomination", "nomination_id")
-        self.edit_url = id_urls(request, "awards:nomination_edit", "nomination_id")
-        self.appeal_url = id_urls(request, "awards:appeal", "nomination_id")
         self.site = site_of(request)  # the links' scheme, host and root, for the cards' key
+
+    # each card's links, made from one address per route (core.templating.id_urls), once a
+    # request and only for a card not kept yet
+    @cached_property
+    def nomination_url(self) -> Callable[[int], str]:
+        return id_urls(self.request, "awards:nomination", "nomination_id")
+
+    @cached_property
+    def edit_url(self) -> Callable[[int], str]:
+        return id_urls(self.request, "awards:nomination_edit", "nomination_id")
+
+    @cached_property
+    def appeal_url(self) -> Callable[[int], str]:
+        return id_urls(self.request, "awards:appeal", "nomination_id")
 
     def url(self, name: str, **params: Any) -> str:
         return str(url_for(self.request, name, **params))
@@ -81,13 +94,12 @@ class MyNominations:
             found = self.labels[(kind, key)] = labels.label(names, key)
         return found
 
-    def cycle(self, cycle: mine.ListedCycle) -> tuple[bool, str, Markup, str]:
-        """Whether this reader may see the cycle, its link, name and its shortlist's link."""
+    def cycle(self, cycle: mine.ListedCycle) -> tuple[str, Markup, str]:
+        """The cycle's link, name and its shortlist's link."""
         found = self.cycles.get(cycle.id)
         if found is None:
             published = cycle.shortlist_published_at is not None
             found = self.cycles[cycle.id] = (
-                permissions.allowed(self.user, "awards.view", cycle),
                 self.url("awards:detail", slug=cycle.slug),
                 written_in(cycle.name_ar, cycle.name_en, self.lang),
                 self.url("awards:shortlist", slug=cycle.slug) if published else "",
@@ -95,7 +107,12 @@ class MyNominations:
         return found
 
     def visible(self, row: mine.Listed) -> bool:
-        return self.cycle(row.cycle)[0]
+        """Whether this reader may see the nomination's cycle (asked once per cycle)."""
+        cycle = row.cycle
+        found = self.seen.get(cycle.id)
+        if found is None:
+            found = self.seen[cycle.id] = permissions.allowed(self.user, "awards.view", cycle)
+        return found
 
     def jury(self, cycle: voting.JuryCycle) -> tuple[str, Markup]:
         """A cycle whose final vote this juror casts: the ballots' link and the cycle's name."""
@@ -152,7 +169,7 @@ class MyNominations:
 
     def _card(self, row: mine.Listed, may_edit: bool, may_appeal: bool) -> ListedCard:
         cycle, lang = row.cycle, self.lang
-        _visible, cycle_url, cycle_name, shortlist_url = self.cycle(cycle)
+        cycle_url, cycle_name, shortlist_url = self.cycle(cycle)
         category = self.categories.get(row.category_id)
         if category is None:
             category = self.categories[row.category_id] = written_in(

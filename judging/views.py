@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -15,7 +16,7 @@ from starlette.requests import Request
 from core.clock import now
 from core.i18n import format_datetime, get_locale
 from core.i18n import gettext as _
-from core.templating import Fragment, id_urls, user_written, written_in
+from core.templating import Fragment, id_urls, site_of, url_for, user_written, written_in
 from judging.enums import RoundState
 from judging.labels import labels
 from judging.services import queues
@@ -29,29 +30,62 @@ class ShownQueue:
     """The judge's queue as the page shows it."""
 
     rounds: list[Markup]  # each round's section (templates/judging/_queue_round.html)
-    seats: list[tuple[str, int, Markup]]  # each scope judged: its type, id and title
+    seats: Markup  # the scopes judged, with their conflicts pages (_queue_seats.html)
 
 
-def queue(
-    found: queues.JudgeQueue, scopes: dict[Key, ScopeInfo], entry_url: Callable[[int], str]
-) -> ShownQueue:
-    """The queue's rounds and the scopes the judge sits on, with each scope's title in the
-    reader's language."""
-    lang = get_locale()
-    titles = {
-        key: written_in(scope.title_ar, scope.title_en, lang) for key, scope in scopes.items()
-    }
+def queue(request: Request, found: queues.JudgeQueue, scopes: dict[Key, ScopeInfo]) -> ShownQueue:
+    """The queue's rounds and the scopes the judge sits on, each kept by every value it
+    shows (core.templating.Fragment), with each scope's title in the reader's language."""
     at = now()
+    site = site_of(request)
+    entry_url = _EntryUrls(request)
+    seats = tuple(
+        (
+            scope_type,
+            scope_id,
+            scopes[scope_type, scope_id].title_ar,
+            scopes[scope_type, scope_id].title_en,
+        )
+        for scope_type, scope_id in found.seats
+    )
     return ShownQueue(
         [
-            _shown_round(q, scopes[q.round.scope_type, q.round.scope_id], at, entry_url, titles)
+            _shown_round(q, scopes[q.round.scope_type, q.round.scope_id], at, site, entry_url)
             for q in found.rounds
         ],
-        [
-            (scope_type, scope_id, titles[scope_type, scope_id])
-            for scope_type, scope_id in found.seats
-        ],
+        SEATS((site, seats), lambda: {"seats": _seat_values(request, seats)}) if seats else NOTHING,
     )
+
+
+SEATS = Fragment("judging/_queue_seats.html")
+
+
+def _seat_values(
+    request: Request, seats: tuple[tuple[str, int, str, str], ...]
+) -> list[tuple[Markup, str]]:
+    """Each scope judged: its title and its conflicts page."""
+    lang = get_locale()
+    return [
+        (
+            written_in(title_ar, title_en, lang),
+            str(url_for(request, "judging:my_conflicts", scope_type=scope_type, scope_id=scope_id)),
+        )
+        for scope_type, scope_id, title_ar, title_en in seats
+    ]
+
+
+class _EntryUrls:
+    """Each entry's scoring page (core.templating.id_urls), its address made only when a
+    section is made."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.made: Callable[[int], str] | None = None
+
+    def __call__(self, entry_id: int) -> str:
+        if self.made is None:
+            self.made = id_urls(self.request, "judging:score", "entry_id")
+        return self.made(entry_id)
 
 
 @dataclass(slots=True)
@@ -77,8 +111,8 @@ def _shown_round(
     q: queues.QueueRound,
     scope: ScopeInfo,
     at: dt.datetime,
+    site: tuple[Any, ...],
     entry_url: Callable[[int], str],
-    titles: dict[Key, Markup],
 ) -> Markup:
     """A round's section: whether it is open now, and each of its values as read, are the
     key of its HTML; the HTML is made from them only when no section with these values was."""
@@ -86,7 +120,7 @@ def _shown_round(
     is_open = round_.effective_state(at) == RoundState.OPEN
     items = tuple(
         (
-            entry_url(item.entry.id),
+            item.entry.id,
             item.entry.title_ar,
             item.entry.title_en,
             item.entry.team_label,
@@ -95,6 +129,7 @@ def _shown_round(
         for item in q.items
     )
     key = (
+        site,
         scope.title_ar,
         scope.title_en,
         scope.time_zone,
@@ -105,15 +140,15 @@ def _shown_round(
         is_open,
         items,
     )
-    return ROUND_SECTION(key, lambda: {"q": _round_values(q, scope, titles, is_open, items)})
+    return ROUND_SECTION(key, lambda: {"q": _round_values(q, scope, is_open, items, entry_url)})
 
 
 def _round_values(
     q: queues.QueueRound,
     scope: ScopeInfo,
-    titles: dict[Key, Markup],
     is_open: bool,
-    items: tuple[tuple[str, str, str, str, str], ...],
+    items: tuple[tuple[int, str, str, str, str], ...],
+    entry_url: Callable[[int], str],
 ) -> ShownRound:
     round_ = q.round
     lang = get_locale()
@@ -127,7 +162,7 @@ def _round_values(
     return ShownRound(
         SEPARATOR.join(
             (
-                titles[round_.scope_type, round_.scope_id],
+                written_in(scope.title_ar, scope.title_en, lang),
                 written_in(round_.name_ar, round_.name_en, lang),
             )
         ),
@@ -138,19 +173,14 @@ def _round_values(
         deadline,
         [
             (
-                url,
+                entry_url(entry_id),
                 written_in(title_ar, title_en, lang),
                 NOTHING if blind else user_written(team),
                 states[state],
             )
-            for url, title_ar, title_en, team, state in items
+            for entry_id, title_ar, title_en, team, state in items
         ],
     )
-
-
-def entry_urls(request: Request) -> Callable[[int], str]:
-    """Each entry's scoring page."""
-    return id_urls(request, "judging:score", "entry_id")
 
 
 NOTHING = Markup("")

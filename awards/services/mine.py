@@ -133,15 +133,19 @@ class ListedCycle:
     shortlist_published_at: dt.datetime | None
     appeals_close: dt.datetime
     dates: tuple[Any, ...]  # the timeline's columns as read, in Timeline's order
+    timeline: Timeline | None = None  # read from `dates` when first asked
 
     @property
     def published(self) -> bool:
         return self.visibility == Visibility.PUBLISHED
 
     def phase(self, moment: dt.datetime) -> CyclePhase:
-        """As Cycle.phase (its timeline read only when asked: few cards ask)."""
-        dates = (_maybe_moment(value) for value in self.dates)
-        return timeline_phase(Timeline(*dates), moment)  # type: ignore[arg-type]
+        """As Cycle.phase (its timeline read only when asked, once: few cards ask, and the
+        cards of one cycle share it)."""
+        if self.timeline is None:
+            dates = (_maybe_moment(value) for value in self.dates)
+            self.timeline = Timeline(*dates)  # type: ignore[arg-type]
+        return timeline_phase(self.timeline, moment)
 
 
 @dataclass(slots=True)

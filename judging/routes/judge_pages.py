@@ -61,7 +61,7 @@ async def queue(request: Request) -> Response:
     found = await queues.read_queue(user)
     keys = {(q.round.scope_type, q.round.scope_id) for q in found.rounds} | set(found.seats)
     scopes = await _scope_infos(request, keys)
-    shown = views.queue(found, scopes, views.entry_urls(request))
+    shown = views.queue(request, found, scopes)
     return page(
         request,
         "judging/queue.html",

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from accounts.models import User
@@ -15,9 +16,13 @@ from judging.enums import JudgeState, RoundState, SheetState
 from judging.models import Entry, Round, effective_state
 from judging.services.markers import Markers, markers_of
 
+QUEUE_ORDERS_KEPT = 65536
 
+
+@lru_cache(maxsize=QUEUE_ORDERS_KEPT)
 def queue_order(judge_id: int, round_id: int, entry_id: int) -> str:
-    """A judge's own random order of a round's entries, the same on every visit."""
+    """A judge's own random order of a round's entries, the same on every visit (a hash:
+    kept once made, per process, as every visit of the queue asks it again)."""
     return hashlib.blake2b(f"{judge_id}:{round_id}:{entry_id}".encode(), digest_size=8).hexdigest()
 
 
