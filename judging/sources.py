@@ -38,6 +38,18 @@ class ScopeInfo:
 
 
 @dataclass(frozen=True)
+class ScopeTitles:
+    """Where a source's scopes are, for judging's own statements to read their titles with
+    what else they read (a judge's queue): `select` answers exactly the columns `id`,
+    `title_ar`, `title_en` and `time_zone` of every scope of `scope_type` (text written by
+    the source's domain, no value in it). A source offers it as its `scope_titles`; one
+    without it is asked through `scope`/`scope_infos`."""
+
+    scope_type: str
+    select: str
+
+
+@dataclass(frozen=True)
 class Candidate:
     """Something that can enter a judging round."""
 
@@ -127,6 +139,11 @@ class Sources:
 
     def get(self, scope_type: str) -> EntrySource | None:
         return self._by_scope.get(scope_type)
+
+    def scope_tables(self) -> tuple[ScopeTitles, ...]:
+        """The ScopeTitles of the sources registered now that offer one."""
+        found = (getattr(source, "scope_titles", None) for source in self._by_scope.values())
+        return tuple(titles for titles in found if isinstance(titles, ScopeTitles))
 
     @contextmanager
     def replaced(self, source: EntrySource) -> Iterator[EntrySource]:

@@ -20,7 +20,6 @@ from core.templating import Fragment, id_urls, site_of, url_for, user_written, w
 from judging.enums import RoundState
 from judging.labels import labels
 from judging.services import queues
-from judging.sources import ScopeInfo
 
 Key = tuple[str, int]
 
@@ -33,7 +32,9 @@ class ShownQueue:
     seats: Markup  # the scopes judged, with their conflicts pages (_queue_seats.html)
 
 
-def queue(request: Request, found: queues.JudgeQueue, scopes: dict[Key, ScopeInfo]) -> ShownQueue:
+def queue(
+    request: Request, found: queues.JudgeQueue, scopes: dict[Key, queues.QueueScope]
+) -> ShownQueue:
     """The queue's rounds and the scopes the judge sits on, each kept by every value it
     shows (core.templating.Fragment), with each scope's title in the reader's language."""
     at = now()
@@ -109,7 +110,7 @@ queue reads the same from one visit to the next until a sheet is saved or a roun
 
 def _shown_round(
     q: queues.QueueRound,
-    scope: ScopeInfo,
+    scope: queues.QueueScope,
     at: dt.datetime,
     site: tuple[Any, ...],
     entry_url: Callable[[int], str],
@@ -145,7 +146,7 @@ def _shown_round(
 
 def _round_values(
     q: queues.QueueRound,
-    scope: ScopeInfo,
+    scope: queues.QueueScope,
     is_open: bool,
     items: tuple[tuple[int, str, str, str, str], ...],
     entry_url: Callable[[int], str],

@@ -26,7 +26,7 @@ from core import answers, sql
 from core.i18n import gettext as _
 from core.i18n import localized
 from core.storage import StoredFile
-from judging.sources import Candidate, EntryDetail, Group, Member, ScopeInfo
+from judging.sources import Candidate, EntryDetail, Group, Member, ScopeInfo, ScopeTitles
 
 SOURCE = "awards.nomination"
 
@@ -57,6 +57,10 @@ def title(nomination: Nomination) -> str:
 class NominationSource:
     scope_type = ScopeType.AWARD_CYCLE.value
     source = SOURCE
+    scope_titles = ScopeTitles(
+        ScopeType.AWARD_CYCLE.value,
+        "SELECT id, name_ar AS title_ar, name_en AS title_en, time_zone FROM awards_cycle",
+    )
 
     async def scope(self, scope_id: int) -> ScopeInfo | None:
         return (await self.scope_infos([scope_id])).get(scope_id)

@@ -19,7 +19,7 @@ from core.storage import StoredFile
 from events.enums import QuestionScope, SubmissionState, Visibility
 from events.labels import SUBMISSION_FIELDS, label
 from events.models import Event, Question, Submission, SubmissionVersion, TeamMember, Track
-from judging.sources import Candidate, EntryDetail, Member, ScopeInfo
+from judging.sources import Candidate, EntryDetail, Member, ScopeInfo, ScopeTitles
 
 TEXTS = ("title", "summary", "problem", "solution", "audience")
 
@@ -38,6 +38,9 @@ def _scopes(count: int) -> sql.Statement:
 class SubmissionSource:
     scope_type = "event"
     source = "events.submission"
+    scope_titles = ScopeTitles(
+        "event", "SELECT id, title_ar, title_en, time_zone FROM events_event"
+    )
 
     async def scope(self, scope_id: int) -> ScopeInfo | None:
         found = await sql.rows(SCOPE, [scope_id])

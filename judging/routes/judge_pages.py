@@ -24,7 +24,7 @@ from judging.routes.common import entry_source, path_scope, scope_info, scope_re
 from judging.routes.judges import declared
 from judging.services import conflicts as conflicts_service
 from judging.services import judges, queues, sheets
-from judging.sources import ScopeInfo, scopes_of
+from judging.sources import scopes_of, sources
 
 DECLARABLE = [ConflictKind.TEAM, ConflictKind.ORGANIZATION]
 """What a judge may name on their conflicts page (an entry is declared from its form)."""
@@ -58,9 +58,11 @@ async def invitation(request: Request) -> Response:
 
 async def queue(request: Request) -> Response:
     user = signed_in(request)
-    found = await queues.read_queue(user)
+    found = await queues.read_queue(user, sources.scope_tables())
     keys = {(q.round.scope_type, q.round.scope_id) for q in found.rounds} | set(found.seats)
-    scopes = await _scope_infos(request, keys)
+    scopes = found.scopes
+    if not keys <= scopes.keys():  # a source that names no table, or a scope gone
+        scopes = {**scopes, **await _scope_infos(request, keys - scopes.keys())}
     shown = views.queue(request, found, scopes)
     return page(
         request,
@@ -72,7 +74,7 @@ async def queue(request: Request) -> Response:
 
 async def _scope_infos(
     request: Request, keys: set[tuple[str, int]]
-) -> dict[tuple[str, int], ScopeInfo]:
+) -> dict[tuple[str, int], queues.QueueScope]:
     """Each scope's description, one statement per kind of scope (an event, an award cycle);
     one its domain no longer knows gets a bare one."""
     wanted: dict[str, list[int]] = {}
@@ -83,8 +85,11 @@ async def _scope_infos(
         source = entry_source(request, scope_type)
         known = await scopes_of(source, ids) if source else {}
         for scope_id in ids:
-            found[(scope_type, scope_id)] = known.get(scope_id) or ScopeInfo(
-                scope_type, scope_id, "", "", request.app.state.settings.time_zone
+            info = known.get(scope_id)
+            found[(scope_type, scope_id)] = (
+                queues.QueueScope(info.title_ar, info.title_en, info.time_zone)
+                if info is not None
+                else queues.QueueScope("", "", request.app.state.settings.time_zone)
             )
     return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,6 +16,7 @@ from core import sql, tortoise_adapter
 from judging.enums import JudgeState, RoundState, SheetState
 from judging.models import Entry, Round, effective_state
 from judging.services.markers import Markers, markers_of
+from judging.sources import ScopeTitles
 
 QUEUE_ORDERS_KEPT = 65536
 
@@ -78,17 +80,30 @@ class QueueRound:
 class JudgeQueue:
     rounds: list[QueueRound]  # by deadline (none last), then by round
     seats: list[tuple[str, int]]  # the scopes of the user's accepted seats, in seat order
+    # the titles and time zones of the seats' scopes, from the sources that name their table
+    # (sources.ScopeTitles); a scope of another source, or gone, is not here
+    scopes: dict[tuple[str, int], QueueScope] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueScope:
+    """What the queue shows of an event or award cycle."""
+
+    title_ar: str
+    title_en: str
+    time_zone: str
 
 
 # A judge's queue is every judge's page: everything it needs is read by one statement written
 # here (core/sql.py), as plain rows, not model instances. Its three parts (`part`) are the
 # user's assignments in started rounds with each entry and sheet, their accepted seats, and
-# their active conflicts; the columns one part has no use for are NULL. (The assignments come
+# their active conflicts; the columns one part has no use for are NULL. A seat's row also
+# holds the title and time zone of its scope (in `title_ar`, `title_en` and `value`), from the
+# table its entry source names (sources.ScopeTitles), when it names one. (The assignments come
 # first: PostgreSQL types each column of a UNION from its first two parts, and two NULLs would
 # make text of the round's and the entry's numbers.)
 ASSIGNMENT, SEAT, CONFLICT = 0, 1, 2
-QUEUE = sql.Statement(
-    f"""
+_ASSIGNMENTS = f"""
     SELECT {ASSIGNMENT} AS part, a.judge_id AS judge_id, r.scope_type AS scope_type,
            r.scope_id AS scope_id, NULL AS kind, NULL AS value, r.id AS round_id,
            r.name_ar AS name_ar, r.name_en AS name_en, r.state AS state, r.ends_at AS ends_at,
@@ -99,35 +114,75 @@ QUEUE = sql.Statement(
       JOIN judging_round r ON r.id = a.round_id
       JOIN judging_entry e ON e.id = a.entry_id
       LEFT JOIN judging_score_sheet s ON s.assignment_id = a.id
-    WHERE j.user_id = ? AND j.state = ? AND r.state <> ?
-    UNION ALL
-    SELECT {SEAT}, j.id, j.scope_type, j.scope_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM judging_judge j
-    WHERE j.user_id = ? AND j.state = ?
-    UNION ALL
+    WHERE j.user_id = ? AND j.state = ? AND r.state <> ?"""  # noqa: S608 - constants only
+_CONFLICTS = f"""
     SELECT {CONFLICT}, c.judge_id, c.scope_type, c.scope_id, c.kind, c.value, NULL, NULL, NULL,
            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM judging_conflict c JOIN judging_judge j ON j.id = c.judge_id
     WHERE j.user_id = ? AND j.state = ? AND c.active"""  # noqa: S608 - constants only
-)
+SCOPE_TYPE = re.compile(r"[a-z_]{1,20}")
 
 
-async def read_queue(user: User) -> JudgeQueue:
+@lru_cache(maxsize=16)
+def queue_statement(scope_tables: tuple[ScopeTitles, ...] = ()) -> sql.Statement:
+    """The queue's statement, its seats joined to the scopes' tables the sources name (one
+    statement per registered set of sources): a scope's title comes with its seat."""
+    joins, title_ar, title_en, time_zone = [], [], [], []
+    for number, table in enumerate(scope_tables):
+        if not SCOPE_TYPE.fullmatch(table.scope_type):  # put into the text: a name, never a value
+            raise ValueError(f"not a scope type: {table.scope_type!r}")
+        joins.append(
+            f"LEFT JOIN ({table.select}) t{number}"
+            f" ON j.scope_type = '{table.scope_type}' AND t{number}.id = j.scope_id"
+        )
+        title_ar.append(f"t{number}.title_ar")
+        title_en.append(f"t{number}.title_en")
+        time_zone.append(f"t{number}.time_zone")
+
+    def first(columns: list[str]) -> str:
+        if not columns:
+            return "NULL"
+        return columns[0] if len(columns) == 1 else f"COALESCE({', '.join(columns)})"
+
+    seats = f"""
+    SELECT {SEAT}, j.id, j.scope_type, j.scope_id, NULL, {first(time_zone)}, NULL, NULL, NULL,
+           NULL, NULL, NULL, NULL, NULL, {first(title_ar)}, {first(title_en)}, NULL, NULL, NULL,
+           NULL, NULL
+    FROM judging_judge j {" ".join(joins)}
+    WHERE j.user_id = ? AND j.state = ?"""  # noqa: S608 - the sources' own text, names checked
+    return sql.Statement("\n    UNION ALL".join((_ASSIGNMENTS, seats, _CONFLICTS)))
+
+
+QUEUE = queue_statement()
+
+
+async def read_queue(user: User, scope_tables: tuple[ScopeTitles, ...] = ()) -> JudgeQueue:
     """The user's assigned entries per round (started rounds only), conflicted ones left out,
-    each round in the judge's own random order, and the scopes of their accepted seats (by
-    seat). One statement whatever the queue's length."""
+    each round in the judge's own random order, the scopes of their accepted seats (by seat),
+    and the titles of these scopes from the tables named (sources.Sources.scope_tables). One
+    statement whatever the queue's length."""
     accepted = JudgeState.ACCEPTED.value
     found = await sql.rows(
-        QUEUE, [user.id, accepted, RoundState.DRAFT.value, *(user.id, accepted) * 2]
+        queue_statement(scope_tables),
+        [
+            user.id,
+            accepted,
+            RoundState.DRAFT.value,
+            *(user.id, accepted) * 2,
+        ],
     )
     seats: list[tuple[int, str, int]] = []
+    scopes: dict[tuple[str, int], QueueScope] = {}
     # each of the user's judges' active conflicts in each scope (markers.active_conflicts)
     conflicts: dict[tuple[str, int, int], Markers] = defaultdict(set)
     for row in found:
         part = row["part"]
         if part == SEAT:
             seats.append((row["judge_id"], row["scope_type"], row["scope_id"]))
+            if row["value"] is not None:  # its source names its table, and it is there
+                scopes[(row["scope_type"], row["scope_id"])] = QueueScope(
+                    row["title_ar"], row["title_en"], row["value"]
+                )
         elif part == CONFLICT:
             key = (row["scope_type"], row["scope_id"], row["judge_id"])
             conflicts[key].add((str(row["kind"]), row["value"]))
@@ -153,7 +208,7 @@ async def read_queue(user: User) -> JudgeQueue:
         rounds.values(), key=lambda q: (q.round.ends_at is None, q.round.ends_at, q.round.id)
     )
     return JudgeQueue(
-        ordered, [(scope_type, scope_id) for _id, scope_type, scope_id in sorted(seats)]
+        ordered, [(scope_type, scope_id) for _id, scope_type, scope_id in sorted(seats)], scopes
     )
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+import pytest
 from tortoise import Tortoise
 
 from core.links import Links
-from judging.enums import ConflictKind, ConflictOrigin, RoundState
-from judging.models import Assignment, ScoreSheet
+from judging.enums import ConflictKind, ConflictOrigin, JudgeState, RoundState
+from judging.models import Assignment, Judge, ScoreSheet
 from judging.services import publication
+from judging.sources import sources
 from tests.factories import make_user, sign_in
-from tests.judging.factories import conflict, organizer, ready_round, score_everything
+from tests.judging.factories import conflict, judge, organizer, ready_round, score_everything
 from tests.judging.sources import OTHER_SCOPE_ID, SCOPE_ID, candidate
 
 LINKS = Links("http://testserver", lambda name, **params: "/")
@@ -209,5 +211,48 @@ async def test_the_queue_reads_judging_in_one_statement_with_or_without_conflict
         answer = await client.get("/judging/queue")
     assert answer.status_code == 200 and "Initiative 101" not in answer.text
     judging = [s for s in plain if "judging_" in s]
-    assert judging == [queues.QUEUE.text(dialect)]
+    assert judging == [queues.queue_statement(sources.scope_tables()).text(dialect)]
     assert len(conflicted) == len(plain)
+
+
+async def test_the_queue_reads_the_titles_of_events_and_cycles_with_the_seats(client):
+    """The real sources name their tables (judging.sources.ScopeTitles): an event's and an
+    award cycle's titles and time zones come in the queue's one statement; a seat whose
+    scope is gone has none."""
+    from judging.services import queues
+    from judging.sources import ScopeTitles
+    from tests.awards.factories import make_cycle
+    from tests.events.factories import make_event
+
+    event = await make_event()
+    cycle = await make_cycle()
+    user = await make_user()
+    await judge(user=user, scope_id=event.id)
+    await Judge.create(
+        scope_type="award_cycle",
+        scope_id=cycle.id,
+        email=user.email,
+        name=user.name_en,
+        language=user.language,
+        user=user,
+        state=JudgeState.ACCEPTED,
+        token_hash="c" * 64,
+    )
+    await judge(user=user, scope_id=987654)  # an event that is not there
+    from events.services.entry_source import SubmissionSource
+
+    with sources.replaced(SubmissionSource()):  # this folder's tests judge a memory source
+        tables = sources.scope_tables()
+        assert {t.scope_type for t in tables} == {"event", "award_cycle"}
+        with counted() as seen:
+            found = await queues.read_queue(user, tables)
+    assert len(seen) == 1
+    assert found.scopes[("event", event.id)] == queues.QueueScope(
+        event.title_ar, event.title_en, event.time_zone
+    )
+    assert found.scopes[("award_cycle", cycle.id)] == queues.QueueScope(
+        cycle.name_ar, cycle.name_en, cycle.time_zone
+    )
+    assert ("event", 987654) in found.seats and ("event", 987654) not in found.scopes
+    with pytest.raises(ValueError, match="not a scope type"):
+        queues.queue_statement((ScopeTitles("event'; --", "SELECT 1"),))
