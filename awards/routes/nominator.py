@@ -20,7 +20,7 @@ from awards.models import Category, Cycle, Nomination
 from awards.routes import nomination_form
 from awards.routes.common import not_found, visible_cycle
 from awards.rules import NominationAccess
-from awards.services import mine, nominations, questions, screening, voting
+from awards.services import mine, nominations, questions, screening
 from awards.services.common import require_nominations_open, when
 from core import permissions
 from core.clock import now
@@ -293,8 +293,9 @@ async def my_nominations(request: Request) -> Response:
     permissions.require(user, "core.signed_in")
     assert user is not None
     shown = views.MyNominations(request, user)
-    cards = [shown.card(row) for row in await mine.my_nominations(user) if shown.visible(row)]
-    juries = [shown.jury(c) for c in await voting.jury_cycles(user)]
+    listed, jury = await mine.my_page(user)
+    cards = [shown.card(row) for row in listed if shown.visible(row)]
+    juries = [shown.jury(c) for c in jury]
     return page(request, "awards/nominate/mine.html", cards=cards, juries=juries)
 
 

@@ -25,6 +25,7 @@ from awards.models import (
     ScreeningRuling,
 )
 from awards.rules import NominationAccess
+from awards.services import voting
 from awards.services.common import require_nominations_open
 from awards.timeline import Timeline
 from awards.timeline import phase as timeline_phase
@@ -85,9 +86,8 @@ _FIRST_APPEAL = """
       SELECT 1 FROM awards_appeal b WHERE b.nomination_id = a.nomination_id
         AND (b.filed_at < a.filed_at OR (b.filed_at = a.filed_at AND b.id < a.id)))"""
 TIMELINE = tuple(f.name for f in dataclasses.fields(Timeline))
-MY_NOMINATIONS = sql.Statement(
-    f"""
-    SELECT n.id, n.state, n.created_by_id, n.final, n.nominee_name_ar, n.nominee_name_en,
+_COLUMNS = f"""
+      n.id, n.state, n.created_by_id, n.final, n.nominee_name_ar, n.nominee_name_en,
       n.work_title, n.cycle_id, n.category_id, y.slug, y.name_ar AS cycle_name_ar,
       y.name_en AS cycle_name_en, y.time_zone, y.visibility, y.shortlist_published_at,
       {", ".join(f"y.{name}" for name in TIMELINE)},
@@ -95,14 +95,29 @@ MY_NOMINATIONS = sql.Statement(
       r.ruling, r.note AS ruling_note, r.ruled_at, s.label_ar AS reason_ar,
       s.label_en AS reason_en, a.state AS appeal_state, a.decision_note AS appeal_note,
       CASE WHEN n.id IN (SELECT l.nomination_id FROM awards_shortlisted_nomination l)
-        THEN 1 ELSE 0 END AS shortlisted
+        THEN 1 ELSE 0 END AS shortlisted"""  # noqa: S608 - constants only
+_FROM = f"""
     FROM awards_nomination n JOIN awards_cycle y ON y.id = n.cycle_id
       JOIN awards_category k ON k.id = n.category_id
       LEFT JOIN awards_screening_ruling r ON r.id = ({_LATEST_RULING})
       LEFT JOIN awards_screening_reason s ON s.id = r.reason_id
       LEFT JOIN awards_appeal a ON {_FIRST_APPEAL}
-    WHERE n.state <> ? AND n.id IN ({_MINE})
-    ORDER BY n.id DESC"""  # noqa: S608 - no value is put into the text
+    WHERE n.state <> ? AND n.id IN ({_MINE})"""  # noqa: S608 - constants only
+MY_NOMINATIONS = sql.Statement(f"SELECT {_COLUMNS} {_FROM} ORDER BY n.id DESC")  # noqa: S608
+# "My nominations" as its page reads it: the nominations (part 0) and, in the same statement,
+# the cycles whose final vote this person sits on now (part 1: voting.JURY_CYCLE_WHERE), each
+# cycle's columns where a nomination's cycle has them and the rest NULL. Not sorted by the
+# database (a sort of the two parts together would cost more than the few rows it orders).
+NOMINATION, JURY = 0, 1
+MY_PAGE = sql.Statement(
+    f"""
+    SELECT {NOMINATION} AS part, {_COLUMNS} {_FROM}
+    UNION ALL
+    SELECT {JURY}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, y.id, NULL, y.slug, y.name_ar,
+      y.name_en, y.time_zone, y.visibility, y.shortlist_published_at,
+      {", ".join(f"y.{name}" for name in TIMELINE)},
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0
+    FROM awards_cycle y WHERE {voting.JURY_CYCLE_WHERE}"""  # noqa: S608 - constants only
 )
 
 
@@ -186,10 +201,33 @@ async def my_nominations(user: User) -> list[Listed]:
     """The drafts `user` started and every nomination crediting them (a nomination merged into
     another shows that one), newest first, with cycle, category, latest ruling, appeal and
     shortlist place: one statement whatever their number."""
-    found = await sql.rows(
-        MY_NOMINATIONS,
-        [NominationState.MERGED.value, user.id, user.id, NominationState.DRAFT.value],
+    return _listed(await sql.rows(MY_NOMINATIONS, _mine_params(user)))
+
+
+async def my_page(user: User) -> tuple[list[Listed], list[voting.JuryCycle]]:
+    """What "my nominations" shows: my_nominations, and the cycles whose final vote `user`
+    sits on now (as voting.jury_cycles: the newest vote first), in one statement."""
+    found = await sql.rows(MY_PAGE, [*_mine_params(user), *voting.jury_params(user)])
+    mine = [row for row in found if row["part"] == NOMINATION]
+    mine.sort(key=lambda row: -row["id"])
+    juries = [row for row in found if row["part"] == JURY]
+    juries.sort(key=lambda row: (-_moment(row["voting_opens"]).timestamp(), row["cycle_id"]))
+    return (
+        _listed(mine),
+        [
+            voting.JuryCycle(
+                row["cycle_id"], row["slug"], row["cycle_name_ar"], row["cycle_name_en"]
+            )
+            for row in juries
+        ],
     )
+
+
+def _mine_params(user: User) -> list[Any]:
+    return [NominationState.MERGED.value, user.id, user.id, NominationState.DRAFT.value]
+
+
+def _listed(found: list[dict[str, Any]]) -> list[Listed]:
     cycles: dict[int, ListedCycle] = {}
     listed = []
     for row in found:

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -265,16 +266,32 @@ async def juror_categories(user: User, cycle: Cycle) -> list[Category]:
 # that page, so written once (core/sql.py) as one statement, as juror_categories decides a
 # seat: an accepted judge of the cycle, of every category ("" group) or of this one, in a
 # category with a shortlist.
-JURY_CYCLES = sql.Statement(
-    """
-    SELECT y.id, y.slug, y.name_ar, y.name_en FROM awards_cycle y
-    WHERE y.visibility = ? AND y.voting_opens <= ? AND y.voting_closes > ? AND EXISTS (
+JURY_CYCLE_WHERE = """
+    y.visibility = ? AND y.voting_opens <= ? AND y.voting_closes > ? AND EXISTS (
       SELECT 1 FROM judging_judge j JOIN awards_category k ON k.cycle_id = j.scope_id
       WHERE j.scope_type = ? AND j.scope_id = y.id AND j.user_id = ? AND j.state = ?
         AND (j.group_key = ? OR j.group_key = CAST(k.id AS VARCHAR(20)))
-        AND EXISTS (SELECT 1 FROM awards_shortlisted_nomination l WHERE l.category_id = k.id))
-    ORDER BY y.voting_opens DESC, y.id"""
+        AND EXISTS (SELECT 1 FROM awards_shortlisted_nomination l WHERE l.category_id = k.id))"""
+"""Which cycles `y` (awards_cycle) this person sits on the final vote of, now: its values are
+jury_params(user); "my nominations" reads them in its own statement (awards.services.mine)."""
+JURY_CYCLES = sql.Statement(
+    "SELECT y.id, y.slug, y.name_ar, y.name_en FROM awards_cycle y"  # noqa: S608 - constants
+    f" WHERE {JURY_CYCLE_WHERE} ORDER BY y.voting_opens DESC, y.id"
 )
+
+
+def jury_params(user: User) -> list[Any]:
+    """The values of JURY_CYCLE_WHERE for this person, now."""
+    moment = sql.db_values(Cycle, {"voting_opens": now()})[0]
+    return [
+        Visibility.PUBLISHED.value,
+        moment,
+        moment,
+        ScopeType.AWARD_CYCLE.value,
+        user.id,
+        JudgeState.ACCEPTED.value,
+        "",
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,19 +307,7 @@ class JuryCycle:
 async def jury_cycles(user: User) -> list[JuryCycle]:
     """The published cycles whose final vote is open and in which this user is a juror of a
     category with a shortlist (for the user's own pages): one statement."""
-    moment = sql.db_values(Cycle, {"voting_opens": now()})[0]
-    found = await sql.rows(
-        JURY_CYCLES,
-        [
-            Visibility.PUBLISHED.value,
-            moment,
-            moment,
-            ScopeType.AWARD_CYCLE.value,
-            user.id,
-            JudgeState.ACCEPTED.value,
-            "",
-        ],
-    )
+    found = await sql.rows(JURY_CYCLES, jury_params(user))
     return [JuryCycle(r["id"], r["slug"], r["name_ar"], r["name_en"]) for r in found]
 
 
