@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from accounts.models import User
+from accounts.models import Someone
 from core import sql, tortoise_adapter
 from judging.enums import JudgeState, RoundState, SheetState
 from judging.models import Entry, Round, effective_state
@@ -108,7 +108,7 @@ QUEUE = sql.Statement(
 )
 
 
-async def read_queue(user: User) -> JudgeQueue:
+async def read_queue(user: Someone) -> JudgeQueue:
     """The user's assigned entries per round (started rounds only), conflicted ones left out,
     each round in the judge's own random order, and the scopes of their accepted seats (by
     seat). One statement whatever the queue's length."""
@@ -152,7 +152,7 @@ async def read_queue(user: User) -> JudgeQueue:
     )
 
 
-async def judge_queue(user: User) -> list[QueueRound]:
+async def judge_queue(user: Someone) -> list[QueueRound]:
     """The user's queue, per round (read_queue)."""
     return (await read_queue(user)).rounds
 
