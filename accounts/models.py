@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 from tortoise import fields
 from tortoise.models import Model
@@ -21,12 +23,84 @@ class NamedPerson:
         return display_name(self.name_ar, self.name_en, self.email)
 
 
+Roles = frozenset[tuple[str, int, str]]
+"""The roles a person holds: (scope type, scope id, role), as Membership rows say."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The signed-in person, as accounts.auth reads them on every signed-in request: plain
+    values, with their roles, and the same read-only properties as User. Nothing can change
+    it: a use case that changes the person loads and saves their User row by `id`, and the
+    next request reads the new row."""
+
+    id: int
+    email: str
+    name_ar: str
+    name_en: str
+    organization: str
+    job_title: str
+    phone: str
+    language: str
+    is_admin: bool
+    email_verified_at: dt.datetime | None
+    session_version: int
+    roles: Roles = frozenset()
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.name_ar, self.name_en, self.email)
+
+    @property
+    def email_domain(self) -> str:
+        return email_domain(self.email)
+
+    @property
+    def verified(self) -> bool:
+        return self.email_verified_at is not None
+
+
+class Someone(Protocol):
+    """What the use cases read of the person acting (or acted for): the signed-in person
+    (SignedIn) or a User row (the demo's and the tests' people, an account found by e-mail).
+    Read-only: a use case writes a person by id (`user_id=person.id`), never through this."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def name_ar(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def organization(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def is_admin(self) -> bool: ...
+    @property
+    def email_verified_at(self) -> dt.datetime | None: ...
+    @property
+    def roles(self) -> Roles: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def email_domain(self) -> str: ...
+    @property
+    def verified(self) -> bool: ...
+
+
 def display_name(name_ar: str, name_en: str, email: str) -> str:
     """How a person is named on a page: their name in the page's language, else in the other,
     else their e-mail's local part (User.display_name, and the pages that read people as plain
     values)."""
     first, second = (name_ar, name_en) if get_locale() == "ar" else (name_en, name_ar)
     return first or second or email.split("@", 1)[0]
+
+
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].lower()
 
 
 class User(Model):
@@ -46,7 +120,8 @@ class User(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
 
-    roles: frozenset[tuple[str, int, str]] = frozenset()
+    roles: Roles = frozenset()
+    """Empty unless set: the signed-in person's roles come with SignedIn (accounts.auth)."""
 
     class Meta:
         table = "accounts_user"
@@ -57,7 +132,7 @@ class User(Model):
 
     @property
     def email_domain(self) -> str:
-        return self.email.rsplit("@", 1)[-1].lower()
+        return email_domain(self.email)
 
     @property
     def verified(self) -> bool:

@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from accounts import forms, services
-from accounts.models import User
+from accounts.models import SignedIn, User
 from core import permissions
 from core.errors import DomainError, Invalid, TooManyRequests
 from core.i18n import choose_language, get_locale, use_locale
@@ -212,7 +212,7 @@ async def resend(request: Request) -> Response:
 
 
 async def profile(request: Request) -> Response:
-    user: User | None = request.state.user
+    user: SignedIn | None = request.state.user
     permissions.require(user, "core.signed_in")
     assert user is not None
     if request.method == "GET":
@@ -222,14 +222,14 @@ async def profile(request: Request) -> Response:
     form = forms.profile(await request.form())
     if not form.ok:
         return page(request, "accounts/profile.html", form, 422)
-    await services.update_profile(user, form.values)
-    with use_locale(user.language):  # the next page speaks the newly chosen language
+    saved = await services.update_profile(user, form.values)
+    with use_locale(saved.language):  # the next page speaks the newly chosen language
         flash(request, _("Your profile has been saved."))
-    return _remember_language(request, redirect(request, "accounts:profile"), user.language)
+    return _remember_language(request, redirect(request, "accounts:profile"), saved.language)
 
 
 async def change_password(request: Request) -> Response:
-    user: User | None = request.state.user
+    user: SignedIn | None = request.state.user
     permissions.require(user, "core.signed_in")
     assert user is not None
     if request.method == "GET":
@@ -238,7 +238,7 @@ async def change_password(request: Request) -> Response:
     if not form.ok:
         return page(request, "accounts/change_password.html", form, 422)
     try:
-        await services.change_password(
+        saved = await services.change_password(
             _settings(request),
             user,
             current=form.values["current_password"],
@@ -247,7 +247,7 @@ async def change_password(request: Request) -> Response:
     except Invalid as exc:
         form.errors.update(exc.errors)
         return page(request, "accounts/change_password.html", form, 422)
-    rotate_session(request, uid=user.id, sv=user.session_version)
+    rotate_session(request, uid=saved.id, sv=saved.session_version)
     flash(request, _("Your password has been changed."))
     return redirect(request, "accounts:profile")
 

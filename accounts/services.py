@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from accounts import passwords, throttle, tokens
 from accounts.enums import Role, ScopeType
-from accounts.models import EndedSession, Membership, User
+from accounts.models import EndedSession, Membership, Someone, User
 from core import audit, ratelimit
 from core.clock import now
 from core.errors import DomainError, Invalid
@@ -68,7 +68,7 @@ async def _quota_left(bucket: str, key: str, limit: int, window: int = 3600) -> 
     return await ratelimit.try_take(bucket, key, limit, window) is not None
 
 
-def _mail_name(user: User) -> str:
+def _mail_name(user: Someone) -> str:
     """The name to greet a user with, in the language their mail is written in."""
     with use_locale(user.language):
         return user.display_name
@@ -240,12 +240,14 @@ async def reset_password(settings: Settings, token: str, password: str) -> User:
     return user
 
 
-async def change_password(settings: Settings, user: User, *, current: str, new: str) -> User:
-    """Check the current password (counted like sign-in failures), then set the new one."""
+async def change_password(settings: Settings, person: Someone, *, current: str, new: str) -> User:
+    """Check the current password (counted like sign-in failures), then set the new one: the
+    saved user (its new session_version keeps this session signed in)."""
     s = settings
     window = s.security_login_window_seconds
     limit = s.security_login_max_failures_account
-    ticket = await throttle.take("password-check", user.email, limit, window)
+    ticket = await throttle.take("password-check", person.email, limit, window)
+    user = await User.get(id=person.id)
     if not await passwords.verified(user.password_hash, current, s.security_argon2_profile):
         raise Invalid({"current_password": _("Your current password is not correct.")})
     await ratelimit.refund(ticket)
@@ -269,14 +271,16 @@ async def _set_password(settings: Settings, user: User, password: str, action: s
     outbox.wake()
 
 
-async def update_profile(user: User, values: dict[str, Any]) -> User:
+async def update_profile(person: Someone, values: dict[str, Any]) -> User:
+    """The saved user, with these values (the person given is not changed)."""
+    user = await User.get(id=person.id)
     for name in PROFILE_FIELDS:
         setattr(user, name, values[name])
     await user.save(update_fields=list(PROFILE_FIELDS))
     return user
 
 
-async def end_session(settings: Settings, user: User, sid: str) -> None:
+async def end_session(settings: Settings, user: Someone, sid: str) -> None:
     """Sign out for good: this session's cookie, and any copy of it, no longer signs anyone
     in. Ended sessions are forgotten once their cookies would have expired anyway."""
     await EndedSession.filter(
@@ -286,9 +290,9 @@ async def end_session(settings: Settings, user: User, sid: str) -> None:
         await EndedSession.create(sid=sid, user_id=user.id, ended_at=now())
 
 
-async def save_language(user: User, language: str) -> None:
+async def save_language(user: Someone, language: str) -> None:
+    """Keep the language chosen in the profile: the next request reads it."""
     await User.filter(id=user.id).update(language=language)
-    user.language = language
 
 
 async def create_admin(settings: Settings, *, email: str, password: str, name: str = "") -> User:
@@ -314,10 +318,10 @@ async def create_admin(settings: Settings, *, email: str, password: str, name: s
 
 
 async def grant_role(
-    actor: User | None, user: User, scope_type: ScopeType, scope_id: int, role: Role
+    actor: Someone | None, user: Someone, scope_type: ScopeType, scope_id: int, role: Role
 ) -> Membership:
     membership, created = await Membership.get_or_create(
-        user=user, scope_type=scope_type.value, scope_id=scope_id, role=role.value
+        user_id=user.id, scope_type=scope_type.value, scope_id=scope_id, role=role.value
     )
     if created:
         await audit.record(
@@ -331,10 +335,10 @@ async def grant_role(
 
 
 async def revoke_role(
-    actor: User | None, user: User, scope_type: ScopeType, scope_id: int, role: Role
+    actor: Someone | None, user: Someone, scope_type: ScopeType, scope_id: int, role: Role
 ) -> None:
     deleted = await Membership.filter(
-        user=user, scope_type=scope_type.value, scope_id=scope_id, role=role.value
+        user_id=user.id, scope_type=scope_type.value, scope_id=scope_id, role=role.value
     ).delete()
     if deleted:
         await audit.record(

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 from starlette.requests import Request
 
-from accounts.models import User
+from accounts.models import Someone
 from awards import labels
 from awards.enums import NominationState
 from awards.services import mine, nominations, voting
@@ -60,7 +60,7 @@ class MyNominations:
     a cycle's (whether it may be seen, its name and links) and a category's name once for all
     their cards; links through the cache the templates' `url_for` keeps (core.templating)."""
 
-    def __init__(self, request: Request, user: User) -> None:
+    def __init__(self, request: Request, user: Someone) -> None:
         self.user = user
         self.lang = get_locale()
         self.request = request

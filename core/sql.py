@@ -4,12 +4,14 @@ Building a query through Tortoise costs far more Python than running it: a `sele
 join over four tables costs about 0.7 ms of CPU per request to build and read, the statement
 itself a few hundredths of that. On the paths a benchmark holds to a target (the signed-in
 user on every request, a judge saving a score sheet) the statements are written here once
-instead, and read back into the very model instances Tortoise would build:
+instead, and read back into plain values (the signed-in user: accounts.auth) or into the very
+model instances Tortoise would build:
 
 - `Statement` holds one SQL text with `?` placeholders and gives PostgreSQL `$1, $2 ...`;
 - `columns()` lists a model's columns under a prefix, so a new field is never forgotten;
 - `hydrate()` builds the instance with Tortoise's own reader (the same conversions of dates,
   JSON, enums and booleans as any query);
+- `aware()` reads a datetime column of either database as the ORM gives it;
 - `db_values()` converts values as Tortoise's UPDATE does;
 - `write_together()` runs writes as one transaction, with a version check that undoes them
   all, and on a SQLite file lets writes arriving together share one commit (`GroupCommit`,
@@ -171,6 +173,19 @@ def _prefixed(model: type[Model], prefix: str) -> tuple[tuple[str, str], ...]:
     pk = _columns_of(model)[0]
     names = [pk, *(c for c in _column_names(model) if c != pk)]
     return tuple((f"{prefix}__{column}", column) for column in names)
+
+
+def aware(value: datetime.datetime | str | None) -> datetime.datetime | None:
+    """A datetime column's value as the ORM gives it (use_tz, in UTC: core.db), read from a
+    row of either database: SQLite gives the ISO 8601 text Tortoise wrote (with its offset),
+    PostgreSQL an aware datetime. A naive one is taken as UTC, as the ORM takes it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC)
 
 
 def selected(model: type[Model], alias: str, names: Iterable[str], prefix: str) -> str:

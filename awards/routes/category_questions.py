@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from accounts.models import User
+from accounts.models import SignedIn
 from awards.models import Category, CategoryQuestion, Cycle, of_cycle
 from awards.routes.common import managed_cycle, not_found
 from awards.services import questions
@@ -27,7 +27,7 @@ FORM = "awards/manage/category_question_form.html"
 KINDS = {k: KIND_LABELS[k] for k in questions.KINDS}
 
 
-def _user(request: Request) -> User:
+def _user(request: Request) -> SignedIn:
     user = request.state.user
     assert user is not None  # the permission check before this asked anonymous to sign in
     return user

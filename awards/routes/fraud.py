@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from accounts.models import User
+from accounts.models import SignedIn
 from awards.fraud import RATE_RULE, filled
 from awards.models import Category, Cycle, of_cycle
 from awards.routes.common import managed_cycle, not_found
@@ -93,7 +93,7 @@ def spark(hours: list[tuple[dt.datetime, int]]) -> str:
     return " ".join(points)
 
 
-def _user(request: Request) -> User:
+def _user(request: Request) -> SignedIn:
     user = request.state.user
     assert user is not None  # managed_cycle asked the anonymous to sign in
     return user

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from tortoise.functions import Count
 
-from accounts.models import User
+from accounts.models import SignedIn
 from awards import forms, labels
 from awards.enums import Milestone, NominationState, Visibility
 from awards.models import Category, Cycle, Nomination, ScreeningReason, of_cycle
@@ -27,7 +27,7 @@ from core.storage import KINDS
 from core.web import flash, page, redirect
 
 
-def _user(request: Request) -> User:
+def _user(request: Request) -> SignedIn:
     user = request.state.user
     assert user is not None  # the permission check before this asked anonymous to sign in
     return user

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from accounts.models import User
+from accounts.models import SignedIn
 from awards.routes.common import managed_cycle, not_found
 from awards.services import listing, mailing, questions
 from core.audit_view import action as audit_action
@@ -26,7 +26,7 @@ from core.storage import content_disposition, file_path, upload_dir
 from core.web import flash, page, redirect
 
 
-def _user(request: Request) -> User:
+def _user(request: Request) -> SignedIn:
     user = request.state.user
     assert user is not None  # managed_cycle asked anonymous visitors to sign in
     return user

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from accounts.models import User
+from accounts.models import SignedIn
 from awards import rules, views
 from awards.enums import CyclePhase, NominationState
 from awards.models import Category, Cycle, Nomination
@@ -44,11 +44,11 @@ MIB = 1024 * 1024
 FORM = "awards/nominate/form.html"
 
 
-def _user(request: Request) -> User | None:
+def _user(request: Request) -> SignedIn | None:
     return request.state.user
 
 
-def _nominator(request: Request, cycle: Cycle) -> User:
+def _nominator(request: Request, cycle: Cycle) -> SignedIn:
     """The signed-in person, with a verified address, on a published cycle (the phase is
     checked by the caller: a refusal at the deadline keeps the form)."""
     user = _user(request)
@@ -129,7 +129,7 @@ async def nominate(request: Request) -> Response:
     return await _post(request, user, cycle, category, None)
 
 
-async def _editable(request: Request) -> tuple[User, Cycle, Category, Nomination]:
+async def _editable(request: Request) -> tuple[SignedIn, Cycle, Category, Nomination]:
     user = _user(request)
     permissions.require(user, "core.signed_in")
     found = await _visible_access(request)
@@ -157,7 +157,7 @@ async def nomination_edit(request: Request) -> Response:
 
 
 async def _post(
-    request: Request, user: User, cycle: Cycle, category: Category, row: Nomination | None
+    request: Request, user: SignedIn, cycle: Cycle, category: Category, row: Nomination | None
 ) -> Response:
     context = await _context(request, cycle, category, row)
     if row is not None:
@@ -176,7 +176,7 @@ async def _post(
 
 async def _save(
     request: Request,
-    user: User,
+    user: SignedIn,
     cycle: Cycle,
     category: Category,
     row: Nomination | None,
@@ -299,7 +299,7 @@ async def my_nominations(request: Request) -> Response:
     return page(request, "awards/nominate/mine.html", cards=cards, juries=juries)
 
 
-def _card(user: User, listed: mine.MyNomination, found: NominationAccess) -> dict[str, Any]:
+def _card(user: SignedIn, listed: mine.MyNomination, found: NominationAccess) -> dict[str, Any]:
     row, appeal = listed.nomination, listed.appeal
     return {
         "nomination": row,
@@ -349,7 +349,7 @@ async def nomination_page(request: Request) -> Response:
 # --- the appeal ----------------------------------------------------------------------------
 
 
-def _appeal_refusal(row: Nomination, found: NominationAccess, user: User) -> str:
+def _appeal_refusal(row: Nomination, found: NominationAccess, user: SignedIn) -> str:
     """Why this nomination cannot be appealed now ("" when it can)."""
     if mine.appeal_of(row) is not None:
         return _("This ruling was already appealed: a nomination can be appealed once.")

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from accounts.models import User
+from accounts.models import SignedIn
 from awards.enums import Ruling
 from awards.models import (
     Appeal,
@@ -65,7 +65,7 @@ MERGE_REASONS = {
 }
 
 
-def _user(request: Request) -> User:
+def _user(request: Request) -> SignedIn:
     user = request.state.user
     assert user is not None  # the permission check before this asked anonymous to sign in
     return user

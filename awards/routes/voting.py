@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from accounts.models import User
+from accounts.models import SignedIn
 from awards.models import Category, Cycle, of_cycle
 from awards.routes.common import managed_cycle, not_found, visible_cycle
 from awards.services import voting
@@ -28,7 +28,7 @@ RULES_PAGE = "awards/manage/voting.html"
 BALLOT_PAGE = "awards/ballot.html"
 
 
-def _user(request: Request) -> User:
+def _user(request: Request) -> SignedIn:
     user = request.state.user
     assert user is not None  # the permission check before this asked anonymous to sign in
     return user
@@ -141,7 +141,7 @@ async def rules_save(request: Request) -> Response:
 # --- the juror's ballot --------------------------------------------------------------------
 
 
-async def _juror_cycle(request: Request) -> tuple[User, Cycle]:
+async def _juror_cycle(request: Request) -> tuple[SignedIn, Cycle]:
     permissions.require(request.state.user, "core.signed_in")
     return _user(request), await visible_cycle(request)
 

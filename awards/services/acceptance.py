@@ -13,7 +13,7 @@ from typing import Any
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from awards.enums import NominationState
 from awards.models import Category, Cycle, Nomination, NominationCredit
 from awards.services.common import (
@@ -99,7 +99,7 @@ class Answer:
 
 
 async def answer(
-    settings: Settings, token: str, *, accept: bool, user: User | None = None
+    settings: Settings, token: str, *, accept: bool, user: Someone | None = None
 ) -> Answer:
     """Accept or decline through the link. `user` is the nominee's account when they are
     signed in (one is created on the way by the pages that call this)."""
@@ -156,7 +156,7 @@ async def _tell_nominators(settings: Settings, nomination: Nomination) -> None:
 async def queue_invitation(
     settings: Settings,
     links: Links,
-    nominator: User,
+    nominator: Someone,
     cycle: Cycle,
     category: Category,
     nomination: Nomination,

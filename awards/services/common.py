@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.enums import ScopeType
-from accounts.models import User
+from accounts.models import Someone
 from awards.models import Cycle
 from core.errors import DomainError
 from core.i18n import format_datetime, localized, use_locale
@@ -60,7 +60,7 @@ def cycle_name(cycle: Cycle, language: str) -> str:
     return localized(cycle, "name", language)
 
 
-def mail_name(user: User) -> str:
+def mail_name(user: Someone) -> str:
     with use_locale(user.language):
         return user.display_name
 

@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from accounts.enums import Role, ScopeType
-from accounts.models import User
+from accounts.models import Someone
 from accounts.services import grant_role
 from awards import timeline
 from awards.enums import Milestone, Visibility
@@ -95,7 +95,7 @@ def _check_cycle(values: dict[str, Any]) -> None:
         raise Invalid(errors)
 
 
-async def create_cycle(actor: User, values: dict[str, Any]) -> Cycle:
+async def create_cycle(actor: Someone, values: dict[str, Any]) -> Cycle:
     """A new draft cycle; its creator becomes its organizer."""
     _check_cycle(values)
     if await Cycle.filter(slug=values["slug"]).exists():
@@ -116,7 +116,7 @@ async def create_cycle(actor: User, values: dict[str, Any]) -> Cycle:
     return cycle
 
 
-async def update_cycle(actor: User, cycle: Cycle, values: dict[str, Any]) -> Cycle:
+async def update_cycle(actor: Someone, cycle: Cycle, values: dict[str, Any]) -> Cycle:
     merged = {**_snapshot(cycle, CYCLE_FIELDS), **values}
     _check_cycle(merged)
     if merged["slug"] != cycle.slug and await Cycle.filter(slug=merged["slug"]).exists():
@@ -139,7 +139,7 @@ async def update_cycle(actor: User, cycle: Cycle, values: dict[str, Any]) -> Cyc
     return cycle
 
 
-async def set_visibility(actor: User, cycle: Cycle, visibility: Visibility) -> Cycle:
+async def set_visibility(actor: Someone, cycle: Cycle, visibility: Visibility) -> Cycle:
     if cycle.visibility == visibility:
         return cycle
     before = cycle.visibility.value
@@ -163,7 +163,7 @@ async def set_visibility(actor: User, cycle: Cycle, visibility: Visibility) -> C
 
 
 async def extend_deadline(
-    actor: User, cycle: Cycle, milestone: Milestone, until: dt.datetime
+    actor: Someone, cycle: Cycle, milestone: Milestone, until: dt.datetime
 ) -> Cycle:
     """Move a date of the timeline later (never earlier), keeping the timeline in order."""
     current = getattr(cycle, milestone.value)
@@ -213,7 +213,7 @@ def _check_category(values: dict[str, Any]) -> None:
         raise Invalid(errors)
 
 
-async def add_category(actor: User, cycle: Cycle, values: dict[str, Any]) -> Category:
+async def add_category(actor: Someone, cycle: Cycle, values: dict[str, Any]) -> Category:
     _check_category(values)
     async with in_transaction():
         last = await of_cycle(Category, cycle).order_by("-position").first()
@@ -232,7 +232,7 @@ async def add_category(actor: User, cycle: Cycle, values: dict[str, Any]) -> Cat
 
 
 async def update_category(
-    actor: User, cycle: Cycle, category: Category, values: dict[str, Any]
+    actor: Someone, cycle: Cycle, category: Category, values: dict[str, Any]
 ) -> Category:
     _check_category({**_snapshot(category, CATEGORY_FIELDS), **values})
     before = _snapshot(category, CATEGORY_FIELDS)
@@ -254,7 +254,7 @@ async def update_category(
 
 
 async def add_screening_reason(
-    actor: User, cycle: Cycle, *, code: str, label_ar: str, label_en: str
+    actor: Someone, cycle: Cycle, *, code: str, label_ar: str, label_en: str
 ) -> ScreeningReason:
     """A coded reason, in both languages, that rulings can cite."""
     code = code.strip().upper()
@@ -289,7 +289,7 @@ async def add_screening_reason(
     return reason
 
 
-async def move_category(actor: User, cycle: Cycle, category: Category, step: int) -> Category:
+async def move_category(actor: Someone, cycle: Cycle, category: Category, step: int) -> Category:
     """Swap a category with its neighbour above (step -1) or below (step 1); at either end
     nothing moves. The order is renumbered 1..n so equal positions never tie."""
     async with in_transaction():
@@ -316,7 +316,7 @@ async def move_category(actor: User, cycle: Cycle, category: Category, step: int
 
 
 async def update_screening_reason(
-    actor: User,
+    actor: Someone,
     cycle: Cycle,
     reason: ScreeningReason,
     *,

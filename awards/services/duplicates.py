@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone, User
 from awards import matching
 from awards.enums import IN_RACE, MergeReason, NominationState
 from awards.models import (
@@ -175,7 +175,7 @@ def _ordered(a: int, b: int) -> tuple[int, int]:
 
 
 async def reject_duplicate(
-    actor: User, cycle: Cycle, first_id: int, second_id: int
+    actor: Someone, cycle: Cycle, first_id: int, second_id: int
 ) -> DuplicateDismissal:
     """The organizer says two nominations offered as likely duplicates are not the same: the
     pair is not offered again. Audited; possible until screening ends, like a merge."""
@@ -187,7 +187,7 @@ async def reject_duplicate(
         raise Conflict(_("This pair was already marked as not duplicates.")) from exc
 
 
-async def _dismiss(actor: User, cycle: Cycle, one: int, other: int) -> DuplicateDismissal:
+async def _dismiss(actor: Someone, cycle: Cycle, one: int, other: int) -> DuplicateDismissal:
     async with in_transaction():
         rows = {n.id: n for n in await of_cycle(Nomination, cycle).filter(id__in=[one, other])}
         if one == other or len(rows) != 2:
@@ -197,7 +197,11 @@ async def _dismiss(actor: User, cycle: Cycle, one: int, other: int) -> Duplicate
         if await DuplicateDismissal.filter(one_id=one, other_id=other).exists():
             raise Conflict(_("This pair was already marked as not duplicates."))
         record = await DuplicateDismissal.create(
-            cycle_id=cycle.id, one_id=one, other_id=other, dismissed_by=actor, dismissed_at=now()
+            cycle_id=cycle.id,
+            one_id=one,
+            other_id=other,
+            dismissed_by_id=actor.id,
+            dismissed_at=now(),
         )
         await audit.record(
             actor,
@@ -225,7 +229,7 @@ async def credit(
 
 
 async def fold(
-    actor: User | None, kept: Nomination, merged: Nomination, reason: MergeReason
+    actor: Someone | None, kept: Nomination, merged: Nomination, reason: MergeReason
 ) -> NominationMerge:
     """Inside the caller's transaction: `merged` leaves the race and its nominators are credited
     on `kept`. Audited."""
@@ -240,7 +244,7 @@ async def fold(
         merged_id=merged.id,
         reason=reason,
         previous_state=previous,
-        merged_by=actor,
+        merged_by_id=actor.id if actor is not None else None,
         merged_at=now(),
     )
     await audit.record(
@@ -254,7 +258,7 @@ async def fold(
 
 
 async def confirm_duplicate(
-    actor: User, cycle: Cycle, kept_id: int, merged_id: int
+    actor: Someone, cycle: Cycle, kept_id: int, merged_id: int
 ) -> NominationMerge:
     """The organizer confirms that two nominations of one category are the same."""
     require_merge_window(cycle)
@@ -287,7 +291,7 @@ def require_merge_window(cycle: Cycle) -> None:
 
 
 async def undo_merge(
-    settings: Settings, actor: User, cycle: Cycle, merge: NominationMerge
+    settings: Settings, actor: Someone, cycle: Cycle, merge: NominationMerge
 ) -> Nomination:
     """Restore the merged nomination and take back the credits it brought. Its claims stay
     with the kept one: the organizer has said these two differ. A restored nomination that
@@ -306,7 +310,7 @@ async def undo_merge(
         )
         merged.state, merged.merged_into_id = fresh.previous_state, None
         await merged.save(update_fields=["state", "merged_into_id", "updated_at"])
-        fresh.undone_at, fresh.undone_by = now(), actor
+        fresh.undone_at, fresh.undone_by_id = now(), actor.id
         await fresh.save(update_fields=["undone_at", "undone_by_id"])
         await NomineeClaim.filter(nomination_id=merged.id).delete()
         await audit.record(

@@ -28,7 +28,7 @@ from typing import Any
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from awards import fraud
 from awards.bundle import FraudCount as FraudCount
 from awards.fraud import Cluster, LoggedVote, Review
@@ -434,7 +434,7 @@ def _audit_after(decision: FraudDecision) -> dict[str, Any]:
 
 
 async def decide_cluster(
-    actor: User, cycle: Cycle, category: Category, key: str, asked: Decision
+    actor: Someone, cycle: Cycle, category: Category, key: str, asked: Decision
 ) -> FraudDecision:
     """Void or keep every current vote of the voters in a cluster."""
     asked = check(asked)
@@ -464,7 +464,7 @@ async def decide_cluster(
             note=asked.note,
             votes=len(ids),
             vote_ids=ids,
-            decided_by=actor,
+            decided_by_id=actor.id,
             decided_at=now(),
             using_db=conn,
         )
@@ -480,7 +480,7 @@ async def decide_cluster(
 
 
 async def decide_vote(
-    actor: User, cycle: Cycle, category: Category, vote_id: int, asked: Decision
+    actor: Someone, cycle: Cycle, category: Category, vote_id: int, asked: Decision
 ) -> FraudDecision:
     """Void or keep one current vote."""
     asked = check(asked)
@@ -505,7 +505,7 @@ async def decide_vote(
             note=asked.note,
             votes=1,
             vote_ids=[vote.id],
-            decided_by=actor,
+            decided_by_id=actor.id,
             decided_at=now(),
             using_db=conn,
         )
@@ -520,7 +520,7 @@ async def decide_vote(
     return decision
 
 
-async def undo(actor: User, cycle: Cycle, category: Category, decision_id: int) -> FraudDecision:
+async def undo(actor: Someone, cycle: Cycle, category: Category, decision_id: int) -> FraudDecision:
     """Withdraw a decision before sign-off; the votes it voided count again, except those
     another standing decision voids."""
     async with in_transaction() as conn:
@@ -551,7 +551,7 @@ async def undo(actor: User, cycle: Cycle, category: Category, decision_id: int) 
     return decision
 
 
-async def sign_off(actor: User, cycle: Cycle, category: Category) -> Category:
+async def sign_off(actor: Someone, cycle: Cycle, category: Category) -> Category:
     """Sign off the review once voting has closed: its decisions freeze."""
     async with in_transaction() as conn:
         fresh = await _open_for_decisions(cycle, category.id)

@@ -11,7 +11,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from awards.enums import IN_RACE, NominationState
 from awards.models import Cycle, Nomination, NominationCredit, ShortlistedNomination, of_cycle
 from awards.services.common import cycle_name, scope
@@ -38,7 +38,7 @@ class Recipient:
     name_en: str
 
 
-def _person(user: User) -> Recipient:
+def _person(user: Someone) -> Recipient:
     return Recipient(user.email, user.language, user.name_ar, user.name_en)
 
 
@@ -103,7 +103,7 @@ def samples(cycle: Cycle, people: list[Recipient], values: Mapping[str, Any]) ->
     return letters.samples(compose(cycle, p, values) for p in people)
 
 
-async def send(actor: User, cycle: Cycle, group: str, values: Mapping[str, Any]) -> int:
+async def send(actor: Someone, cycle: Cycle, group: str, values: Mapping[str, Any]) -> int:
     """Queue the mail for every recipient; returns how many were queued."""
     people = await recipients(cycle, group)
     async with in_transaction():

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from awards.enums import CyclePhase, NominationState, Visibility
 from awards.models import (
     Appeal,
@@ -188,7 +188,7 @@ class Listed:
     appeal_note: str
     shortlist: str | None  # as shortlist_status says
 
-    def access(self, user: User) -> NominationAccess:
+    def access(self, user: Someone) -> NominationAccess:
         """What the award's rules check (the reader is one of its nominators: it is listed
         because it credits them, or because they started the draft). The rules read only
         the attributes named above, which these plain values have."""
@@ -197,14 +197,14 @@ class Listed:
         )
 
 
-async def my_nominations(user: User) -> list[Listed]:
+async def my_nominations(user: Someone) -> list[Listed]:
     """The drafts `user` started and every nomination crediting them (a nomination merged into
     another shows that one), newest first, with cycle, category, latest ruling, appeal and
     shortlist place: one statement whatever their number."""
     return _listed(await sql.rows(MY_NOMINATIONS, _mine_params(user)))
 
 
-async def my_page(user: User) -> tuple[list[Listed], list[voting.JuryCycle]]:
+async def my_page(user: Someone) -> tuple[list[Listed], list[voting.JuryCycle]]:
     """What "my nominations" shows: my_nominations, and the cycles whose final vote `user`
     sits on now (as voting.jury_cycles: the newest vote first), in one statement."""
     found = await sql.rows(MY_PAGE, [*_mine_params(user), *voting.jury_params(user)])
@@ -223,7 +223,7 @@ async def my_page(user: User) -> tuple[list[Listed], list[voting.JuryCycle]]:
     )
 
 
-def _mine_params(user: User) -> list[Any]:
+def _mine_params(user: Someone) -> list[Any]:
     return [NominationState.MERGED.value, user.id, user.id, NominationState.DRAFT.value]
 
 
@@ -346,7 +346,7 @@ async def may_download(user: Any, stored: StoredFile) -> bool:
 
 
 async def remove_draft_file(
-    directory: Path, user: User, nomination: Nomination, link_id: int
+    directory: Path, user: Someone, nomination: Nomination, link_id: int
 ) -> None:
     """Take a file off a draft, by the person who started it, until the deadline. A submitted
     nomination keeps its files: each version's fingerprint covers them."""

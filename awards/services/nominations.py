@@ -25,7 +25,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from awards.enums import EvidenceField, NominationState, Relation
 from awards.models import (
     Category,
@@ -91,7 +91,7 @@ class Saved:
 # --- checks (pure: they read what is given and raise before anything is written) ----------
 
 
-def _own_values(user: User, values: NominationInput) -> dict[str, Any]:
+def _own_values(user: Someone, values: NominationInput) -> dict[str, Any]:
     data = {name: getattr(values, name).strip() for name in TEXT_FIELDS}
     data["nominee_email"] = duplicates.canonical_email(data["nominee_email"])
     data["work_links"] = [link.strip() for link in values.work_links if link.strip()]
@@ -112,7 +112,7 @@ def _own_values(user: User, values: NominationInput) -> dict[str, Any]:
     return data
 
 
-def _check_author(user: User) -> None:
+def _check_author(user: Someone) -> None:
     if user.email_verified_at is None:
         raise Forbidden(_("Verify your e-mail address before you nominate."))
 
@@ -227,7 +227,7 @@ def fingerprint(snap: dict[str, Any]) -> str:
 
 async def save_nomination(
     settings: Settings,
-    user: User,
+    user: Someone,
     category: Category,
     values: NominationInput,
     *,
@@ -288,7 +288,7 @@ async def _drop_unattached(settings: Settings, files: Sequence[StoredFile]) -> N
             await delete_file(directory, stored)
 
 
-def _check_editable(user: User, category: Category, nomination: Nomination) -> None:
+def _check_editable(user: Someone, category: Category, nomination: Nomination) -> None:
     if nomination.created_by_id != user.id or nomination.category_id != category.id:
         raise NotFound(_("This nomination does not exist or is not yours."))
     if nomination.state not in OPEN_STATES:
@@ -297,7 +297,7 @@ def _check_editable(user: User, category: Category, nomination: Nomination) -> N
 
 async def _save(
     settings: Settings,
-    user: User,
+    user: Someone,
     category: Category,
     data: dict[str, Any],
     nomination: Nomination | None,
@@ -317,7 +317,7 @@ async def _save(
         else:
             holder = None
         row = row or await Nomination.create(
-            cycle_id=cycle.id, category=category, created_by=user, form_key=form_key, **data
+            cycle_id=cycle.id, category=category, created_by_id=user.id, form_key=form_key, **data
         )
         _apply(row, data)
         await row.save()
@@ -338,7 +338,7 @@ async def _save(
 
 
 async def _working_copy(
-    user: User, category: Category, nomination: Nomination | None, form_key: str | None
+    user: Someone, category: Category, nomination: Nomination | None, form_key: str | None
 ) -> Nomination | None:
     if nomination is not None:
         row = await Nomination.select_for_update().get(id=nomination.id)
@@ -373,7 +373,7 @@ async def _claim_holder(category: Category, data: dict[str, Any]) -> Nomination 
 
 async def _submit(
     settings: Settings,
-    user: User,
+    user: Someone,
     cycle: Cycle,
     category: Category,
     row: Nomination,
@@ -430,7 +430,7 @@ def _merge_reason(row: Nomination, holder: Nomination) -> Any:
     return duplicates.reason_of(shared[0] if shared else "url:")
 
 
-async def _count_towards_limit(category: Category, user: User) -> None:
+async def _count_towards_limit(category: Category, user: Someone) -> None:
     tally, _created = await NominatorTally.get_or_create(category_id=category.id, user_id=user.id)
     counted = await NominatorTally.filter(id=tally.id, count__lt=category.max_per_nominator).update(
         count=F("count") + 1
@@ -448,14 +448,14 @@ async def _count_towards_limit(category: Category, user: User) -> None:
 
 
 async def _new_version(
-    user: User, row: Nomination, snap: dict[str, Any], digest: str
+    user: Someone, row: Nomination, snap: dict[str, Any], digest: str
 ) -> NominationVersion:
     version = await NominationVersion.create(
         nomination=row,
         number=row.version_count + 1,
         snapshot=snap,
         fingerprint=digest,
-        author=user,
+        author_id=user.id,
         created_at=now(),
     )
     row.version_count, row.fingerprint = version.number, digest
@@ -483,7 +483,7 @@ def enter_race_state(row: Nomination) -> None:
 
 async def _queue_receipt(
     links: Links,
-    user: User,
+    user: Someone,
     cycle: Cycle,
     category: Category,
     row: Nomination,
@@ -516,7 +516,7 @@ async def _queue_receipt(
 # --- reading -------------------------------------------------------------------------------
 
 
-async def my_nominations(user: User, cycle: Cycle | None = None) -> list[Nomination]:
+async def my_nominations(user: Someone, cycle: Cycle | None = None) -> list[Nomination]:
     """Every nomination crediting `user` (the ones merged into another show that one), with
     their category and rulings loaded."""
     query = Nomination.filter(credits__user_id=user.id).exclude(state=NominationState.MERGED)

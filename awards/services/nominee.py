@@ -13,7 +13,7 @@ from pathlib import Path
 from starlette.datastructures import UploadFile
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone, User
 from awards.models import Category, Cycle, Nomination, NominationCredit, NominationFile
 from awards.services import acceptance
 from awards.services.common import LinkInvalid, scope
@@ -51,7 +51,7 @@ async def invitation(settings: Settings, cycle: Cycle, token: str) -> Invitation
 
 
 async def answer(
-    settings: Settings, cycle: Cycle, token: str, *, accept: bool, user: User | None
+    settings: Settings, cycle: Cycle, token: str, *, accept: bool, user: Someone | None
 ) -> acceptance.Answer:
     """Accept or decline through the link of this cycle (checked first: a link of another
     cycle's nomination under this cycle's address is treated as altered)."""
@@ -66,7 +66,7 @@ async def files_of(nomination: Nomination) -> list[StoredFile]:
 
 async def complete(
     directory: Path,
-    user: User,
+    user: Someone,
     cycle: Cycle,
     nomination: Nomination,
     *,

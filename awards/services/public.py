@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from accounts.enums import Role, ScopeType
-from accounts.models import User
+from accounts.models import Someone
 from awards.enums import Visibility
 from awards.labels import MILESTONES, PHASES
 from awards.models import Category, Cycle, of_cycle
@@ -23,7 +23,7 @@ async def published_cycles() -> list[Cycle]:
     return list(await Cycle.filter(visibility=Visibility.PUBLISHED).order_by("-year", "-id"))
 
 
-async def organized_cycles(user: User | None) -> list[Cycle]:
+async def organized_cycles(user: Someone | None) -> list[Cycle]:
     """The cycles this person may manage (admins: all), drafts included, newest first."""
     if user is None:
         return []

@@ -34,7 +34,7 @@ from disposable_email_domains import blocklist
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from awards import vote_flags, voters
 from awards.enums import CyclePhase
 from awards.models import (
@@ -332,7 +332,7 @@ async def _voter(cycle: Cycle, key: str, moment: dt.datetime, conn: Any = None) 
     return voter.id
 
 
-async def account_pass(cycle: Cycle, user: User | None, secret_key: str) -> Pass | None:
+async def account_pass(cycle: Cycle, user: Someone | None, secret_key: str) -> Pass | None:
     """A signed-in person with a verified e-mail needs no code: their pass, or None."""
     if user is None or not user.verified or not is_open(cycle):
         return None

@@ -11,7 +11,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from awards.models import Category, CategoryQuestion, Cycle
 from awards.services.common import PhaseClosed, scope, when
 from core import audit
@@ -43,7 +43,7 @@ async def of_category(category: Category | int) -> list[CategoryQuestion]:
 
 
 async def add(
-    actor: User, cycle: Cycle, category: Category, values: dict[str, Any]
+    actor: Someone, cycle: Cycle, category: Category, values: dict[str, Any]
 ) -> CategoryQuestion:
     _require_editable(cycle)
     async with in_transaction():
@@ -65,7 +65,7 @@ async def add(
 
 
 async def update(
-    actor: User, cycle: Cycle, question: CategoryQuestion, values: dict[str, Any]
+    actor: Someone, cycle: Cycle, question: CategoryQuestion, values: dict[str, Any]
 ) -> CategoryQuestion:
     _require_editable(cycle)
     keys = (*FIELDS, "options")
@@ -83,7 +83,7 @@ async def update(
     return question
 
 
-async def move(actor: User, cycle: Cycle, question: CategoryQuestion, step: int) -> None:
+async def move(actor: Someone, cycle: Cycle, question: CategoryQuestion, step: int) -> None:
     """Swap a question with its neighbour (step -1 earlier, +1 later); renumbered 1..n."""
     _require_editable(cycle)
     async with in_transaction():
@@ -105,7 +105,7 @@ async def move(actor: User, cycle: Cycle, question: CategoryQuestion, step: int)
         )
 
 
-async def delete(actor: User, cycle: Cycle, question: CategoryQuestion) -> None:
+async def delete(actor: Someone, cycle: Cycle, question: CategoryQuestion) -> None:
     _require_editable(cycle)
     async with in_transaction():
         await audit.record(

@@ -34,7 +34,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone, User
 from awards import bundle as bundle_module
 from awards.bundle import Bundle, CategoryRecord, JuryScore, PublicVote
 from awards.models import (
@@ -288,7 +288,7 @@ async def counted_categories(cycle: Cycle) -> list[Category]:
     )
 
 
-async def count(actor: User | None, cycle: Cycle, settings: Settings) -> Bundle:
+async def count(actor: Someone | None, cycle: Cycle, settings: Settings) -> Bundle:
     """Count every category with an approved shortlist, build the bundle and keep it with
     each category's result."""
     _require_closed(cycle)
@@ -355,7 +355,7 @@ async def count(actor: User | None, cycle: Cycle, settings: Settings) -> Bundle:
 
 
 async def set_no_award(
-    actor: User, cycle: Cycle, category: Category, *, no_award: bool, reason: str
+    actor: Someone, cycle: Cycle, category: Category, *, no_award: bool, reason: str
 ) -> None:
     """Record "no award" for a category with its reason (or take it back), then count again."""
     _require_closed(cycle)
@@ -380,7 +380,7 @@ async def set_no_award(
 
 
 async def save_citations(
-    actor: User, cycle: Cycle, category: Category, *, ar: str, en: str
+    actor: Someone, cycle: Cycle, category: Category, *, ar: str, en: str
 ) -> CategoryResult:
     """The winner's citation in Arabic and English (until the results are approved)."""
     _require_open(cycle)
@@ -410,7 +410,7 @@ async def save_citations(
     return row
 
 
-async def approve(actor: User, cycle: Cycle) -> None:
+async def approve(actor: Someone, cycle: Cycle) -> None:
     """Approve the counted results: every winner must have its citation in both languages."""
     _require_open(cycle)
     kept = await ResultsBundle.get_or_none(cycle_id=cycle.id).only("id", "fingerprint")
@@ -438,7 +438,7 @@ async def approve(actor: User, cycle: Cycle) -> None:
     )
 
 
-async def withdraw_approval(actor: User, cycle: Cycle) -> None:
+async def withdraw_approval(actor: Someone, cycle: Cycle) -> None:
     """Take the approval back (only before publication is set)."""
     if cycle.results_approved_at is None:
         raise Conflict(_("The results are not approved."))
@@ -450,7 +450,7 @@ async def withdraw_approval(actor: User, cycle: Cycle) -> None:
 
 
 async def publish(
-    actor: User, cycle: Cycle, settings: Settings, at: dt.datetime | None = None
+    actor: Someone, cycle: Cycle, settings: Settings, at: dt.datetime | None = None
 ) -> dt.datetime:
     """Publish the approved results now, or at `at` (an embargo); queue the announcement to
     every nominee and nominator of a finalist, held in the outbox until that moment."""

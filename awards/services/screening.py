@@ -13,7 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from awards.enums import AppealState, NominationState, Ruling
 from awards.models import (
     Appeal,
@@ -69,7 +69,7 @@ def _refusal(nomination: Nomination) -> str | None:
 
 async def rule(
     settings: Settings,
-    actor: User,
+    actor: Someone,
     cycle: Cycle,
     nomination_ids: Sequence[int],
     *,
@@ -106,7 +106,7 @@ async def rule(
 
 async def _rule_one(
     settings: Settings,
-    actor: User,
+    actor: Someone,
     cycle: Cycle,
     row: Nomination,
     ruling: Ruling,
@@ -119,7 +119,7 @@ async def _rule_one(
         ruling=ruling,
         reason=reason,
         note=note.strip(),
-        ruled_by=actor,
+        ruled_by_id=actor.id,
         ruled_at=now(),
     )
     row.state = NominationState(ruling.value)
@@ -169,7 +169,7 @@ async def _tell(
 
 
 async def file_appeal(
-    settings: Settings, user: User, nomination: Nomination, *, statement: str
+    settings: Settings, user: Someone, nomination: Nomination, *, statement: str
 ) -> Appeal:
     """One appeal, by a credited nominator, against the nomination's ineligible ruling, before
     the appeal deadline."""
@@ -199,7 +199,11 @@ async def file_appeal(
             ):
                 raise Conflict(_("Only an ineligible ruling can be appealed."))
             appeal = await Appeal.create(
-                nomination=row, ruling=ruling, statement=statement, filed_by=user, filed_at=now()
+                nomination=row,
+                ruling=ruling,
+                statement=statement,
+                filed_by_id=user.id,
+                filed_at=now(),
             )
             await audit.record(
                 user, "awards.appeal", appeal, after={"nomination": row.id}, scope=scope(cycle)
@@ -233,7 +237,7 @@ def require_appeal_decisions(cycle: Cycle) -> None:
 
 
 async def decide_appeal(
-    settings: Settings, actor: User, appeal: Appeal, *, upheld: bool, note: str = ""
+    settings: Settings, actor: Someone, appeal: Appeal, *, upheld: bool, note: str = ""
 ) -> Appeal:
     """Uphold (the nomination becomes eligible) or dismiss (the ruling stands); final."""
     async with in_transaction():
@@ -244,7 +248,7 @@ async def decide_appeal(
         cycle = await Cycle.get(id=row.cycle_id)
         require_appeal_decisions(cycle)
         fresh.state = AppealState.UPHELD if upheld else AppealState.DISMISSED
-        fresh.decision_note, fresh.decided_by, fresh.decided_at = note.strip(), actor, now()
+        fresh.decision_note, fresh.decided_by_id, fresh.decided_at = note.strip(), actor.id, now()
         await fresh.save()
         row.state = NominationState.ELIGIBLE if upheld else NominationState.INELIGIBLE
         row.final = True

@@ -15,7 +15,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone, User
 from awards.models import (
     Category,
     Cycle,
@@ -122,7 +122,7 @@ def _refuse_if_published(cycle: Cycle) -> None:
         raise Conflict(_("The shortlist is already published: it can no longer change."))
 
 
-async def approve(actor: User, cycle: Cycle, category: Category) -> list[ShortlistedNomination]:
+async def approve(actor: Someone, cycle: Cycle, category: Category) -> list[ShortlistedNomination]:
     """Approve the category's shortlist: the top N (its shortlist size; ties on the last
     place all go) of its jury round's results, which must be closed."""
     _refuse_if_published(cycle)
@@ -162,7 +162,7 @@ async def approve(actor: User, cycle: Cycle, category: Category) -> list[Shortli
     return rows
 
 
-async def withdraw_approval(actor: User, cycle: Cycle, category: Category) -> None:
+async def withdraw_approval(actor: Someone, cycle: Cycle, category: Category) -> None:
     """Take back a category's approval (before the shortlist is published)."""
     _refuse_if_published(cycle)
     async with in_transaction():
@@ -172,7 +172,7 @@ async def withdraw_approval(actor: User, cycle: Cycle, category: Category) -> No
         await audit.record(actor, "awards.shortlist_withdraw", category, scope=scope(cycle))
 
 
-async def publish(actor: User, cycle: Cycle, settings: Settings) -> int:
+async def publish(actor: Someone, cycle: Cycle, settings: Settings) -> int:
     """Publish the approved categories' shortlists, and tell every nominator and nominee on
     them, in their language. Returns how many nominations are on the shortlist."""
     _refuse_if_published(cycle)

@@ -29,7 +29,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from accounts.enums import ScopeType
-from accounts.models import User
+from accounts.models import Someone
 from awards.enums import Visibility
 from awards.models import Category, Cycle, JuryBallot, ShortlistedNomination, of_cycle
 from awards.services.common import PhaseClosed, scope, when
@@ -146,7 +146,7 @@ def _check_rules(rules: Rules) -> None:
         raise Invalid(errors)
 
 
-async def set_rules(actor: User, cycle: Cycle, category: Category, rules: Rules) -> Category:
+async def set_rules(actor: Someone, cycle: Cycle, category: Category, rules: Rules) -> Category:
     """Declare a category's rules for the final vote. Refused (PhaseClosed, nothing changed)
     once voting has opened; audited with what changed."""
     _check_rules(rules)
@@ -176,7 +176,7 @@ def _seated(judge: Judge, category: Category) -> bool:
     return judge.group_key in ("", group_key(category))
 
 
-async def _seats(cycle: Cycle, user: User | None = None) -> list[Judge]:
+async def _seats(cycle: Cycle, user: Someone | None = None) -> list[Judge]:
     """The cycle's accepted judges with an account (one user's, when given)."""
     query = Judge.filter(
         scope_type=scope(cycle)[0],
@@ -247,7 +247,7 @@ async def _conflicts_by_user(
     }
 
 
-async def juror_categories(user: User, cycle: Cycle) -> list[Category]:
+async def juror_categories(user: Someone, cycle: Cycle) -> list[Category]:
     """The categories with a shortlist (finalists) that this user is a juror of, in the
     cycle's order."""
     seats = await _seats(cycle, user)
@@ -280,7 +280,7 @@ JURY_CYCLES = sql.Statement(
 )
 
 
-def jury_params(user: User) -> list[Any]:
+def jury_params(user: Someone) -> list[Any]:
     """The values of JURY_CYCLE_WHERE for this person, now."""
     moment = sql.db_values(Cycle, {"voting_opens": now()})[0]
     return [
@@ -304,7 +304,7 @@ class JuryCycle:
     name_en: str
 
 
-async def jury_cycles(user: User) -> list[JuryCycle]:
+async def jury_cycles(user: Someone) -> list[JuryCycle]:
     """The published cycles whose final vote is open and in which this user is a juror of a
     category with a shortlist (for the user's own pages): one statement."""
     found = await sql.rows(JURY_CYCLES, jury_params(user))
@@ -354,14 +354,14 @@ def _window_message(cycle: Cycle, state: str) -> str:
     )
 
 
-async def _juror_or_404(user: User, cycle: Cycle, category: Category) -> None:
+async def _juror_or_404(user: Someone, cycle: Cycle, category: Category) -> None:
     if not any(_seated(j, category) for j in await _seats(cycle, user)) or not (
         await ShortlistedNomination.filter(category_id=category.id).exists()
     ):
         raise NotFound(_("This page does not exist or is not available to you."))
 
 
-async def ballot_view(user: User, cycle: Cycle, category: Category) -> BallotView:
+async def ballot_view(user: Someone, cycle: Cycle, category: Category) -> BallotView:
     """The juror's ballot page (NotFound for anyone who is not a juror of the category)."""
     await _juror_or_404(user, cycle, category)
     rows = (await _shortlists([category]))[category.id]
@@ -446,7 +446,7 @@ def _check(
 
 
 async def cast_ballot(
-    user: User, cycle: Cycle, category: Category, ranking: Sequence[int]
+    user: Someone, cycle: Cycle, category: Category, ranking: Sequence[int]
 ) -> JuryBallot:
     """Save the juror's ballot (a new one, or the next version of theirs) while the vote is
     open. Refused, with nothing changed: outside the window (PhaseClosed), by anyone who is not
@@ -473,7 +473,7 @@ async def cast_ballot(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def _store(user: User, cycle: Cycle, category: Category, ranking: list[int]) -> JuryBallot:
+async def _store(user: Someone, cycle: Cycle, category: Category, ranking: list[int]) -> JuryBallot:
     moment = now()
     async with in_transaction():
         changed = await JuryBallot.filter(category_id=category.id, juror_id=user.id).update(
@@ -482,7 +482,7 @@ async def _store(user: User, cycle: Cycle, category: Category, ranking: list[int
         if not changed:
             await JuryBallot.create(
                 category=category,
-                juror=user,
+                juror_id=user.id,
                 ranking=ranking,
                 version=1,
                 cast_at=moment,

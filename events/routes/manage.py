@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from accounts.enums import ScopeType
-from accounts.models import User
+from accounts.models import SignedIn
 from core import permissions
 from core.clock import now
 from core.errors import DomainError, NotFound
@@ -28,7 +28,7 @@ from events.services import dashboard, editions, mailing, submissions, teams
 from judging.services import published
 
 
-def _user(request: Request) -> User:
+def _user(request: Request) -> SignedIn:
     user = request.state.user
     assert user is not None  # the permission check before this asked anonymous to sign in
     return user
@@ -171,7 +171,7 @@ class Editor:
         parse: Callable[[Any], Form],
         first: dict[str, Any],
         lists: Callable[[Event], Awaitable[dict[str, Any]]],
-        save: Callable[[User, Event, dict[str, Any]], Awaitable[Any]],
+        save: Callable[[SignedIn, Event, dict[str, Any]], Awaitable[Any]],
         message: Callable[[], str],
     ) -> Response:
         event = await managed_event(request)
@@ -189,7 +189,7 @@ class Editor:
         request: Request,
         initial: Callable[[Any], dict[str, Any]],
         parse: Callable[[Any, Any], Form],
-        save: Callable[[User, Event, Any, dict[str, Any]], Awaitable[Any]],
+        save: Callable[[SignedIn, Event, Any, dict[str, Any]], Awaitable[Any]],
         message: Callable[[], str],
     ) -> Response:
         event = await managed_event(request)
@@ -213,7 +213,7 @@ class Editor:
     async def delete(
         self,
         request: Request,
-        remove: Callable[[User, Event, Any], Awaitable[None]],
+        remove: Callable[[SignedIn, Event, Any], Awaitable[None]],
         message: Callable[[], str],
     ) -> Response:
         event = await managed_event(request)

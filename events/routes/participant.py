@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from accounts.models import User
+from accounts.models import SignedIn
 from core import answers, permissions
 from core.clock import now
 from core.errors import DomainError
@@ -49,7 +49,7 @@ from events.services import registration as registration_service
 from events.services.dashboard import participant_overview
 
 
-def _user(request: Request) -> User | None:
+def _user(request: Request) -> SignedIn | None:
     return request.state.user
 
 
@@ -109,7 +109,7 @@ async def register(request: Request) -> Response:
 
 
 async def _save_registration(
-    request: Request, event: Event, user: User, data: Any, context: dict[str, Any]
+    request: Request, event: Event, user: SignedIn, data: Any, context: dict[str, Any]
 ) -> Response:
     form = Form(data)
     parsed = answers.parse(form, context["questions"], context["existing"])
@@ -162,7 +162,7 @@ def _accepting(request: Request, event: Event, next_url: str) -> str | None:
 
 
 async def _accept_after_registering(
-    request: Request, event: Event, user: User, token: str
+    request: Request, event: Event, user: SignedIn, token: str
 ) -> Response:
     """The person pressed "accept" before registering; the invitation stays bound to their
     address (teams.accept checks it), so it is accepted now, or they see why not."""
@@ -289,7 +289,7 @@ def _int(data: Any, name: str) -> int:
     return int(raw) if raw.isdigit() and len(raw) < 12 else 0
 
 
-async def _acting(request: Request, rule: str) -> tuple[TeamAccess, User, Any]:
+async def _acting(request: Request, rule: str) -> tuple[TeamAccess, SignedIn, Any]:
     """The team in the path, the member allowed by `rule`, and the posted form."""
     event = await visible_event(request)
     found = await team_access(request, event, rule)

@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from accounts.enums import ScopeType
-from accounts.models import User
+from accounts.models import SignedIn
 from core import page_cache, permissions
 from core.clock import now
 from core.web import page
@@ -22,7 +22,7 @@ from events.services import event_page, public_cache
 from judging.services import published
 
 
-def _user(request: Request) -> User | None:
+def _user(request: Request) -> SignedIn | None:
     return request.state.user
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q, Subquery
 
-from accounts.models import NamedPerson, User
+from accounts.models import NamedPerson, Someone
 from core import answers, sql, tortoise_adapter
 from core.i18n import get_locale, localized
 from core.i18n import gettext as _
@@ -179,7 +179,7 @@ _NO_OFFSET = dt.timedelta(0)
 _datetime = tortoise_adapter.reader(Event, "submissions_close")
 
 
-async def participant_overview(user: User, moment: dt.datetime) -> MyEvents:
+async def participant_overview(user: Someone, moment: dt.datetime) -> MyEvents:
     """My events (registered or in a team), my team, its members, invitations and submission
     (with the scope of its feedback page once published), newest deadline first, and the
     invitations addressed to me: two statements whatever the number of events."""

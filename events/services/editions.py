@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from accounts.enums import Role, ScopeType
-from accounts.models import User
+from accounts.models import Someone
 from accounts.services import grant_role
 from core import audit, sql
 from core.errors import Conflict, DomainError, Invalid
@@ -86,7 +86,7 @@ def _slug_taken() -> Invalid:
 # --- the event -----------------------------------------------------------------------------
 
 
-async def create_event(actor: User, values: dict[str, Any]) -> Event:
+async def create_event(actor: Someone, values: dict[str, Any]) -> Event:
     """A new draft event; its creator becomes its organizer."""
     if await Event.filter(slug=values["slug"]).exists():
         raise _slug_taken()
@@ -103,7 +103,7 @@ async def create_event(actor: User, values: dict[str, Any]) -> Event:
     return event
 
 
-async def update_event(actor: User, event: Event, values: dict[str, Any]) -> Event:
+async def update_event(actor: Someone, event: Event, values: dict[str, Any]) -> Event:
     if values["slug"] != event.slug and await Event.filter(slug=values["slug"]).exists():
         raise _slug_taken()
     before = _snapshot(event)
@@ -123,7 +123,7 @@ async def update_event(actor: User, event: Event, values: dict[str, Any]) -> Eve
     return event
 
 
-async def set_visibility(actor: User, event: Event, visibility: Visibility) -> Event:
+async def set_visibility(actor: Someone, event: Event, visibility: Visibility) -> Event:
     if event.visibility == visibility:
         return event
     before = event.visibility.value
@@ -144,7 +144,7 @@ async def set_visibility(actor: User, event: Event, visibility: Visibility) -> E
 
 
 async def extend_deadline(
-    actor: User, event: Event, deadline: Deadline, until: dt.datetime
+    actor: Someone, event: Event, deadline: Deadline, until: dt.datetime
 ) -> Event:
     """Move a closing date later (never earlier), keeping the timeline in order."""
     current = getattr(event, deadline.value)
@@ -180,7 +180,7 @@ async def extend_deadline(
 TRACK_FIELDS = ("name_ar", "name_en", "description_ar", "description_en")
 
 
-async def add_track(actor: User, event: Event, values: dict[str, Any]) -> Track:
+async def add_track(actor: Someone, event: Event, values: dict[str, Any]) -> Track:
     async with in_transaction():
         last = await of_event(Track, event).order_by("-position").first()
         position = last.position + 1 if last else 1
@@ -198,7 +198,7 @@ async def add_track(actor: User, event: Event, values: dict[str, Any]) -> Track:
     return track
 
 
-async def update_track(actor: User, event: Event, track: Track, values: dict[str, Any]) -> Track:
+async def update_track(actor: Someone, event: Event, track: Track, values: dict[str, Any]) -> Track:
     before = {k: getattr(track, k) for k in TRACK_FIELDS}
     async with in_transaction():
         for name in TRACK_FIELDS:
@@ -214,7 +214,7 @@ async def update_track(actor: User, event: Event, track: Track, values: dict[str
 
 
 async def move(
-    actor: User, event: Event, model: type[Track] | type[Question], item: Any, step: int
+    actor: Someone, event: Event, model: type[Track] | type[Question], item: Any, step: int
 ) -> None:
     """Swap a track or question with its neighbour (step -1 earlier, +1 later)."""
     async with in_transaction():
@@ -240,7 +240,7 @@ async def move(
     public_cache.changed()
 
 
-async def delete_track(actor: User, event: Event, track: Track) -> None:
+async def delete_track(actor: Someone, event: Event, track: Track) -> None:
     if await of_event(Team, event).filter(track_id=track.id).exists():
         raise Conflict(
             _("Teams have chosen this track, so it cannot be deleted. Rename it instead.")
@@ -262,7 +262,7 @@ async def delete_track(actor: User, event: Event, track: Track) -> None:
 QUESTION_FIELDS = ("kind", "label_ar", "label_en", "help_ar", "help_en", "required")
 
 
-async def add_question(actor: User, event: Event, values: dict[str, Any]) -> Question:
+async def add_question(actor: Someone, event: Event, values: dict[str, Any]) -> Question:
     async with in_transaction():
         last = (
             await of_event(Question, event)
@@ -294,7 +294,7 @@ async def add_question(actor: User, event: Event, values: dict[str, Any]) -> Que
 
 
 async def update_question(
-    actor: User, event: Event, question: Question, values: dict[str, Any]
+    actor: Someone, event: Event, question: Question, values: dict[str, Any]
 ) -> Question:
     keys = (*QUESTION_FIELDS, "options")
     before = {k: getattr(question, k) for k in keys}
@@ -311,7 +311,7 @@ async def update_question(
     return question
 
 
-async def delete_question(actor: User, event: Event, question: Question) -> None:
+async def delete_question(actor: Someone, event: Event, question: Question) -> None:
     async with in_transaction():
         await audit.record(
             actor,
@@ -327,7 +327,7 @@ async def questions(event: Event, which: QuestionScope) -> list[Question]:
     return list(await of_event(Question, event).filter(scope=which).order_by("position", "id"))
 
 
-def event_title(event: Event, user: User) -> str:
+def event_title(event: Event, user: Someone) -> str:
     return localized(event, "title", user.language)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.enums import ScopeType
-from accounts.models import User
+from accounts.models import Someone
 from core import sql
 from events.models import SLUG_MAX, Event
 from judging.services import published
@@ -49,7 +49,7 @@ class EventPage:
     published: bool  # whether judging has published a round of the event (results may show)
 
 
-async def read(slug: str, user: User | None) -> EventPage | None:
+async def read(slug: str, user: Someone | None) -> EventPage | None:
     """The event with this slug (None when there is none), whether the visitor is registered
     and their team (neither when signed out), its tracks in order, and whether it has a
     published round. Whether the visitor may see it is the caller's check."""

@@ -9,7 +9,7 @@ from typing import Any
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core import audit
 from core.i18n import localized, use_locale
 from core.mail import letters, outbox
@@ -21,7 +21,7 @@ from events.services.editions import scope
 
 @dataclass(frozen=True)
 class Recipient:
-    user: User
+    user: Someone
     team: str  # the team's name, or "" for someone without a team
 
 
@@ -65,7 +65,7 @@ def samples(event: Event, people: list[Recipient], values: dict[str, Any]) -> li
 
 
 async def send(
-    actor: User, event: Event, group: MailGroup, track_id: int | None, values: dict[str, Any]
+    actor: Someone, event: Event, group: MailGroup, track_id: int | None, values: dict[str, Any]
 ) -> int:
     """Queue the mail for every recipient; returns how many were queued."""
     people = await recipients(event, group, track_id)

@@ -10,7 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from accounts.enums import Role, ScopeType
-from accounts.models import Membership, User
+from accounts.models import Membership, Someone
 from core.clock import now
 from core.errors import Conflict, DomainError
 from core.i18n import gettext as _
@@ -39,14 +39,14 @@ def require_registration_open(event: Event, when: dt.datetime) -> None:
         raise PhaseClosed(_("Registration for this event has closed."))
 
 
-async def registration_of(event: Event, user: User | None) -> Registration | None:
+async def registration_of(event: Event, user: Someone | None) -> Registration | None:
     if user is None:
         return None
     return await of_event(Registration, event).get_or_none(user_id=user.id)
 
 
 async def register(
-    links: Links, user: User, event: Event, answers: dict[str, Any], files: dict[int, StoredFile]
+    links: Links, user: Someone, event: Event, answers: dict[str, Any], files: dict[int, StoredFile]
 ) -> Registration:
     """Register (or update the answers of a registration) while registration is open.
     `files` are the stored uploads answering file questions, by question id."""
@@ -78,13 +78,18 @@ async def register(
     return registration
 
 
-async def _create_registration(user: User, event: Event, answers: dict[str, Any]) -> Registration:
+async def _create_registration(
+    user: Someone, event: Event, answers: dict[str, Any]
+) -> Registration:
     try:
-        registration = await Registration.create(event=event, user=user, answers=answers)
+        registration = await Registration.create(event=event, user_id=user.id, answers=answers)
     except IntegrityError as exc:  # registered in another tab at the same moment
         raise Conflict(_("You are already registered for this event.")) from exc
     await Membership.get_or_create(
-        user=user, scope_type=ScopeType.EVENT.value, scope_id=event.id, role=Role.PARTICIPANT.value
+        user_id=user.id,
+        scope_type=ScopeType.EVENT.value,
+        scope_id=event.id,
+        role=Role.PARTICIPANT.value,
     )
     return registration
 
@@ -107,7 +112,7 @@ def _file_answer(stored: StoredFile) -> dict[str, Any]:
     }
 
 
-async def ensure_registered(user: User, event: Event) -> None:
+async def ensure_registered(user: Someone, event: Event) -> None:
     """Inside a transaction: register someone who joins a team through an invitation or a
     code, when the event asks no required registration question."""
     if await of_event(Registration, event).filter(user_id=user.id).exists():
@@ -121,7 +126,7 @@ async def ensure_registered(user: User, event: Event) -> None:
     await _create_registration(user, event, {})
 
 
-async def unregister(user: User, event: Event) -> None:
+async def unregister(user: Someone, event: Event) -> None:
     """Cancel a registration while registration is open, if the person is in no team."""
     require_registration_open(event, now())
     if await of_event(TeamMember, event).filter(user_id=user.id).exists():

@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core.clock import now
 from core.errors import Conflict, DomainError, Invalid, NotFound
 from core.i18n import format_datetime
@@ -106,7 +106,7 @@ async def current_files(submission: Submission | None) -> list[SubmissionFile]:
 
 async def save(
     links: Links,
-    user: User,
+    user: Someone,
     team_access: TeamAccess,
     *,
     values: dict[str, Any],
@@ -206,7 +206,7 @@ def file_answer(stored: StoredFile) -> dict[str, Any]:
 
 
 async def _submit(
-    links: Links, user: User, event: Event, team: Team, submission: Submission
+    links: Links, user: Someone, event: Event, team: Team, submission: Submission
 ) -> Saved:
     if team.member_count < event.team_min:
         raise Conflict(
@@ -227,7 +227,7 @@ async def _submit(
         files=[_version_file(f) for f in files],
         fingerprint=digest,
         created_at=now(),
-        author=user,
+        author_id=user.id,
         changes=fp.changes(previous.snapshot if previous else None, snap),
     )
     submission.state = SubmissionState.SUBMITTED
@@ -293,7 +293,7 @@ async def _queue_receipts(
         )
 
 
-async def withdraw(user: User, team_access: TeamAccess) -> Submission:
+async def withdraw(user: Someone, team_access: TeamAccess) -> Submission:
     event = team_access.event
     require_submissions_open(event, now())
     await require_not_frozen(event)
@@ -310,7 +310,9 @@ async def withdraw(user: User, team_access: TeamAccess) -> Submission:
     return submission
 
 
-async def remove_file(directory: Path, user: User, team_access: TeamAccess, link_id: int) -> None:
+async def remove_file(
+    directory: Path, user: Someone, team_access: TeamAccess, link_id: int
+) -> None:
     """Take an attachment off the submission. A file that was part of a submitted version
     stays in storage for the history; any other is deleted."""
     event = team_access.event

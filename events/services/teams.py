@@ -16,7 +16,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from accounts import tokens
-from accounts.models import User
+from accounts.models import Someone, User
 from core.clock import now
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.i18n import gettext as _
@@ -55,7 +55,7 @@ async def access(event: Event, team: Team) -> TeamAccess:
     return TeamAccess(event=event, team=team, member_ids=frozenset(ids))
 
 
-async def team_of(event: Event, user: User | None) -> Team | None:
+async def team_of(event: Event, user: Someone | None) -> Team | None:
     if user is None:
         return None
     member = await of_event(TeamMember, event).get_or_none(user_id=user.id).select_related("team")
@@ -70,7 +70,7 @@ def _name_taken() -> Invalid:
     return Invalid({"name": _("Another team in this event already has this name.")})
 
 
-async def create_team(user: User, event: Event, *, name: str, track: Track | None) -> Team:
+async def create_team(user: Someone, event: Event, *, name: str, track: Track | None) -> Team:
     """A new team with `user` as its captain and only member."""
     require_teams_open(event, now())
     key = _name_key(name)
@@ -86,11 +86,11 @@ async def create_team(user: User, event: Event, *, name: str, track: Track | Non
                 name=name,
                 name_key=key,
                 track=track,
-                captain=user,
+                captain_id=user.id,
                 join_code=new_join_code(),
                 member_count=1,
             )
-            await TeamMember.create(event=event, team=team, user=user)
+            await TeamMember.create(event=event, team=team, user_id=user.id)
     except IntegrityError as exc:
         if await of_event(TeamMember, event).filter(user_id=user.id).exists():
             raise Conflict(_("You are already in a team in this event.")) from exc
@@ -98,7 +98,7 @@ async def create_team(user: User, event: Event, *, name: str, track: Track | Non
     return team
 
 
-async def _take_seat(event: Event, team: Team, user: User) -> None:
+async def _take_seat(event: Event, team: Team, user: Someone) -> None:
     """Inside a transaction: one more member, if a seat is free and the person has no team."""
     taken = await Team.filter(
         id=team.id, state=TeamState.ACTIVE, member_count__lt=event.team_max
@@ -112,12 +112,12 @@ async def _take_seat(event: Event, team: Team, user: User) -> None:
             )
         )
     try:
-        await TeamMember.create(event=event, team=team, user=user)
+        await TeamMember.create(event=event, team=team, user_id=user.id)
     except IntegrityError as exc:
         raise Conflict(_("You are already in a team in this event.")) from exc
 
 
-async def _join(user: User, event: Event, team: Team) -> None:
+async def _join(user: Someone, event: Event, team: Team) -> None:
     require_teams_open(event, now())
     if not team.active:
         raise Conflict(_("This team has withdrawn from the event."))
@@ -127,7 +127,7 @@ async def _join(user: User, event: Event, team: Team) -> None:
     await _take_seat(event, team, user)
 
 
-async def join_by_code(user: User, event: Event, code: str) -> Team:
+async def join_by_code(user: Someone, event: Event, code: str) -> Team:
     team = await of_event(Team, event).get_or_none(join_code=code)
     if team is None:
         raise Invalid({"code": _("No team in this event has this join code.")})
@@ -150,7 +150,7 @@ def invitation_url(secret: str, links: Links, slug: str, invitation_id: int, non
 
 
 async def invite(
-    secret: str, links: Links, captain: User, team_access: TeamAccess, email: str
+    secret: str, links: Links, captain: Someone, team_access: TeamAccess, email: str
 ) -> TeamInvitation:
     """Mail a signed, expiring link that lets its holder join the team."""
     event, team = team_access.event, team_access.team
@@ -173,7 +173,7 @@ async def invite(
             team=team,
             email=email,
             token=secrets.token_hex(16),
-            invited_by=captain,
+            invited_by_id=captain.id,
             expires_at=now() + dt.timedelta(days=INVITATION_DAYS),
         )
         await outbox.queue(
@@ -213,7 +213,7 @@ def _require_usable(invitation: TeamInvitation) -> None:
         raise Conflict(_("This invitation has expired. Ask the team captain for a new one."))
 
 
-def _require_invitee(user: User, invitation: TeamInvitation) -> None:
+def _require_invitee(user: Someone, invitation: TeamInvitation) -> None:
     """A link is bound to the address it was sent to; the join code is the open way in."""
     if user.email.lower() != invitation.email.lower():
         raise Forbidden(
@@ -224,7 +224,7 @@ def _require_invitee(user: User, invitation: TeamInvitation) -> None:
         )
 
 
-async def accept(user: User, event: Event, invitation: TeamInvitation) -> Team:
+async def accept(user: Someone, event: Event, invitation: TeamInvitation) -> Team:
     _require_invitee(user, invitation)
     _require_usable(invitation)
     async with in_transaction():
@@ -237,7 +237,7 @@ async def accept(user: User, event: Event, invitation: TeamInvitation) -> Team:
     return invitation.team
 
 
-async def decline(user: User, event: Event, invitation: TeamInvitation) -> None:
+async def decline(user: Someone, event: Event, invitation: TeamInvitation) -> None:
     _require_invitee(user, invitation)
     _require_usable(invitation)
     await TeamInvitation.filter(id=invitation.id, state=InvitationState.PENDING).update(
@@ -245,7 +245,7 @@ async def decline(user: User, event: Event, invitation: TeamInvitation) -> None:
     )
 
 
-async def revoke(captain: User, team_access: TeamAccess, invitation_id: int) -> None:
+async def revoke(captain: Someone, team_access: TeamAccess, invitation_id: int) -> None:
     updated = (
         await of_event(TeamInvitation, team_access.event)
         .filter(id=invitation_id, team_id=team_access.team.id, state=InvitationState.PENDING)
@@ -282,7 +282,7 @@ async def _release(event: Event, team: Team, user_id: int) -> None:
     await Team.filter(id=team.id).update(member_count=F("member_count") - 1)
 
 
-async def remove_member(captain: User, team_access: TeamAccess, user_id: int) -> None:
+async def remove_member(captain: Someone, team_access: TeamAccess, user_id: int) -> None:
     require_teams_open(team_access.event, now())
     if user_id == captain.id:
         raise Conflict(_("You cannot remove yourself: hand over captaincy, then leave."))
@@ -292,7 +292,7 @@ async def remove_member(captain: User, team_access: TeamAccess, user_id: int) ->
         await _release(team_access.event, team_access.team, user_id)
 
 
-async def leave(user: User, team_access: TeamAccess) -> None:
+async def leave(user: Someone, team_access: TeamAccess) -> None:
     require_teams_open(team_access.event, now())
     team = team_access.team
     if team.captain_id == user.id:
@@ -303,7 +303,7 @@ async def leave(user: User, team_access: TeamAccess) -> None:
         await _release(team_access.event, team, user.id)
 
 
-async def hand_over(captain: User, team_access: TeamAccess, user_id: int) -> None:
+async def hand_over(captain: Someone, team_access: TeamAccess, user_id: int) -> None:
     require_teams_open(team_access.event, now())
     if user_id == captain.id or user_id not in team_access.member_ids:
         raise Invalid({"captain": _("Choose another member of the team.")})
@@ -312,14 +312,14 @@ async def hand_over(captain: User, team_access: TeamAccess, user_id: int) -> Non
     )
 
 
-async def new_code(captain: User, team_access: TeamAccess) -> str:
+async def new_code(captain: Someone, team_access: TeamAccess) -> str:
     require_teams_open(team_access.event, now())
     code = new_join_code()
     await Team.filter(id=team_access.team.id).update(join_code=code)
     return code
 
 
-async def withdraw(captain: User, team_access: TeamAccess) -> None:
+async def withdraw(captain: Someone, team_access: TeamAccess) -> None:
     """The team leaves the event: its submission is withdrawn, pending invitations lapse and
     its members are free to join or form another team."""
     event, team = team_access.event, team_access.team

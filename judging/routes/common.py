@@ -10,7 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from accounts.models import User
+from accounts.models import SignedIn
 from core import permissions
 from core.errors import NotFound
 from core.i18n import gettext as _
@@ -22,7 +22,7 @@ from judging.services import rounds
 from judging.sources import EntrySource, ScopeInfo, sources
 
 
-def signed_in(request: Request) -> User:
+def signed_in(request: Request) -> SignedIn:
     user = request.state.user
     permissions.require(user, "core.signed_in")
     return user
@@ -48,7 +48,7 @@ async def path_scope(request: Request) -> tuple[EntrySource, ScopeInfo]:
     return source, scope
 
 
-async def managed(request: Request) -> tuple[User, EntrySource, ScopeInfo]:
+async def managed(request: Request) -> tuple[SignedIn, EntrySource, ScopeInfo]:
     """The organizer (or admin) of the scope in the path."""
     user = signed_in(request)
     source, scope = await path_scope(request)
@@ -56,7 +56,7 @@ async def managed(request: Request) -> tuple[User, EntrySource, ScopeInfo]:
     return user, source, scope
 
 
-async def managed_round(request: Request) -> tuple[User, EntrySource, ScopeInfo, Round]:
+async def managed_round(request: Request) -> tuple[SignedIn, EntrySource, ScopeInfo, Round]:
     user, source, scope = await managed(request)
     round_ = await rounds.round_in_scope(
         scope.scope_type, scope.scope_id, request.path_params["round_id"]

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from accounts.models import User
+from accounts.models import SignedIn
 from core import permissions
 from core.clock import now
 from core.errors import Conflict, Invalid, NotFound
@@ -94,7 +94,7 @@ async def _scope_infos(
     return found
 
 
-async def _seen(request: Request) -> tuple[User, sheets.Scoring]:
+async def _seen(request: Request) -> tuple[SignedIn, sheets.Scoring]:
     """The judge and their view of the entry in the path, if they may see it."""
     user = signed_in(request)
     seen = await sheets.scoring_for(user, request.path_params["entry_id"])

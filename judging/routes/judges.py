@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from accounts.models import User
+from accounts.models import SignedIn
 from core.errors import Conflict, Invalid
 from core.forms import Form
 from core.i18n import gettext as _
@@ -70,7 +70,7 @@ async def _judges_page(
     )
 
 
-async def declared(user: User, judge: Judge, form: Form, origin: ConflictOrigin) -> bool:
+async def declared(user: SignedIn, judge: Judge, form: Form, origin: ConflictOrigin) -> bool:
     """Record the conflict a valid conflict form names; False, with the service's messages
     on the form, when it is refused."""
     try:

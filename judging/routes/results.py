@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from accounts.models import User
+from accounts.models import SignedIn
 from core.clock import now
 from core.errors import Conflict, DomainError, Invalid
 from core.forms import Form
@@ -25,7 +25,7 @@ from judging.services import decisions, exports, publication, published, ranking
 from judging.services import results as results_service
 from judging.sources import ScopeInfo
 
-ResultsCall = Callable[[User, Round, ScopeInfo], Awaitable[None]]
+ResultsCall = Callable[[SignedIn, Round, ScopeInfo], Awaitable[None]]
 
 
 async def results(request: Request) -> Response:
@@ -94,7 +94,7 @@ def _form_invalid(form: Form) -> Invalid:
 async def results_method(request: Request) -> Response:
     form = forms.method_form(await request.form())
 
-    async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
+    async def call(user: SignedIn, round_: Round, scope: ScopeInfo) -> None:
         if not form.ok:
             raise _form_invalid(form)
         await decisions.set_method(user, round_, form.clean["method"])
@@ -111,7 +111,7 @@ async def results_ties(request: Request) -> Response:
     ]
     form = forms.tie_form(data, ids)
 
-    async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
+    async def call(user: SignedIn, round_: Round, scope: ScopeInfo) -> None:
         if not form.ok or not ids:
             raise (
                 _form_invalid(form)
@@ -128,7 +128,7 @@ async def results_ties(request: Request) -> Response:
 async def shortlist(request: Request) -> Response:
     form = forms.shortlist_form(await request.form())
 
-    async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
+    async def call(user: SignedIn, round_: Round, scope: ScopeInfo) -> None:
         if not form.ok:
             raise _form_invalid(form)
         chosen = await shortlisting.shortlist(
@@ -156,7 +156,7 @@ async def shortlist(request: Request) -> Response:
 async def mark_set(request: Request) -> Response:
     form = forms.mark_form(await request.form())
 
-    async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
+    async def call(user: SignedIn, round_: Round, scope: ScopeInfo) -> None:
         if not form.ok:
             raise _form_invalid(form)
         await decisions.set_mark(
@@ -172,7 +172,7 @@ async def mark_set(request: Request) -> Response:
 
 
 async def mark_remove(request: Request) -> Response:
-    async def call(user: User, round_: Round, scope: ScopeInfo) -> None:
+    async def call(user: SignedIn, round_: Round, scope: ScopeInfo) -> None:
         await decisions.remove_mark(user, round_, request.path_params["mark_id"])
 
     return await _results_action(request, call, _("The mark has been removed."))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core import audit
 from core.errors import Conflict as ConflictError
 from core.errors import Invalid, NotFound
@@ -69,7 +69,7 @@ def _new_pairs(before: Mapping[int, Iterable[int]], after: Mapping[int, Iterable
     return [(e, j) for e, chosen in after.items() for j in chosen if j not in before.get(e, ())]
 
 
-async def auto_assign(actor: User, round_: Round) -> AssignOutcome:
+async def auto_assign(actor: Someone, round_: Round) -> AssignOutcome:
     """Give every entry its k judges (keeping the assignments already made): no conflicted
     pair, loads within one, overlapping sets, and the same result for the same input (the
     seed is the round's id)."""
@@ -105,7 +105,7 @@ async def auto_assign(actor: User, round_: Round) -> AssignOutcome:
     return AssignOutcome(len(added), result.unfilled, result.loads)
 
 
-async def add_assignment(actor: User, round_: Round, entry_id: int, judge_id: int) -> Assignment:
+async def add_assignment(actor: Someone, round_: Round, entry_id: int, judge_id: int) -> Assignment:
     """An organizer adds one judge to one entry by hand (never a conflicted pair)."""
     _refuse_if_over(round_)
     entry = await Entry.get_or_none(id=entry_id, round=round_)
@@ -136,7 +136,7 @@ async def add_assignment(actor: User, round_: Round, entry_id: int, judge_id: in
     return row
 
 
-async def remove_assignment(actor: User, round_: Round, assignment_id: int) -> None:
+async def remove_assignment(actor: Someone, round_: Round, assignment_id: int) -> None:
     """An organizer takes a judge off an entry, unless their score is already submitted."""
     _refuse_if_over(round_)
     row = await Assignment.get_or_none(id=assignment_id, round=round_).select_related("judge__user")
@@ -160,7 +160,7 @@ async def remove_assignment(actor: User, round_: Round, assignment_id: int) -> N
         await row.delete()
 
 
-async def replace_judge(actor: User, round_: Round, judge: Judge) -> tuple[int, int]:
+async def replace_judge(actor: Someone, round_: Round, judge: Judge) -> tuple[int, int]:
     """A judge dropped out: their entries without a submitted score go to other judges (the
     least loaded, never a conflicted one); nothing else moves. The judge is marked withdrawn.
     Returns (moved, left without a replacement)."""
@@ -193,7 +193,7 @@ def _pairs_leaving_last(
 
 
 async def _apply_replacement(
-    actor: User,
+    actor: Someone,
     round_: Round,
     judge: Judge,
     before: Mapping[int, list[int]],

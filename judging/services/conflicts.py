@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core import audit
 from core.errors import Conflict as ConflictError
 from core.errors import Invalid
@@ -36,7 +36,7 @@ async def conflict_in_scope(scope_type: str, scope_id: int, conflict_id: int) ->
     )
 
 
-async def detect_conflicts(actor: User | None, scope_type: str, scope_id: int) -> int:
+async def detect_conflicts(actor: Someone | None, scope_type: str, scope_id: int) -> int:
     """Record a conflict for each judge sharing an organization or a non-public e-mail domain
     with any member of any entry of the scope. A conflict an organizer lifted stays lifted."""
     judges = await Judge.filter(
@@ -62,7 +62,7 @@ async def _scope_organizations(scope_type: str, scope_id: int) -> set[str]:
     return found
 
 
-async def _detected(actor: User | None, judge: Judge, value: str) -> int:
+async def _detected(actor: Someone | None, judge: Judge, value: str) -> int:
     """Record one detected conflict unless it is already known (even lifted); 1 if new."""
     conflict, new = await Conflict.get_or_create(
         judge=judge,
@@ -87,7 +87,7 @@ async def _detected(actor: User | None, judge: Judge, value: str) -> int:
 
 
 async def record_conflict(
-    actor: User | None,
+    actor: Someone | None,
     judge: Judge,
     *,
     kind: ConflictKind,
@@ -130,7 +130,7 @@ async def record_conflict(
 
 
 async def declare_conflict(
-    user: User | None,
+    user: Someone | None,
     judge: Judge,
     *,
     kind: ConflictKind,
@@ -185,7 +185,7 @@ async def _entry_in_scope(scope_type: str, scope_id: int, value: str) -> Entry |
     ).first()
 
 
-async def lift_conflict(actor: User, conflict: Conflict) -> Conflict:
+async def lift_conflict(actor: Someone, conflict: Conflict) -> Conflict:
     """An organizer lifts a conflict; detection never brings it back."""
     if not conflict.active:
         raise ConflictError(_("This conflict is already lifted."))
@@ -212,7 +212,7 @@ async def submitted_assignment_ids(**filters: object) -> set[int]:
     )
 
 
-async def drop_conflicted_assignments(actor: User | None, scope_type: str, scope_id: int) -> int:
+async def drop_conflicted_assignments(actor: Someone | None, scope_type: str, scope_id: int) -> int:
     """A new conflict takes the entry off the judge's queue: assignments without a submitted
     score in rounds still running are removed, so the organizer can assign someone else."""
     rounds = await Round.filter(

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core import audit
 from core.errors import Conflict as ConflictError
 from core.errors import Invalid, NotFound
@@ -18,7 +18,7 @@ from judging.models import Entry, Mark, Round, TieDecision
 from judging.services.common import already_published, refuse_unless_closed, scope_of
 
 
-async def set_method(actor: User, round_: Round, method: Method) -> Round:
+async def set_method(actor: Someone, round_: Round, method: Method) -> Round:
     """The combination method the round's ranking uses."""
     if round_.state == RoundState.PUBLISHED:
         raise already_published()
@@ -38,7 +38,7 @@ async def set_method(actor: User, round_: Round, method: Method) -> Round:
 
 
 async def record_tie_decision(
-    actor: User, round_: Round, positions: Mapping[int, int], reason: str
+    actor: Someone, round_: Round, positions: Mapping[int, int], reason: str
 ) -> None:
     """The organizer orders entries that are still tied (1 goes first)."""
     refuse_unless_closed(round_)
@@ -77,7 +77,13 @@ def _slot(
 
 
 async def set_mark(
-    actor: User, round_: Round, entry_id: int, *, kind: MarkKind, place: int | None, per_group: bool
+    actor: Someone,
+    round_: Round,
+    entry_id: int,
+    *,
+    kind: MarkKind,
+    place: int | None,
+    per_group: bool,
 ) -> Mark:
     """Mark a winner (first, second or third, overall or in the entry's group) or an
     honourable mention. A place already given is refused."""
@@ -106,7 +112,7 @@ async def set_mark(
     return mark
 
 
-async def remove_mark(actor: User, round_: Round, mark_id: int) -> None:
+async def remove_mark(actor: Someone, round_: Round, mark_id: int) -> None:
     """Take back a winner's place or an honourable mention."""
     refuse_unless_closed(round_)
     mark = await Mark.get_or_none(id=mark_id, round=round_)

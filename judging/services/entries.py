@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core import audit
 from core.clock import now
 from core.errors import Conflict as ConflictError
@@ -90,7 +90,7 @@ async def _wanted_entries(round_: Round, source: EntrySource) -> dict[int, dict[
 
 
 async def refresh_entries(
-    actor: User | None, round_: Round, source: EntrySource
+    actor: Someone | None, round_: Round, source: EntrySource
 ) -> EntriesRefreshed:
     """Bring the round's entries in line with the source (all submitted entries) or with the
     previous round's shortlist. An entry that left but already has a score sheet is kept."""

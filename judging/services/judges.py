@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 
 from accounts import services as accounts_services
 from accounts.enums import Role, ScopeType
-from accounts.models import User
+from accounts.models import Someone, User
 from core import audit
 from core.clock import now
 from core.errors import Conflict as ConflictError
@@ -52,7 +52,7 @@ async def judge_in_scope(scope_type: str, scope_id: int, judge_id: int) -> Judge
 
 
 async def invite_judge(
-    actor: User,
+    actor: Someone,
     scope: ScopeInfo,
     links: Links,
     *,
@@ -121,7 +121,7 @@ async def judge_for_token(token: str) -> Judge:
     return judge
 
 
-async def answer_invitation(user: User, judge: Judge, *, accept: bool) -> Judge:
+async def answer_invitation(user: Someone, judge: Judge, *, accept: bool) -> Judge:
     """Accept (which grants the judge role in the scope) or decline an invitation."""
     if user.email.lower() != judge.email.lower():
         raise Forbidden(
@@ -148,11 +148,11 @@ async def answer_invitation(user: User, judge: Judge, *, accept: bool) -> Judge:
     return judge
 
 
-async def judge_seats(user: User) -> list[Judge]:
+async def judge_seats(user: Someone) -> list[Judge]:
     return await Judge.filter(user_id=user.id, state=JudgeState.ACCEPTED).order_by("id")
 
 
-async def seat_in_scope(user: User, scope_type: str, scope_id: int) -> Judge:
+async def seat_in_scope(user: Someone, scope_type: str, scope_id: int) -> Judge:
     judge = await Judge.get_or_none(
         user_id=user.id, scope_type=scope_type, scope_id=scope_id, state=JudgeState.ACCEPTED
     )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from accounts.models import User
+from accounts.models import Someone
 from judging.enums import PUBLIC_MAIL_DOMAINS, ConflictKind
 from judging.models import Conflict, Entry, Judge
 
@@ -55,7 +55,7 @@ def markers_of(
     return found
 
 
-def judge_markers(judge: Judge, user: User | None) -> set[str]:
+def judge_markers(judge: Judge, user: Someone | None) -> set[str]:
     """The judge's own organization and e-mail domains, for detection."""
     values = {email_domain(judge.email)}
     if user is not None:

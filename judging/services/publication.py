@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core import audit
 from core.clock import now
 from core.errors import Conflict as ConflictError
@@ -29,7 +29,7 @@ from judging.sources import ScopeInfo
 
 
 async def publish(
-    actor: User, round_: Round, scope: ScopeInfo, links: Links, *, at: Any = None
+    actor: Someone, round_: Round, scope: ScopeInfo, links: Links, *, at: Any = None
 ) -> Round:
     """Publish the round's results now or at ``at``: the ranking is frozen, the public page
     appears from then on, and the announcement mail goes out at that moment. A time already

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from accounts.models import User
+from accounts.models import Someone
 from core import sql, tortoise_adapter
 from judging.enums import JudgeState, RoundState, SheetState
 from judging.models import Entry, Round, effective_state
@@ -156,7 +156,7 @@ def queue_statement(scope_tables: tuple[ScopeTitles, ...] = ()) -> sql.Statement
 QUEUE = queue_statement()
 
 
-async def read_queue(user: User, scope_tables: tuple[ScopeTitles, ...] = ()) -> JudgeQueue:
+async def read_queue(user: Someone, scope_tables: tuple[ScopeTitles, ...] = ()) -> JudgeQueue:
     """The user's assigned entries per round (started rounds only), conflicted ones left out,
     each round in the judge's own random order, the scopes of their accepted seats (by seat),
     and the titles of these scopes from the tables named (sources.Sources.scope_tables). One
@@ -212,7 +212,7 @@ async def read_queue(user: User, scope_tables: tuple[ScopeTitles, ...] = ()) -> 
     )
 
 
-async def judge_queue(user: User) -> list[QueueRound]:
+async def judge_queue(user: Someone) -> list[QueueRound]:
     """The user's queue, per round (read_queue)."""
     return (await read_queue(user)).rounds
 

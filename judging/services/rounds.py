@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core import audit
 from core.clock import now
 from core.errors import Conflict as ConflictError
@@ -85,7 +85,7 @@ async def _check_round_values(
 
 
 async def create_round(
-    actor: User, scope_type: str, scope_id: int, values: Mapping[str, Any]
+    actor: Someone, scope_type: str, scope_id: int, values: Mapping[str, Any]
 ) -> Round:
     """A new round of the scope, in preparation."""
     await _check_round_values(scope_type, scope_id, values)
@@ -105,7 +105,7 @@ async def create_round(
     return created
 
 
-async def update_round(actor: User, round_: Round, values: Mapping[str, Any]) -> Round:
+async def update_round(actor: Someone, round_: Round, values: Mapping[str, Any]) -> Round:
     """Change a round's settings, until its results are published."""
     if round_.state == RoundState.PUBLISHED:
         raise ConflictError(_("The results of this round are published: it can no longer change."))
@@ -123,7 +123,7 @@ async def update_round(actor: User, round_: Round, values: Mapping[str, Any]) ->
     return round_
 
 
-async def delete_round(actor: User, round_: Round) -> None:
+async def delete_round(actor: Someone, round_: Round) -> None:
     """Delete a round still in preparation that nobody has scored."""
     if round_.state != RoundState.DRAFT:
         raise ConflictError(_("Only a round in preparation can be deleted."))
@@ -148,7 +148,7 @@ async def submissions_close(round_: Round, source: EntrySource | None = None) ->
 
 
 async def change_state(
-    actor: User,
+    actor: Someone,
     round_: Round,
     action: str,
     *,

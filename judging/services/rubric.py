@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core import audit
 from core.errors import Conflict as ConflictError
 from core.i18n import gettext as _
@@ -56,7 +56,7 @@ def _criterion_values(criterion: Criterion | None) -> dict[str, Any]:
 
 
 async def save_criterion(
-    actor: User, round_: Round, values: Mapping[str, Any], criterion: Criterion | None = None
+    actor: Someone, round_: Round, values: Mapping[str, Any], criterion: Criterion | None = None
 ) -> Criterion:
     """Add a criterion to the rubric (``criterion`` None) or change one, until it locks."""
     await _refuse_if_locked(round_)
@@ -89,7 +89,7 @@ async def _new_criterion(round_: Round, values: Mapping[str, Any]) -> Criterion:
     )
 
 
-async def delete_criterion(actor: User, round_: Round, criterion: Criterion) -> None:
+async def delete_criterion(actor: Someone, round_: Round, criterion: Criterion) -> None:
     """Remove a criterion from the rubric, until it locks."""
     await _refuse_if_locked(round_)
     async with in_transaction():

@@ -21,7 +21,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core import audit, sql
 from core.clock import now
 from core.errors import Conflict as ConflictError
@@ -186,7 +186,7 @@ per criterion of the rubric, and the judge's count of active conflicts (most jud
 none, and then their conflicts need not be read at all)."""
 
 
-async def scoring_for(user: User, entry_id: int, *, allow_conflicted: bool = False) -> Scoring:
+async def scoring_for(user: Someone, entry_id: int, *, allow_conflicted: bool = False) -> Scoring:
     """The judge's assignment to this entry, or a 404 saying why it is not theirs."""
     found = await sql.rows(ASSIGNMENT, [entry_id, user.id, JudgeState.ACCEPTED.value])
     round_ = _view(RoundView, Round, found[0], "r") if found else None
@@ -256,7 +256,7 @@ def sheet_total(criteria: Sequence[Criterion], scores: Mapping[str, float]) -> f
 
 
 async def save_sheet(
-    user: User,
+    user: Someone,
     seen: Scoring,
     *,
     scores: Mapping[str, float | None],
@@ -276,7 +276,7 @@ async def save_sheet(
 
 
 async def _create_sheet(
-    user: User, seen: Scoring, values: dict[str, Any], version: int, action: str
+    user: Someone, seen: Scoring, values: dict[str, Any], version: int, action: str
 ) -> SheetView:
     """The first save of a sheet (through the ORM: it happens once per sheet)."""
     if version != 0:
@@ -301,7 +301,12 @@ async def _create_sheet(
 
 
 async def _update_sheet(
-    user: User, seen: Scoring, sheet: SheetView, values: dict[str, Any], version: int, action: str
+    user: Someone,
+    seen: Scoring,
+    sheet: SheetView,
+    values: dict[str, Any],
+    version: int,
+    action: str,
 ) -> SheetView:
     """Every later save: the write, only if the sheet is still at ``version`` (the database
     decides, so two tabs never both win), and its audit entry, in one transaction."""
@@ -395,7 +400,7 @@ def _update(fields: tuple[str, ...]) -> sql.Statement:
     )
 
 
-async def declare_entry_conflict(user: User, entry_id: int, reason: str) -> Conflict:
+async def declare_entry_conflict(user: Someone, entry_id: int, reason: str) -> Conflict:
     """A judge declares a conflict with an entry assigned to them."""
     seen = await scoring_for(user, entry_id, allow_conflicted=True)
     if not reason:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from tortoise.transactions import in_transaction
 
-from accounts.models import User
+from accounts.models import Someone
 from core import audit
 from core.errors import Conflict as ConflictError
 from core.i18n import gettext as _
@@ -74,7 +74,7 @@ async def _following(round_: Round) -> list[Round]:
 
 
 async def shortlist(
-    actor: User, round_: Round, scope: ScopeInfo, links: Links, *, count: int, per_group: bool
+    actor: Someone, round_: Round, scope: ScopeInfo, links: Links, *, count: int, per_group: bool
 ) -> list[Entry]:
     """Promote the top ``count`` (overall or per group) into the next round(s) — those that
     take this round's shortlist — and mail the newly shortlisted entries' members."""

@@ -88,18 +88,34 @@ async def test_an_inactive_user_and_a_signed_out_copy_are_refused_at_once(
         assert nav_name((await client.get("/")).text) is None
 
 
-def test_each_request_gets_its_own_copy_of_the_user() -> None:
-    """accounts.auth hands each request a copy of the user it keeps, made as copy.copy
-    makes it."""
-    import copy
+def test_the_same_rows_give_the_same_user_which_nothing_can_change() -> None:
+    """accounts.auth keeps the user last read from the same rows and hands it to every request
+    that reads them: it is frozen, so no request can change what another one sees."""
+    import dataclasses
 
     from accounts import auth
-    from accounts.models import User
 
-    user = User(email="copy@example.org", name_ar="أمل")
-    user.roles = frozenset({("event", 1, "judge")})
-    made = auth._copied(user)
-    assert made is not user and type(made) is User
-    assert made.__dict__ == copy.copy(user).__dict__
-    made.name_ar = "غيرها"
-    assert user.name_ar == "أمل"
+    row = {
+        "u__id": 1,
+        "u__email": "same@example.org",
+        "u__name_ar": "أمل",
+        "u__name_en": "",
+        "u__organization": "",
+        "u__job_title": "",
+        "u__phone": "",
+        "u__language": "ar",
+        "u__is_admin": 0,
+        "u__email_verified_at": None,
+        "u__session_version": 1,
+        "m_scope_type": "event",
+        "m_scope_id": 1,
+        "m_role": "judge",
+    }
+    found = [row]
+    user = auth._signed_in(found)
+    assert auth._signed_in(found) is user  # the very rows SQLite handed out again
+    assert auth._signed_in([dict(row)]) is user  # rows read anew, unchanged
+    assert user.roles == frozenset({("event", 1, "judge")}) and user.is_admin is False
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        user.name_ar = "غيرها"  # type: ignore[misc]
+    assert auth._signed_in([{**row, "u__name_ar": "ندى"}]).name_ar == "ندى"

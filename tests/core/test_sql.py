@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator
 
@@ -14,15 +15,16 @@ from tortoise.contrib.test import tortoise_test_context
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from accounts.auth import USER_WITH_ROLES
-from accounts.enums import Role, ScopeType
 from accounts.models import User
 from core import audit, sql
 from core.audit import AuditEntry
 from core.db import connected, model_modules
 from tests.conftest import TEST_DATABASE_URL
-from tests.factories import grant, make_user
+from tests.factories import make_user
 
+USER_ROW = sql.Statement(
+    lambda: f"SELECT {sql.columns(User, 'u')} FROM accounts_user u WHERE u.id = ?"  # noqa: S608
+)
 RENAME = sql.Statement("UPDATE accounts_user SET name_en = ? WHERE id = ?")
 NEW_USER = sql.Statement(
     "INSERT INTO accounts_user (email, password_hash, name_ar, name_en, "
@@ -52,9 +54,7 @@ def test_placeholders_are_numbered_for_postgresql() -> None:
 
 async def test_a_hydrated_user_equals_the_one_the_orm_reads(db) -> None:
     user = await make_user(organization="وزارة الإعلام", phone="+971 4 000 0000")
-    await grant(user, Role.JUDGE, ScopeType.EVENT, 7)
-    await grant(user, Role.ORGANIZER, ScopeType.AWARD_CYCLE, 3)
-    found = await sql.rows(USER_WITH_ROLES, [user.id, "a-session-id"])
+    found = await sql.rows(USER_ROW, [user.id])
     hydrated = sql.hydrate(User, found[0], "u")
     orm = await User.get(id=user.id)
     assert hydrated is not None
@@ -63,10 +63,18 @@ async def test_a_hydrated_user_equals_the_one_the_orm_reads(db) -> None:
     assert hydrated.email_verified_at is not None
     assert hydrated.email_verified_at.tzinfo is not None  # aware, as the ORM gives it
     assert hydrated.is_active is True and hydrated.is_admin is False
-    assert sorted((r["m_scope_type"], r["m_scope_id"], r["m_role"]) for r in found) == [
-        ("award_cycle", 3, "organizer"),
-        ("event", 7, "judge"),
-    ]
+
+
+def test_aware_reads_a_datetime_of_either_database_as_the_orm_gives_it() -> None:
+    at = dt.datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=dt.UTC)
+    gulf = dt.timezone(dt.timedelta(hours=4))
+    assert sql.aware(None) is None
+    assert sql.aware("2026-03-01 12:30:05.123456+00:00") == at  # SQLite: Tortoise's text
+    assert sql.aware("2026-03-01T12:30:05.123456") == at  # naive: taken as UTC
+    assert sql.aware(at.astimezone(gulf)) == at  # PostgreSQL: aware
+    for value in ("2026-03-01 12:30:05.123456+00:00", at.astimezone(gulf), at.replace(tzinfo=None)):
+        read = sql.aware(value)
+        assert read is not None and read.utcoffset() == dt.timedelta(0)
 
 
 async def test_a_left_join_that_found_nothing_hydrates_to_none(db) -> None:
