@@ -27,8 +27,30 @@ Roles = frozenset[tuple[str, int, str]]
 """The roles a person holds: (scope type, scope id, role), as Membership rows say."""
 
 
+class PersonReadings:
+    """What a page reads of a person beyond their columns, the same for a User row and the
+    signed-in SignedIn (the class using it has name_ar, name_en, email, email_verified_at)."""
+
+    name_ar: str
+    name_en: str
+    email: str
+    email_verified_at: dt.datetime | None
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.name_ar, self.name_en, self.email)
+
+    @property
+    def email_domain(self) -> str:
+        return email_domain(self.email)
+
+    @property
+    def verified(self) -> bool:
+        return self.email_verified_at is not None
+
+
 @dataclass(frozen=True)
-class SignedIn:
+class SignedIn(PersonReadings):
     """The signed-in person, as accounts.auth reads them on every signed-in request: plain
     values, with their roles, and the same read-only properties as User. Nothing can change
     it: a use case that changes the person loads and saves their User row by `id`, and the
@@ -46,18 +68,6 @@ class SignedIn:
     email_verified_at: dt.datetime | None
     session_version: int
     roles: Roles = frozenset()
-
-    @property
-    def display_name(self) -> str:
-        return display_name(self.name_ar, self.name_en, self.email)
-
-    @property
-    def email_domain(self) -> str:
-        return email_domain(self.email)
-
-    @property
-    def verified(self) -> bool:
-        return self.email_verified_at is not None
 
 
 class Someone(Protocol):
@@ -103,7 +113,7 @@ def email_domain(email: str) -> str:
     return email.rsplit("@", 1)[-1].lower()
 
 
-class User(Model):
+class User(Model, PersonReadings):
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)
     password_hash = fields.CharField(max_length=255)
@@ -125,18 +135,6 @@ class User(Model):
 
     class Meta:
         table = "accounts_user"
-
-    @property
-    def display_name(self) -> str:
-        return display_name(self.name_ar, self.name_en, self.email)
-
-    @property
-    def email_domain(self) -> str:
-        return email_domain(self.email)
-
-    @property
-    def verified(self) -> bool:
-        return self.email_verified_at is not None
 
 
 class Membership(Model):
