@@ -86,6 +86,8 @@ milestones come with whether each has passed at this request's moment."""
 
 @dataclass(slots=True)
 class ShownAbout:
+    """The tracks, timeline, team size and rules of an event's page as shown."""
+
     tracks: list[tuple[Markup, Markup]]  # name, description
     timeline: list[tuple[str, str, str, str, str]]  # class, key, name, ISO time, shown time
     time_zone: Markup  # the sentence naming the timeline's time zone

@@ -6,7 +6,6 @@ templates show, so that a template does not call a helper for each value of each
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +20,6 @@ from judging.enums import RoundState
 from judging.labels import labels
 from judging.services import queues
 
-Key = tuple[str, int]
-
 
 @dataclass(slots=True)
 class ShownQueue:
@@ -32,14 +29,12 @@ class ShownQueue:
     seats: Markup  # the scopes judged, with their conflicts pages (_queue_seats.html)
 
 
-def queue(
-    request: Request, found: queues.JudgeQueue, scopes: dict[Key, queues.QueueScope]
-) -> ShownQueue:
+def queue(request: Request, found: queues.JudgeQueue) -> ShownQueue:
     """The queue's rounds and the scopes the judge sits on, each kept by every value it
     shows (core.templating.Fragment), with each scope's title in the reader's language."""
     at = now()
     site = site_of(request)
-    entry_url = _EntryUrls(request)
+    scopes = found.scopes
     seats = tuple(
         (
             scope_type,
@@ -51,7 +46,7 @@ def queue(
     )
     return ShownQueue(
         [
-            _shown_round(q, scopes[q.round.scope_type, q.round.scope_id], at, site, entry_url)
+            _shown_round(request, q, scopes[q.round.scope_type, q.round.scope_id], at, site)
             for q in found.rounds
         ],
         SEATS((site, seats), lambda: {"seats": _seat_values(request, seats)}) if seats else NOTHING,
@@ -75,20 +70,6 @@ def _seat_values(
     ]
 
 
-class _EntryUrls:
-    """Each entry's scoring page (core.templating.id_urls), its address made only when a
-    section is made."""
-
-    def __init__(self, request: Request) -> None:
-        self.request = request
-        self.made: Callable[[int], str] | None = None
-
-    def __call__(self, entry_id: int) -> str:
-        if self.made is None:
-            self.made = id_urls(self.request, "judging:score", "entry_id")
-        return self.made(entry_id)
-
-
 @dataclass(slots=True)
 class ShownRound:
     """A round of the queue as its section shows it: its texts made here, once, instead of
@@ -109,11 +90,11 @@ queue reads the same from one visit to the next until a sheet is saved or a roun
 
 
 def _shown_round(
+    request: Request,
     q: queues.QueueRound,
     scope: queues.QueueScope,
     at: dt.datetime,
     site: tuple[Any, ...],
-    entry_url: Callable[[int], str],
 ) -> Markup:
     """A round's section: whether it is open now, and each of its values as read, are the
     key of its HTML; the HTML is made from them only when no section with these values was."""
@@ -141,16 +122,18 @@ def _shown_round(
         is_open,
         items,
     )
-    return ROUND_SECTION(key, lambda: {"q": _round_values(q, scope, is_open, items, entry_url)})
+    return ROUND_SECTION(key, lambda: {"q": _round_values(request, q, scope, is_open, items)})
 
 
 def _round_values(
+    request: Request,
     q: queues.QueueRound,
     scope: queues.QueueScope,
     is_open: bool,
     items: tuple[tuple[int, str, str, str, str], ...],
-    entry_url: Callable[[int], str],
 ) -> ShownRound:
+    """A round's display values (made only for a section not kept yet)."""
+    entry_url = id_urls(request, "judging:score", "entry_id")  # each entry's scoring page
     round_ = q.round
     lang = get_locale()
     states = labels()["sheet"]

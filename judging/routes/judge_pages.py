@@ -20,11 +20,10 @@ from judging import forms, rules, views
 from judging.enums import ConflictKind, ConflictOrigin, JudgeState
 from judging.labels import labels
 from judging.routes import entry_files
-from judging.routes.common import entry_source, path_scope, scope_info, scope_redirect, signed_in
+from judging.routes.common import path_scope, scope_info, scope_redirect, signed_in
 from judging.routes.judges import declared
 from judging.services import conflicts as conflicts_service
 from judging.services import judges, queues, sheets
-from judging.sources import scopes_of, sources
 
 DECLARABLE = [ConflictKind.TEAM, ConflictKind.ORGANIZATION]
 """What a judge may name on their conflicts page (an entry is declared from its form)."""
@@ -58,40 +57,9 @@ async def invitation(request: Request) -> Response:
 
 async def queue(request: Request) -> Response:
     user = signed_in(request)
-    found = await queues.read_queue(user, sources.scope_tables())
-    keys = {(q.round.scope_type, q.round.scope_id) for q in found.rounds} | set(found.seats)
-    scopes = found.scopes
-    if not keys <= scopes.keys():  # a source that names no table, or a scope gone
-        scopes = {**scopes, **await _scope_infos(request, keys - scopes.keys())}
-    shown = views.queue(request, found, scopes)
-    return page(
-        request,
-        "judging/queue.html",
-        rounds=shown.rounds,
-        seats=shown.seats,
-    )
-
-
-async def _scope_infos(
-    request: Request, keys: set[tuple[str, int]]
-) -> dict[tuple[str, int], queues.QueueScope]:
-    """Each scope's description, one statement per kind of scope (an event, an award cycle);
-    one its domain no longer knows gets a bare one."""
-    wanted: dict[str, list[int]] = {}
-    for scope_type, scope_id in keys:
-        wanted.setdefault(scope_type, []).append(scope_id)
-    found = {}
-    for scope_type, ids in wanted.items():
-        source = entry_source(request, scope_type)
-        known = await scopes_of(source, ids) if source else {}
-        for scope_id in ids:
-            info = known.get(scope_id)
-            found[(scope_type, scope_id)] = (
-                queues.QueueScope(info.title_ar, info.title_en, info.time_zone)
-                if info is not None
-                else queues.QueueScope("", "", request.app.state.settings.time_zone)
-            )
-    return found
+    found = await queues.judge_page(user, request.app.state.settings.time_zone)
+    shown = views.queue(request, found)
+    return page(request, "judging/queue.html", rounds=shown.rounds, seats=shown.seats)
 
 
 async def _seen(request: Request) -> tuple[SignedIn, sheets.Scoring]:
@@ -162,7 +130,9 @@ async def _score_page(
 ) -> Response:
     round_ = seen.round
     detail = await entry_files.entry_detail(request, seen)
-    scopes = await _scope_infos(request, {(round_.scope_type, round_.scope_id)})
+    scopes = await queues.scopes_shown(
+        {(round_.scope_type, round_.scope_id)}, request.app.state.settings.time_zone
+    )
     weights = sum(c.weight for c in seen.criteria if not c.independent)
     return page(
         request,

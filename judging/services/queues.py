@@ -16,7 +16,7 @@ from core import sql, tortoise_adapter
 from judging.enums import JudgeState, RoundState, SheetState
 from judging.models import Entry, Round, effective_state
 from judging.services.markers import Markers, markers_of
-from judging.sources import ScopeTitles
+from judging.sources import ScopeTitles, scopes_of, sources
 
 QUEUE_ORDERS_KEPT = 65536
 
@@ -210,6 +210,39 @@ async def read_queue(user: Someone, scope_tables: tuple[ScopeTitles, ...] = ()) 
     return JudgeQueue(
         ordered, [(scope_type, scope_id) for _id, scope_type, scope_id in sorted(seats)], scopes
     )
+
+
+async def judge_page(user: Someone, time_zone: str) -> JudgeQueue:
+    """The judge's queue page: read_queue with the titles of every scope it names, read with
+    it from the tables the sources name (sources.ScopeTitles), else from their sources."""
+    found = await read_queue(user, sources.scope_tables())
+    keys = {(q.round.scope_type, q.round.scope_id) for q in found.rounds} | set(found.seats)
+    if not keys <= found.scopes.keys():  # a source that names no table, or a scope gone
+        found.scopes.update(await scopes_shown(keys - found.scopes.keys(), time_zone))
+    return found
+
+
+async def scopes_shown(
+    keys: set[tuple[str, int]], time_zone: str
+) -> dict[tuple[str, int], QueueScope]:
+    """Each scope's titles and time zone, one statement per kind of scope (an event, an
+    award cycle) through its source; one its domain no longer knows gets bare ones, in
+    `time_zone`."""
+    wanted: dict[str, list[int]] = {}
+    for scope_type, scope_id in keys:
+        wanted.setdefault(scope_type, []).append(scope_id)
+    found = {}
+    for scope_type, ids in wanted.items():
+        source = sources.get(scope_type)
+        known = await scopes_of(source, ids) if source else {}
+        for scope_id in ids:
+            info = known.get(scope_id)
+            found[(scope_type, scope_id)] = (
+                QueueScope(info.title_ar, info.title_en, info.time_zone)
+                if info is not None
+                else QueueScope("", "", time_zone)
+            )
+    return found
 
 
 async def judge_queue(user: Someone) -> list[QueueRound]:
