@@ -20,7 +20,7 @@ from awards.services import mine, nominations, voting
 from core import permissions
 from core.i18n import format_datetime, get_locale
 from core.i18n import gettext as _
-from core.templating import Fragment, id_urls, site_of, url_for, user_written, written_in
+from core.templating import Fragment, Kept, id_urls, site_of, url_for, user_written, written_in
 
 
 @dataclass(slots=True)
@@ -51,8 +51,20 @@ class ListedCard:
     appeals_close: str
 
 
+@dataclass(frozen=True, slots=True)
+class ShownMine:
+    """ "My nominations" as shown: each card's HTML, and each jury's ballots link and name."""
+
+    cards: Markup  # every card's HTML, one a line ("" without any)
+    juries: tuple[tuple[str, Markup], ...]
+
+
 NOTHING = Markup("")
 CARD = Fragment("awards/nominate/_my_card.html")
+SHOWN_PAGES: Kept[ShownMine] = Kept(1024)
+"""Each reader's cards and juries, kept by the rows read on this request and the rules'
+answers for them now (MyNominations.page): a next visit with nothing changed finds them
+without making each card's key again."""
 
 
 class MyNominations:
@@ -121,11 +133,29 @@ class MyNominations:
             written_in(cycle.name_ar, cycle.name_en, self.lang),
         )
 
-    def card(self, row: mine.Listed) -> Markup:
-        """The card's HTML (templates/awards/nominate/_my_card.html), kept by every value it
-        shows (core.templating.Fragment): what this reader may do with it now is asked of the
-        award's rules on every request, and is part of the key with the values read."""
-        user, cycle = self.user, row.cycle
+    def page(self, found: mine.MyPage) -> ShownMine:
+        """The cards the reader may see and the juries they sit on, kept (SHOWN_PAGES) by the
+        rows read on this request and what the award's rules answer this reader now for each
+        nomination."""
+        answers = tuple(self.answers(row) for row in found.listed)
+        return SHOWN_PAGES((self.site, found.rows, answers), lambda: self._page(found, answers))
+
+    def _page(self, found: mine.MyPage, answers: tuple[tuple[bool, bool, bool], ...]) -> ShownMine:
+        return ShownMine(
+            Markup("\n").join(
+                self.card(row, may_edit, may_appeal)
+                for row, (visible, may_edit, may_appeal) in zip(found.listed, answers, strict=True)
+                if visible
+            ),
+            tuple(self.jury(cycle) for cycle in found.juries),
+        )
+
+    def answers(self, row: mine.Listed) -> tuple[bool, bool, bool]:
+        """Whether this reader may see the nomination's cycle, change the nomination and
+        appeal its ruling, as the award's rules answer now."""
+        if not self.visible(row):
+            return (False, False, False)
+        user = self.user
         # The award's rules decide; what they would refuse anyway is not asked (a nomination
         # this reader did not start, or closed, is not theirs to change; only an ineligible
         # ruling not yet appealed can be appealed).
@@ -139,6 +169,13 @@ class MyNominations:
             and row.state == NominationState.INELIGIBLE
             and permissions.allowed(user, "awards.appeal", row.access(user))
         )
+        return (True, may_edit, may_appeal)
+
+    def card(self, row: mine.Listed, may_edit: bool, may_appeal: bool) -> Markup:
+        """The card's HTML (templates/awards/nominate/_my_card.html), kept by every value it
+        shows (core.templating.Fragment): what this reader may do with it now (`answers`) is
+        part of the key with the values read."""
+        cycle = row.cycle
         key = (
             self.site,
             may_edit,

@@ -98,6 +98,21 @@ async def rows(
     return await db.execute_query_dict(text, list(params))
 
 
+async def tuples(
+    statement: Statement, params: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
+) -> list[tuple[Any, ...]]:
+    """rows() as tuples, each in the statement's column order: for a read its caller uses by
+    position (or keeps whole, as a key), where making a dict of each row is wasted."""
+    db = connection(conn)
+    text = statement.text(db.capabilities.dialect)
+    quick = getattr(db, "quick_tuples", None)  # SQLite, outside a transaction (sqlite_engine)
+    found = quick(text, list(params)) if quick is not None else None
+    if found is not None:
+        return found
+    _changed, read = await db.execute_query(text, list(params))
+    return [tuple(row) for row in read]
+
+
 async def execute(
     statement: Statement, params: Sequence[Any] = (), conn: BaseDBAsyncClient | None = None
 ) -> int:

@@ -105,12 +105,9 @@ class ImmediateSqliteClient(SqliteClient):
         for a writer and sees what was committed when it starts, which is all a statement
         outside a transaction may see (a transaction's statements go through its own client,
         ImmediateTransaction, never here)."""
-        if not query.lstrip()[:6].upper().startswith(READS):
-            return None
-        reader = self._reader or self._open_reader()
+        reader = self._quick_reader(query)
         if reader is None:
             return None
-        self._steps = 0
         key: tuple[Any, ...] | None = None
         try:
             if reuse:
@@ -133,6 +130,31 @@ class ImmediateSqliteClient(SqliteClient):
                 self._kept.clear()
             self._kept[key] = (version, rows)
         return rows
+
+    def quick_tuples(self, query: str, values: list[Any] | None) -> list[tuple[Any, ...]] | None:
+        """quick_read's rows as the cursor gives them, a tuple each in the statement's column
+        order (core.sql.tuples): a read whose rows are used by position, or kept whole as a
+        key, need not become dicts (27 rows of 21 columns took about 30 µs to)."""
+        reader = self._quick_reader(query)
+        if reader is None:
+            return None
+        try:
+            found: list[tuple[Any, ...]] = reader.execute(
+                query.replace("\x00", "'||CHAR(0)||'"), values or ()
+            ).fetchall()
+        except sqlite3.Error:  # as quick_read
+            return None
+        return found
+
+    def _quick_reader(self, query: str) -> sqlite3.Connection | None:
+        """The reader for a quick read of `query`, its step count started; None when `query`
+        is not a read or there is no reader (quick_read)."""
+        if not query.lstrip()[:6].upper().startswith(READS):
+            return None
+        reader = self._reader or self._open_reader()
+        if reader is not None:
+            self._steps = 0
+        return reader
 
     def _too_long(self) -> int:
         """The reader's progress handler: interrupt a read past QUICK_READ_STEPS (about; the

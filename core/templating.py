@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, MutableMapping
 from contextvars import ContextVar
 from types import BuiltinFunctionType, FunctionType, MethodType
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from jinja2 import (
@@ -29,6 +29,8 @@ from core.flash import pop_flashes
 from core.routing import flat
 from core.security import csrf_token
 from core.settings import ROOT
+
+T = TypeVar("T")
 
 TEMPLATE_DIR = ROOT / "templates"
 # The request being rendered, for globals used inside imported macros (`{% from ... import %}`
@@ -472,35 +474,55 @@ def render(
 FRAGMENTS_KEPT = 4096
 
 
+class Kept(Generic[T]):
+    """What a part of a page is made of (its HTML, or the several parts a page lists), kept
+    per process by every value it is made from, in the reader's language: a page that reads
+    the same from one request to the next until one of its values changes is made once, as a
+    function's results are kept by their arguments. The page's reads, permission checks and
+    clock are still worked out on every request, and their answers are the key: only what is
+    made from them is kept. The caller's key must therefore hold everything `make()` turns
+    into what the page shows (links included); the reader's language is added here. Bounded:
+    emptied when one more would be kept past `kept`."""
+
+    def __init__(self, kept: int = FRAGMENTS_KEPT) -> None:
+        self.kept = kept
+        self._made: dict[tuple[str, Hashable], T] = {}
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def __call__(self, key: Hashable, make: Callable[[], T]) -> T:
+        lang = i18n.get_locale()
+        try:
+            return self._made[(lang, key)]
+        except KeyError:
+            if len(self._made) >= self.kept:
+                self._made.clear()
+            found = self._made[(lang, key)] = make()
+            return found
+
+
 class Fragment:
-    """A part of a page (a row, a card) rendered from its own template and kept, per process,
-    by every value it shows, in the reader's language: a judge's queue or a nominator's cards
-    read the same from one request to the next until one of their values changes, and
-    rendering each value of each row again (escaping, isolating, formatting) was most of such
-    a page's cost. The page's reads, permission checks and clock are still worked out on every
-    request: only the HTML made from their answers is kept, as a function's results are kept
-    by their arguments. The caller's key must therefore hold everything `values()` turns into
-    what the template shows (links included); the reader's language is added here. The
-    template is rendered as a mail is (render_string): it has the translation helpers, and no
-    request (no url_for: links come in the values)."""
+    """A part of a page (a row, a card) rendered from its own template and kept (Kept) by
+    every value it shows: a judge's queue or a nominator's cards read the same from one
+    request to the next until one of their values changes, and rendering each value of each
+    row again (escaping, isolating, formatting) was most of such a page's cost. The template
+    is rendered as a mail is (render_string): it has the translation helpers, and no request
+    (no url_for: links come in the values)."""
 
     def __init__(self, name: str, kept: int = FRAGMENTS_KEPT) -> None:
         self.name = name
-        self.kept = kept  # fragments at most; emptied when it would grow past this
-        self._made: dict[tuple[str, Hashable], Markup] = {}
+        self._made: Kept[Markup] = Kept(kept)
+
+    @property
+    def kept(self) -> int:
+        return self._made.kept
 
     def __len__(self) -> int:
         return len(self._made)
 
     def __call__(self, key: Hashable, values: Callable[[], dict[str, Any]]) -> Markup:
-        lang = i18n.get_locale()
-        found = self._made.get((lang, key))
-        if found is None:
-            if len(self._made) >= self.kept:
-                self._made.clear()
-            made = render_string(self.name, values())
-            found = self._made[(lang, key)] = Markup(made)  # noqa: S704 - an autoescaped template
-        return found
+        return self._made(key, lambda: Markup(render_string(self.name, values())))  # noqa: S704 - an autoescaped template
 
 
 def render_string(name: str, context: dict[str, Any]) -> str:

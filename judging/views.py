@@ -15,25 +15,39 @@ from starlette.requests import Request
 from core.clock import now
 from core.i18n import format_datetime, get_locale
 from core.i18n import gettext as _
-from core.templating import Fragment, id_urls, site_of, url_for, user_written, written_in
+from core.templating import Fragment, Kept, id_urls, site_of, url_for, user_written, written_in
 from judging.enums import RoundState
 from judging.labels import labels
 from judging.services import queues
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ShownQueue:
     """The judge's queue as the page shows it."""
 
-    rounds: list[Markup]  # each round's section (templates/judging/_queue_round.html)
+    rounds: Markup  # every round's section (_queue_round.html), one a line ("" without any)
     seats: Markup  # the scopes judged, with their conflicts pages (_queue_seats.html)
 
 
-def queue(request: Request, found: queues.JudgeQueue) -> ShownQueue:
+QUEUE_KEPT = 1024
+SHOWN_QUEUES: Kept[ShownQueue] = Kept(QUEUE_KEPT)
+"""Each queue's sections, kept by everything they are made from (queues.JudgePage.key: the
+rows read on this request, and whether each round is open now): a judge's next visit, with
+nothing saved or changed in between, finds them without making each round's key again."""
+
+
+def queue(request: Request, found: queues.JudgePage) -> ShownQueue:
     """The queue's rounds and the scopes the judge sits on, each kept by every value it
-    shows (core.templating.Fragment), with each scope's title in the reader's language."""
+    shows (core.templating.Fragment), with each scope's title in the reader's language; the
+    whole kept by the page's read (SHOWN_QUEUES)."""
     at = now()
     site = site_of(request)
+    return SHOWN_QUEUES((site, found.key(at)), lambda: _queue(request, found.queue(), at, site))
+
+
+def _queue(
+    request: Request, found: queues.JudgeQueue, at: dt.datetime, site: tuple[Any, ...]
+) -> ShownQueue:
     scopes = found.scopes
     seats = tuple(
         (
@@ -45,10 +59,10 @@ def queue(request: Request, found: queues.JudgeQueue) -> ShownQueue:
         for scope_type, scope_id in found.seats
     )
     return ShownQueue(
-        [
+        Markup("\n").join(
             _shown_round(request, q, scopes[q.round.scope_type, q.round.scope_id], at, site)
             for q in found.rounds
-        ],
+        ),
         SEATS((site, seats), lambda: {"seats": _seat_values(request, seats)}) if seats else NOTHING,
     )
 

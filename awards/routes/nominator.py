@@ -293,10 +293,8 @@ async def my_nominations(request: Request) -> Response:
     permissions.require(user, "core.signed_in")
     assert user is not None
     shown = views.MyNominations(request, user)
-    listed, jury = await mine.my_page(user)
-    cards = [shown.card(row) for row in listed if shown.visible(row)]
-    juries = [shown.jury(c) for c in jury]
-    return page(request, "awards/nominate/mine.html", cards=cards, juries=juries)
+    made = shown.page(await mine.my_page(user))
+    return page(request, "awards/nominate/mine.html", cards=made.cards, juries=made.juries)
 
 
 def _card(user: SignedIn, listed: mine.MyNomination, found: NominationAccess) -> dict[str, Any]:

@@ -86,6 +86,20 @@ _FIRST_APPEAL = """
       SELECT 1 FROM awards_appeal b WHERE b.nomination_id = a.nomination_id
         AND (b.filed_at < a.filed_at OR (b.filed_at = a.filed_at AND b.id < a.id)))"""
 TIMELINE = tuple(f.name for f in dataclasses.fields(Timeline))
+# The rows are read as tuples (core.sql.tuples), by these positions: the part, the columns of
+# _COLUMNS in their order, the timeline's among them.
+NOMINATION, JURY = 0, 1
+(
+    PART, ID, STATE, CREATED_BY, FINAL, NOMINEE_AR, NOMINEE_EN, WORK, CYCLE, CATEGORY, SLUG,
+    CYCLE_AR, CYCLE_EN, TIME_ZONE, VISIBILITY, SHORTLIST_AT,
+) = range(16)  # fmt: skip
+DATES = slice(SHORTLIST_AT + 1, SHORTLIST_AT + 1 + len(TIMELINE))
+APPEALS_CLOSE = DATES.start + TIMELINE.index("appeals_close")
+VOTING_OPENS = DATES.start + TIMELINE.index("voting_opens")
+(
+    CATEGORY_AR, CATEGORY_EN, RULING, RULING_NOTE, RULED_AT, REASON_AR, REASON_EN, APPEAL,
+    APPEAL_NOTE, SHORTLISTED,
+) = range(DATES.stop, DATES.stop + 10)  # fmt: skip
 _COLUMNS = f"""
       n.id, n.state, n.created_by_id, n.final, n.nominee_name_ar, n.nominee_name_en,
       n.work_title, n.cycle_id, n.category_id, y.slug, y.name_ar AS cycle_name_ar,
@@ -103,12 +117,13 @@ _FROM = f"""
       LEFT JOIN awards_screening_reason s ON s.id = r.reason_id
       LEFT JOIN awards_appeal a ON {_FIRST_APPEAL}
     WHERE n.state <> ? AND n.id IN ({_MINE})"""  # noqa: S608 - constants only
-MY_NOMINATIONS = sql.Statement(f"SELECT {_COLUMNS} {_FROM} ORDER BY n.id DESC")  # noqa: S608
+MY_NOMINATIONS = sql.Statement(
+    f"SELECT {NOMINATION} AS part, {_COLUMNS} {_FROM} ORDER BY n.id DESC"  # noqa: S608
+)
 # "My nominations" as its page reads it: the nominations (part 0) and, in the same statement,
 # the cycles whose final vote this person sits on now (part 1: voting.JURY_CYCLE_WHERE), each
 # cycle's columns where a nomination's cycle has them and the rest NULL. Not sorted by the
 # database (a sort of the two parts together would cost more than the few rows it orders).
-NOMINATION, JURY = 0, 1
 MY_PAGE = sql.Statement(
     f"""
     SELECT {NOMINATION} AS part, {_COLUMNS} {_FROM}
@@ -201,25 +216,31 @@ async def my_nominations(user: Someone) -> list[Listed]:
     """The drafts `user` started and every nomination crediting them (a nomination merged into
     another shows that one), newest first, with cycle, category, latest ruling, appeal and
     shortlist place: one statement whatever their number."""
-    return _listed(await sql.rows(MY_NOMINATIONS, _mine_params(user)))
+    return _listed(await sql.tuples(MY_NOMINATIONS, _mine_params(user)))
 
 
-async def my_page(user: Someone) -> tuple[list[Listed], list[voting.JuryCycle]]:
-    """What "my nominations" shows: my_nominations, and the cycles whose final vote `user`
-    sits on now (as voting.jury_cycles: the newest vote first), in one statement."""
-    found = await sql.rows(MY_PAGE, [*_mine_params(user), *voting.jury_params(user)])
-    mine = [row for row in found if row["part"] == NOMINATION]
-    mine.sort(key=lambda row: -row["id"])
-    juries = [row for row in found if row["part"] == JURY]
-    juries.sort(key=lambda row: (-_moment(row["voting_opens"]).timestamp(), row["cycle_id"]))
-    return (
+@dataclass(frozen=True, slots=True)
+class MyPage:
+    """What "my nominations" shows: my_nominations, the cycles whose final vote the reader
+    sits on now (as voting.jury_cycles: the newest vote first), and the rows they were made
+    from as read (every value the page shows is one of them)."""
+
+    listed: list[Listed]
+    juries: list[voting.JuryCycle]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+async def my_page(user: Someone) -> MyPage:
+    """What "my nominations" shows (MyPage), in one statement."""
+    found = await sql.tuples(MY_PAGE, [*_mine_params(user), *voting.jury_params(user)])
+    mine = [row for row in found if row[PART] == NOMINATION]
+    mine.sort(key=lambda row: -row[ID])
+    juries = [row for row in found if row[PART] == JURY]
+    juries.sort(key=lambda row: (-_moment(row[VOTING_OPENS]).timestamp(), row[CYCLE]))
+    return MyPage(
         _listed(mine),
-        [
-            voting.JuryCycle(
-                row["cycle_id"], row["slug"], row["cycle_name_ar"], row["cycle_name_en"]
-            )
-            for row in juries
-        ],
+        [voting.JuryCycle(row[CYCLE], row[SLUG], row[CYCLE_AR], row[CYCLE_EN]) for row in juries],
+        tuple(found),
     )
 
 
@@ -227,50 +248,51 @@ def _mine_params(user: Someone) -> list[Any]:
     return [NominationState.MERGED.value, user.id, user.id, NominationState.DRAFT.value]
 
 
-def _listed(found: list[dict[str, Any]]) -> list[Listed]:
+def _listed(found: list[tuple[Any, ...]]) -> list[Listed]:
     cycles: dict[int, ListedCycle] = {}
     listed = []
     for row in found:
-        cycle = cycles.get(row["cycle_id"])
+        cycle = cycles.get(row[CYCLE])
         if cycle is None:
-            cycle = cycles[row["cycle_id"]] = ListedCycle(
-                row["cycle_id"],
-                row["slug"],
-                row["cycle_name_ar"],
-                row["cycle_name_en"],
-                row["time_zone"],
-                row["visibility"],
-                _maybe_moment(row["shortlist_published_at"]),
-                _moment(row["appeals_close"]),
-                tuple(row[name] for name in TIMELINE),
+            cycle = cycles[row[CYCLE]] = ListedCycle(
+                row[CYCLE],
+                row[SLUG],
+                row[CYCLE_AR],
+                row[CYCLE_EN],
+                row[TIME_ZONE],
+                row[VISIBILITY],
+                _maybe_moment(row[SHORTLIST_AT]),
+                _moment(row[APPEALS_CLOSE]),
+                row[DATES],
             )
-        state = row["state"]
+        state = row[STATE]
         shortlist = None
         if cycle.shortlist_published_at is not None:
-            if row["shortlisted"]:
+            if row[SHORTLISTED]:
                 shortlist = "shortlisted"
             elif state == NominationState.ELIGIBLE:
                 shortlist = "not_shortlisted"
+        ruled_at = row[RULED_AT]
         listed.append(
             Listed(
-                row["id"],
+                row[ID],
                 state,
-                row["created_by_id"],
-                bool(row["final"]),
-                row["nominee_name_ar"],
-                row["nominee_name_en"],
-                row["work_title"],
+                row[CREATED_BY],
+                bool(row[FINAL]),
+                row[NOMINEE_AR],
+                row[NOMINEE_EN],
+                row[WORK],
                 cycle,
-                row["category_id"],
-                row["category_name_ar"],
-                row["category_name_en"],
-                row["ruling"],
-                row["ruling_note"] or "",
-                _maybe_moment(row["ruled_at"]),
-                row["reason_ar"] or "",
-                row["reason_en"] or "",
-                row["appeal_state"],
-                row["appeal_note"] or "",
+                row[CATEGORY],
+                row[CATEGORY_AR],
+                row[CATEGORY_EN],
+                row[RULING],
+                row[RULING_NOTE] or "",
+                None if ruled_at is None else _moment(ruled_at),
+                row[REASON_AR] or "",
+                row[REASON_EN] or "",
+                row[APPEAL],
+                row[APPEAL_NOTE] or "",
                 shortlist,
             )
         )

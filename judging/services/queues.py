@@ -95,21 +95,28 @@ class QueueScope:
 
 
 # A judge's queue is every judge's page: everything it needs is read by one statement written
-# here (core/sql.py), as plain rows, not model instances. Its three parts (`part`) are the
-# user's assignments in started rounds with each entry and sheet, their accepted seats, and
-# their active conflicts; the columns one part has no use for are NULL. A seat's row also
-# holds the title and time zone of its scope (in `title_ar`, `title_en` and `value`), from the
-# table its entry source names (sources.ScopeTitles), when it names one. (The assignments come
-# first: PostgreSQL types each column of a UNION from its first two parts, and two NULLs would
-# make text of the round's and the entry's numbers.)
+# here (core/sql.py), as plain rows (tuples, by the positions below), not model instances. Its
+# three parts (`part`) are the user's assignments in started rounds with each entry and sheet,
+# their accepted seats, and their active conflicts; the columns one part has no use for are
+# NULL. A seat's row also holds the title and time zone of its scope (in `title_ar`,
+# `title_en` and `value`), from the table its entry source names (sources.ScopeTitles), when it
+# names one. (The assignments come first: PostgreSQL types each column of a UNION from its
+# first two parts, and two NULLs would make text of the round's and the entry's numbers.) The
+# entry's people come last: only a conflict reads them (SHOWN: the columns before them).
 ASSIGNMENT, SEAT, CONFLICT = 0, 1, 2
+(
+    PART, JUDGE, SCOPE_TYPE_, SCOPE_ID, KIND, VALUE, ROUND, NAME_AR, NAME_EN, STATE, ENDS_AT,
+    BLIND, ENTRY, SOURCE, TITLE_AR, TITLE_EN, TEAM_KEY, TEAM_LABEL, SHEET_STATE, MEMBERS,
+    ORGANIZATIONS,
+) = range(21)  # fmt: skip
+SHOWN = MEMBERS
 _ASSIGNMENTS = f"""
     SELECT {ASSIGNMENT} AS part, a.judge_id AS judge_id, r.scope_type AS scope_type,
            r.scope_id AS scope_id, NULL AS kind, NULL AS value, r.id AS round_id,
            r.name_ar AS name_ar, r.name_en AS name_en, r.state AS state, r.ends_at AS ends_at,
            r.blind AS blind, e.id AS entry_id, e.source_id AS source_id, e.title_ar AS title_ar,
            e.title_en AS title_en, e.team_key AS team_key, e.team_label AS team_label,
-           e.members AS members, e.organizations AS organizations, s.state AS sheet_state
+           s.state AS sheet_state, e.members AS members, e.organizations AS organizations
     FROM judging_assignment a JOIN judging_judge j ON j.id = a.judge_id
       JOIN judging_round r ON r.id = a.round_id
       JOIN judging_entry e ON e.id = a.entry_id
@@ -154,6 +161,15 @@ def queue_statement(scope_tables: tuple[ScopeTitles, ...] = ()) -> sql.Statement
 
 
 QUEUE = queue_statement()
+Row = tuple[Any, ...]
+
+
+async def _read(user: Someone, scope_tables: tuple[ScopeTitles, ...]) -> list[Row]:
+    accepted = JudgeState.ACCEPTED.value
+    return await sql.tuples(
+        queue_statement(scope_tables),
+        [user.id, accepted, RoundState.DRAFT.value, *(user.id, accepted) * 2],
+    )
 
 
 async def read_queue(user: Someone, scope_tables: tuple[ScopeTitles, ...] = ()) -> JudgeQueue:
@@ -161,47 +177,31 @@ async def read_queue(user: Someone, scope_tables: tuple[ScopeTitles, ...] = ()) 
     each round in the judge's own random order, the scopes of their accepted seats (by seat),
     and the titles of these scopes from the tables named (sources.Sources.scope_tables). One
     statement whatever the queue's length."""
-    accepted = JudgeState.ACCEPTED.value
-    found = await sql.rows(
-        queue_statement(scope_tables),
-        [
-            user.id,
-            accepted,
-            RoundState.DRAFT.value,
-            *(user.id, accepted) * 2,
-        ],
-    )
+    return _queue(await _read(user, scope_tables))
+
+
+def _queue(found: list[Row]) -> JudgeQueue:
+    """The queue made from its statement's rows."""
     seats: list[tuple[int, str, int]] = []
     scopes: dict[tuple[str, int], QueueScope] = {}
-    # each of the user's judges' active conflicts in each scope (markers.active_conflicts)
-    conflicts: dict[tuple[str, int, int], Markers] = defaultdict(set)
     for row in found:
-        part = row["part"]
-        if part == SEAT:
-            seats.append((row["judge_id"], row["scope_type"], row["scope_id"]))
-            if row["value"] is not None:  # its source names its table, and it is there
-                scopes[(row["scope_type"], row["scope_id"])] = QueueScope(
-                    row["title_ar"], row["title_en"], row["value"]
+        if row[PART] == SEAT:
+            seats.append((row[JUDGE], row[SCOPE_TYPE_], row[SCOPE_ID]))
+            if row[VALUE] is not None:  # its source names its table, and it is there
+                scopes[(row[SCOPE_TYPE_], row[SCOPE_ID])] = QueueScope(
+                    row[TITLE_AR], row[TITLE_EN], row[VALUE]
                 )
-        elif part == CONFLICT:
-            key = (row["scope_type"], row["scope_id"], row["judge_id"])
-            conflicts[key].add((str(row["kind"]), row["value"]))
+    left_out = _left_out(found)
     rounds: dict[int, QueueRound] = {}
     for row in found:
-        if row["part"] != ASSIGNMENT:
+        if row[PART] != ASSIGNMENT or (left_out and (row[JUDGE], row[ENTRY]) in left_out):
             continue
-        judge_id = row["judge_id"]
-        named = conflicts.get((row["scope_type"], row["scope_id"], judge_id)) if conflicts else None
-        if named and named & _markers(row):
-            continue
-        round_id = row["round_id"]
+        round_id = row[ROUND]
         queue = rounds.get(round_id)
         if queue is None:
-            queue = rounds[round_id] = QueueRound(_round(row), judge_id)
-        entry = QueueEntry(
-            row["entry_id"], row["source_id"], row["title_ar"], row["title_en"], row["team_label"]
-        )
-        queue.items.append(QueueItem(entry, row["sheet_state"] or ""))
+            queue = rounds[round_id] = QueueRound(_round(row), row[JUDGE])
+        entry = QueueEntry(row[ENTRY], row[SOURCE], row[TITLE_AR], row[TITLE_EN], row[TEAM_LABEL])
+        queue.items.append(QueueItem(entry, row[SHEET_STATE] or ""))
     for queue in rounds.values():
         queue.sort()
     ordered = sorted(
@@ -212,14 +212,68 @@ async def read_queue(user: Someone, scope_tables: tuple[ScopeTitles, ...] = ()) 
     )
 
 
-async def judge_page(user: Someone, time_zone: str) -> JudgeQueue:
-    """The judge's queue page: read_queue with the titles of every scope it names, read with
-    it from the tables the sources name (sources.ScopeTitles), else from their sources."""
-    found = await read_queue(user, sources.scope_tables())
-    keys = {(q.round.scope_type, q.round.scope_id) for q in found.rounds} | set(found.seats)
-    if not keys <= found.scopes.keys():  # a source that names no table, or a scope gone
-        found.scopes.update(await scopes_shown(keys - found.scopes.keys(), time_zone))
-    return found
+def _left_out(found: list[Row]) -> frozenset[tuple[int, int]]:
+    """The (judge, entry) pairs an active conflict of that judge in the entry's scope names
+    (markers.active_conflicts against the entry's markers); none without a conflict."""
+    conflicts: dict[tuple[str, int, int], Markers] = defaultdict(set)
+    for row in found:
+        if row[PART] == CONFLICT:
+            key = (row[SCOPE_TYPE_], row[SCOPE_ID], row[JUDGE])
+            conflicts[key].add((str(row[KIND]), row[VALUE]))
+    if not conflicts:
+        return frozenset()
+    return frozenset(
+        (row[JUDGE], row[ENTRY])
+        for row in found
+        if row[PART] == ASSIGNMENT
+        and (named := conflicts.get((row[SCOPE_TYPE_], row[SCOPE_ID], row[JUDGE])))
+        and named & _markers(row)
+    )
+
+
+@dataclass(slots=True)
+class JudgePage:
+    """The judge's queue page as read: its statement's rows, and the titles of the scopes no
+    source table gave (read from their sources)."""
+
+    rows: list[Row]
+    more_scopes: dict[tuple[str, int], QueueScope]
+
+    def queue(self) -> JudgeQueue:
+        """The queue the rows make (read_queue), with every scope's titles."""
+        made = _queue(self.rows)
+        made.scopes.update(self.more_scopes)
+        return made
+
+    def key(self, at: dt.datetime) -> tuple[Any, ...]:
+        """Everything the page shows is made from: the rows as read (the people's JSON only
+        decides which entries a conflict leaves out, and those are named instead), whether
+        each round is open at `at`, and the scopes read from their sources. Two reads with
+        the same key show the same page."""
+        rounds: dict[int, bool] = {}
+        for row in self.rows:
+            if row[PART] == ASSIGNMENT and row[ROUND] not in rounds:
+                rounds[row[ROUND]] = _round(row).effective_state(at) == RoundState.OPEN
+        return (
+            tuple(row[:SHOWN] for row in self.rows),
+            tuple(rounds.items()),
+            _left_out(self.rows),
+            tuple(sorted(self.more_scopes.items())),
+        )
+
+
+async def judge_page(user: Someone, time_zone: str) -> JudgePage:
+    """The judge's queue page: read_queue's rows, and the titles of every scope they name
+    that the tables the sources name (sources.ScopeTitles) did not give, from their sources."""
+    found = await _read(user, sources.scope_tables())
+    keys, titled = set(), set()
+    for row in found:
+        if row[PART] != CONFLICT:
+            keys.add((row[SCOPE_TYPE_], row[SCOPE_ID]))
+            if row[PART] == SEAT and row[VALUE] is not None:
+                titled.add((row[SCOPE_TYPE_], row[SCOPE_ID]))
+    more = await scopes_shown(keys - titled, time_zone) if keys - titled else {}
+    return JudgePage(found, more)
 
 
 async def scopes_shown(
@@ -250,22 +304,22 @@ async def judge_queue(user: Someone) -> list[QueueRound]:
     return (await read_queue(user)).rounds
 
 
-def _round(row: dict[str, Any]) -> QueueRoundInfo:
-    ends_at = row["ends_at"]
+def _round(row: Row) -> QueueRoundInfo:
+    ends_at = row[ENDS_AT]
     if ends_at is not None:
         if isinstance(ends_at, str):  # SQLite's ISO 8601 text, read in C (as sql.hydrate does)
             ends_at = dt.datetime.fromisoformat(ends_at)
         if ends_at.tzinfo is None:  # as the ORM reads a naive one (Tortoise writes aware)
             ends_at = _ends_at(ends_at)
     return QueueRoundInfo(
-        row["round_id"],
-        row["scope_type"],
-        row["scope_id"],
-        row["name_ar"],
-        row["name_en"],
-        row["state"],
+        row[ROUND],
+        row[SCOPE_TYPE_],
+        row[SCOPE_ID],
+        row[NAME_AR],
+        row[NAME_EN],
+        row[STATE],
         ends_at,
-        bool(row["blind"]),
+        bool(row[BLIND]),
     )
 
 
@@ -273,11 +327,11 @@ def _ends_at(value: dt.datetime) -> dt.datetime:
     return tortoise_adapter.reader(Round, "ends_at")(value)
 
 
-def _markers(row: dict[str, Any]) -> Markers:
+def _markers(row: Row) -> Markers:
     """entry_markers of the entry in the row (its people's JSON read only here)."""
     return markers_of(
-        row["source_id"],
-        row["team_key"],
-        tortoise_adapter.reader(Entry, "members")(row["members"]),
-        tortoise_adapter.reader(Entry, "organizations")(row["organizations"]),
+        row[SOURCE],
+        row[TEAM_KEY],
+        tortoise_adapter.reader(Entry, "members")(row[MEMBERS]),
+        tortoise_adapter.reader(Entry, "organizations")(row[ORGANIZATIONS]),
     )

@@ -77,6 +77,28 @@ def test_aware_reads_a_datetime_of_either_database_as_the_orm_gives_it() -> None
         assert read is not None and read.utcoffset() == dt.timedelta(0)
 
 
+async def test_tuples_are_the_rows_values_in_the_statements_order_in_and_out_of_a_transaction(
+    db,
+) -> None:
+    """sql.tuples reads what sql.rows reads, each row a tuple in the SELECT's column order:
+    outside a transaction (SQLite's quick read on the event loop) and inside one (the ORM's
+    connection; PostgreSQL's always)."""
+    statement = sql.Statement(
+        "SELECT u.email AS email, u.id AS id, u.name_ar AS name_ar FROM accounts_user u"
+        " WHERE u.id IN (?, ?) ORDER BY u.id"
+    )
+    first = await make_user(name_ar="مريم")
+    second = await make_user(name_ar="")
+    expected = [(first.email, first.id, "مريم"), (second.email, second.id, "")]
+    assert await sql.tuples(statement, [first.id, second.id]) == expected
+    assert [tuple(row.values()) for row in await sql.rows(statement, [first.id, second.id])] == (
+        expected
+    )
+    async with in_transaction() as conn:
+        assert await sql.tuples(statement, [first.id, second.id], conn) == expected
+    assert await sql.tuples(statement, [0, -1]) == []
+
+
 async def test_a_left_join_that_found_nothing_hydrates_to_none(db) -> None:
     statement = sql.Statement(
         lambda: (

@@ -108,9 +108,15 @@ async def test_small_reads_outside_a_transaction_are_answered_on_the_event_loop(
         ]
         count, rows = await client.execute_query("SELECT n FROM t ORDER BY n")
         assert (count, [r["n"] for r in rows]) == (2, [1, 2])
+        # the same, as tuples in the statement's order (core.sql.tuples)
+        assert client.quick_tuples("SELECT name, n FROM t ORDER BY n", []) == [
+            ("one", 1),
+            ("two", 2),
+        ]
         # the reader only reads
         assert client.quick_read("INSERT INTO t VALUES (3, 'three')", []) is None
         assert client.quick_read("DELETE FROM t", []) is None
+        assert client.quick_tuples("DELETE FROM t", []) is None
         assert len(await client.execute_query_dict("SELECT n FROM t")) == 2
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from core.i18n import use_locale
-from core.templating import environment, plain_helpers
+from core.templating import Kept, environment, plain_helpers
 
 
 def render(source: str, **context: object) -> str:
@@ -137,3 +137,25 @@ def test_addresses_are_kept_per_site_the_request_names(app) -> None:  # noqa: AN
         assert made(b"a.example", "https") == "https://a.example/login"
         assert made(b"a.example", root="/sub") == "http://a.example/sub/login"
         assert made(None) == "http://10.0.0.1:8000/login"
+
+
+def test_kept_values_are_made_once_per_key_and_language_and_bounded() -> None:
+    """core.templating.Kept: made once for the same key in the same language, again in the
+    other language or for another key, and never more than `kept` at once."""
+    made: list[tuple[str, int]] = []
+    kept: Kept[str] = Kept(kept=3)
+
+    def make(key: int, lang: str) -> str:
+        made.append((lang, key))
+        return f"{lang}:{key}"
+
+    with use_locale("en"):
+        assert kept(1, lambda: make(1, "en")) == "en:1"
+        assert kept(1, lambda: make(1, "en")) == "en:1"
+    with use_locale("ar"):
+        assert kept(1, lambda: make(1, "ar")) == "ar:1"
+        for key in range(2, 9):
+            assert kept(key, lambda key=key: make(key, "ar")) == f"ar:{key}"
+            assert len(kept) <= 3
+    assert made[:3] == [("en", 1), ("ar", 1), ("ar", 2)]
+    assert len(made) == 9

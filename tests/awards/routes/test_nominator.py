@@ -182,6 +182,29 @@ async def test_a_draft_is_kept_listed_and_submitted_later(client):
     assert await Nomination.all().count() == 1
 
 
+async def test_my_nominations_follow_the_clock_and_each_change_on_the_next_visit(client):
+    """The page is kept by its read and the rules' answers (awards.views.SHOWN_PAGES): the
+    draft's link goes when nominations close by the clock alone (no write), and a renamed
+    work shows on the very next visit."""
+    cycle, category, user = await _setup("en")
+    await sign_in(client, user)
+    saved = await _post(
+        client, f"/awards/{cycle.slug}/nominate/{category.id}", action="save", statement=""
+    )
+    row = await Nomination.get()
+    edit = f'href="http://testserver/me/nominations/{row.id}/edit"'
+    mine = await client.get("/me/awards")
+    assert location(saved) == f"/me/nominations/{row.id}/edit"
+    assert edit in mine.text and "Who drinks the water?" in text_of(mine.text)
+    row.work_title = "Tankers at dawn"
+    await row.save()
+    mine = await client.get("/me/awards")
+    assert "Tankers at dawn" in text_of(mine.text) and "Who drinks the water?" not in mine.text
+    clock.travel(cycle.nominations_close - clock.now() + dt.timedelta(seconds=1))
+    mine = await client.get("/me/awards")
+    assert "Tankers at dawn" in text_of(mine.text) and edit not in mine.text
+
+
 @pytest.mark.parametrize("lang", ["en", "ar"])
 async def test_each_refusal_is_shown_on_the_form_with_what_was_typed_kept(client, lang):
     cycle, category, user = await _setup(

@@ -155,6 +155,23 @@ async def test_conflicted_entries_never_appear_in_the_queue(client, source):
     assert "Initiative 101" not in text and "Initiative 102" in text
 
 
+async def test_a_conflict_found_after_a_visit_takes_the_entry_off_the_next_one(client, source):
+    """The page is kept by its read (judging.views.SHOWN_QUEUES): a conflict detected after
+    the judge's visit, which changes only the conflicts part of the read, shows on the next
+    visit, and the entry comes back when the conflict is set aside."""
+    _round, seats = await ready_round(source, judges=2, k=2)
+    await sign_in(client, await english_judge(seats[0]))
+    text = page_text((await client.get("/judging/queue")).text)
+    assert "Initiative 101" in text and "0 of 6 submitted" in text
+    found = await conflict(seats[0], ConflictKind.ORGANIZATION, "team101.org")
+    text = page_text((await client.get("/judging/queue")).text)
+    assert "Initiative 101" not in text and "0 of 5 submitted" in text
+    found.active = False
+    await found.save()
+    text = page_text((await client.get("/judging/queue")).text)
+    assert "Initiative 101" in text and "0 of 6 submitted" in text
+
+
 async def test_the_scoring_form_shows_guidance_and_the_entry(client, source):
     round_, seats = await ready_round(source)
     entry = await first_entry(seats[0])
