@@ -45,36 +45,129 @@ class ShownEvent:
     isolated in their direction (as |auto does)."""
 
     title: str  # the page's title, plain
-    heading: Markup
-    description: Markup
-    phase: str
-    my_team: Markup  # the link to the visitor's team says this ("" without a team)
+    hero: Markup  # the phase, the event's title and description, and what to do now
     about: Markup  # the tracks, timeline, team size and rules (_event_about.html)
 
 
+@dataclass(frozen=True, slots=True)
+class Doing:
+    """What a visitor may do on an event's page now, as its handler found it: the clock's,
+    the visitor's and the permission rules' answers."""
+
+    phase: str
+    registration_open: bool
+    teams_open: bool
+    can_manage: bool
+    signed_in: bool
+
+
 def event_page(
+    request: Request,
     event: Event,
     found: event_page_service.EventPage,
     timeline: phases.Timeline,
-    phase: str,
+    doing: Doing,
     moment: dt.datetime,
 ) -> ShownEvent:
     """The page's display values, made once here instead of by a helper call per value in
     the template; its sentences with values as the template's _() makes them (the
     translation escaped as text, then each value escaped unless it is markup)."""
-    title, title_lang = localized_in(event, "title")
-    team = found.team
     return ShownEvent(
-        title=title,
+        title=localized_in(event, "title")[0],
+        hero=_hero(request, event, found, doing),
+        about=_about(event, found, timeline, moment),
+    )
+
+
+HERO = Fragment("events/_event_hero.html")
+"""The first section of an event's page (its phase, title, description and what the visitor
+may do now), kept by every value it shows (core.templating.Fragment)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShownHero:
+    published: bool
+    phase: str  # the phase's label
+    phase_key: str
+    heading: Markup
+    description: Markup
+    registration_open: bool
+    registered: bool
+    signed_in: bool
+    teams_open: bool
+    registration_opens: dt.datetime
+    registration_closes: dt.datetime
+    time_zone: str
+    my_team: Markup  # the link to the visitor's team says this ("" without a team)
+    team_url: str  # "" without a team
+    register_url: str
+    register_path: str
+    login_url: str
+    signup_url: str
+    team_new_url: str
+    join_url: str
+    manage_url: str  # "" for a visitor who may not manage it
+
+
+def _hero(
+    request: Request, event: Event, found: event_page_service.EventPage, doing: Doing
+) -> Markup:
+    team = found.team
+    key = (
+        site_of(request),
+        event.id,
+        event.slug,
+        event.published,
+        event.title_ar,
+        event.title_en,
+        event.description_ar,
+        event.description_en,
+        event.registration_opens,
+        event.registration_closes,
+        event.time_zone,
+        found.registered,
+        None if team is None else (team.id, team.name),
+        doing,
+    )
+    return HERO(key, lambda: {"hero": _hero_values(request, event, found, doing)})
+
+
+def _hero_values(
+    request: Request, event: Event, found: event_page_service.EventPage, doing: Doing
+) -> ShownHero:
+    title, title_lang = localized_in(event, "title")
+    team, slug = found.team, event.slug
+    register = url_for(request, "events:register", slug=slug)
+    return ShownHero(
+        published=event.published,
+        phase=labels.label(labels.PHASES, doing.phase),
+        phase_key=doing.phase,
         heading=user_written(title, title_lang),
         description=organizer_text(event, "description"),
-        phase=labels.label(labels.PHASES, phase),
+        registration_open=doing.registration_open,
+        registered=found.registered,
+        signed_in=doing.signed_in,
+        teams_open=doing.teams_open,
+        registration_opens=event.registration_opens,
+        registration_closes=event.registration_closes,
+        time_zone=event.time_zone,
         my_team=(
             sentence(_("Go to your team: %(team)s"), team=user_written(team.name))
             if team is not None
             else Markup()
         ),
-        about=_about(event, found, timeline, moment),
+        team_url=(
+            str(url_for(request, "events:team", slug=slug, team_id=team.id))
+            if team is not None
+            else ""
+        ),
+        register_url=str(register),
+        register_path=register.path,
+        login_url=str(url_for(request, "accounts:login")),
+        signup_url=str(url_for(request, "accounts:signup")),
+        team_new_url=str(url_for(request, "events:team_new", slug=slug)),
+        join_url=str(url_for(request, "events:join", slug=slug)),
+        manage_url=str(url_for(request, "events:manage", slug=slug)) if doing.can_manage else "",
     )
 
 

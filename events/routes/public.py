@@ -68,18 +68,18 @@ async def _event_page(request: Request, key: tuple[Any, ...] | None) -> Response
     permissions.require(user, "events.view", event, visible="events.view")
     moment = now()
     timeline = event.timeline  # made once: the phase, the open windows and the dates read it
-    phase = phases.phase(timeline, moment)
+    doing = views.Doing(
+        phase=phases.phase(timeline, moment),
+        registration_open=phases.registration_open(timeline, moment),
+        teams_open=phases.teams_open(timeline, moment),
+        can_manage=permissions.allowed(user, "events.manage", event),
+        signed_in=user is not None,
+    )
     response = page(
         request,
         "events/detail.html",
         event=event,
-        shown=views.event_page(event, found, timeline, phase, moment),
-        phase=phase,
-        registration_open=phases.registration_open(timeline, moment),
-        teams_open=phases.teams_open(timeline, moment),
-        registered=found.registered,
-        team=found.team,
-        can_manage=permissions.allowed(user, "events.manage", event),
+        shown=views.event_page(request, event, found, timeline, doing, moment),
         results=(
             await published.published_results(ScopeType.EVENT.value, event.id)
             if found.published

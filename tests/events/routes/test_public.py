@@ -9,6 +9,7 @@ from events.models import Track
 from events.services.home import published_events
 from judging.enums import RoundState
 from tests.events.factories import QueryCounter, make_event, make_team, text_of
+from tests.events.factories import register as register_for
 from tests.factories import make_user, sign_in
 from tests.judging.factories import make_round
 
@@ -68,6 +69,28 @@ async def test_a_signed_in_visitor_sees_at_once_a_milestone_pass_and_a_track_ren
     text = text_of(html)
     assert "Countering misinformation" in text and "Each team owns its work." in text
     assert "Teams keep their IP." not in text
+
+
+async def test_what_a_visitor_may_do_shows_at_once_when_they_register_or_the_clock_moves(client):
+    """The page's first section is kept by every value it shows (events.views.HERO): the
+    visitor's registration, a renamed event and registration closing by the clock alone each
+    show on the very next visit."""
+    event = await make_event(phase="registration")
+    user = await make_user(language="en")
+    await sign_in(client, user)
+    register = f'href="http://testserver/events/{event.slug}/register"'
+    html = (await client.get(f"/events/{event.slug}")).text
+    assert "Register now" in text_of(html) and register in html
+    await register_for(user, event)
+    event.title_en = "Mediathon of the coast"
+    await event.save()
+    html = (await client.get(f"/events/{event.slug}")).text
+    text = text_of(html)
+    assert "You are registered for this event." in text and "Register now" not in text
+    assert "Change your answers" in text and "Mediathon of the coast" in text
+    clock.travel(event.registration_closes + dt.timedelta(minutes=1) - clock.now())
+    text = text_of((await client.get(f"/events/{event.slug}")).text)
+    assert "You are registered for this event." in text and "Change your answers" not in text
 
 
 async def test_registration_closed_and_upcoming(client):
