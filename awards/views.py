@@ -118,9 +118,8 @@ class MyNominations:
             )
         return found
 
-    def visible(self, row: mine.Listed) -> bool:
-        """Whether this reader may see the nomination's cycle (asked once per cycle)."""
-        cycle = row.cycle
+    def visible(self, cycle: mine.ListedCycle) -> bool:
+        """Whether this reader may see the cycle (asked once per cycle)."""
         found = self.seen.get(cycle.id)
         if found is None:
             found = self.seen[cycle.id] = permissions.allowed(self.user, "awards.view", cycle)
@@ -137,7 +136,7 @@ class MyNominations:
         """The cards the reader may see and the juries they sit on, kept (SHOWN_PAGES) by the
         rows read on this request and what the award's rules answer this reader now for each
         nomination."""
-        answers = tuple(self.answers(row) for row in found.listed)
+        answers = tuple(self.answers(found, row) for row in found.nominations)
         return SHOWN_PAGES((self.site, found.rows, answers), lambda: self._page(found, answers))
 
     def _page(self, found: mine.MyPage, answers: tuple[tuple[bool, bool, bool], ...]) -> ShownMine:
@@ -150,24 +149,26 @@ class MyNominations:
             tuple(self.jury(cycle) for cycle in found.juries),
         )
 
-    def answers(self, row: mine.Listed) -> tuple[bool, bool, bool]:
+    def answers(self, found: mine.MyPage, row: mine.Row) -> tuple[bool, bool, bool]:
         """Whether this reader may see the nomination's cycle, change the nomination and
-        appeal its ruling, as the award's rules answer now."""
-        if not self.visible(row):
+        appeal its ruling, as the award's rules answer now (for a nomination's row as read:
+        mine.MyPage)."""
+        if not self.visible(found.cycle(row)):
             return (False, False, False)
         user = self.user
+        state = row[mine.STATE]
         # The award's rules decide; what they would refuse anyway is not asked (a nomination
         # this reader did not start, or closed, is not theirs to change; only an ineligible
         # ruling not yet appealed can be appealed).
         may_edit = (
-            row.created_by_id == user.id
-            and row.state in nominations.OPEN_STATES
-            and permissions.allowed(user, "awards.nomination_edit", row.access(user))
+            row[mine.CREATED_BY] == user.id
+            and state in nominations.OPEN_STATES
+            and permissions.allowed(user, "awards.nomination_edit", found.one(row).access(user))
         )
         may_appeal = (
-            row.appeal_state is None
-            and row.state == NominationState.INELIGIBLE
-            and permissions.allowed(user, "awards.appeal", row.access(user))
+            row[mine.APPEAL] is None
+            and state == NominationState.INELIGIBLE
+            and permissions.allowed(user, "awards.appeal", found.one(row).access(user))
         )
         return (True, may_edit, may_appeal)
 

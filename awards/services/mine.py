@@ -219,15 +219,37 @@ async def my_nominations(user: Someone) -> list[Listed]:
     return _listed(await sql.tuples(MY_NOMINATIONS, _mine_params(user)))
 
 
-@dataclass(frozen=True, slots=True)
-class MyPage:
-    """What "my nominations" shows: my_nominations, the cycles whose final vote the reader
-    sits on now (as voting.jury_cycles: the newest vote first), and the rows they were made
-    from as read (every value the page shows is one of them)."""
+Row = tuple[Any, ...]
 
-    listed: list[Listed]
+
+@dataclass(slots=True)
+class MyPage:
+    """What "my nominations" shows: the reader's nominations (as my_nominations lists them)
+    and the cycles whose final vote they sit on now (as voting.jury_cycles: the newest vote
+    first), with the rows they are made from as read (every value the page shows is one of
+    them). A nomination's row becomes a Listed only when asked (`one`, `listed`): the page
+    asks the award's rules about a few of them on every request, and shows them all only
+    when they changed."""
+
+    rows: tuple[Row, ...]  # every row read, in the order read
+    nominations: list[Row]  # the nominations' rows (part NOMINATION), newest first
     juries: list[voting.JuryCycle]
-    rows: tuple[tuple[Any, ...], ...]
+    _cycles: dict[int, ListedCycle] = dataclasses.field(default_factory=dict)
+
+    @property
+    def listed(self) -> list[Listed]:
+        return [self.one(row) for row in self.nominations]
+
+    def cycle(self, row: Row) -> ListedCycle:
+        """The cycle of a nomination's row (one for all its rows)."""
+        cycle = self._cycles.get(row[CYCLE])
+        if cycle is None:
+            cycle = self._cycles[row[CYCLE]] = _cycle(row)
+        return cycle
+
+    def one(self, row: Row) -> Listed:
+        """A nomination's row as Listed."""
+        return _one(row, self.cycle(row))
 
 
 async def my_page(user: Someone) -> MyPage:
@@ -238,9 +260,9 @@ async def my_page(user: Someone) -> MyPage:
     juries = [row for row in found if row[PART] == JURY]
     juries.sort(key=lambda row: (-_moment(row[VOTING_OPENS]).timestamp(), row[CYCLE]))
     return MyPage(
-        _listed(mine),
-        [voting.JuryCycle(row[CYCLE], row[SLUG], row[CYCLE_AR], row[CYCLE_EN]) for row in juries],
         tuple(found),
+        mine,
+        [voting.JuryCycle(row[CYCLE], row[SLUG], row[CYCLE_AR], row[CYCLE_EN]) for row in juries],
     )
 
 
@@ -248,55 +270,61 @@ def _mine_params(user: Someone) -> list[Any]:
     return [NominationState.MERGED.value, user.id, user.id, NominationState.DRAFT.value]
 
 
-def _listed(found: list[tuple[Any, ...]]) -> list[Listed]:
+def _listed(found: list[Row]) -> list[Listed]:
     cycles: dict[int, ListedCycle] = {}
     listed = []
     for row in found:
         cycle = cycles.get(row[CYCLE])
         if cycle is None:
-            cycle = cycles[row[CYCLE]] = ListedCycle(
-                row[CYCLE],
-                row[SLUG],
-                row[CYCLE_AR],
-                row[CYCLE_EN],
-                row[TIME_ZONE],
-                row[VISIBILITY],
-                _maybe_moment(row[SHORTLIST_AT]),
-                _moment(row[APPEALS_CLOSE]),
-                row[DATES],
-            )
-        state = row[STATE]
-        shortlist = None
-        if cycle.shortlist_published_at is not None:
-            if row[SHORTLISTED]:
-                shortlist = "shortlisted"
-            elif state == NominationState.ELIGIBLE:
-                shortlist = "not_shortlisted"
-        ruled_at = row[RULED_AT]
-        listed.append(
-            Listed(
-                row[ID],
-                state,
-                row[CREATED_BY],
-                bool(row[FINAL]),
-                row[NOMINEE_AR],
-                row[NOMINEE_EN],
-                row[WORK],
-                cycle,
-                row[CATEGORY],
-                row[CATEGORY_AR],
-                row[CATEGORY_EN],
-                row[RULING],
-                row[RULING_NOTE] or "",
-                None if ruled_at is None else _moment(ruled_at),
-                row[REASON_AR] or "",
-                row[REASON_EN] or "",
-                row[APPEAL],
-                row[APPEAL_NOTE] or "",
-                shortlist,
-            )
-        )
+            cycle = cycles[row[CYCLE]] = _cycle(row)
+        listed.append(_one(row, cycle))
     return listed
+
+
+def _cycle(row: Row) -> ListedCycle:
+    return ListedCycle(
+        row[CYCLE],
+        row[SLUG],
+        row[CYCLE_AR],
+        row[CYCLE_EN],
+        row[TIME_ZONE],
+        row[VISIBILITY],
+        _maybe_moment(row[SHORTLIST_AT]),
+        _moment(row[APPEALS_CLOSE]),
+        row[DATES],
+    )
+
+
+def _one(row: Row, cycle: ListedCycle) -> Listed:
+    state = row[STATE]
+    shortlist = None
+    if cycle.shortlist_published_at is not None:
+        if row[SHORTLISTED]:
+            shortlist = "shortlisted"
+        elif state == NominationState.ELIGIBLE:
+            shortlist = "not_shortlisted"
+    ruled_at = row[RULED_AT]
+    return Listed(
+        row[ID],
+        state,
+        row[CREATED_BY],
+        bool(row[FINAL]),
+        row[NOMINEE_AR],
+        row[NOMINEE_EN],
+        row[WORK],
+        cycle,
+        row[CATEGORY],
+        row[CATEGORY_AR],
+        row[CATEGORY_EN],
+        row[RULING],
+        row[RULING_NOTE] or "",
+        None if ruled_at is None else _moment(ruled_at),
+        row[REASON_AR] or "",
+        row[REASON_EN] or "",
+        row[APPEAL],
+        row[APPEAL_NOTE] or "",
+        shortlist,
+    )
 
 
 def shortlist_status(nomination: Nomination) -> str | None:
