@@ -78,7 +78,7 @@ def test_the_language_switch_keeps_the_path_as_the_request_url_has_it() -> None:
 
     from starlette.requests import Request
 
-    from core.templating import _context
+    from core.templating import _page_values
 
     app = SimpleNamespace(state=SimpleNamespace(settings=None))
     for path in ["/", "//evil.example/x", "/a?b", "/a#b", "/a\\b", "/ملف/١", "/x/"]:
@@ -91,7 +91,7 @@ def test_the_language_switch_keeps_the_path_as_the_request_url_has_it() -> None:
                 "app": app,
                 "state": {},
             }
-            made = _context(Request(scope))
+            made = _page_values(Request(scope))
             url = Request(scope).url
             expected_path = "/" + url.path.lstrip("/")
             kept = [(k, v) for k, v in Request(scope).query_params.multi_items() if k != "lang"]
