@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
+from accounts.enums import Role, ScopeType
 from accounts.models import Someone
 from awards.enums import CyclePhase, NominationState, Visibility
 from awards.models import (
@@ -36,6 +37,7 @@ from core.i18n import gettext as _
 from core.storage import StoredFile, delete_file
 
 FILE_PURPOSE = "awards.nomination"
+CYCLE_SCOPE, JUDGE_ROLE = ScopeType.AWARD_CYCLE.value, Role.JUDGE.value
 
 
 def latest_ruling(nomination: Nomination) -> ScreeningRuling | None:
@@ -252,9 +254,18 @@ class MyPage:
         return _one(row, self.cycle(row))
 
 
+MY_OWN = sql.Statement(f"SELECT {NOMINATION} AS part, {_COLUMNS} {_FROM}")  # noqa: S608
+"""MY_PAGE's nominations alone, for a reader who holds no judge role in any award cycle: the
+rules let only a cycle's judges cast its final vote (awards.rules), so they sit on none."""
+
+
 async def my_page(user: Someone) -> MyPage:
-    """What "my nominations" shows (MyPage), in one statement."""
-    found = await sql.tuples(MY_PAGE, [*_mine_params(user), *voting.jury_params(user)])
+    """What "my nominations" shows (MyPage), in one statement: the juries' part only for a
+    reader who is a judge of some award cycle."""
+    if any(kind == CYCLE_SCOPE and role == JUDGE_ROLE for kind, _id, role in user.roles):
+        found = await sql.tuples(MY_PAGE, [*_mine_params(user), *voting.jury_params(user)])
+    else:
+        found = await sql.tuples(MY_OWN, _mine_params(user))
     mine = [row for row in found if row[PART] == NOMINATION]
     mine.sort(key=lambda row: -row[ID])
     juries = [row for row in found if row[PART] == JURY]
