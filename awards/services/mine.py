@@ -75,9 +75,6 @@ def as_listed(nomination: Nomination) -> MyNomination:
 # "My nominations" is every nominator's page, made on each visit: one hand-written statement
 # (core/sql.py) reads what its cards show, each nomination with its cycle, category, latest
 # ruling and its reason, appeal and shortlist place, as plain values (no model instances).
-_MINE = """
-    SELECT c.nomination_id FROM awards_nomination_credit c WHERE c.user_id = ?
-    UNION SELECT d.id FROM awards_nomination d WHERE d.created_by_id = ? AND d.state = ?"""
 _LATEST_RULING = """
     SELECT r2.id FROM awards_screening_ruling r2 WHERE r2.nomination_id = n.id
     ORDER BY r2.ruled_at DESC, r2.id DESC LIMIT 1"""
@@ -112,23 +109,38 @@ _COLUMNS = f"""
       s.label_en AS reason_en, a.state AS appeal_state, a.decision_note AS appeal_note,
       CASE WHEN n.id IN (SELECT l.nomination_id FROM awards_shortlisted_nomination l)
         THEN 1 ELSE 0 END AS shortlisted"""  # noqa: S608 - constants only
-_FROM = f"""
-    FROM awards_nomination n JOIN awards_cycle y ON y.id = n.cycle_id
+_JOINS = f"""
+      JOIN awards_cycle y ON y.id = n.cycle_id
       JOIN awards_category k ON k.id = n.category_id
       LEFT JOIN awards_screening_ruling r ON r.id = ({_LATEST_RULING})
       LEFT JOIN awards_screening_reason s ON s.id = r.reason_id
-      LEFT JOIN awards_appeal a ON {_FIRST_APPEAL}
-    WHERE n.state <> ? AND n.id IN ({_MINE})"""  # noqa: S608 - constants only
-MY_NOMINATIONS = sql.Statement(
-    f"SELECT {NOMINATION} AS part, {_COLUMNS} {_FROM} ORDER BY n.id DESC"  # noqa: S608
-)
+      LEFT JOIN awards_appeal a ON {_FIRST_APPEAL}"""  # noqa: S608 - constants only
+
+
+def _mine(part: int) -> str:
+    """The reader's nominations (newest first once sorted: the database leaves them unsorted),
+    in two parts, each found by an index of its own: those crediting them (a nomination
+    merged into another credits its nominators on that one), and the drafts they started (a
+    draft credits nobody yet), by their own nominations, not by every draft there is (the
+    state is compared as text, so that SQLite does not pick the index of states)."""
+    return f"""
+    SELECT {part} AS part, {_COLUMNS}
+    FROM awards_nomination_credit c JOIN awards_nomination n ON n.id = c.nomination_id {_JOINS}
+    WHERE c.user_id = ? AND n.state <> ?
+    UNION ALL
+    SELECT {part}, {_COLUMNS}
+    FROM awards_nomination n {_JOINS}
+    WHERE n.created_by_id = ? AND n.state || '' = ? AND NOT EXISTS (
+      SELECT 1 FROM awards_nomination_credit d WHERE d.nomination_id = n.id AND d.user_id = ?)"""  # noqa: S608 - constants only
+
+
+MY_NOMINATIONS = sql.Statement(_mine(NOMINATION))
 # "My nominations" as its page reads it: the nominations (part 0) and, in the same statement,
 # the cycles whose final vote this person sits on now (part 1: voting.JURY_CYCLE_WHERE), each
 # cycle's columns where a nomination's cycle has them and the rest NULL. Not sorted by the
 # database (a sort of the two parts together would cost more than the few rows it orders).
 MY_PAGE = sql.Statement(
-    f"""
-    SELECT {NOMINATION} AS part, {_COLUMNS} {_FROM}
+    f"""{_mine(NOMINATION)}
     UNION ALL
     SELECT {JURY}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, y.id, NULL, y.slug, y.name_ar,
       y.name_en, y.time_zone, y.visibility, y.shortlist_published_at,
@@ -218,7 +230,8 @@ async def my_nominations(user: Someone) -> list[Listed]:
     """The drafts `user` started and every nomination crediting them (a nomination merged into
     another shows that one), newest first, with cycle, category, latest ruling, appeal and
     shortlist place: one statement whatever their number."""
-    return _listed(await sql.tuples(MY_NOMINATIONS, _mine_params(user)))
+    found = await sql.tuples(MY_NOMINATIONS, _mine_params(user))
+    return _listed(sorted(found, key=lambda row: -row[ID]))
 
 
 Row = tuple[Any, ...]
@@ -254,18 +267,14 @@ class MyPage:
         return _one(row, self.cycle(row))
 
 
-MY_OWN = sql.Statement(f"SELECT {NOMINATION} AS part, {_COLUMNS} {_FROM}")  # noqa: S608
-"""MY_PAGE's nominations alone, for a reader who holds no judge role in any award cycle: the
-rules let only a cycle's judges cast its final vote (awards.rules), so they sit on none."""
-
-
 async def my_page(user: Someone) -> MyPage:
     """What "my nominations" shows (MyPage), in one statement: the juries' part only for a
-    reader who is a judge of some award cycle."""
+    reader who is a judge of some award cycle (the rules let only a cycle's judges cast its
+    final vote: awards.rules); the nominations alone (MY_NOMINATIONS) for anyone else."""
     if any(kind == CYCLE_SCOPE and role == JUDGE_ROLE for kind, _id, role in user.roles):
         found = await sql.tuples(MY_PAGE, [*_mine_params(user), *voting.jury_params(user)])
     else:
-        found = await sql.tuples(MY_OWN, _mine_params(user))
+        found = await sql.tuples(MY_NOMINATIONS, _mine_params(user))
     mine = [row for row in found if row[PART] == NOMINATION]
     mine.sort(key=lambda row: -row[ID])
     juries = [row for row in found if row[PART] == JURY]
@@ -278,7 +287,8 @@ async def my_page(user: Someone) -> MyPage:
 
 
 def _mine_params(user: Someone) -> list[Any]:
-    return [NominationState.MERGED.value, user.id, user.id, NominationState.DRAFT.value]
+    """The values of _mine's statement."""
+    return [user.id, NominationState.MERGED.value, user.id, NominationState.DRAFT.value, user.id]
 
 
 def _listed(found: list[Row]) -> list[Listed]:
