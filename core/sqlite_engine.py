@@ -116,7 +116,7 @@ class ImmediateSqliteClient(SqliteClient):
                 kept = self._kept.get(key)
                 if kept is not None and kept[0] == version:
                     return kept[1]
-            cursor = reader.execute(query.replace("\x00", "'||CHAR(0)||'"), values or ())
+            cursor = _execute(reader, query, values)
             found = cursor.fetchall()
         except sqlite3.Error:  # interrupted (too long), busy, wrong thread ...: as Tortoise does
             return None
@@ -139,9 +139,7 @@ class ImmediateSqliteClient(SqliteClient):
         if reader is None:
             return None
         try:
-            found: list[tuple[Any, ...]] = reader.execute(
-                query.replace("\x00", "'||CHAR(0)||'"), values or ()
-            ).fetchall()
+            found: list[tuple[Any, ...]] = _execute(reader, query, values).fetchall()
         except sqlite3.Error:  # as quick_read
             return None
         return found
@@ -200,3 +198,9 @@ def connection_config(url: str) -> dict[str, Any]:
     credentials = config["credentials"]
     credentials["busy_timeout"] = int(credentials.get("busy_timeout", BUSY_TIMEOUT_MS))
     return config
+
+
+def _execute(reader: sqlite3.Connection, query: str, values: list[Any] | None) -> sqlite3.Cursor:
+    """A quick read's statement run on the reader, a NUL in its text written as Tortoise's
+    SqliteClient writes it."""
+    return reader.execute(query.replace("\x00", "'||CHAR(0)||'"), values or ())

@@ -141,7 +141,7 @@ def _page_values(request: Request) -> dict[str, Any]:
     # the path as request.url has it (its ? # and \ escaped), without building the URL; one
     # leading slash: a request for //other.site/x must not link to another site
     path = "/" + request.scope["path"].translate(_PATH_ESCAPES).lstrip("/")
-    values = {
+    return {
         "lang": lang,
         "dir": i18n.direction(),
         "other_lang": other,
@@ -151,7 +151,6 @@ def _page_values(request: Request) -> dict[str, Any]:
         "current_user": getattr(request.state, "user", None),
         "settings": request.app.state.settings,
     }
-    return values
 
 
 def _request_being_rendered(helper: str) -> Request:

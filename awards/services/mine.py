@@ -230,8 +230,8 @@ async def my_nominations(user: Someone) -> list[Listed]:
     """The drafts `user` started and every nomination crediting them (a nomination merged into
     another shows that one), newest first, with cycle, category, latest ruling, appeal and
     shortlist place: one statement whatever their number."""
-    found = await sql.tuples(MY_NOMINATIONS, _mine_params(user))
-    return _listed(sorted(found, key=lambda row: -row[ID]))
+    found = sorted(await sql.tuples(MY_NOMINATIONS, _mine_params(user)), key=lambda row: -row[ID])
+    return MyPage(tuple(found), found, []).listed
 
 
 Row = tuple[Any, ...]
@@ -289,17 +289,6 @@ async def my_page(user: Someone) -> MyPage:
 def _mine_params(user: Someone) -> list[Any]:
     """The values of _mine's statement."""
     return [user.id, NominationState.MERGED.value, user.id, NominationState.DRAFT.value, user.id]
-
-
-def _listed(found: list[Row]) -> list[Listed]:
-    cycles: dict[int, ListedCycle] = {}
-    listed = []
-    for row in found:
-        cycle = cycles.get(row[CYCLE])
-        if cycle is None:
-            cycle = cycles[row[CYCLE]] = _cycle(row)
-        listed.append(_one(row, cycle))
-    return listed
 
 
 def _cycle(row: Row) -> ListedCycle:

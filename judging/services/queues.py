@@ -182,15 +182,8 @@ async def read_queue(user: Someone, scope_tables: tuple[ScopeTitles, ...] = ()) 
 
 def _queue(found: list[Row]) -> JudgeQueue:
     """The queue made from its statement's rows."""
-    seats: list[tuple[int, str, int]] = []
-    scopes: dict[tuple[str, int], QueueScope] = {}
-    for row in found:
-        if row[PART] == SEAT:
-            seats.append((row[JUDGE], row[SCOPE_TYPE_], row[SCOPE_ID]))
-            if row[VALUE] is not None:  # its source names its table, and it is there
-                scopes[(row[SCOPE_TYPE_], row[SCOPE_ID])] = QueueScope(
-                    row[TITLE_AR], row[TITLE_EN], row[VALUE]
-                )
+    seats = [(row[JUDGE], row[SCOPE_TYPE_], row[SCOPE_ID]) for row in found if row[PART] == SEAT]
+    scopes = _titled(found)
     left_out = _left_out(found)
     rounds: dict[int, QueueRound] = {}
     for row in found:
@@ -210,6 +203,16 @@ def _queue(found: list[Row]) -> JudgeQueue:
     return JudgeQueue(
         ordered, [(scope_type, scope_id) for _id, scope_type, scope_id in sorted(seats)], scopes
     )
+
+
+def _titled(found: list[Row]) -> dict[tuple[str, int], QueueScope]:
+    """The titles of the seats' scopes the rows hold: those whose source names its table
+    (sources.ScopeTitles), when the scope is there."""
+    return {
+        (row[SCOPE_TYPE_], row[SCOPE_ID]): QueueScope(row[TITLE_AR], row[TITLE_EN], row[VALUE])
+        for row in found
+        if row[PART] == SEAT and row[VALUE] is not None
+    }
 
 
 def _left_out(found: list[Row]) -> frozenset[tuple[int, int]]:
@@ -266,14 +269,9 @@ async def judge_page(user: Someone, time_zone: str) -> JudgePage:
     """The judge's queue page: read_queue's rows, and the titles of every scope they name
     that the tables the sources name (sources.ScopeTitles) did not give, from their sources."""
     found = await _read(user, sources.scope_tables())
-    keys, titled = set(), set()
-    for row in found:
-        if row[PART] != CONFLICT:
-            keys.add((row[SCOPE_TYPE_], row[SCOPE_ID]))
-            if row[PART] == SEAT and row[VALUE] is not None:
-                titled.add((row[SCOPE_TYPE_], row[SCOPE_ID]))
-    more = await scopes_shown(keys - titled, time_zone) if keys - titled else {}
-    return JudgePage(found, more)
+    keys = {(row[SCOPE_TYPE_], row[SCOPE_ID]) for row in found if row[PART] != CONFLICT}
+    missing = keys - _titled(found).keys()
+    return JudgePage(found, await scopes_shown(missing, time_zone) if missing else {})
 
 
 async def scopes_shown(
